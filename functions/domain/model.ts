@@ -1,0 +1,117 @@
+/**
+ * Warden's domain model. Pure types: no AWS SDK imports anywhere under functions/domain.
+ * Every event source is normalized to an Observation; controls turn observations into Findings.
+ */
+
+export type Source = 'cloudtrail' | 'config' | 'securityhub' | 'guardduty';
+export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'INFORMATIONAL';
+/** How a remediation runs. Ordered from least to most cautious; see policy/mode.ts. */
+export type Mode = 'auto' | 'approval' | 'notify' | 'dry-run';
+/** CloudFormation resource type, e.g. "AWS::EC2::SecurityGroup". */
+export type ResourceType = string;
+export type Tags = Record<string, string>;
+
+/** Who made the change (CloudTrail userIdentity, reduced). Used by the loop guard. */
+export interface Actor {
+  arn?: string;
+  /** For assumed roles: the role ARN from sessionContext.sessionIssuer. */
+  roleArn?: string;
+  type?: string;
+  invokedBy?: string;
+}
+
+export interface ResourceRef {
+  type: ResourceType;
+  /** sg-… id, or an ARN for resources identified by ARN. */
+  id: string;
+  arn?: string;
+  account: string;
+  region: string;
+  /** Present only when the source carried tags (Config CI, Security Hub) or live state was read. */
+  tags?: Tags;
+}
+
+/** One security-group rule, whatever the source. Ports are -1 for "all". */
+export interface SgRule {
+  ruleId?: string;
+  groupId: string;
+  isEgress: boolean;
+  /** "tcp" | "udp" | "icmp" | "icmpv6" | "-1" (all) | a protocol number as a string. */
+  protocol: string;
+  fromPort: number;
+  toPort: number;
+  cidrIpv4?: string;
+  cidrIpv6?: string;
+  prefixListId?: string;
+  referencedGroupId?: string;
+  description?: string;
+}
+
+/** Source-specific facts, already validated. Discriminated by `kind`. */
+export type Facts =
+  /** The event carries rules. `complete` is true when they are the group's whole rule set (Config CI). */
+  | { kind: 'sg-rules'; groupId: string; rules: SgRule[]; complete: boolean }
+  /** An evaluator (Config rule, Security Hub control) says the group fails, without rule data: read live state. */
+  | { kind: 'sg-flagged'; groupId: string; flaggedBy: string };
+
+export interface Observation {
+  source: Source;
+  /** EventBridge event id: stable across duplicate deliveries. */
+  eventId: string;
+  /** CloudTrail eventName, or the EventBridge detail-type for other sources. */
+  eventName: string;
+  time: string;
+  account: string;
+  region: string;
+  actor?: Actor;
+  resource: ResourceRef;
+  facts: Facts;
+}
+
+export interface Remediation {
+  action: string;
+  mode: Mode;
+  /** Exact targets, e.g. sgr-… rule ids. Empty when they can only be resolved from live state. */
+  targets: string[];
+}
+
+export interface Finding {
+  control: string;
+  title: string;
+  severity: Severity;
+  resource: ResourceRef;
+  /** Human-readable, never contains secret values. */
+  evidence: string;
+  remediation: Remediation;
+}
+
+export type Status = 'violation' | 'compliant' | 'ignored' | 'invalid';
+
+/** The outcome of evaluating one event. `reason` is required for ignored and invalid. */
+export type Decision =
+  | { status: 'invalid'; reason: string }
+  | { status: 'ignored'; reason: string; observation?: Observation }
+  | { status: 'compliant'; observation: Observation; reason?: string }
+  | { status: 'violation'; observation: Observation; findings: Finding[]; reason?: string };
+
+/** What normalizing one raw event yields before any control runs. */
+export type Normalized =
+  | { kind: 'observation'; observation: Observation }
+  | { kind: 'ignored'; reason: string; observation?: Observation }
+  | { kind: 'invalid'; reason: string };
+
+/** A security group as read from the account. */
+export interface LiveSecurityGroup {
+  groupId: string;
+  vpcId?: string;
+  tags: Tags;
+  rules: SgRule[];
+}
+
+/**
+ * Read-only access to live state. Implemented over the AWS SDK in functions/aws, and absent offline.
+ * Returns undefined when the resource no longer exists.
+ */
+export interface LiveState {
+  securityGroup(groupId: string): Promise<LiveSecurityGroup | undefined>;
+}
