@@ -1,0 +1,52 @@
+import type { Actor, Finding, Mode, ResourceRef, Source } from './model';
+
+/** How one remediation run ended. */
+export type Outcome =
+  | 'fixed' //              applied and verified
+  | 'already-fixed' //      the live re-check found nothing to do
+  | 'notified' //           notify mode: the owner got the exact fix
+  | 'dry-run' //            dry-run mode: "would fix", nothing changed
+  | 'approval-required' //  approval mode before approvals exist: owner told, nothing changed
+  | 'failed'; //            an error was caught; see `error`
+
+/** The exact change a remediation will make. Built from live state by the action's plan(). */
+export interface Plan {
+  action: string;
+  resource: ResourceRef;
+  /** Exact targets (e.g. sgr-… ids) still violating at plan time. */
+  targets: string[];
+  /** Human-readable, exact steps ("revoke sgr-0abc tcp/22 from 0.0.0.0/0 on sg-0123"). */
+  steps: string[];
+  /** Action-specific data needed by apply/verify/restore (e.g. the rules as they were). JSON only. */
+  details?: Record<string, unknown>;
+}
+
+/** What happened in the account, for a finding that reached the state machine. */
+export interface RemediationContext {
+  /** Deterministic execution name (see naming.ts). */
+  id: string;
+  executionArn?: string;
+  eventId: string;
+  source: Source;
+  eventName: string;
+  eventTime: string;
+  actor?: Actor;
+  finding: Finding;
+  requestedAt: string;
+}
+
+/** The audit entry written once per run, and the detail of the "Warden Remediation *" event. */
+export interface RemediationRecord extends RemediationContext {
+  mode: Mode;
+  outcome: Outcome;
+  plan?: Plan;
+  /** Targets actually changed by apply (excludes ones already gone). */
+  applied?: string[];
+  verified?: boolean;
+  owner?: string;
+  channel: string;
+  notifications?: { channel: 'slack' | 'sns'; delivered: boolean; error?: string }[];
+  error?: { error: string; cause: string };
+  finishedAt: string;
+  durationMs: number;
+}
