@@ -51,20 +51,26 @@ function normalizedToDecision(n: Exclude<ReturnType<typeof normalize>, { kind: '
 }
 
 /**
- * Fill in what the event could not carry: group tags (public front-end policy) and, for sources without rule
- * ids (Config, Security Hub), the live rules themselves. Returns undefined when the resource is gone.
+ * Fill in what the event could not carry: group tags (public front-end policy, owner, environment) and, where the
+ * event has no rule ids or no direction (Config, Security Hub, ModifySecurityGroupRules), the live rules themselves,
+ * limited to the event's rule ids when it named any. Returns undefined when the resource is gone.
  */
 async function withLiveState(o: Observation, live: LiveState): Promise<Observation | undefined> {
   if (o.resource.type !== 'AWS::EC2::SecurityGroup') return o;
   const f = o.facts;
-  const needsRules = f.kind === 'sg-flagged' || f.rules.some((r) => isWorldOpen(r) && !r.ruleId);
-  const needsTags = o.resource.tags === undefined && (f.kind === 'sg-flagged' || f.rules.some(isWorldOpen));
-  if (!needsRules && !needsTags) return o;
-  const group = await live.securityGroup(f.groupId);
-  if (!group) return undefined;
-  return {
-    ...o,
-    resource: { ...o.resource, tags: group.tags },
-    facts: needsRules ? { kind: 'sg-rules', groupId: group.groupId, rules: group.rules, complete: true } : f,
-  };
+  const candidates = f.kind === 'sg-rules' ? f.rules.filter(isWorldOpen) : [];
+  const needsRules =
+    f.kind === 'sg-flagged' || (candidates.length > 0 && (f.directionUnknown === true || candidates.some((r) => !r.ruleId)));
+  if (needsRules) {
+    const group = await live.securityGroup(f.groupId);
+    if (!group) return undefined;
+    const named = new Set(candidates.flatMap((r) => (r.ruleId ? [r.ruleId] : [])));
+    const onlyNamed = named.size > 0 && candidates.every((r) => r.ruleId);
+    const rules = onlyNamed ? group.rules.filter((r) => named.has(r.ruleId ?? '')) : group.rules;
+    const facts = { kind: 'sg-rules', groupId: group.groupId, rules, complete: !onlyNamed } as const;
+    return { ...o, resource: { ...o.resource, tags: group.tags }, facts };
+  }
+  if (o.resource.tags !== undefined || candidates.length === 0) return o;
+  const tags = await live.securityGroupTags(f.groupId);
+  return tags === undefined ? undefined : { ...o, resource: { ...o.resource, tags } };
 }

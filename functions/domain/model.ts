@@ -50,7 +50,14 @@ export interface SgRule {
 /** Source-specific facts, already validated. Discriminated by `kind`. */
 export type Facts =
   /** The event carries rules. `complete` is true when they are the group's whole rule set (Config CI). */
-  | { kind: 'sg-rules'; groupId: string; rules: SgRule[]; complete: boolean }
+  | {
+      kind: 'sg-rules';
+      groupId: string;
+      rules: SgRule[];
+      complete: boolean;
+      /** The event cannot say everything about its rules (ModifySecurityGroupRules omits ingress/egress): read live. */
+      directionUnknown?: boolean;
+    }
   /** An evaluator (Config rule, Security Hub control) says the group fails, without rule data: read live state. */
   | { kind: 'sg-flagged'; groupId: string; flaggedBy: string };
 
@@ -113,5 +120,8 @@ export interface LiveSecurityGroup {
  * Returns undefined when the resource no longer exists.
  */
 export interface LiveState {
+  /** Tags and every rule (with ids). */
   securityGroup(groupId: string): Promise<LiveSecurityGroup | undefined>;
+  /** Tags only: one cheaper call, enough when the event already carries exact rules. */
+  securityGroupTags(groupId: string): Promise<Tags | undefined>;
 }

@@ -1,0 +1,64 @@
+import { describeGroupTags, describeRules, revokeIngressRules } from '../aws/security-groups';
+import { controlById } from '../domain/controls';
+import type { Finding, Observation, SgRule } from '../domain/model';
+import { describeRule } from '../domain/net';
+import type { Plan } from '../domain/remediation';
+import type { Action, Inspection } from './action';
+
+/**
+ * Revoke world-open ingress rules by SecurityGroupRuleIds. Only ever removes rules the finding's control flags on
+ * live state; when the finding named rules, only those. One EC2 call each for inspect, apply and verify
+ * (plus one for tags when the finding has none).
+ */
+export const revokeSgIngress: Action = {
+  id: 'revoke-sg-ingress',
+  title: 'Revoke world-open security-group ingress rules',
+
+  async inspect(finding, clients, policy): Promise<Inspection> {
+    const groupId = finding.resource.id;
+    const ec2 = clients.ec2();
+    const readTags = finding.resource.tags === undefined;
+    const tags = readTags ? await describeGroupTags(ec2, groupId) : finding.resource.tags;
+    const rules = tags === undefined ? [] : await describeRules(ec2, groupId);
+
+    const live: Observation = {
+      source: 'cloudtrail', eventId: 'live-recheck', eventName: 'LiveRecheck', time: new Date().toISOString(),
+      account: finding.resource.account, region: finding.resource.region,
+      resource: { ...finding.resource, ...(tags ? { tags } : {}) },
+      facts: { kind: 'sg-rules', groupId, rules, complete: true },
+    };
+    const control = controlById(finding.control);
+    const flagged = new Set(control?.evaluate(live, policy).findings.flatMap((f) => f.remediation.targets) ?? []);
+    const named = finding.remediation.targets;
+    const targets = (named.length ? named : [...flagged]).filter((id) => flagged.has(id)).sort();
+    const revoked = rules.filter((r) => targets.includes(r.ruleId ?? ''));
+
+    return {
+      stillViolating: targets.length > 0,
+      plan: planFor(finding, targets, revoked),
+      ...(readTags && tags ? { tags } : {}),
+    };
+  },
+
+  async apply(plan, clients) {
+    const { revoked, alreadyGone } = await revokeIngressRules(clients.ec2(), plan.resource.id, plan.targets);
+    return { applied: revoked, alreadyGone };
+  },
+
+  async verify(plan, clients) {
+    const live = new Set((await describeRules(clients.ec2(), plan.resource.id)).map((r) => r.ruleId));
+    const remaining = plan.targets.filter((id) => live.has(id));
+    return { verified: remaining.length === 0, remaining };
+  },
+};
+
+function planFor(finding: Finding, targets: string[], rules: SgRule[]): Plan {
+  return {
+    action: 'revoke-sg-ingress',
+    resource: finding.resource,
+    targets,
+    steps: rules.map((r) => `revoke ${describeRule(r)} on ${finding.resource.id}`),
+    // The rules exactly as they were: what a restore would put back.
+    details: { rules },
+  };
+}

@@ -1,0 +1,23 @@
+/** Errors Step Functions can match by name (Lambda reports `error.name` as the error type). */
+export class WardenError extends Error {
+  constructor(name: `Warden.${string}`, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+const THROTTLE_CODES = new Set([
+  'RequestLimitExceeded', 'Throttling', 'ThrottlingException', 'TooManyRequestsException',
+  'ProvisionedThroughputExceededException', 'RequestThrottled', 'SlowDown',
+]);
+
+export const errorName = (err: unknown): string => (err as { name?: string })?.name ?? '';
+
+/** Re-throw AWS throttling as Warden.Throttled so the state machine's Retry (with backoff) handles it. */
+export function rethrowThrottling(err: unknown): never {
+  const status = (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+  if (THROTTLE_CODES.has(errorName(err)) || status === 429) {
+    throw new WardenError('Warden.Throttled', `${errorName(err) || 'HTTP 429'}: ${(err as Error).message}`);
+  }
+  throw err;
+}

@@ -1,0 +1,91 @@
+import {
+  DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, RevokeSecurityGroupIngressCommand,
+  type EC2Client, type SecurityGroupRule,
+} from '@aws-sdk/client-ec2';
+import type { LiveSecurityGroup, LiveState, SgRule, Tags } from '../domain/model';
+import { errorName, rethrowThrottling } from './errors';
+
+/** Small typed wrappers over the EC2 calls Warden makes on security groups. */
+
+export const toSgRule = (r: SecurityGroupRule): SgRule => ({
+  ruleId: r.SecurityGroupRuleId,
+  groupId: r.GroupId ?? '',
+  isEgress: r.IsEgress ?? false,
+  protocol: r.IpProtocol ?? '-1',
+  fromPort: r.FromPort ?? -1,
+  toPort: r.ToPort ?? -1,
+  ...(r.CidrIpv4 ? { cidrIpv4: r.CidrIpv4 } : {}),
+  ...(r.CidrIpv6 ? { cidrIpv6: r.CidrIpv6 } : {}),
+  ...(r.PrefixListId ? { prefixListId: r.PrefixListId } : {}),
+  ...(r.ReferencedGroupInfo?.GroupId ? { referencedGroupId: r.ReferencedGroupInfo.GroupId } : {}),
+  ...(r.Description ? { description: r.Description } : {}),
+});
+
+/** All rules of a group (one call per page). A deleted group has no rules. */
+export async function describeRules(ec2: EC2Client, groupId: string): Promise<SgRule[]> {
+  const rules: SgRule[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await ec2
+      .send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }], NextToken }))
+      .catch(rethrowThrottling);
+    for (const r of page.SecurityGroupRules ?? []) rules.push(toSgRule(r));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return rules;
+}
+
+/** Group tags, or undefined when the group no longer exists. */
+export async function describeGroupTags(ec2: EC2Client, groupId: string): Promise<Tags | undefined> {
+  try {
+    const out = await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }));
+    const group = out.SecurityGroups?.[0];
+    if (!group) return undefined;
+    return Object.fromEntries((group.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+  } catch (err) {
+    if (errorName(err) === 'InvalidGroup.NotFound') return undefined;
+    return rethrowThrottling(err);
+  }
+}
+
+/**
+ * Revoke ingress rules by id. Ids that no longer exist (InvalidPermission.NotFound) are "already gone", not errors:
+ * on that error the batch is retried one id at a time to tell the two apart.
+ */
+export async function revokeIngressRules(
+  ec2: EC2Client, groupId: string, ruleIds: string[],
+): Promise<{ revoked: string[]; alreadyGone: string[] }> {
+  if (ruleIds.length === 0) return { revoked: [], alreadyGone: [] };
+  const revoke = (ids: string[]) =>
+    ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, SecurityGroupRuleIds: ids }));
+  try {
+    await revoke(ruleIds);
+    return { revoked: [...ruleIds], alreadyGone: [] };
+  } catch (err) {
+    if (!isNotFound(err)) return rethrowThrottling(err);
+  }
+  const result = { revoked: [] as string[], alreadyGone: [] as string[] };
+  for (const id of ruleIds) {
+    try {
+      await revoke([id]);
+      result.revoked.push(id);
+    } catch (err) {
+      if (!isNotFound(err)) return rethrowThrottling(err);
+      result.alreadyGone.push(id);
+    }
+  }
+  return result;
+}
+
+const isNotFound = (err: unknown) =>
+  ['InvalidPermission.NotFound', 'InvalidSecurityGroupRuleId.NotFound', 'InvalidGroup.NotFound'].includes(errorName(err));
+
+/** LiveState over EC2, for triage and `warden evaluate --live`. */
+export const ec2LiveState = (ec2: () => EC2Client): LiveState => ({
+  async securityGroup(groupId: string): Promise<LiveSecurityGroup | undefined> {
+    const tags = await describeGroupTags(ec2(), groupId);
+    if (tags === undefined) return undefined;
+    return { groupId, tags, rules: await describeRules(ec2(), groupId) };
+  },
+  securityGroupTags: (groupId: string) => describeGroupTags(ec2(), groupId),
+});

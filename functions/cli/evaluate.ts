@@ -1,0 +1,92 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { evaluate } from '../domain/evaluate';
+import type { Decision, LiveState, Status } from '../domain/model';
+import type { Policy } from '../domain/policy';
+
+/** One element of `warden evaluate --json`: a stable contract (extend it, never break it). */
+export interface EvaluationReport {
+  input: string;
+  status: Status;
+  reason?: string;
+  findings: {
+    control: string;
+    severity: string;
+    resourceType: string;
+    resourceId: string;
+    remediation: { action: string; mode: string; targets: string[] };
+  }[];
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** Files to evaluate: each file as given, each directory's *.json files recursively, in sorted order. */
+export function expandInputs(paths: string[]): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile() && entry.name.endsWith('.json')) out.push(full);
+    }
+  };
+  for (const p of paths) {
+    let stat;
+    try {
+      stat = statSync(p);
+    } catch {
+      throw new UsageError(`no such file or directory: ${p}`);
+    }
+    if (stat.isDirectory()) walk(p);
+    else out.push(p);
+  }
+  return out;
+}
+
+export function toReport(input: string, d: Decision): EvaluationReport {
+  const findings =
+    d.status === 'violation'
+      ? d.findings.map((f) => ({
+          control: f.control, severity: f.severity, resourceType: f.resource.type, resourceId: f.resource.id,
+          remediation: { action: f.remediation.action, mode: f.remediation.mode, targets: f.remediation.targets },
+        }))
+      : [];
+  return { input, status: d.status, ...('reason' in d && d.reason ? { reason: d.reason } : {}), findings };
+}
+
+/** Evaluate files with the same code path as the triage Lambda. Unreadable or non-JSON files are `invalid`. */
+export async function evaluateFiles(files: string[], policy: Policy, live?: LiveState): Promise<EvaluationReport[]> {
+  const reports: EvaluationReport[] = [];
+  for (const file of files) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      reports.push({ input: file, status: 'invalid', reason: `not JSON: ${(err as Error).message}`, findings: [] });
+      continue;
+    }
+    const decision = await evaluate(raw, { policy, ...(live ? { live } : {}) });
+    reports.push(toReport(file, decision));
+  }
+  return reports;
+}
+
+export function formatTable(reports: EvaluationReport[]): string {
+  const rows = reports.flatMap((r) => {
+    if (r.findings.length === 0) return [[r.input, r.status, '', '', '', '', r.reason ?? '']];
+    return r.findings.map((f) => [
+      r.input, r.status, f.control, f.severity, f.resourceId, f.remediation.mode,
+      [f.remediation.targets.join(','), r.reason].filter(Boolean).join(' | '),
+    ]);
+  });
+  const header = ['INPUT', 'STATUS', 'CONTROL', 'SEVERITY', 'RESOURCE', 'MODE', 'TARGETS / REASON'];
+  const widths = header.map((h, i) => Math.min(48, Math.max(h.length, ...rows.map((row) => row[i]!.length))));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const counts = (['violation', 'compliant', 'ignored', 'invalid'] as const)
+    .map((s) => `${reports.filter((r) => r.status === s).length} ${s}`)
+    .join(', ');
+  return [line(header), ...rows.map(line), '', `${reports.length} events: ${counts}`].join('\n');
+}

@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { clients } from '../aws/clients';
+import { ec2LiveState } from '../aws/security-groups';
+import { defaultPolicy, parsePolicy, type Policy } from '../domain/policy';
+import { evaluateFiles, expandInputs, formatTable, UsageError } from './evaluate';
+
+const USAGE = `usage: warden evaluate <file|dir>... [--json] [--policy FILE] [--live]
+
+  evaluate   decide events offline with the same code as the Lambdas
+    --json     print a JSON array, one element per input event, in input order
+    --policy   policy file (YAML or JSON); default: the built-in policy
+    --live     read live state (tags, rules) through the AWS SDK's normal credentials/endpoint
+
+exit codes: 0 every input processed (whatever was found), 2 usage error`;
+
+function loadPolicy(file: string | undefined): Policy {
+  if (!file) return defaultPolicy();
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new UsageError(`cannot read policy file ${file}`);
+  }
+  try {
+    return parsePolicy(text);
+  } catch (err) {
+    throw new UsageError(`${file}: ${(err as Error).message}`);
+  }
+}
+
+export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === 'evaluate') {
+      let parsed;
+      try {
+        parsed = parseArgs({
+          args: rest, allowPositionals: true,
+          options: { json: { type: 'boolean' }, policy: { type: 'string' }, live: { type: 'boolean' } },
+        });
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+      if (parsed.positionals.length === 0) throw new UsageError('evaluate needs at least one file or directory');
+      const policy = loadPolicy(parsed.values.policy);
+      const files = expandInputs(parsed.positionals);
+      const live = parsed.values.live ? ec2LiveState(clients.ec2) : undefined;
+      const reports = await evaluateFiles(files, policy, live);
+      out.write((parsed.values.json ? JSON.stringify(reports, null, 2) : formatTable(reports)) + '\n');
+      return 0;
+    }
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      out.write(USAGE + '\n');
+      return command === undefined ? 2 : 0;
+    }
+    throw new UsageError(`unknown command: ${command}`);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err.write(`warden: ${e.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`warden: ${(e as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+}

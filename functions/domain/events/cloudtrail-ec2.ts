@@ -1,0 +1,215 @@
+/**
+ * EventBridge "AWS API Call via CloudTrail" for EC2 security-group changes:
+ * AuthorizeSecurityGroupIngress, AuthorizeSecurityGroupEgress (egress only: ignored) and ModifySecurityGroupRules.
+ * EC2 is a query-protocol API: CloudTrail keeps its `{ items: [...] }` list wrappers (lowerCamelCase), and wraps
+ * newer calls in `<Operation>Request` with PascalCase members. Shapes and sources: events/README.md.
+ */
+import { z } from 'zod';
+import type { Actor, Normalized, Observation, SgRule } from '../model';
+import {
+  Bool,
+  EventBridgeSchema,
+  itemsOf,
+  oneOrMany,
+  parseDetail,
+  Port,
+  Protocol,
+  sgRef,
+  splitPermission,
+  type Envelope,
+} from './envelope';
+
+export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
+export const CLOUDTRAIL_EC2_EVENTS = ['AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'ModifySecurityGroupRules'] as const;
+type Ec2EventName = (typeof CLOUDTRAIL_EC2_EVENTS)[number];
+
+const UserIdentity = z
+  .object({
+    type: z.string().optional(),
+    arn: z.string().optional(),
+    invokedBy: z.string().optional(),
+    sessionContext: z.object({ sessionIssuer: z.object({ arn: z.string().optional() }).nullish() }).nullish(),
+  })
+  .nullish();
+
+/** requestParameters.ipPermissions.items[] (AuthorizeSecurityGroupIngress/Egress). */
+const IpPermission = z.object({
+  ipProtocol: Protocol,
+  fromPort: Port,
+  toPort: Port,
+  ipRanges: itemsOf(z.object({ cidrIp: z.string() })),
+  ipv6Ranges: itemsOf(z.object({ cidrIpv6: z.string() })),
+  prefixListIds: itemsOf(z.object({ prefixListId: z.string() })),
+  groups: itemsOf(z.object({ groupId: z.string() })),
+});
+
+/** responseElements.securityGroupRuleSet.items[]: one rule each, with its sgr- id. */
+const ResponseRule = z.object({
+  groupId: z.string().optional(),
+  securityGroupRuleId: z.string().optional(),
+  isEgress: Bool.optional(),
+  ipProtocol: Protocol,
+  fromPort: Port,
+  toPort: Port,
+  cidrIpv4: z.string().optional(),
+  cidrIpv6: z.string().optional(),
+  prefixListId: z.string().optional(),
+  referencedGroupInfo: z.object({ groupId: z.string().optional() }).nullish(),
+  description: z.string().optional(),
+});
+
+/** requestParameters.ModifySecurityGroupRulesRequest.SecurityGroupRule (one object, or a list). */
+const ModifiedRule = z.object({
+  SecurityGroupRuleId: z.string(),
+  SecurityGroupRule: z.object({
+    IpProtocol: Protocol,
+    FromPort: Port,
+    ToPort: Port,
+    CidrIpv4: z.string().optional(),
+    CidrIpv6: z.string().optional(),
+    PrefixListId: z.string().optional(),
+    ReferencedGroupId: z.string().optional(),
+    Description: z.string().optional(),
+  }),
+});
+
+const Common = {
+  eventSource: z.literal('ec2.amazonaws.com'),
+  userIdentity: UserIdentity,
+  errorCode: z.string().optional(),
+};
+
+const AuthorizeDetail = z.object({
+  ...Common,
+  eventName: z.enum(['AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress']),
+  requestParameters: z.object({ groupId: z.string().optional(), ipPermissions: itemsOf(IpPermission) }).nullish(),
+  responseElements: z.object({ securityGroupRuleSet: itemsOf(ResponseRule) }).nullish(),
+});
+
+const ModifyDetail = z.object({
+  ...Common,
+  eventName: z.literal('ModifySecurityGroupRules'),
+  requestParameters: z
+    .object({ ModifySecurityGroupRulesRequest: z.object({ GroupId: z.string(), SecurityGroupRule: oneOrMany(ModifiedRule) }) })
+    .nullish(),
+  responseElements: z.object({ ModifySecurityGroupRulesResponse: z.object({ return: Bool.optional() }).nullish() }).nullish(),
+});
+
+/** Full events, for handlers that validate with Powertools' parser (`parser({ schema })`). */
+export const AuthorizeSecurityGroupEvent = EventBridgeSchema.extend({ detail: AuthorizeDetail });
+export const ModifySecurityGroupRulesEvent = EventBridgeSchema.extend({ detail: ModifyDetail });
+
+type Authorize = z.output<typeof AuthorizeDetail>;
+type Modify = z.output<typeof ModifyDetail>;
+
+export const isCloudTrailEc2Event = (name: unknown): name is Ec2EventName =>
+  typeof name === 'string' && (CLOUDTRAIL_EC2_EVENTS as readonly string[]).includes(name);
+
+function actorOf(u: z.output<typeof UserIdentity>): Actor | undefined {
+  if (!u) return undefined;
+  const actor: Actor = {};
+  if (u.arn) actor.arn = u.arn;
+  const roleArn = u.sessionContext?.sessionIssuer?.arn;
+  if (roleArn) actor.roleArn = roleArn;
+  if (u.type) actor.type = u.type;
+  if (u.invokedBy) actor.invokedBy = u.invokedBy;
+  return actor;
+}
+
+/** Rules of an Authorize call: the response's rule set (it has the sgr- ids) when present, else the request's. */
+function authorizeRules(d: Authorize, groupId: string): SgRule[] {
+  const rules: SgRule[] = [];
+  const response = d.responseElements?.securityGroupRuleSet ?? [];
+  if (response.length > 0) {
+    for (const r of response) {
+      const rule: SgRule = {
+        groupId: r.groupId ?? groupId,
+        isEgress: r.isEgress ?? d.eventName === 'AuthorizeSecurityGroupEgress',
+        protocol: r.ipProtocol,
+        fromPort: r.fromPort,
+        toPort: r.toPort,
+      };
+      if (r.securityGroupRuleId) rule.ruleId = r.securityGroupRuleId;
+      if (r.cidrIpv4) rule.cidrIpv4 = r.cidrIpv4;
+      if (r.cidrIpv6) rule.cidrIpv6 = r.cidrIpv6;
+      if (r.prefixListId) rule.prefixListId = r.prefixListId;
+      if (r.referencedGroupInfo?.groupId) rule.referencedGroupId = r.referencedGroupInfo.groupId;
+      if (r.description) rule.description = r.description;
+      rules.push(rule);
+    }
+    return rules;
+  }
+  const isEgress = d.eventName === 'AuthorizeSecurityGroupEgress';
+  for (const p of d.requestParameters?.ipPermissions ?? []) {
+    splitPermission(groupId, isEgress, {
+      protocol: p.ipProtocol,
+      fromPort: p.fromPort,
+      toPort: p.toPort,
+      cidrIpv4: p.ipRanges.map((r) => r.cidrIp),
+      cidrIpv6: p.ipv6Ranges.map((r) => r.cidrIpv6),
+      prefixListIds: p.prefixListIds.map((r) => r.prefixListId),
+      groupIds: p.groups.map((g) => g.groupId),
+    }, rules);
+  }
+  return rules;
+}
+
+/**
+ * ModifySecurityGroupRules carries the rule id but not the direction: rules are reported as ingress (the
+ * dangerous reading). See the note in events/README.md.
+ */
+function modifyRules(d: Modify, groupId: string): SgRule[] {
+  return (d.requestParameters?.ModifySecurityGroupRulesRequest.SecurityGroupRule ?? []).map(({ SecurityGroupRuleId, SecurityGroupRule: r }) => {
+    const rule: SgRule = { ruleId: SecurityGroupRuleId, groupId, isEgress: false, protocol: r.IpProtocol, fromPort: r.FromPort, toPort: r.ToPort };
+    if (r.CidrIpv4) rule.cidrIpv4 = r.CidrIpv4;
+    if (r.CidrIpv6) rule.cidrIpv6 = r.CidrIpv6;
+    if (r.PrefixListId) rule.prefixListId = r.PrefixListId;
+    if (r.ReferencedGroupId) rule.referencedGroupId = r.ReferencedGroupId;
+    if (r.Description) rule.description = r.Description;
+    return rule;
+  });
+}
+
+export function normalizeCloudTrailEc2(env: Envelope, eventName: Ec2EventName): Normalized {
+  const what = `CloudTrail ${eventName}`;
+  const parsed = eventName === 'ModifySecurityGroupRules' ? parseDetail(ModifyDetail, env, what) : parseDetail(AuthorizeDetail, env, what);
+  if (!parsed.ok) return parsed.result;
+  const d = parsed.detail;
+
+  let groupId: string | undefined;
+  let rules: SgRule[];
+  if (d.eventName === 'ModifySecurityGroupRules') {
+    groupId = d.requestParameters?.ModifySecurityGroupRulesRequest.GroupId;
+    rules = groupId ? modifyRules(d, groupId) : [];
+  } else {
+    groupId = d.requestParameters?.groupId ?? d.responseElements?.securityGroupRuleSet.find((r) => r.groupId)?.groupId;
+    rules = groupId ? authorizeRules(d, groupId) : [];
+  }
+
+  const failed = d.errorCode ? `the API call failed (${d.errorCode}): nothing changed` : undefined;
+  if (!groupId) {
+    return failed ? { kind: 'ignored', reason: failed } : { kind: 'invalid', reason: `${what}: no security group id in requestParameters or responseElements` };
+  }
+
+  const actor = actorOf(d.userIdentity);
+  const observation: Observation = {
+    source: 'cloudtrail',
+    eventId: env.id,
+    eventName: d.eventName,
+    time: env.time,
+    account: env.account,
+    region: env.region,
+    ...(actor ? { actor } : {}),
+    resource: sgRef(groupId, env.account, env.region),
+    facts: { kind: 'sg-rules', groupId, rules, complete: false },
+  };
+
+  if (failed) return { kind: 'ignored', reason: failed, observation };
+  if (d.eventName === 'ModifySecurityGroupRules' && d.responseElements?.ModifySecurityGroupRulesResponse?.return === false) {
+    return { kind: 'ignored', reason: 'the API call returned false: nothing changed', observation };
+  }
+  if (d.eventName === 'AuthorizeSecurityGroupEgress' || (rules.length > 0 && rules.every((r) => r.isEgress))) {
+    return { kind: 'ignored', reason: `only egress rules (${d.eventName}): Warden watches ingress`, observation };
+  }
+  return { kind: 'observation', observation };
+}

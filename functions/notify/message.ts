@@ -1,0 +1,82 @@
+import type { Outcome, RemediationRecord } from '../domain/remediation';
+
+/**
+ * What Notify receives: Notify runs before Record, so the delivery results and the end time do not exist yet.
+ * Pure module: no AWS SDK, no secrets. Nothing here ever sees the webhook URL.
+ */
+export type NotifyInput = Omit<RemediationRecord, 'notifications' | 'finishedAt' | 'durationMs'>;
+
+/** How each action reads in a sentence. Unknown actions fall back to their id. */
+const ACTIONS: Record<string, { done: string; todo: string }> = {
+  'revoke-sg-ingress': { done: 'world-open ingress revoked', todo: 'revoke world-open ingress' },
+};
+
+export const actionPhrase = (action: string): { done: string; todo: string } =>
+  ACTIONS[action] ?? { done: `${action} applied`, todo: `apply ${action}` };
+
+const action = (input: NotifyInput): string => input.plan?.action ?? input.finding.remediation.action;
+
+/** One line saying what happened, e.g. "Fixed: world-open ingress revoked on sg-0123". */
+export function title(input: NotifyInput): string {
+  const { done, todo } = actionPhrase(action(input));
+  const on = `on ${input.finding.resource.id}`;
+  const titles: Record<Outcome, string> = {
+    fixed: `Fixed: ${done} ${on}`,
+    'dry-run': `Would fix (dry-run): ${todo} ${on}`,
+    notified: `Action needed: ${todo} ${on}`,
+    'approval-required': `Approval required: ${todo} ${on}`,
+    'already-fixed': `Already fixed: ${input.finding.control} ${on}, nothing to change`,
+    failed: `FAILED: could not ${todo} ${on}`,
+  };
+  return titles[input.outcome];
+}
+
+/** What the outcome means for the reader, in one or two sentences. */
+export function outcomeText(input: NotifyInput): string {
+  switch (input.outcome) {
+    case 'fixed': {
+      const applied = input.applied?.length ? ` Changed: ${input.applied.join(', ')}.` : '';
+      const verified = input.verified === false ? ' The re-check did NOT confirm the fix.' : ' Verified by a live re-check.';
+      return `Applied in ${input.mode} mode.${applied}${verified}`;
+    }
+    case 'already-fixed':
+      return 'The live re-check found nothing left to change. Nothing was changed.';
+    case 'notified':
+      return 'Nothing was changed: this control runs in notify mode. Please apply the steps above.';
+    case 'dry-run':
+      return 'Nothing was changed: dry-run mode. These are the exact steps Warden would run.';
+    case 'approval-required':
+      return 'Nothing was changed: this remediation needs an approval.';
+    case 'failed':
+      return `The remediation failed: ${input.error ? `${input.error.error}: ${input.error.cause}` : 'unknown error'}.`;
+  }
+}
+
+/** The heading above the plan's steps. */
+export function stepsHeading(outcome: Outcome): string {
+  const headings: Record<Outcome, string> = {
+    fixed: 'Steps applied',
+    'dry-run': 'Steps Warden would run',
+    notified: 'Exact fix to apply',
+    'approval-required': 'Steps awaiting approval',
+    'already-fixed': 'Steps',
+    failed: 'Planned steps',
+  };
+  return headings[outcome];
+}
+
+export const actorText = (input: NotifyInput): string =>
+  input.actor?.arn ?? input.actor?.roleArn ?? input.actor?.invokedBy ?? 'unknown';
+
+export const resourceText = (input: NotifyInput): string => {
+  const r = input.finding.resource;
+  return `${r.type} ${r.id} (${r.account}/${r.region})`;
+};
+
+/** Plain-text fallback (Slack notifications, SNS email bodies start with this). */
+export function plainText(input: NotifyInput): string {
+  return `${title(input)} | ${input.finding.control} ${input.finding.severity} | ${resourceText(input)}`;
+}
+
+/** Clip a string to `max` characters, marking the cut. */
+export const clip = (s: string, max: number): string => (s.length <= max ? s : `${s.slice(0, Math.max(0, max - 1))}…`);

@@ -1,0 +1,94 @@
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { NotifyInput } from './message';
+import { slackMessage } from './slack-message';
+import { snsMessage } from './sns-message';
+
+export type Delivery = { channel: 'slack' | 'sns'; delivered: boolean; error?: string };
+
+export interface NotifyDeps {
+  /** Resolves the Slack incoming-webhook URL (see webhook-secret.ts); undefined = Slack not configured. */
+  slackWebhookUrl?: () => Promise<string | undefined>;
+  /** SNS topic; empty/unset = SNS not configured. */
+  topicArn?: string;
+  sns?: SNSClient;
+  fetch?: typeof fetch;
+  /** Slack request timeout. */
+  timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 3000;
+const ERROR_MAX = 300;
+
+/** An error message safe to store: any URL (the webhook URL is a credential) is redacted. */
+export function safeError(err: unknown, secrets: (string | undefined)[] = []): string {
+  const e = err as { name?: unknown; message?: unknown; cause?: { message?: unknown } } | undefined;
+  let msg = typeof e?.message === 'string' && e.message ? e.message : String(err);
+  if (typeof e?.cause?.message === 'string') msg += ` (${e.cause.message})`;
+  if (typeof e?.name === 'string' && e.name !== 'Error' && !msg.startsWith(e.name)) msg = `${e.name}: ${msg}`;
+  for (const s of secrets) if (s) msg = msg.split(s).join('<redacted>');
+  msg = msg.replace(/https?:\/\/[^\s'")]+/gi, '<url>');
+  return msg.length <= ERROR_MAX ? msg : `${msg.slice(0, ERROR_MAX - 1)}…`;
+}
+
+async function sendSlack(input: NotifyInput, url: string, deps: NotifyDeps): Promise<Delivery> {
+  const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  try {
+    const res = await (deps.fetch ?? fetch)(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(slackMessage(input)),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (res.ok) return { channel: 'slack', delivered: true };
+    // Slack answers e.g. 400 "invalid_blocks", 403 "action_prohibited", 404 "no_service" (revoked webhook).
+    const body = (await res.text().catch(() => '')).trim().slice(0, 100);
+    return { channel: 'slack', delivered: false, error: safeError(`Slack webhook answered HTTP ${res.status}${body ? `: ${body}` : ''}`, [url]) };
+  } catch (err) {
+    const name = (err as { name?: string }).name;
+    const error = name === 'TimeoutError' || name === 'AbortError' ? `Slack webhook timed out after ${timeoutMs} ms` : safeError(err, [url]);
+    return { channel: 'slack', delivered: false, error };
+  }
+}
+
+async function slack(input: NotifyInput, deps: NotifyDeps): Promise<Delivery | undefined> {
+  let url: string | undefined;
+  try {
+    url = await deps.slackWebhookUrl?.();
+  } catch (err) {
+    return { channel: 'slack', delivered: false, error: `Slack webhook URL unavailable: ${safeError(err)}` };
+  }
+  return url ? sendSlack(input, url, deps) : undefined;
+}
+
+let defaultSns: SNSClient | undefined;
+
+async function sns(input: NotifyInput, deps: NotifyDeps): Promise<Delivery | undefined> {
+  if (!deps.topicArn) return undefined;
+  const m = snsMessage(input);
+  try {
+    const client = deps.sns ?? (defaultSns ??= new SNSClient({}));
+    await client.send(
+      new PublishCommand({
+        TopicArn: deps.topicArn,
+        Subject: m.subject,
+        Message: m.message,
+        MessageAttributes: Object.fromEntries(
+          Object.entries(m.attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]),
+        ),
+      }),
+    );
+    return { channel: 'sns', delivered: true };
+  } catch (err) {
+    return { channel: 'sns', delivered: false, error: safeError(err) };
+  }
+}
+
+/**
+ * Send the notification to every configured channel, in parallel. Never throws because a channel failed:
+ * each failure is reported as `delivered: false` with an error message (never containing the webhook URL).
+ * Returns [] when no channel is configured; the caller records that.
+ */
+export async function notify(input: NotifyInput, deps: NotifyDeps): Promise<Delivery[]> {
+  const results = await Promise.all([slack(input, deps), sns(input, deps)]);
+  return results.filter((d): d is Delivery => d !== undefined);
+}

@@ -1,0 +1,62 @@
+import type { NotifyInput } from './message';
+import { clip, outcomeText, title } from './message';
+
+export interface SnsMessage {
+  /** ≤ 100 printable ASCII characters, as SNS requires (email subscribers see it as the subject). */
+  subject: string;
+  /** JSON of the essentials; subscribers parse it. */
+  message: string;
+  /** String attributes subscribers can filter on with a filter policy. */
+  attributes: Record<'outcome' | 'control' | 'severity' | 'mode', string>;
+}
+
+const SUBJECT_MAX = 100;
+const MAX_STEPS = 100;
+const CAUSE_MAX = 2000;
+
+/** SNS subjects: ASCII only, no line breaks or control characters, must not be empty. */
+export function asciiSubject(s: string): string {
+  const ascii = s
+    .normalize('NFKD')
+    .replace(/[\u2026]/g, '...')
+    .replace(/[\u2013\u2014]/g, '-')
+    .replace(/\s+/g, ' ')
+    .replace(/[^\x20-\x7e]/g, '')
+    .replace(/ {2,}/g, ' ')
+    .trim();
+  const subject = ascii.length <= SUBJECT_MAX ? ascii : `${ascii.slice(0, SUBJECT_MAX - 3).trimEnd()}...`;
+  return subject || 'Warden notification';
+}
+
+export function snsMessage(input: NotifyInput): SnsMessage {
+  const f = input.finding;
+  const steps = input.plan?.steps ?? [];
+  const body = {
+    title: title(input),
+    summary: outcomeText(input),
+    id: input.id,
+    executionArn: input.executionArn,
+    outcome: input.outcome,
+    mode: input.mode,
+    control: f.control,
+    severity: f.severity,
+    resource: f.resource,
+    evidence: f.evidence,
+    actor: input.actor,
+    source: input.source,
+    eventId: input.eventId,
+    eventName: input.eventName,
+    eventTime: input.eventTime,
+    steps: steps.length > MAX_STEPS ? [...steps.slice(0, MAX_STEPS), `...and ${steps.length - MAX_STEPS} more`] : steps,
+    applied: input.applied,
+    verified: input.verified,
+    owner: input.owner,
+    channel: input.channel,
+    error: input.error && { error: input.error.error, cause: clip(input.error.cause, CAUSE_MAX) },
+  };
+  return {
+    subject: asciiSubject(`[Warden] ${title(input)}`),
+    message: JSON.stringify(body),
+    attributes: { outcome: input.outcome, control: f.control, severity: f.severity, mode: input.mode },
+  };
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Create ./.venv with the pinned Python dev tools (moto server, cfn-lint, aws-sam-cli).
+# Idempotent: a stamp holding the hash of requirements-dev.txt makes a second run a no-op.
+# Quiet on success (one line); loud and non-zero on failure. Works from any cwd.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+REQ="requirements-dev.txt"
+VENV=".venv"
+STAMP="$VENV/.requirements.sha256"
+PYTHON="${PYTHON:-python3}"
+
+fail() {
+  echo "setup-venv: FAILED: $*" >&2
+  exit 1
+}
+
+[ -f "$REQ" ] || fail "$ROOT/$REQ not found"
+
+want="$(sha256sum "$REQ" | cut -d' ' -f1)"
+
+# Fast path: stamp matches and the venv's interpreter still runs.
+if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ] && [ -x "$VENV/bin/python" ] && [ -x "$VENV/bin/moto_server" ]; then
+  echo "setup-venv: .venv up to date"
+  exit 0
+fi
+
+# Serialise concurrent runs (e.g. two npm scripts at once) when flock is available.
+if command -v flock >/dev/null 2>&1 && [ -z "${SETUP_VENV_LOCKED:-}" ]; then
+  exec 9>"${TMPDIR:-/tmp}/warden-setup-venv-$(echo "$ROOT" | sha256sum | cut -c1-12).lock"
+  flock 9
+  export SETUP_VENV_LOCKED=1
+  # Another run may have finished while we waited.
+  if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ] && [ -x "$VENV/bin/python" ]; then
+    echo "setup-venv: .venv up to date"
+    exit 0
+  fi
+fi
+
+start=$(date +%s)
+LOG="$(mktemp "${TMPDIR:-/tmp}/warden-setup-venv.XXXXXX.log")"
+
+show_log() {
+  echo "---- last 40 lines of $LOG ----" >&2
+  tail -n 40 "$LOG" >&2 || true
+  echo "----" >&2
+}
+
+# (Re)create the venv when missing or when its interpreter no longer runs.
+if ! { [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c 'import sys' >/dev/null 2>&1; }; then
+  command -v "$PYTHON" >/dev/null 2>&1 || fail "$PYTHON not found; install Python >= 3.9 (3.11 is what requirements-dev.txt was resolved on)"
+  rm -rf "$VENV"
+  if ! "$PYTHON" -m venv "$VENV" >>"$LOG" 2>&1; then
+    show_log
+    fail "'$PYTHON -m venv $VENV' failed (on Debian: apt-get install python3-venv)"
+  fi
+fi
+
+rm -f "$STAMP"
+if ! "$VENV/bin/python" -m pip install --disable-pip-version-check --no-input -r "$REQ" >>"$LOG" 2>&1; then
+  show_log
+  fail "pip install -r $REQ failed (full log: $LOG)"
+fi
+if ! "$VENV/bin/python" -m pip check >>"$LOG" 2>&1; then
+  show_log
+  fail "pip check found broken requirements (full log: $LOG)"
+fi
+for tool in moto_server cfn-lint sam; do
+  [ -x "$VENV/bin/$tool" ] || { show_log; fail "$VENV/bin/$tool missing after install"; }
+done
+
+echo "$want" >"$STAMP"
+rm -f "$LOG"
+echo "setup-venv: installed $REQ into .venv in $(( $(date +%s) - start ))s"
