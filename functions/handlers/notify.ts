@@ -12,7 +12,8 @@ type Delivery = NonNullable<RemediationRecord['notifications']>;
 export async function notifyOwner(
   state: RemediationState,
   deps: { clients: Clients; webhookUrl: () => Promise<string | undefined>; topicArn?: string; fallbackChannel: string } = {
-    clients, webhookUrl: () => slackWebhookUrl(clients.secrets()), fallbackChannel: runtimePolicy().owners.fallback,
+    clients, fallbackChannel: runtimePolicy().owners.fallback,
+    webhookUrl: () => slackWebhookUrl(process.env.SLACK_WEBHOOK_SECRET_ARN, { client: clients.secrets() }),
     ...(process.env.NOTIFY_TOPIC_ARN ? { topicArn: process.env.NOTIFY_TOPIC_ARN } : {}),
   },
 ): Promise<Delivery> {
