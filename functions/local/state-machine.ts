@@ -26,7 +26,8 @@ export function substitute(definitionText: string): { definition: object; keys: 
   return { definition: JSON.parse(text) as object, keys: [...keys] };
 }
 
-const fakeContext = (functionName: string): Context =>
+/** A Lambda-like context for running a handler locally. */
+export const fakeContext = (functionName: string): Context =>
   ({
     functionName, functionVersion: '$LATEST', invokedFunctionArn: LOCAL_ARN(functionName), memoryLimitInMB: '256',
     awsRequestId: `local-${Math.random().toString(16).slice(2)}`, logGroupName: `/aws/lambda/${functionName}`,

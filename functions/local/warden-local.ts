@@ -15,7 +15,8 @@ import { createTriage, type ExecutionStarter, type TriageResult } from '../handl
 import { handler as verifyRemediation } from '../handlers/verify-remediation';
 import { resetRuntimePolicy, runtimePolicy } from '../runtime/config';
 import { findRepoRoot } from './moto';
-import { localStateMachine, type LambdaHandler, type LocalRun } from './state-machine';
+import { lambda } from '../runtime/lambda';
+import { fakeContext, localStateMachine, type LambdaHandler, type LocalRun } from './state-machine';
 
 /** The remediate state machine's Task bindings: substitution key → the real, exported Lambda handler. */
 export const REMEDIATE_HANDLERS: Record<string, LambdaHandler> = {
@@ -74,7 +75,8 @@ export async function startLocalWarden(opts: { slackWebhookUrl?: string; policy?
       return { executionArn: `arn:aws:states:us-east-1:123456789012:execution:local-remediate:${name}`, duplicate: false };
     },
   };
-  const triage = createTriage({ policy: runtimePolicy, live: ec2LiveState(clients.ec2), starter });
+  const triageHandler = lambda(createTriage({ policy: runtimePolicy, live: ec2LiveState(clients.ec2), starter }));
+  const triage = (event: unknown) => triageHandler(event, fakeContext('TriageFunction'));
   return {
     triage, runs, remediate: (input) => machine.run(input),
     resources: { tableName, busName, topicArn, ...(secretArn ? { secretArn } : {}) },
