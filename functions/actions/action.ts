@@ -1,7 +1,12 @@
-import type { Clients } from '../aws/clients';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { Finding, Tags } from '../domain/model';
-import type { Policy } from '../domain/policy';
+import type { Policy } from '../domain/policy/schema';
 import type { Plan } from '../domain/remediation';
+
+/** The SDK clients actions may use, built lazily. */
+export interface ActionClients {
+  ec2: () => EC2Client;
+}
 
 /** What the live re-check found, and the exact change to make. */
 export interface Inspection {
@@ -30,7 +35,7 @@ export interface VerifyResult {
 export interface Action {
   id: string;
   title: string;
-  inspect(finding: Finding, clients: Clients, policy: Policy): Promise<Inspection>;
-  apply(plan: Plan, clients: Clients): Promise<ApplyResult>;
-  verify(plan: Plan, clients: Clients): Promise<VerifyResult>;
+  inspect(finding: Finding, clients: ActionClients, policy: Policy): Promise<Inspection>;
+  apply(plan: Plan, clients: ActionClients): Promise<ApplyResult>;
+  verify(plan: Plan, clients: ActionClients): Promise<VerifyResult>;
 }

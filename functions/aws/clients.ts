@@ -1,34 +1,11 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { SNSClient } from '@aws-sdk/client-sns';
+// Every client, for the CLI, the demo and tests. Lambda handlers import single services from aws/clients/* instead.
+import { dynamodb } from './clients/dynamodb';
+import { ec2 } from './clients/ec2';
+import { events } from './clients/events';
+import { secrets } from './clients/secrets';
+import { sfn } from './clients/sfn';
+import { sns } from './clients/sns';
 
-/**
- * One lazily-built client per service and process. The SDK reads region and endpoint from the environment
- * (AWS_REGION, AWS_ENDPOINT_URL), which is how local runs reach the emulator with no code change.
- * SDK retries stay short: Step Functions owns retries with backoff.
- */
-const cache = new Map<string, unknown>();
-const config = () => ({ maxAttempts: 2 });
-
-function lazy<T>(name: string, make: () => T): () => T {
-  return () => {
-    if (!cache.has(name)) cache.set(name, make());
-    return cache.get(name) as T;
-  };
-}
-
-export const clients = {
-  ec2: lazy('ec2', () => new EC2Client(config())),
-  sfn: lazy('sfn', () => new SFNClient(config())),
-  dynamodb: lazy('dynamodb', () => new DynamoDBClient(config())),
-  events: lazy('events', () => new EventBridgeClient(config())),
-  sns: lazy('sns', () => new SNSClient(config())),
-  secrets: lazy('secrets', () => new SecretsManagerClient(config())),
-};
+export { resetClients } from './client-cache';
+export const clients = { ec2, sfn, dynamodb, events, sns, secrets };
 export type Clients = typeof clients;
-
-/** Forget built clients (tests and the demo switch endpoints between runs). */
-export const resetClients = (): void => cache.clear();

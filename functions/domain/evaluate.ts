@@ -3,7 +3,7 @@ import { normalize } from './events';
 import { isOwnChange } from './loop-guard';
 import type { Decision, LiveState, Observation } from './model';
 import { isWorldOpen } from './net';
-import type { Policy } from './policy';
+import type { Policy } from './policy/schema';
 
 export interface EvaluateOptions {
   policy: Policy;

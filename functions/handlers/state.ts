@@ -1,4 +1,5 @@
 import type { Mode } from '../domain/model';
+import type { Policy } from '../domain/policy/schema';
 import type { Outcome, Plan, RemediationContext, RemediationRecord } from '../domain/remediation';
 import type { ApplyResult, VerifyResult } from '../actions';
 
@@ -17,6 +18,8 @@ export interface LiveResult {
  */
 export interface RemediationState {
   context: RemediationContext;
+  /** The policy triage decided with: every step of this run uses the same one. */
+  policy: Policy;
   live?: { result: LiveResult };
   applied?: { result: ApplyResult };
   verified?: { result: VerifyResult };
@@ -27,14 +30,14 @@ export interface RemediationState {
 }
 
 /** The audit record for a state, as of `now`. */
-export function toRecord(state: RemediationState, fallbackChannel: string, now = new Date()): RemediationRecord {
+export function toRecord(state: RemediationState, now = new Date()): RemediationRecord {
   const live = state.live?.result;
   const outcome: Outcome = state.error ? 'failed' : (state.outcome ?? 'failed');
   const record: RemediationRecord = {
     ...state.context,
     mode: live?.mode ?? state.context.finding.remediation.mode,
     outcome,
-    channel: live?.channel ?? fallbackChannel,
+    channel: live?.channel ?? state.policy.owners.fallback,
     finishedAt: now.toISOString(),
     durationMs: Math.max(0, now.getTime() - Date.parse(state.context.requestedAt)),
   };

@@ -1,12 +1,14 @@
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { clients } from '../aws/clients';
+import { ec2 } from '../aws/clients/ec2';
+import { sfn } from '../aws/clients/sfn';
 import { WardenError, errorName, rethrowThrottling } from '../aws/errors';
 import { ec2LiveState } from '../aws/security-groups';
 import { evaluate } from '../domain/evaluate';
 import type { LiveState, Status } from '../domain/model';
 import { executionName } from '../domain/naming';
-import type { Policy } from '../domain/policy';
-import { requireEnv, runtimePolicy } from '../runtime/config';
+import type { Policy } from '../domain/policy/schema';
+import { runtimePolicy } from '../runtime/config';
+import { requireEnv } from '../runtime/env';
 import { lambda } from '../runtime/lambda';
 import { logger } from '../runtime/logger';
 import type { RemediationState } from './state';
@@ -42,7 +44,8 @@ export const sfnStarter = (sfn: () => SFNClient, stateMachineArn: () => string):
  */
 export function createTriage(deps: { policy: () => Policy; live?: LiveState; starter: ExecutionStarter; now?: () => Date }) {
   return async (event: unknown): Promise<TriageResult> => {
-    const decision = await evaluate(event, { policy: deps.policy(), ...(deps.live ? { live: deps.live } : {}) });
+    const policy = deps.policy();
+    const decision = await evaluate(event, { policy, ...(deps.live ? { live: deps.live } : {}) });
     if (decision.status === 'invalid') {
       logger.error('invalid event', { reason: decision.reason });
       throw new WardenError('Warden.InvalidEvent', decision.reason);
@@ -60,7 +63,7 @@ export function createTriage(deps: { policy: () => Policy; live?: LiveState; sta
         id: name, eventId: o.eventId, source: o.source, eventName: o.eventName, eventTime: o.time,
         ...(o.actor ? { actor: o.actor } : {}), finding, requestedAt,
       };
-      const started = await deps.starter.start(name, { context });
+      const started = await deps.starter.start(name, { context, policy });
       executions.push({ name, control: finding.control, ...started });
       logger.info('remediation started', { name, control: finding.control, resource: finding.resource.id, mode: finding.remediation.mode, targets: finding.remediation.targets, duplicate: started.duplicate });
     }
@@ -71,7 +74,7 @@ export function createTriage(deps: { policy: () => Policy; live?: LiveState; sta
 export const handler = lambda(
   createTriage({
     policy: runtimePolicy,
-    live: ec2LiveState(clients.ec2),
-    starter: sfnStarter(clients.sfn, () => requireEnv('STATE_MACHINE_ARN')),
+    live: ec2LiveState(ec2),
+    starter: sfnStarter(sfn, () => requireEnv('STATE_MACHINE_ARN')),
   }),
 );

@@ -9,7 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { getAuditRecord } from '../../functions/audit/get';
 import { clients } from '../../functions/aws/clients';
 import type { Finding, Mode } from '../../functions/domain/model';
-import type { PolicyInput } from '../../functions/domain/policy';
+import { defaultPolicy, type PolicyInput } from '../../functions/domain/policy';
 import type { RemediationState } from '../../functions/handlers/state';
 import { startMoto, useEmulator, type Moto } from '../../functions/local/moto';
 import { startSink, type Sink } from '../../functions/local/sink';
@@ -29,7 +29,7 @@ afterAll(async () => {
   await moto?.stop();
 });
 
-interface Scene { warden: LocalWarden; groupId: string; openRule: string; adminRule: string }
+interface Scene { warden: LocalWarden; groupId: string; openRule: string; adminRule: string; policy: PolicyInput }
 
 async function scene(policy: PolicyInput = {}): Promise<Scene> {
   await moto.reset();
@@ -38,7 +38,7 @@ async function scene(policy: PolicyInput = {}): Promise<Scene> {
   const groupId = await createGroup(await createVpc(), 'ssh-open', { Owner: 'payments' });
   const openRule = await allow(groupId, tcp(22, '0.0.0.0/0'));
   const adminRule = await allow(groupId, tcp(22, '203.0.113.7/32'));
-  return { warden, groupId, openRule, adminRule };
+  return { warden, groupId, openRule, adminRule, policy };
 }
 
 function stateFor(s: Scene, mode: Mode = 'auto', id = `test-${Math.random().toString(16).slice(2)}`): RemediationState {
@@ -52,6 +52,7 @@ function stateFor(s: Scene, mode: Mode = 'auto', id = `test-${Math.random().toSt
       id, eventId: 'evt-1', source: 'cloudtrail', eventName: 'AuthorizeSecurityGroupIngress',
       eventTime: '2026-11-22T10:00:00Z', finding, requestedAt: new Date().toISOString(),
     },
+    policy: defaultPolicy(s.policy),
   };
 }
 

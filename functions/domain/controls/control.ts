@@ -1,5 +1,5 @@
 import type { Finding, Mode, Observation, ResourceType, Severity } from '../model';
-import type { Policy } from '../policy';
+import type { Policy } from '../policy/schema';
 
 /** One best-practice check. Declarative metadata + a pure evaluation. Register it in controls/index.ts. */
 export interface Control {

@@ -1,7 +1,7 @@
 import type { Finding, Observation, SgRule, Tags } from '../model';
 import { coversPort, describeRule, isAllTraffic, isWorldOpen, onlyPorts } from '../net';
-import type { Policy } from '../policy';
-import { decideMode } from '../policy';
+import { decideMode } from '../policy/mode';
+import type { Policy } from '../policy/schema';
 import type { Control, ControlResult } from './control';
 
 export const ID = 'sg-world-open-ingress';
