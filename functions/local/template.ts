@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseDocument, type Tags, type YAMLMap, type YAMLSeq } from 'yaml';
+import { parseDocument, visit, type Tags, type YAMLMap, type YAMLSeq } from 'yaml';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -123,25 +123,22 @@ function scalarValue(name: string, value: string): Json {
   return { [fn(name)]: value };
 }
 
-export const cloudFormationTags: Tags = INTRINSICS.flatMap((name) => [
+export const cloudFormationTags: Tags = INTRINSICS.flatMap((name): Tags => [
   { tag: `!${name}`, resolve: (value: string) => scalarValue(name, value) },
-  {
+  ...(['seq', 'map'] as const).map((collection) => ({
     tag: `!${name}`,
-    collection: 'seq' as const,
-    resolve: (seq: YAMLSeq.Parsed) => ({ [fn(name)]: seq.toJSON() as Json }),
-  },
-  {
-    tag: `!${name}`,
-    collection: 'map' as const,
-    resolve: (map: YAMLMap.Parsed) => ({ [fn(name)]: map.toJSON() as Json }),
-  },
+    collection,
+    resolve: (node: YAMLMap.Parsed | YAMLSeq.Parsed) => ({ [fn(name)]: node.toJSON() as Json }),
+  })),
 ]);
 
-/** Parses CloudFormation/SAM YAML text. Throws on YAML errors and on warnings such as an unknown `!Tag`. */
+/** Parses CloudFormation/SAM YAML text. Throws on YAML errors, warnings such as an unknown `!Tag`, and aliases. */
 export function parseTemplate(text: string): Omit<Template, 'path' | 'root'> {
   const doc = parseDocument(text, { customTags: cloudFormationTags, uniqueKeys: true, prettyErrors: true });
-  const problems = [...doc.errors, ...doc.warnings];
-  if (problems.length > 0) throw new Error(problems.map((p) => p.message).join('\n'));
+  const problems = [...doc.errors, ...doc.warnings].map((p) => p.message);
+  // CloudFormation does not accept YAML aliases (`*name`); catch them here rather than at deploy time.
+  visit(doc, { Alias: (_key, node) => void problems.push(`YAML alias *${node.source} is not supported by CloudFormation`) });
+  if (problems.length > 0) throw new Error(problems.join('\n'));
   const value: unknown = doc.toJS({ maxAliasCount: 100 });
   if (!isObject(value) || !isObject(value.Resources)) {
     throw new Error('not a CloudFormation template: no Resources');

@@ -9,6 +9,7 @@ import type { Actor, Normalized, Observation, SgRule } from '../model';
 import {
   Bool,
   EventBridgeSchema,
+  firstIssue,
   itemsOf,
   oneOrMany,
   parseDetail,
@@ -79,10 +80,13 @@ const Common = {
   errorCode: z.string().optional(),
 };
 
+const IpPermissions = itemsOf(IpPermission);
+
+/** The request's permissions are parsed only when the response has no rule set (see authorizeRules). */
 const AuthorizeDetail = z.object({
   ...Common,
   eventName: z.enum(['AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress']),
-  requestParameters: z.object({ groupId: z.string().optional(), ipPermissions: itemsOf(IpPermission) }).nullish(),
+  requestParameters: z.object({ groupId: z.string().optional(), ipPermissions: z.unknown() }).nullish(),
   responseElements: z.object({ securityGroupRuleSet: itemsOf(ResponseRule) }).nullish(),
 });
 
@@ -95,7 +99,7 @@ const ModifyDetail = z.object({
   responseElements: z.object({ ModifySecurityGroupRulesResponse: z.object({ return: Bool.optional() }).nullish() }).nullish(),
 });
 
-/** Full events, for handlers that validate with Powertools' parser (`parser({ schema })`). */
+/** Envelope + detail, for Powertools' parser. The Authorize request's permissions are checked in authorizeRules. */
 export const AuthorizeSecurityGroupEvent = EventBridgeSchema.extend({ detail: AuthorizeDetail });
 export const ModifySecurityGroupRulesEvent = EventBridgeSchema.extend({ detail: ModifyDetail });
 
@@ -116,8 +120,11 @@ function actorOf(u: z.output<typeof UserIdentity>): Actor | undefined {
   return actor;
 }
 
-/** Rules of an Authorize call: the response's rule set (it has the sgr- ids) when present, else the request's. */
-function authorizeRules(d: Authorize, groupId: string): SgRule[] {
+/**
+ * Rules of an Authorize call: the response's rule set (one rule per item, with its sgr- id) when present, else
+ * the request's permissions split per source (no ids). Returns the schema problem when the request is malformed.
+ */
+function authorizeRules(d: Authorize, groupId: string): SgRule[] | string {
   const rules: SgRule[] = [];
   const response = d.responseElements?.securityGroupRuleSet ?? [];
   if (response.length > 0) {
@@ -139,8 +146,10 @@ function authorizeRules(d: Authorize, groupId: string): SgRule[] {
     }
     return rules;
   }
+  const permissions = IpPermissions.safeParse(d.requestParameters?.ipPermissions);
+  if (!permissions.success) return firstIssue(permissions.error, 'detail.requestParameters.ipPermissions');
   const isEgress = d.eventName === 'AuthorizeSecurityGroupEgress';
-  for (const p of d.requestParameters?.ipPermissions ?? []) {
+  for (const p of permissions.data) {
     splitPermission(groupId, isEgress, {
       protocol: p.ipProtocol,
       fromPort: p.fromPort,
@@ -170,14 +179,21 @@ function modifyRules(d: Modify, groupId: string): SgRule[] {
   });
 }
 
+const failedCall = (errorCode: string) => `the API call failed (${errorCode}): nothing changed`;
+
 export function normalizeCloudTrailEc2(env: Envelope, eventName: Ec2EventName): Normalized {
   const what = `CloudTrail ${eventName}`;
   const parsed = eventName === 'ModifySecurityGroupRules' ? parseDetail(ModifyDetail, env, what) : parseDetail(AuthorizeDetail, env, what);
-  if (!parsed.ok) return parsed.result;
+  if (!parsed.ok) {
+    // A failed call changed nothing, whatever its request looked like.
+    const errorCode = (env.detail as { errorCode?: unknown } | null)?.errorCode;
+    return typeof errorCode === 'string' ? { kind: 'ignored', reason: failedCall(errorCode) } : parsed.result;
+  }
   const d = parsed.detail;
 
+  const failed = d.errorCode ? failedCall(d.errorCode) : undefined;
   let groupId: string | undefined;
-  let rules: SgRule[];
+  let rules: SgRule[] | string;
   if (d.eventName === 'ModifySecurityGroupRules') {
     groupId = d.requestParameters?.ModifySecurityGroupRulesRequest.GroupId;
     rules = groupId ? modifyRules(d, groupId) : [];
@@ -185,10 +201,10 @@ export function normalizeCloudTrailEc2(env: Envelope, eventName: Ec2EventName): 
     groupId = d.requestParameters?.groupId ?? d.responseElements?.securityGroupRuleSet.find((r) => r.groupId)?.groupId;
     rules = groupId ? authorizeRules(d, groupId) : [];
   }
-
-  const failed = d.errorCode ? `the API call failed (${d.errorCode}): nothing changed` : undefined;
-  if (!groupId) {
-    return failed ? { kind: 'ignored', reason: failed } : { kind: 'invalid', reason: `${what}: no security group id in requestParameters or responseElements` };
+  if (!groupId || typeof rules === 'string') {
+    if (failed) return { kind: 'ignored', reason: failed };
+    const problem = typeof rules === 'string' ? `detail does not match its schema at ${rules}` : 'no security group id in requestParameters or responseElements';
+    return { kind: 'invalid', reason: `${what}: ${problem}` };
   }
 
   const actor = actorOf(d.userIdentity);

@@ -1,0 +1,154 @@
+/**
+ * The names, handler files, environment variables and build settings the handlers and scripts/build.ts rely on.
+ * A change here must be deliberate: update this test together with the code that reads the value.
+ */
+import { basename, extname } from 'node:path';
+import { functions, loadTemplate, parseTemplate, stateMachines, type Json } from '../../functions/local/template';
+
+const t = loadTemplate();
+const fns = functions(t);
+const byId = new Map(fns.map((f) => [f.logicalId, f]));
+
+const EXPECTED_FUNCTIONS: Record<string, string> = {
+  TriageFunction: 'functions/handlers/triage.ts',
+  LoadLiveStateFunction: 'functions/handlers/load-live-state.ts',
+  ApplyRemediationFunction: 'functions/handlers/apply-remediation.ts',
+  VerifyRemediationFunction: 'functions/handlers/verify-remediation.ts',
+  NotifyFunction: 'functions/handlers/notify.ts',
+  RecordAuditFunction: 'functions/handlers/record-audit.ts',
+};
+
+const ref = (id: string): Json => ({ Ref: id });
+const getAtt = (id: string, attr: string): Json => ({ 'Fn::GetAtt': [id, attr] });
+
+/** Every function: the values the runtime config (functions/runtime/config.ts) reads. */
+const COMMON_ENV: Record<string, Json> = {
+  POWERTOOLS_SERVICE_NAME: 'warden',
+  NODE_OPTIONS: '--enable-source-maps',
+  WARDEN_DEFAULT_MODE: ref('DefaultMode'),
+  WARDEN_OWN_ROLES: {
+    'Fn::If': [
+      'HasExtraOwnRoles',
+      { 'Fn::Sub': '${ApplyRemediationFunctionRole.Arn},${OwnRoleNames}' },
+      getAtt('ApplyRemediationFunctionRole', 'Arn'),
+    ],
+  },
+  WARDEN_POLICY: ref('PolicyJson'),
+};
+
+const EXTRA_ENV: Record<string, Record<string, Json>> = {
+  TriageFunction: { STATE_MACHINE_ARN: ref('RemediationStateMachine') },
+  LoadLiveStateFunction: {},
+  ApplyRemediationFunction: {},
+  VerifyRemediationFunction: {},
+  NotifyFunction: { SLACK_WEBHOOK_SECRET_ARN: ref('SlackWebhookSecretArn'), NOTIFY_TOPIC_ARN: ref('NotifyTopic') },
+  RecordAuditFunction: { AUDIT_TABLE: ref('AuditTable'), EVENT_BUS_NAME: ref('WardenEventBus') },
+};
+
+test('the template uses the SAM transform', () => {
+  expect(t.Transform).toBe('AWS::Serverless-2016-10-31');
+});
+
+test('exactly the six Warden functions, each bundled from its handler file', () => {
+  expect(Object.fromEntries(fns.map((f) => [f.logicalId, f.handlerFile]))).toEqual(EXPECTED_FUNCTIONS);
+});
+
+describe.each(Object.keys(EXPECTED_FUNCTIONS))('%s', (id) => {
+  const f = byId.get(id)!;
+
+  test('environment variables', () => {
+    expect(f.env).toEqual({ ...COMMON_ENV, ...EXTRA_ENV[id] });
+  });
+
+  test('Handler is <entry file name>.handler (esbuild writes <name>.mjs at the root of the artifact)', () => {
+    expect(f.properties.CodeUri).toBe('./');
+    expect(f.handler).toBe(`${basename(f.handlerFile!, extname(f.handlerFile!))}.handler`);
+  });
+
+  test('runtime settings from Globals', () => {
+    expect(f.properties).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      MemorySize: 256,
+      Timeout: 30,
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: expect.objectContaining({ Ref: expect.any(String) }) },
+    });
+  });
+
+  test('logs go to its own log group with 30 days retention', () => {
+    const logGroup = (f.properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+    expect(t.Resources[logGroup]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } });
+    const others = fns.filter((g) => g !== f).map((g) => (g.properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref);
+    expect(others).not.toContain(logGroup);
+  });
+});
+
+test('esbuild BuildProperties are identical for every function except EntryPoints (scripts/build.ts relies on it)', () => {
+  const expected = {
+    Format: 'esm',
+    Minify: true,
+    Target: 'es2022',
+    Sourcemap: true,
+    MainFields: 'module,main',
+    OutExtension: ['.js=.mjs'],
+    Banner: ['js=import { createRequire } from "module"; const require = createRequire(import.meta.url);'],
+  };
+  for (const f of fns) {
+    expect(f.buildMethod).toBe('esbuild');
+    const { EntryPoints, ...rest } = f.buildProperties ?? {};
+    expect(EntryPoints).toEqual([f.handlerFile]);
+    expect(rest).toEqual(expected);
+  }
+});
+
+test('the remediation workflow is a Standard state machine', () => {
+  const sms = stateMachines(t);
+  expect(sms.map((s) => s.logicalId)).toEqual(['RemediationStateMachine']);
+  expect(sms[0]).toMatchObject({ type: 'STANDARD', definitionUri: 'statemachines/remediate.asl.json' });
+});
+
+test('DefaultMode defaults to dry-run and allows exactly the four modes', () => {
+  expect(t.Parameters?.DefaultMode).toMatchObject({
+    Default: 'dry-run',
+    AllowedValues: ['auto', 'approval', 'notify', 'dry-run'],
+  });
+  for (const p of ['SlackWebhookSecretArn', 'OwnRoleNames', 'PolicyJson']) expect(t.Parameters?.[p]?.Default).toBe('');
+});
+
+test('outputs: state machine, table, bus, topic', () => {
+  expect(t.Outputs).toMatchObject({
+    RemediationStateMachineArn: { Value: ref('RemediationStateMachine') },
+    AuditTableName: { Value: ref('AuditTable') },
+    EventBusName: { Value: ref('WardenEventBus') },
+    NotifyTopicArn: { Value: ref('NotifyTopic') },
+  });
+});
+
+test('stateful resources: audit table retained, encrypted, point-in-time recovery; topic and queues encrypted', () => {
+  expect(t.Resources.AuditTable).toMatchObject({
+    Type: 'AWS::DynamoDB::Table',
+    DeletionPolicy: 'Retain',
+    UpdateReplacePolicy: 'Retain',
+    Properties: {
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    },
+  });
+  expect(t.Resources.NotifyTopic?.Properties).toMatchObject({ KmsMasterKeyId: 'alias/aws/sns' });
+  expect(t.Resources.WardenEventBus).toMatchObject({
+    Type: 'AWS::Events::EventBus',
+    Properties: { Name: { 'Fn::Sub': '${AWS::StackName}-events' } },
+  });
+  const queues = Object.values(t.Resources).filter((r) => r.Type === 'AWS::SQS::Queue');
+  expect(queues.length).toBeGreaterThan(0);
+  for (const q of queues) expect(q.Properties?.SqsManagedSseEnabled ?? q.Properties?.KmsMasterKeyId).toBeTruthy();
+});
+
+test('template loader: short-form tags become long forms; unknown tags and YAML aliases are rejected', () => {
+  expect(parseTemplate('Resources:\n  A:\n    Type: X\n    Properties:\n      P: !If [C, !GetAtt B.Arn, !Ref AWS::NoValue]\n'))
+    .toEqual({ Resources: { A: { Type: 'X', Properties: { P: { 'Fn::If': ['C', { 'Fn::GetAtt': ['B', 'Arn'] }, { Ref: 'AWS::NoValue' }] } } } } });
+  expect(() => parseTemplate('Resources:\n  A: !Foo x\n')).toThrow(/Unresolved tag/);
+  expect(() => parseTemplate('x: &a [1]\nResources:\n  A:\n    Type: X\n    Properties: { P: *a }\n')).toThrow(/alias/);
+});

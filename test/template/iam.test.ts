@@ -1,0 +1,129 @@
+/**
+ * Least privilege, reviewable: explicit statements only, no wildcard actions, and each role's actions equal a set
+ * declared here — adding a permission means changing this file on purpose.
+ */
+import {
+  functions, isObject, loadTemplate, policyStatements, stateMachines, type Json, type PolicyStatement,
+} from '../../functions/local/template';
+
+const t = loadTemplate();
+const fns = functions(t);
+const sms = stateMachines(t);
+
+const EXPECTED_ACTIONS: Record<string, string[]> = {
+  TriageFunction: ['ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', 'states:StartExecution'],
+  LoadLiveStateFunction: ['ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups'],
+  ApplyRemediationFunction: ['ec2:RevokeSecurityGroupIngress'],
+  VerifyRemediationFunction: ['ec2:DescribeSecurityGroupRules'],
+  NotifyFunction: ['secretsmanager:GetSecretValue', 'sns:Publish'],
+  RecordAuditFunction: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'events:PutEvents'],
+  RemediationStateMachine: [
+    'lambda:InvokeFunction',
+    'logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:DescribeLogGroups', 'logs:DescribeResourcePolicies',
+    'logs:GetLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:UpdateLogDelivery',
+  ],
+};
+
+/** Actions without resource-level permissions: the only ones allowed on Resource "*". */
+const RESOURCE_STAR_OK = new Set([
+  'ec2:DescribeSecurityGroups', 'ec2:DescribeSecurityGroupRules',
+  'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
+]);
+
+const principals = [
+  ...fns.map((f) => ({ id: f.logicalId, statements: f.statements, templates: f.policyTemplates, raw: f.policies })),
+  ...sms.map((s) => ({ id: s.logicalId, statements: s.statements, templates: s.policyTemplates, raw: s.policies })),
+];
+
+/** Every policy statement in the template: SAM Policies plus IAM/SQS/SNS/… resource policy documents. */
+function allStatements(): { where: string; statement: PolicyStatement }[] {
+  const out: { where: string; statement: PolicyStatement }[] = [];
+  for (const p of principals) for (const statement of p.statements) out.push({ where: p.id, statement });
+  const visit = (where: string, v: Json): void => {
+    if (Array.isArray(v)) v.forEach((x) => visit(where, x));
+    else if (isObject(v) && 'Statement' in v) {
+      for (const statement of policyStatements([v]).statements) out.push({ where, statement });
+    } else if (isObject(v)) Object.values(v).forEach((x) => visit(where, x));
+  };
+  for (const [id, r] of Object.entries(t.Resources)) {
+    if (!r.Type.startsWith('AWS::Serverless::')) visit(id, (r.Properties ?? {}) as Json);
+  }
+  return out;
+}
+
+test('the check sees resource policies too (sanity: the rule DLQ policy)', () => {
+  expect(allStatements().some((s) => s.where === 'RuleDeadLetterQueuePolicy')).toBe(true);
+});
+
+test('no Action contains a wildcard, anywhere in the template', () => {
+  const offending = allStatements()
+    .filter(({ statement }) => statement.Action.some((a) => a.includes('*')))
+    .map(({ where, statement }) => `${where}: ${statement.Action.join(', ')}`);
+  expect(offending).toEqual([]);
+});
+
+test('no NotAction / NotResource (they grant everything else)', () => {
+  const text = JSON.stringify(t.Resources);
+  expect(text).not.toContain('"NotAction"');
+  expect(text).not.toContain('"NotResource"');
+});
+
+test('functions and state machines use explicit Statement policies only (no SAM policy templates or managed policies)', () => {
+  const offending = principals.filter((p) => p.templates.length > 0).map((p) => `${p.id}: ${p.templates.join(', ')}`);
+  expect(offending).toEqual([]);
+  for (const p of principals) expect(p.raw.length).toBeGreaterThan(0);
+});
+
+test('every function and state machine has an expected action set declared in this test', () => {
+  expect(principals.map((p) => p.id).sort()).toEqual(Object.keys(EXPECTED_ACTIONS).sort());
+});
+
+describe.each(principals.map((p) => [p.id, p] as const))('%s', (id, p) => {
+  test('allowed actions equal the declared set', () => {
+    const actions = [...new Set(p.statements.filter((s) => s.Effect === 'Allow').flatMap((s) => s.Action))].sort();
+    expect(actions).toEqual([...(EXPECTED_ACTIONS[id] ?? [])].sort());
+  });
+
+  test('Resource "*" only for actions that have no resource-level permissions', () => {
+    const offending = p.statements
+      .filter((s) => s.Resource.includes('*'))
+      .flatMap((s) => s.Action.filter((a) => !RESOURCE_STAR_OK.has(a)));
+    expect(offending).toEqual([]);
+  });
+
+  test('every statement is an Allow with at least one resource', () => {
+    for (const s of p.statements) {
+      expect(s.Effect).toBe('Allow');
+      expect(s.Resource.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+/** Resources granted for `action` on principal `id`. */
+const resourcesFor = (id: string, action: string): { resource: Json; when?: string }[] =>
+  principals
+    .find((p) => p.id === id)!
+    .statements.filter((s) => s.Action.includes(action))
+    .flatMap((s) => s.Resource.map((resource) => ({ resource, ...(s.when ? { when: s.when } : {}) })));
+
+test('scoped resources', () => {
+  expect(resourcesFor('TriageFunction', 'states:StartExecution')).toEqual([{ resource: { Ref: 'RemediationStateMachine' } }]);
+  expect(resourcesFor('ApplyRemediationFunction', 'ec2:RevokeSecurityGroupIngress')).toEqual([
+    { resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:security-group/*' } },
+  ]);
+  expect(resourcesFor('NotifyFunction', 'secretsmanager:GetSecretValue')).toEqual([
+    { resource: { Ref: 'SlackWebhookSecretArn' }, when: 'HasSlackWebhookSecret' },
+  ]);
+  expect(resourcesFor('NotifyFunction', 'sns:Publish')).toEqual([{ resource: { Ref: 'NotifyTopic' } }]);
+  for (const a of ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem']) {
+    expect(resourcesFor('RecordAuditFunction', a)).toEqual([{ resource: { 'Fn::GetAtt': ['AuditTable', 'Arn'] } }]);
+  }
+  expect(resourcesFor('RecordAuditFunction', 'events:PutEvents')).toEqual([
+    { resource: { 'Fn::GetAtt': ['WardenEventBus', 'Arn'] } },
+  ]);
+});
+
+test('HasSlackWebhookSecret is "SlackWebhookSecretArn is not empty"', () => {
+  expect(t.Conditions?.HasSlackWebhookSecret).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'SlackWebhookSecretArn' }, ''] }] });
+});

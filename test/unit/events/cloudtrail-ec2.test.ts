@@ -1,0 +1,227 @@
+import { evaluate } from '../../../functions/domain/evaluate';
+import { normalize } from '../../../functions/domain/events';
+import type { Normalized, Observation, SgRule } from '../../../functions/domain/model';
+import { isWorldOpen } from '../../../functions/domain/net';
+import { defaultPolicy } from '../../../functions/domain/policy';
+import { ACCOUNT, authorize, authorizeRequest, cloudTrail, permission, responseRule, SG } from './fixtures';
+
+const policy = defaultPolicy();
+
+function observed(n: Normalized): Observation {
+  if (n.kind !== 'observation') throw new Error(`expected an observation, got ${n.kind}: ${'reason' in n ? n.reason : ''}`);
+  return n.observation;
+}
+const rulesOf = (n: Normalized): SgRule[] => {
+  const f = observed(n).facts;
+  if (f.kind !== 'sg-rules') throw new Error(`expected sg-rules, got ${f.kind}`);
+  return f.rules;
+};
+const base = { groupId: SG, isEgress: false };
+
+describe('CloudTrail item lists', () => {
+  const open22 = { ipProtocol: 'tcp', fromPort: 22, toPort: 22, ipRanges: { items: { cidrIp: '0.0.0.0/0' } } };
+
+  test('items as an array', () => {
+    expect(rulesOf(normalize(authorizeRequest([open22])))).toEqual([{ ...base, protocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0' }]);
+  });
+
+  test('items as a single object (at every level)', () => {
+    expect(rulesOf(normalize(authorizeRequest(open22)))).toEqual([{ ...base, protocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0' }]);
+  });
+
+  test('empty containers {} and absent lists yield no sources', () => {
+    const p = { ipProtocol: 'tcp', fromPort: 22, toPort: 22, groups: {}, ipRanges: {}, ipv6Ranges: {}, prefixListIds: {} };
+    expect(rulesOf(normalize(authorizeRequest([p])))).toEqual([]);
+    const ev = cloudTrail('AuthorizeSecurityGroupIngress', { groupId: SG, ipPermissions: {} }, { securityGroupRuleSet: {} });
+    expect(rulesOf(normalize(ev))).toEqual([]);
+  });
+
+  test('a permission with several sources is split: one rule per CIDR, prefix list and group', () => {
+    const p = permission({ from: 443, v4: ['10.0.0.0/8', '0.0.0.0/0'], v6: ['::/0'], pl: ['pl-0123456789abcdef0'], groups: ['sg-0fedcba9876543210'] });
+    const rules = rulesOf(normalize(authorizeRequest([p])));
+    expect(rules.map((r) => r.cidrIpv4 ?? r.cidrIpv6 ?? r.prefixListId ?? r.referencedGroupId)).toEqual([
+      '10.0.0.0/8', '0.0.0.0/0', '::/0', 'pl-0123456789abcdef0', 'sg-0fedcba9876543210',
+    ]);
+    expect(rules.every((r) => r.protocol === 'tcp' && r.fromPort === 443 && r.toPort === 443 && !r.ruleId)).toBe(true);
+  });
+});
+
+describe('rule sources and ports', () => {
+  test('the response rule set is the source of rules (it has the sgr- ids)', () => {
+    const ev = authorize([permission({ from: 22, v4: ['0.0.0.0/0'] })], [responseRule('sgr-0123456789abcdef0', { from: 22, v4: '0.0.0.0/0' })]);
+    expect(rulesOf(normalize(ev))).toEqual([{ ...base, ruleId: 'sgr-0123456789abcdef0', protocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0' }]);
+  });
+
+  test('IPv6 ::/0 is world-open', () => {
+    const [rule] = rulesOf(normalize(authorizeRequest([permission({ from: 22, v6: ['::/0'] })])));
+    expect(rule).toMatchObject({ cidrIpv6: '::/0' });
+    expect(isWorldOpen(rule!)).toBe(true);
+  });
+
+  test('all traffic: protocol "-1" and ports -1 when absent', () => {
+    const [rule] = rulesOf(normalize(authorizeRequest([permission({ proto: '-1', v4: ['0.0.0.0/0'] })])));
+    expect(rule).toMatchObject({ protocol: '-1', fromPort: -1, toPort: -1 });
+  });
+
+  test('protocol numbers are named, ports may be numeric strings', () => {
+    const p = { ipProtocol: '6', fromPort: '8080', toPort: '8081', ipRanges: { items: [{ cidrIp: '0.0.0.0/0' }] } };
+    expect(rulesOf(normalize(authorizeRequest([p])))[0]).toMatchObject({ protocol: 'tcp', fromPort: 8080, toPort: 8081 });
+  });
+
+  test('prefix list and group references are not world-open; a /32 is not either', async () => {
+    for (const p of [permission({ from: 22, pl: ['pl-0123456789abcdef0'] }), permission({ from: 22, groups: ['sg-0fedcba9876543210'] }), permission({ from: 22, v4: ['203.0.113.10/32'] })]) {
+      const n = normalize(authorizeRequest([p]));
+      expect(rulesOf(n).some(isWorldOpen)).toBe(false);
+      expect((await evaluate(authorizeRequest([p]), { policy })).status).toBe('compliant');
+    }
+  });
+
+  test('response rules keep prefix list and referenced group', () => {
+    const ev = authorize([], [responseRule('sgr-1', { from: 443, pl: 'pl-0123456789abcdef0' }), responseRule('sgr-2', { from: 5432, ref: 'sg-0fedcba9876543210' })]);
+    expect(rulesOf(normalize(ev)).map((r) => [r.ruleId, r.prefixListId ?? r.referencedGroupId])).toEqual([
+      ['sgr-1', 'pl-0123456789abcdef0'],
+      ['sgr-2', 'sg-0fedcba9876543210'],
+    ]);
+  });
+});
+
+describe('padding never hides the open rule', () => {
+  const N = 300;
+  const OPEN = 211;
+  const harmless = (i: number) => `198.51.${Math.floor(i / 250)}.${(i % 250) + 1}/32`;
+
+  test(`${N} permissions, one open: found with its sgr- id`, async () => {
+    const perms = [];
+    const rules = [];
+    for (let i = 0; i < N; i++) {
+      const cidr = i === OPEN ? '0.0.0.0/0' : harmless(i);
+      perms.push(permission({ from: 22, v4: [cidr] }));
+      rules.push(responseRule(`sgr-${i.toString(16).padStart(17, '0')}`, { from: 22, v4: cidr }));
+    }
+    const decision = await evaluate(authorize(perms, rules), { policy });
+    if (decision.status !== 'violation') throw new Error(decision.status);
+    expect(decision.findings[0]!.remediation.targets).toEqual([`sgr-${OPEN.toString(16).padStart(17, '0')}`]);
+  });
+
+  test('one permission holding hundreds of ranges, the open one last', () => {
+    const v4 = Array.from({ length: N }, (_, i) => harmless(i));
+    v4.push('0.0.0.0/0');
+    const rules = rulesOf(normalize(authorizeRequest([permission({ from: 22, v4 })])));
+    expect(rules).toHaveLength(N + 1);
+    expect(rules.filter(isWorldOpen).map((r) => r.cidrIpv4)).toEqual(['0.0.0.0/0']);
+  });
+
+  /** Timing-free linearity: every input item is read a fixed number of times, whatever the list length. */
+  test('work is linear in the number of permissions', () => {
+    const reads = (n: number, via: 'request' | 'response') => {
+      let count = 0;
+      const counted = (o: Record<string, unknown>) => {
+        const copy: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(o)) {
+          Object.defineProperty(copy, k, { enumerable: true, get: () => { count++; return v; } });
+        }
+        return copy;
+      };
+      const perms = Array.from({ length: n }, (_, i) => counted(permission({ from: 22, v4: [harmless(i)] })));
+      const rules = Array.from({ length: n }, (_, i) => counted(responseRule(`sgr-${i}`, { from: 22, v4: harmless(i) })));
+      const ev = via === 'request' ? authorizeRequest(perms) : authorize(perms, rules);
+      expect(rulesOf(normalize(ev))).toHaveLength(n);
+      return count;
+    };
+    for (const via of ['request', 'response'] as const) {
+      const small = reads(100, via);
+      expect(small).toBeGreaterThan(0);
+      expect(reads(1000, via)).toBe(small * 10);
+    }
+  });
+});
+
+describe('ignored CloudTrail events', () => {
+  test('AuthorizeSecurityGroupEgress is ignored, with its observation', () => {
+    const ev = cloudTrail('AuthorizeSecurityGroupEgress', { groupId: SG, ipPermissions: { items: [permission({ proto: '-1', v4: ['0.0.0.0/0'] })] } });
+    const n = normalize(ev);
+    expect(n).toMatchObject({ kind: 'ignored', reason: expect.stringContaining('only egress rules') });
+    if (n.kind === 'ignored') expect(n.observation?.facts).toMatchObject({ kind: 'sg-rules', rules: [{ isEgress: true }] });
+  });
+
+  test('an ingress event whose rules are all egress is ignored', () => {
+    const ev = authorize([], [responseRule('sgr-1', { from: 443, v4: '0.0.0.0/0', egress: true })]);
+    expect(normalize(ev)).toMatchObject({ kind: 'ignored', reason: expect.stringContaining('only egress rules') });
+  });
+
+  test('a failed call (errorCode) is ignored: nothing changed', () => {
+    const ev = authorizeRequest([permission({ from: 22, v4: ['0.0.0.0/0'] })], { errorCode: 'Client.InvalidPermission.Duplicate', errorMessage: 'already exists' });
+    const n = normalize(ev);
+    expect(n).toMatchObject({ kind: 'ignored', reason: 'the API call failed (Client.InvalidPermission.Duplicate): nothing changed' });
+    if (n.kind === 'ignored') expect(n.observation?.resource.id).toBe(SG);
+  });
+
+  test('a failed call is ignored even when its request is unusable', () => {
+    const reason = 'the API call failed (Client.UnauthorizedOperation): nothing changed';
+    const noRequest = cloudTrail('AuthorizeSecurityGroupIngress', null, null, { errorCode: 'Client.UnauthorizedOperation' });
+    expect(normalize(noRequest)).toEqual({ kind: 'ignored', reason });
+    const badPort = authorizeRequest([{ ipProtocol: 'tcp', fromPort: 'x' }], { errorCode: 'Client.UnauthorizedOperation' });
+    expect(normalize(badPort)).toEqual({ kind: 'ignored', reason });
+    const badModify = cloudTrail('ModifySecurityGroupRules', { ModifySecurityGroupRulesRequest: {} }, null, { errorCode: 'Client.UnauthorizedOperation' });
+    expect(normalize(badModify)).toEqual({ kind: 'ignored', reason });
+  });
+
+  test("Warden's own role is ignored by the loop guard (defaultPolicy ownRoles: warden-*)", async () => {
+    const warden = {
+      type: 'AssumedRole',
+      arn: `arn:aws:sts::${ACCOUNT}:assumed-role/warden-remediation-role/session`,
+      sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${ACCOUNT}:role/warden-remediation-role` } },
+    };
+    const ev = authorizeRequest([permission({ from: 22, v4: ['0.0.0.0/0'] })], { userIdentity: warden });
+    expect(observed(normalize(ev)).actor).toEqual({
+      arn: warden.arn,
+      roleArn: `arn:aws:iam::${ACCOUNT}:role/warden-remediation-role`,
+      type: 'AssumedRole',
+    });
+    const d = await evaluate(ev, { policy });
+    expect(d).toMatchObject({ status: 'ignored', reason: expect.stringContaining('loop guard') });
+  });
+});
+
+describe('ModifySecurityGroupRules', () => {
+  const modify = (SecurityGroupRule: unknown) =>
+    cloudTrail(
+      'ModifySecurityGroupRules',
+      { ModifySecurityGroupRulesRequest: { GroupId: SG, SecurityGroupRule } },
+      { ModifySecurityGroupRulesResponse: { return: true } },
+    );
+  const toWorld = { SecurityGroupRuleId: 'sgr-0aaaaaaaaaaaaaaa1', SecurityGroupRule: { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '0.0.0.0/0' } };
+  const internal = { SecurityGroupRuleId: 'sgr-0aaaaaaaaaaaaaaa2', SecurityGroupRule: { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIpv4: '10.0.0.0/16' } };
+
+  test('one rule as a bare object', () => {
+    expect(rulesOf(normalize(modify(toWorld)))).toEqual([{ ...base, ruleId: 'sgr-0aaaaaaaaaaaaaaa1', protocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0' }]);
+  });
+
+  test('several rules as a list; only the world-open one is a target', async () => {
+    expect(rulesOf(normalize(modify([internal, toWorld]))).map((r) => r.ruleId)).toEqual(['sgr-0aaaaaaaaaaaaaaa2', 'sgr-0aaaaaaaaaaaaaaa1']);
+    const d = await evaluate(modify([internal, toWorld]), { policy });
+    if (d.status !== 'violation') throw new Error(d.status);
+    expect(d.findings[0]!.remediation.targets).toEqual(['sgr-0aaaaaaaaaaaaaaa1']);
+  });
+});
+
+describe('invalid CloudTrail events', () => {
+  test('an EC2 API Warden does not watch', () => {
+    expect(normalize(cloudTrail('RunInstances', {}))).toEqual({
+      kind: 'invalid',
+      reason: 'not an event Warden knows: aws.ec2 / AWS API Call via CloudTrail / RunInstances',
+    });
+  });
+
+  test('a broken detail names the path', () => {
+    const ev = authorizeRequest([{ ipProtocol: 'tcp', fromPort: 'twenty-two', toPort: 22, ipRanges: { items: [{ cidrIp: '0.0.0.0/0' }] } }]);
+    const n = normalize(ev);
+    expect(n.kind).toBe('invalid');
+    if (n.kind === 'invalid') expect(n.reason).toContain('detail.requestParameters.ipPermissions.items.0.fromPort');
+  });
+
+  test('a wrong eventSource names the path', () => {
+    const ev = authorizeRequest([], { eventSource: 's3.amazonaws.com' });
+    expect(normalize(ev)).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('detail.eventSource') });
+  });
+});
