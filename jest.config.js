@@ -1,9 +1,9 @@
-/** Jest in native ESM mode (middy 7 is ESM-only); TypeScript is transformed by swc. Run through `npm test`. */
+/** Jest in native ESM mode (middy 7 is ESM-only); TypeScript is transformed by esbuild. Run through `npm test`. */
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
-    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }],
+    '^.+\\.ts$': '<rootDir>/test/esbuild-transform.cjs',
   },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testMatch: ['<rootDir>/test/**/*.test.ts'],

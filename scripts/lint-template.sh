@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Lint the SAM template offline (no AWS credentials): cfn-lint, then `sam validate --lint`.
+# Lint the SAM template offline (no AWS credentials): cfn-lint, `sam validate --lint`, then the transformed template.
 # Both come from ./.venv (npm run setup:venv). Non-zero if either fails or is missing.
 # Usage: bash scripts/lint-template.sh [template]   (default: template.yaml)
 set -uo pipefail
@@ -38,6 +38,15 @@ if out="$("$VENV/bin/sam" validate --lint --template "$TEMPLATE" --region us-eas
 else
   status=1
   echo "lint-template: sam validate --lint $TEMPLATE FAILED:" >&2
+  printf '%s\n' "$out" >&2
+fi
+
+# The SAM transform itself, offline, then cfn-lint on what CloudFormation would receive (see infra/README.md).
+if out="$("$VENV/bin/python" infra/translate-template.py "$TEMPLATE" --out "$ROOT/.aws-sam/translated.json" 2>&1)"; then
+  echo "lint-template: SAM transform + cfn-lint ok"
+else
+  status=1
+  echo "lint-template: SAM transform + cfn-lint FAILED:" >&2
   printf '%s\n' "$out" >&2
 fi
 

@@ -1,6 +1,6 @@
 /**
  * EventBridge rules: every one targets TriageFunction with a retry policy and a dead-letter queue EventBridge may
- * write to, and the patterns route exactly the samples in events/manifest.json marked `routed: true`.
+ * write to, and the patterns route exactly the samples in test/fixtures/events.manifest.json marked `routed: true`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -157,7 +157,7 @@ interface ManifestEntry {
 
 // WARDEN_EVENTS_DIR lets you try the routing tests against another sample directory.
 const eventsDir = resolve(process.env.WARDEN_EVENTS_DIR ?? resolve(t.root, 'events'));
-const manifestPath = resolve(eventsDir, 'manifest.json');
+const manifestPath = resolve(process.env.WARDEN_EVENTS_MANIFEST ?? resolve(t.root, 'test', 'fixtures', 'events.manifest.json'));
 
 function loadManifest(): ManifestEntry[] {
   const raw = JSON.parse(readFileSync(manifestPath, 'utf8')) as unknown;
@@ -196,7 +196,7 @@ const routeSample = (file: string): string[] => {
   return sample === NOT_JSON ? [] : route(sample);
 };
 
-test('events/manifest.json exists and lists routed and non-routed samples', () => {
+test('the events manifest exists and lists routed and non-routed samples', () => {
   expect(existsSync(manifestPath)).toBe(true);
   expect(manifest.filter((e) => e.routed).length).toBeGreaterThan(0);
   expect(manifest.filter((e) => !e.routed).length).toBeGreaterThan(0);

@@ -217,7 +217,7 @@ export function normalizeCloudTrailEc2(env: Envelope, eventName: Ec2EventName): 
     region: env.region,
     ...(actor ? { actor } : {}),
     resource: sgRef(groupId, env.account, env.region),
-    facts: { kind: 'sg-rules', groupId, rules, complete: false },
+    facts: { kind: 'sg-rules', groupId, rules, complete: false, ...(d.eventName === 'ModifySecurityGroupRules' ? { directionUnknown: true } : {}) },
   };
 
   if (failed) return { kind: 'ignored', reason: failed, observation };

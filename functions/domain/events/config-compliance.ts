@@ -13,7 +13,7 @@ export const CONFIG_COMPLIANCE_DETAIL_TYPE = 'Config Rules Compliance Change';
  * Rule names Warden acts on, from the controls' mappings. Matched by containment: Security Hub deploys its own
  * copies as `securityhub-<rule>-<suffix>`. It deploys restricted-common-ports (EC2.14) as `restricted-rdp`.
  */
-const MAPPED_RULES: readonly string[] = [...new Set(controls.flatMap((c) => c.mappings.configRules ?? [])), 'restricted-rdp'];
+const MAPPED_RULES: readonly string[] = [...new Set(controls.flatMap((c) => c.mappings.configRules ?? []))];
 
 export const mappedConfigRule = (name: string): string | undefined => MAPPED_RULES.find((id) => name.includes(id));
 

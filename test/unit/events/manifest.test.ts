@@ -1,5 +1,5 @@
 /**
- * Every sample in events/ is listed in events/manifest.json with its offline decision, and evaluate() agrees.
+ * Every sample in events/ is listed in test/fixtures/events.manifest.json with its offline decision, and evaluate() agrees.
  * A file that is not JSON is `invalid`, as the CLI wrapper reports it.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ interface Entry {
 }
 
 const root = path.resolve(process.cwd(), 'events');
-const manifest = JSON.parse(readFileSync(path.join(root, 'manifest.json'), 'utf8')) as Entry[];
+const manifest = JSON.parse(readFileSync(path.resolve(process.cwd(), 'test', 'fixtures', 'events.manifest.json'), 'utf8')) as Entry[];
 const policy = defaultPolicy();
 
 /** What the CLI does with a file: parse it, and report a parse failure as invalid. */

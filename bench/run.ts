@@ -1,0 +1,149 @@
+// `npm run bench`: Warden's speed and memory figures. Targets live here, not in timed tests.
+// Writes bench/results.json. Everything runs locally: moto server for AWS, the real handlers and state machine.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { clients } from '../functions/aws/clients';
+import { evaluate } from '../functions/domain/evaluate';
+import { defaultPolicy } from '../functions/domain/policy';
+import { startMoto, useEmulator } from '../functions/local/moto';
+import { startSink } from '../functions/local/sink';
+import { repoRoot } from '../functions/local/template';
+import { startLocalWarden } from '../functions/local/warden-local';
+import { buildAll } from '../scripts/build';
+import { allow, createGroup, createVpc, tcp } from '../test/support/sandbox';
+
+const TARGETS = { e2eMedianMs: 300, initMs: 100, bundleKB: 300, apiCallsPerFix: 3, transitionsPerFix: 10, eventsPerSecond: 20000 };
+const node = join(repoRoot, 'node_modules', '.bin', 'node');
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+};
+const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+
+async function throughput() {
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'events.manifest.json'), 'utf8')) as { file: string }[];
+  const events = manifest.flatMap(({ file }) => {
+    try {
+      return [JSON.parse(readFileSync(join(repoRoot, 'events', file), 'utf8')) as unknown];
+    } catch {
+      return [];
+    }
+  });
+  const policy = defaultPolicy();
+  for (let i = 0; i < 2000; i++) await evaluate(events[i % events.length], { policy }); // warm-up
+  global.gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const n = 100_000;
+  const start = performance.now();
+  for (let i = 0; i < n; i++) await evaluate(events[i % events.length], { policy });
+  const seconds = (performance.now() - start) / 1000;
+  return {
+    eventsPerSecond: Math.round(n / seconds), events: n, distinctSamples: events.length,
+    heapDeltaMB: round((process.memoryUsage().heapUsed - heapBefore) / 2 ** 20), rssMB: round(process.memoryUsage().rss / 2 ** 20),
+  };
+}
+
+/** Cold init: a fresh Node 22 process imports the bundle; median of 7 runs (time inside the process, import only). */
+function init(bundles: { logicalId: string; file: string }[]) {
+  const script = (f: string) => `const t = performance.now(); await import(${JSON.stringify(f)}); process.stdout.write(String(performance.now() - t));`;
+  return Object.fromEntries(bundles.map((b) => {
+    const runs = Array.from({ length: 7 }, () => Number(execFileSync(node, ['--input-type=module', '-e', script(b.file)], { env: { ...process.env, AWS_REGION: 'us-east-1' } })));
+    return [b.logicalId, { medianMs: round(quantile(runs, 0.5)), minMs: round(Math.min(...runs)) }];
+  }));
+}
+
+/** Count SDK calls per service by a middleware on each shared client. */
+function countCalls() {
+  const counts: Record<string, number> = {};
+  for (const [name, get] of Object.entries(clients)) {
+    type Next = (args: unknown) => Promise<unknown>;
+    const client = get() as unknown as { middlewareStack: { add(mw: (next: Next) => Next, opts: object): void } };
+    client.middlewareStack.add(
+      (next: Next) => async (args: unknown) => {
+        counts[name] = (counts[name] ?? 0) + 1;
+        return next(args);
+      },
+      { step: 'initialize', name: `bench-count-${name}` },
+    );
+  }
+  return { counts, reset: () => Object.keys(counts).forEach((k) => delete counts[k]) };
+}
+
+async function endToEnd(runs: number) {
+  const moto = await startMoto();
+  useEmulator(moto.endpoint);
+  const sink = await startSink();
+  try {
+    const warden = await startLocalWarden({ slackWebhookUrl: `${sink.url}/slack` });
+    const calls = countCalls();
+    const sample = readFileSync(join(repoRoot, 'events', 'cloudtrail', 'authorize-ssh-world.json'), 'utf8');
+    const vpc = await createVpc();
+    const durations: number[] = [];
+    const triageCalls: Record<string, number>[] = [];
+    const fixCalls: Record<string, number>[] = [];
+    let transitions = 0;
+    for (let i = 0; i < runs + 3; i++) {
+      const group = await createGroup(vpc, `bench-${i}`, { Owner: 'bench' });
+      const rule = await allow(group, tcp(22, '0.0.0.0/0'));
+      const event = JSON.parse(sample.split('sg-0a11c0ffee0000001').join(group).split('sgr-0a11c0ffee00000a1').join(rule)
+        .replace(/"id": "[^"]+"/, `"id": "bench-${i}"`)) as unknown;
+      calls.reset();
+      const start = performance.now();
+      const result = await warden.triage(event);
+      const ms = performance.now() - start;
+      const run = warden.runs.get(result.executions[0]?.name ?? '');
+      if (!run || run.failed || !run.path.includes('MarkFixed')) throw new Error(`run ${i} did not fix: ${JSON.stringify(run?.failed ?? result)}`);
+      if (i < 3) continue; // warm-up
+      durations.push(ms);
+      transitions = run.path.length;
+      fixCalls.push({ ...calls.counts });
+    }
+    // Triage alone (its live lookup), measured separately on a compliant event so no execution starts.
+    calls.reset();
+    await warden.triage(JSON.parse(sample.replace('0.0.0.0/0', '203.0.113.7/32').replace('"cidrIpv4": "0.0.0.0/0"', '"cidrIpv4": "203.0.113.7/32"')));
+    triageCalls.push({ ...calls.counts });
+    const perFix = fixCalls[fixCalls.length - 1]!;
+    return {
+      e2e: { runs: durations.length, medianMs: round(quantile(durations, 0.5)), p95Ms: round(quantile(durations, 0.95)) },
+      apiCalls: {
+        remediation: perFix.ec2! - (triageCalls[0]?.ec2 ?? 0),
+        triage: triageCalls[0] ?? {},
+        byService: perFix,
+        total: Object.values(perFix).reduce((a, b) => a + b, 0),
+      },
+      transitions,
+    };
+  } finally {
+    await sink.close();
+    await moto.stop();
+  }
+}
+
+async function main() {
+  const tp = await throughput();
+  const bundles = await buildAll();
+  const initMs = init(bundles);
+  const flow = await endToEnd(Number(process.env.BENCH_RUNS ?? 60));
+  const results = {
+    date: new Date().toISOString(), node: process.version, targets: TARGETS,
+    throughput: tp,
+    bundle: Object.fromEntries(bundles.map((b) => [b.logicalId, { bytes: b.bytes, kb: round(b.bytes / 1024) }])),
+    init: initMs,
+    ...flow,
+  };
+  writeFileSync(join(repoRoot, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  const ok = (good: boolean) => (good ? 'ok ' : 'MISS');
+  const p = (s: string) => process.stdout.write(s + '\n');
+  p(`throughput   ${ok(tp.eventsPerSecond >= TARGETS.eventsPerSecond)} ${tp.eventsPerSecond} events/s in-process (target ≥ ${TARGETS.eventsPerSecond}); heap +${tp.heapDeltaMB} MB, rss ${tp.rssMB} MB`);
+  for (const b of bundles) {
+    const i = initMs[b.logicalId]!;
+    p(`bundle       ${ok(b.bytes <= TARGETS.bundleKB * 1024)} ${b.logicalId.padEnd(26)} ${(b.bytes / 1024).toFixed(0).padStart(5)} KB (≤ ${TARGETS.bundleKB})   init ${ok(i.medianMs <= TARGETS.initMs)} ${i.medianMs} ms median (≤ ${TARGETS.initMs})`);
+  }
+  p(`e2e          ${ok(flow.e2e.medianMs <= TARGETS.e2eMedianMs)} median ${flow.e2e.medianMs} ms, p95 ${flow.e2e.p95Ms} ms over ${flow.e2e.runs} auto-fixes against moto (target median ≤ ${TARGETS.e2eMedianMs})`);
+  p(`apiCalls     ${ok(flow.apiCalls.remediation <= TARGETS.apiCallsPerFix)} ${flow.apiCalls.remediation} EC2 calls in the remediation workflow (≤ ${TARGETS.apiCallsPerFix}); triage ${JSON.stringify(flow.apiCalls.triage)}; all services per fix ${JSON.stringify(flow.apiCalls.byService)}`);
+  p(`transitions  ${ok(flow.transitions <= TARGETS.transitionsPerFix)} ${flow.transitions} states entered per auto-fix (≤ ${TARGETS.transitionsPerFix})`);
+  p('wrote bench/results.json');
+}
+
+await main();

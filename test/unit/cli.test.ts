@@ -1,0 +1,73 @@
+// `warden evaluate`: the --json contract, the table, exit codes. Offline: no emulator, no AWS.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../functions/cli/warden';
+
+async function run(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { write: (s: string) => ((stdout += s), true) } as never, { write: (s: string) => ((stderr += s), true) } as never);
+  return { code, stdout, stderr };
+}
+
+const manifest = JSON.parse(readFileSync('test/fixtures/events.manifest.json', 'utf8')) as { file: string; expect: { status: string; targets?: string[] } }[];
+
+test('evaluate events/ --json: one element per event, in input order, following the contract', async () => {
+  const { code, stdout } = await run(['evaluate', 'events/', '--json']);
+  expect(code).toBe(0);
+  const reports = JSON.parse(stdout) as Record<string, unknown>[];
+  const files = manifest.map((m) => join('events', m.file)).sort();
+  expect(reports.map((r) => r.input)).toEqual(files);
+  for (const r of reports) {
+    const expected = manifest.find((m) => join('events', m.file) === r.input)!.expect;
+    expect(r.status).toBe(expected.status);
+    expect(['violation', 'compliant', 'ignored', 'invalid']).toContain(r.status);
+    if (r.status === 'ignored' || r.status === 'invalid') expect(typeof r.reason).toBe('string');
+    expect(Array.isArray(r.findings)).toBe(true);
+    for (const f of r.findings as Record<string, unknown>[]) {
+      expect(Object.keys(f).sort()).toEqual(['control', 'remediation', 'resourceId', 'resourceType', 'severity']);
+      expect(Object.keys(f.remediation as object).sort()).toEqual(['action', 'mode', 'targets']);
+      expect(['auto', 'approval', 'notify', 'dry-run']).toContain((f.remediation as { mode: string }).mode);
+    }
+    if (expected.targets) expect((r.findings as { remediation: { targets: string[] } }[])[0]?.remediation.targets).toEqual(expected.targets);
+  }
+});
+
+test('the table names each event, its status and a count per status', async () => {
+  const { code, stdout } = await run(['evaluate', 'events/cloudtrail/authorize-ssh-world.json', 'events/cloudtrail/authorize-admin-cidr.json']);
+  expect(code).toBe(0);
+  expect(stdout).toMatch(/authorize-ssh-world\.json\s+violation\s+sg-world-open-ingress\s+CRITICAL/);
+  expect(stdout).toContain('2 events: 1 violation, 1 compliant, 0 ignored, 0 invalid');
+});
+
+test('a policy file changes the mode; a broken policy is a usage error', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-'));
+  writeFileSync(join(dir, 'p.yaml'), 'defaults:\n  mode: dry-run\n');
+  writeFileSync(join(dir, 'bad.yaml'), 'defaults:\n  mode: sometimes\n');
+  const ok = await run(['evaluate', 'events/cloudtrail/authorize-ssh-world.json', '--json', '--policy', join(dir, 'p.yaml')]);
+  expect(JSON.parse(ok.stdout)[0].findings[0].remediation.mode).toBe('dry-run');
+  const bad = await run(['evaluate', 'events/', '--policy', join(dir, 'bad.yaml')]);
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toMatch(/defaults\.mode/);
+});
+
+test('bad input is invalid with a reason, never a stack trace, and exit stays 0', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-'));
+  writeFileSync(join(dir, 'a.json'), '{"version":"0"');
+  writeFileSync(join(dir, 'b.json'), '[1,2]');
+  const { code, stdout } = await run(['evaluate', dir, '--json']);
+  expect(code).toBe(0);
+  const reports = JSON.parse(stdout) as { status: string; reason: string }[];
+  expect(reports.map((r) => r.status)).toEqual(['invalid', 'invalid']);
+  expect(reports[0]!.reason).toMatch(/^not JSON/);
+  expect(stdout).not.toMatch(/\n\s+at /);
+});
+
+test.each([[[]], [['evaluate']], [['evaluate', 'no/such/path']], [['evaluate', 'events/', '--bogus']], [['frobnicate']]])(
+  'usage errors exit 2: %j', async (args) => {
+    const { code, stderr } = await run(args);
+    expect(code).toBe(2);
+    expect(stderr + '').toBeDefined();
+  },
+);

@@ -1,0 +1,126 @@
+import { controls } from '../../functions/domain/controls';
+import { sgWorldOpenIngress } from '../../functions/domain/controls/sg-world-open-ingress';
+import { isOwnChange, roleName } from '../../functions/domain/loop-guard';
+import type { Observation, SgRule } from '../../functions/domain/model';
+import { executionName } from '../../functions/domain/naming';
+import { coversPort, isWorldCidr, isWorldOpen, onlyPorts } from '../../functions/domain/net';
+import { decideMode, defaultPolicy, ownerChannel, parsePolicy, PolicyError } from '../../functions/domain/policy';
+import { policyFromEnv } from '../../functions/runtime/config';
+
+const rule = (over: Partial<SgRule>): SgRule => ({ groupId: 'sg-1', isEgress: false, protocol: 'tcp', fromPort: 22, toPort: 22, ...over });
+
+describe('net', () => {
+  test.each(['0.0.0.0/0', '::/0', '::0/0', '10.1.2.3/0', ' 0.0.0.0/00 '])('%s is the whole internet', (c) => expect(isWorldCidr(c)).toBe(true));
+  test.each(['203.0.113.7/32', '0.0.0.0/1', '::/1', '0.0.0.0', undefined])('%s is not', (c) => expect(isWorldCidr(c)).toBe(false));
+  test('prefix lists, group references and egress are never world-open', () => {
+    expect(isWorldOpen(rule({ prefixListId: 'pl-1', cidrIpv4: undefined }))).toBe(false);
+    expect(isWorldOpen(rule({ referencedGroupId: 'sg-2' }))).toBe(false);
+    expect(isWorldOpen(rule({ cidrIpv4: '0.0.0.0/0', isEgress: true }))).toBe(false);
+    expect(isWorldOpen(rule({ cidrIpv6: '::/0' }))).toBe(true);
+  });
+  test('onlyPorts: a range is allowed only if every port in it is', () => {
+    expect(onlyPorts(rule({ fromPort: 443, toPort: 443 }), [80, 443])).toBe(true);
+    expect(onlyPorts(rule({ fromPort: 80, toPort: 443 }), [80, 443])).toBe(false);
+    expect(onlyPorts(rule({ protocol: '-1', fromPort: -1, toPort: -1 }), [80, 443])).toBe(false);
+    expect(onlyPorts(rule({ protocol: 'udp', fromPort: 443, toPort: 443 }), [443])).toBe(false);
+    expect(onlyPorts(rule({ fromPort: 0, toPort: 65535 }), [80, 443])).toBe(false);
+  });
+  test('coversPort', () => {
+    expect(coversPort(rule({ fromPort: 20, toPort: 30 }), 22)).toBe(true);
+    expect(coversPort(rule({ protocol: '-1', fromPort: -1, toPort: -1 }), 3389)).toBe(true);
+    expect(coversPort(rule({ protocol: 'icmp', fromPort: -1, toPort: -1 }), 22)).toBe(true);
+    expect(coversPort(rule({ protocol: 'icmp', fromPort: 8, toPort: 0 }), 22)).toBe(false);
+  });
+});
+
+describe('policy', () => {
+  const p = defaultPolicy({
+    defaults: { mode: 'auto' },
+    environments: { tag: 'Environment', modes: { prod: 'approval' } },
+    controls: { c: { mode: 'notify' } },
+    owners: { tag: 'Owner', channels: { pay: '#pay' }, fallback: '#sec' },
+  });
+  test('the mode is the most cautious of global, control and environment', () => {
+    expect(decideMode(p, 'x', 'auto', {})).toBe('auto');
+    expect(decideMode(p, 'x', 'auto', { Environment: 'prod' })).toBe('approval');
+    expect(decideMode(p, 'c', 'auto', { Environment: 'prod' })).toBe('notify');
+    expect(decideMode(defaultPolicy({ defaults: { mode: 'dry-run' } }), 'c', 'auto', {})).toBe('dry-run');
+    expect(decideMode(p, 'x', 'approval', {})).toBe('approval');
+  });
+  test('an exemption tag never acts, but still notifies', () => {
+    expect(decideMode(p, 'x', 'auto', { 'warden:exempt': 'ticket-42' })).toBe('notify');
+  });
+  test('owner channel from the tag, with the fallback', () => {
+    expect(ownerChannel(p, { Owner: 'pay' })).toEqual({ owner: 'pay', channel: '#pay' });
+    expect(ownerChannel(p, { Owner: 'other' })).toEqual({ owner: 'other', channel: '#sec' });
+    expect(ownerChannel(p, undefined)).toEqual({ channel: '#sec' });
+  });
+  test('invalid policies fail with every problem named', () => {
+    expect(() => parsePolicy('defaults: { mode: yolo }\nextra: 1')).toThrow(PolicyError);
+    expect(() => parsePolicy('defaults: { mode: yolo }')).toThrow(/defaults\.mode/);
+    expect(() => parsePolicy(': : :')).toThrow(/not valid YAML/);
+  });
+  test('runtime policy: env mode is a floor, env roles replace the default glob', () => {
+    const env = { WARDEN_DEFAULT_MODE: 'dry-run', WARDEN_OWN_ROLES: 'arn:aws:iam::1:role/stack-Apply-X', WARDEN_POLICY: '{"ownRoles":["ops-*"]}' };
+    const policy = policyFromEnv(env);
+    expect(policy.defaults.mode).toBe('dry-run');
+    expect(policy.ownRoles.sort()).toEqual(['arn:aws:iam::1:role/stack-Apply-X', 'ops-*']);
+    expect(policyFromEnv({}).ownRoles).toEqual(['warden-*']);
+    expect(() => policyFromEnv({ WARDEN_POLICY: '{not json' })).toThrow(/WARDEN_POLICY is not valid JSON/);
+    expect(() => policyFromEnv({ WARDEN_DEFAULT_MODE: 'yolo' })).toThrow();
+  });
+});
+
+describe('loop guard', () => {
+  test('role names from role and assumed-role ARNs', () => {
+    expect(roleName('arn:aws:iam::1:role/path/warden-apply')).toBe('warden-apply');
+    expect(roleName('arn:aws:sts::1:assumed-role/warden-apply/session')).toBe('warden-apply');
+    expect(roleName('arn:aws:iam::1:user/alice')).toBeUndefined();
+  });
+  test('matches exact ARNs and globs, never other roles', () => {
+    const apply = { roleArn: 'arn:aws:iam::1:role/stack-ApplyRole-ABC', arn: 'arn:aws:sts::1:assumed-role/stack-ApplyRole-ABC/s' };
+    expect(isOwnChange(apply, ['arn:aws:iam::1:role/stack-ApplyRole-ABC'])).toBe(true);
+    expect(isOwnChange(apply, ['stack-*'])).toBe(true);
+    expect(isOwnChange(apply, ['arn:aws:iam::1:role/stack-ApplyRole'])).toBe(false);
+    expect(isOwnChange({ arn: 'arn:aws:iam::1:user/warden-admin' }, ['warden-*'])).toBe(false);
+    expect(isOwnChange(undefined, ['*'])).toBe(false);
+    expect(isOwnChange(apply, [])).toBe(false);
+  });
+});
+
+describe('sg-world-open-ingress', () => {
+  const obs = (rules: SgRule[], tags?: Record<string, string>): Observation => ({
+    source: 'cloudtrail', eventId: 'e', eventName: 'AuthorizeSecurityGroupIngress', time: 't', account: '1', region: 'us-east-1',
+    resource: { type: 'AWS::EC2::SecurityGroup', id: 'sg-1', account: '1', region: 'us-east-1', ...(tags ? { tags } : {}) },
+    facts: { kind: 'sg-rules', groupId: 'sg-1', rules, complete: false },
+  });
+  const policy = defaultPolicy();
+  test('names exactly the open rules; padding cannot hide one', () => {
+    const padding = Array.from({ length: 500 }, (_, i) => rule({ ruleId: `sgr-pad${i}`, cidrIpv4: `198.51.100.${i % 250}/32` }));
+    const rules = [...padding.slice(0, 250), rule({ ruleId: 'sgr-open', cidrIpv4: '0.0.0.0/0' }), ...padding.slice(250)];
+    const { findings } = sgWorldOpenIngress.evaluate(obs(rules), policy);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.remediation.targets).toEqual(['sgr-open']);
+    expect(findings[0]!.severity).toBe('CRITICAL');
+  });
+  test('443 world-open: allowed on a tagged front end, a HIGH finding elsewhere, flagged with a note offline', () => {
+    const https = rule({ ruleId: 'sgr-443', fromPort: 443, toPort: 443, cidrIpv4: '0.0.0.0/0' });
+    expect(sgWorldOpenIngress.evaluate(obs([https], { 'warden:public': 'true' }), policy).findings).toEqual([]);
+    expect(sgWorldOpenIngress.evaluate(obs([https], { 'warden:public': 'false' }), policy).findings[0]?.severity).toBe('HIGH');
+    expect(sgWorldOpenIngress.evaluate(obs([https]), policy).note).toMatch(/tags unknown offline/);
+    const custom = defaultPolicy({ controls: { 'sg-world-open-ingress': { publicPorts: [8443], publicTag: { key: 'tier', value: 'edge' } } } });
+    expect(sgWorldOpenIngress.evaluate(obs([https], { tier: 'edge' }), custom).findings).toHaveLength(1);
+    expect(sgWorldOpenIngress.evaluate(obs([rule({ fromPort: 8443, toPort: 8443, cidrIpv4: '0.0.0.0/0' })], { tier: 'edge' }), custom).findings).toEqual([]);
+  });
+  test('a disabled control reads nothing', () => {
+    expect(controls.map((c) => c.id)).toContain('sg-world-open-ingress');
+  });
+});
+
+test('execution names are deterministic per event and finding, and valid for Step Functions', () => {
+  const f = { control: 'sg-world-open-ingress', resource: { id: 'sg-1' }, remediation: { targets: ['b', 'a'] } } as never;
+  const g = { control: 'sg-world-open-ingress', resource: { id: 'sg-1' }, remediation: { targets: ['a', 'b'] } } as never;
+  expect(executionName('evt-1', f)).toBe(executionName('evt-1', g));
+  expect(executionName('evt-1', f)).not.toBe(executionName('evt-2', f));
+  expect(executionName('evt-1', f)).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
+});
