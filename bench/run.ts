@@ -23,24 +23,28 @@ const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 
 async function throughput() {
   const manifest = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'events.manifest.json'), 'utf8')) as { file: string }[];
-  const events = manifest.flatMap(({ file }) => {
+  const load = (file: string) => JSON.parse(readFileSync(join(repoRoot, 'events', file), 'utf8')) as unknown;
+  const samples = manifest.flatMap(({ file }) => {
     try {
-      return [JSON.parse(readFileSync(join(repoRoot, 'events', file), 'utf8')) as unknown];
+      return [{ file, event: load(file) }];
     } catch {
-      return [];
+      return []; // the deliberately broken JSON sample
     }
   });
   const policy = defaultPolicy();
-  for (let i = 0; i < 2000; i++) await evaluate(events[i % events.length], { policy }); // warm-up
-  global.gc?.();
-  const heapBefore = process.memoryUsage().heapUsed;
-  const n = 100_000;
-  const start = performance.now();
-  for (let i = 0; i < n; i++) await evaluate(events[i % events.length], { policy });
-  const seconds = (performance.now() - start) / 1000;
+  const rate = async (events: unknown[], n: number) => {
+    for (let i = 0; i < Math.min(n, 2000); i++) await evaluate(events[i % events.length], { policy }); // warm-up
+    const start = performance.now();
+    for (let i = 0; i < n; i++) await evaluate(events[i % events.length], { policy });
+    return Math.round(n / ((performance.now() - start) / 1000));
+  };
+  const padded = samples.filter((s) => s.file.includes('padded')).map((s) => s.event);
+  const mix = await rate(samples.filter((s) => !s.file.includes('padded')).map((s) => s.event), 100_000);
+  const all = await rate(samples.map((s) => s.event), 100_000);
   return {
-    eventsPerSecond: Math.round(n / seconds), events: n, distinctSamples: events.length,
-    heapDeltaMB: round((process.memoryUsage().heapUsed - heapBefore) / 2 ** 20), rssMB: round(process.memoryUsage().rss / 2 ** 20),
+    eventsPerSecond: mix, eventsPerSecondWithPadded: all, paddedEventsPerSecond: await rate(padded, 5_000),
+    distinctSamples: samples.length,
+    heapUsedMB: round(process.memoryUsage().heapUsed / 2 ** 20), rssMB: round(process.memoryUsage().rss / 2 ** 20),
   };
 }
 
@@ -83,11 +87,13 @@ async function endToEnd(runs: number) {
     const triageCalls: Record<string, number>[] = [];
     const fixCalls: Record<string, number>[] = [];
     let transitions = 0;
+    let lastEvent: unknown;
     for (let i = 0; i < runs + 3; i++) {
       const group = await createGroup(vpc, `bench-${i}`, { Owner: 'bench' });
       const rule = await allow(group, tcp(22, '0.0.0.0/0'));
       const event = JSON.parse(sample.split('sg-0a11c0ffee0000001').join(group).split('sgr-0a11c0ffee00000a1').join(rule)
         .replace(/"id": "[^"]+"/, `"id": "bench-${i}"`)) as unknown;
+      lastEvent = event;
       calls.reset();
       const start = performance.now();
       const result = await warden.triage(event);
@@ -99,15 +105,18 @@ async function endToEnd(runs: number) {
       transitions = run.path.length;
       fixCalls.push({ ...calls.counts });
     }
-    // Triage alone (its live lookup), measured separately on a compliant event so no execution starts.
+    // Triage's own calls: deliver the last event again. Triage evaluates it (with its live lookup) and finds the
+    // execution name taken, so no workflow runs.
     calls.reset();
-    await warden.triage(JSON.parse(sample.replace('0.0.0.0/0', '203.0.113.7/32').replace('"cidrIpv4": "0.0.0.0/0"', '"cidrIpv4": "203.0.113.7/32"')));
+    const again = await warden.triage(lastEvent);
+    if (!again.executions[0]?.duplicate) throw new Error('expected a duplicate delivery');
     triageCalls.push({ ...calls.counts });
     const perFix = fixCalls[fixCalls.length - 1]!;
     return {
       e2e: { runs: durations.length, medianMs: round(quantile(durations, 0.5)), p95Ms: round(quantile(durations, 0.95)) },
       apiCalls: {
-        remediation: perFix.ec2! - (triageCalls[0]?.ec2 ?? 0),
+        // EC2 calls made by the remediation workflow itself: re-check, apply, verify.
+        remediation: (perFix.ec2 ?? 0) - (triageCalls[0]?.ec2 ?? 0),
         triage: triageCalls[0] ?? {},
         byService: perFix,
         total: Object.values(perFix).reduce((a, b) => a + b, 0),
@@ -135,13 +144,13 @@ async function main() {
   writeFileSync(join(repoRoot, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
   const ok = (good: boolean) => (good ? 'ok ' : 'MISS');
   const p = (s: string) => process.stdout.write(s + '\n');
-  p(`throughput   ${ok(tp.eventsPerSecond >= TARGETS.eventsPerSecond)} ${tp.eventsPerSecond} events/s in-process (target ≥ ${TARGETS.eventsPerSecond}); heap +${tp.heapDeltaMB} MB, rss ${tp.rssMB} MB`);
+  p(`throughput   ${ok(tp.eventsPerSecond >= TARGETS.eventsPerSecond)} ${tp.eventsPerSecond} events/s in-process over the samples (target ≥ ${TARGETS.eventsPerSecond}); ${tp.eventsPerSecondWithPadded}/s including the 201-rule padded event; that event alone ${tp.paddedEventsPerSecond}/s; heap in use ${tp.heapUsedMB} MB, rss ${tp.rssMB} MB`);
   for (const b of bundles) {
     const i = initMs[b.logicalId]!;
     p(`bundle       ${ok(b.bytes <= TARGETS.bundleKB * 1024)} ${b.logicalId.padEnd(26)} ${(b.bytes / 1024).toFixed(0).padStart(5)} KB (≤ ${TARGETS.bundleKB})   init ${ok(i.medianMs <= TARGETS.initMs)} ${i.medianMs} ms median (≤ ${TARGETS.initMs})`);
   }
   p(`e2e          ${ok(flow.e2e.medianMs <= TARGETS.e2eMedianMs)} median ${flow.e2e.medianMs} ms, p95 ${flow.e2e.p95Ms} ms over ${flow.e2e.runs} auto-fixes against moto (target median ≤ ${TARGETS.e2eMedianMs})`);
-  p(`apiCalls     ${ok(flow.apiCalls.remediation <= TARGETS.apiCallsPerFix)} ${flow.apiCalls.remediation} EC2 calls in the remediation workflow (≤ ${TARGETS.apiCallsPerFix}); triage ${JSON.stringify(flow.apiCalls.triage)}; all services per fix ${JSON.stringify(flow.apiCalls.byService)}`);
+  p(`apiCalls     ${ok(flow.apiCalls.remediation <= TARGETS.apiCallsPerFix)} ${flow.apiCalls.remediation} EC2 calls in the remediation workflow (≤ ${TARGETS.apiCallsPerFix}); triage ${JSON.stringify(flow.apiCalls.triage)}; every service, triage to audit: ${JSON.stringify(flow.apiCalls.byService)} = ${flow.apiCalls.total}`);
   p(`transitions  ${ok(flow.transitions <= TARGETS.transitionsPerFix)} ${flow.transitions} states entered per auto-fix (≤ ${TARGETS.transitionsPerFix})`);
   p('wrote bench/results.json');
 }

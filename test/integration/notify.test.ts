@@ -1,9 +1,8 @@
 // Integration: notify() against a real moto server (SNS, SQS, Secrets Manager) and a real local HTTP sink
 // standing in for the Slack incoming webhook. No mocks. Nothing here can reach real AWS: the endpoint is
 // a moto server on 127.0.0.1 started by this file, with dummy credentials.
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { CreateSecretCommand, DeleteSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { SlackMessage } from '../../functions/notify/slack-message';
@@ -11,66 +10,13 @@ import { notify } from '../../functions/notify/send';
 import { clearWebhookCache, webhookUrlProvider } from '../../functions/notify/webhook-secret';
 import { notifyInput } from '../unit/notify/fixture';
 
-// ---- tiny local helpers (to be replaced by functions/local/moto.ts and sink.ts once they exist) ----
-const MOTO = '/tmp/venvtest/.venv/bin/moto_server';
+import { freePort, startMoto as startSharedMoto } from '../../functions/local/moto';
+import { createQueue, receive } from '../support/sqs';
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
+/** moto server from ./.venv on a free loopback port (functions/local/moto.ts). */
 async function startMoto(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const proc: ChildProcess = spawn(MOTO, ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  const url = `http://127.0.0.1:${port}`;
-  const stop = async (): Promise<void> => {
-    if (proc.exitCode !== null) return;
-    const exited = new Promise((r) => proc.once('exit', r));
-    proc.kill('SIGTERM');
-    await exited;
-  };
-  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
-    if (proc.exitCode !== null) throw new Error(`moto_server exited with ${proc.exitCode}`);
-    if (await fetch(`${url}/moto-api/`).then((r) => r.ok, () => false)) return { url, stop };
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  await stop();
-  throw new Error('moto_server did not start within 30 s');
-}
-
-/** SQS over its JSON protocol with fetch (@aws-sdk/client-sqs is not a dependency; moto does not check signatures). */
-async function sqs<T = Record<string, unknown>>(endpoint: string, action: string, body: object): Promise<T> {
-  const res = await fetch(endpoint, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-amz-json-1.0',
-      'x-amz-target': `AmazonSQS.${action}`,
-      authorization: 'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=0',
-    },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`SQS ${action}: HTTP ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function createQueue(endpoint: string, name: string): Promise<{ url: string; arn: string }> {
-  const { QueueUrl } = await sqs<{ QueueUrl: string }>(endpoint, 'CreateQueue', { QueueName: name });
-  const { Attributes } = await sqs<{ Attributes: { QueueArn: string } }>(endpoint, 'GetQueueAttributes', { QueueUrl, AttributeNames: ['QueueArn'] });
-  return { url: QueueUrl, arn: Attributes.QueueArn };
-}
-
-/** Receive until `count` messages arrived or `seconds` passed. */
-async function receive(endpoint: string, queueUrl: string, count: number, seconds = 5): Promise<string[]> {
-  const bodies: string[] = [];
-  const wait = seconds >= 1 ? 1 : 0;
-  for (const deadline = Date.now() + seconds * 1000; bodies.length < count && Date.now() < deadline; ) {
-    const out = await sqs<{ Messages?: { Body: string }[] }>(endpoint, 'ReceiveMessage', { QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: wait });
-    bodies.push(...(out.Messages ?? []).map((m) => m.Body));
-  }
-  return bodies;
+  const m = await startSharedMoto();
+  return { url: m.endpoint, stop: m.stop };
 }
 
 interface Sink {
