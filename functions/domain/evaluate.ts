@@ -50,14 +50,23 @@ function normalizedToDecision(n: Exclude<ReturnType<typeof normalize>, { kind: '
     : { status: 'ignored', reason: n.reason };
 }
 
-/**
- * Fill in what the event could not carry: group tags (public front-end policy, owner, environment) and, where the
- * event has no rule ids or no direction (Config, Security Hub, ModifySecurityGroupRules), the live rules themselves,
- * limited to the event's rule ids when it named any. Returns undefined when the resource is gone.
- */
+/** Fill in what the event could not carry, from live state. Returns undefined when the resource is gone. */
 async function withLiveState(o: Observation, live: LiveState): Promise<Observation | undefined> {
-  if (o.resource.type !== 'AWS::EC2::SecurityGroup') return o;
+  if (o.resource.type === 'AWS::EC2::SecurityGroup') return withLiveSecurityGroup(o, live);
+  if (!live.resource) return o;
+  const read = await live.resource(o.resource, o.facts);
+  if (!read) return undefined;
+  return { ...o, resource: { ...o.resource, tags: read.tags }, facts: read.facts };
+}
+
+/**
+ * Security groups: group tags (public front-end policy, owner, environment) and, where the event has no rule ids or
+ * no direction (Config, Security Hub, ModifySecurityGroupRules), the live rules themselves, limited to the event's
+ * rule ids when it named any.
+ */
+async function withLiveSecurityGroup(o: Observation, live: LiveState): Promise<Observation | undefined> {
   const f = o.facts;
+  if (f.kind !== 'sg-rules' && f.kind !== 'sg-flagged') return o;
   const candidates = f.kind === 'sg-rules' ? f.rules.filter(isWorldOpen) : [];
   const needsRules =
     f.kind === 'sg-flagged' || (candidates.length > 0 && (f.directionUnknown === true || candidates.some((r) => !r.ruleId)));

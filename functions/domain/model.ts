@@ -59,7 +59,110 @@ export type Facts =
       directionUnknown?: boolean;
     }
   /** An evaluator (Config rule, Security Hub control) says the group fails, without rule data: read live state. */
-  | { kind: 'sg-flagged'; groupId: string; flaggedBy: string };
+  | { kind: 'sg-flagged'; groupId: string; flaggedBy: string }
+  /** An evaluator says a non-SG resource fails (Config compliance, Security Hub, oversized CI): read live state. */
+  | { kind: 'flagged'; flaggedBy: string; controls?: string[] }
+  | { kind: 'ecs-task-definition'; taskDefinition: TaskDefinitionFacts }
+  | { kind: 'ecs-service'; service: ServiceFacts }
+  | { kind: 'ecs-task-run'; run: TaskRunFacts }
+  | { kind: 'ecs-cluster'; cluster: ClusterFacts }
+  | { kind: 'ecs-account-setting'; setting: AccountSettingFacts }
+  | { kind: 'eks-cluster'; cluster: EksClusterFacts }
+  | { kind: 'ecr-repository'; repository: RepositoryFacts };
+
+/** One container of a task definition, normalized. Secret values are never kept: only whether they looked secret. */
+export interface ContainerFacts {
+  name: string;
+  image?: string;
+  /** As written: "root", "0", "0:0", "1000", "app:app"; absent = the image default (root on most images). */
+  user?: string;
+  privileged?: boolean;
+  readonlyRootFilesystem?: boolean;
+  /** A logConfiguration with a logDriver is present. */
+  logging: boolean;
+  /** Plain environment variables, by name. `secretLike` when the name or the value matched a secret pattern. */
+  environment: { name: string; secretLike?: 'name' | 'value' }[];
+  /** Names injected from Secrets Manager / Parameter Store (`secrets[]`): the right way. */
+  secrets: string[];
+}
+
+export interface TaskDefinitionFacts {
+  family: string;
+  revision?: number;
+  arn?: string;
+  networkMode?: string;
+  pidMode?: string;
+  /** runtimePlatform.operatingSystemFamily; absent = Linux. */
+  osFamily?: string;
+  taskRoleArn?: string;
+  executionRoleArn?: string;
+  containers: ContainerFacts[];
+}
+
+export interface ServiceFacts {
+  cluster: string;
+  serviceName: string;
+  arn?: string;
+  /** Family:revision or ARN the service runs, when known. */
+  taskDefinition?: string;
+  assignPublicIp?: 'ENABLED' | 'DISABLED';
+  subnets?: string[];
+  securityGroups?: string[];
+  /** The task definition itself, when live state was read (or the event carried it). */
+  definition?: TaskDefinitionFacts;
+  /** The event is a partial update (UpdateService carries only changed fields). */
+  partial?: boolean;
+}
+
+/** RunTask / StartTask: tasks started outside a service, unless `group` says `service:…`. */
+export interface TaskRunFacts {
+  cluster: string;
+  taskDefinition: string;
+  /** Task ARNs from the response. */
+  tasks: string[];
+  group?: string;
+  startedBy?: string;
+  /** The task definition, read live; absent offline. */
+  definition?: TaskDefinitionFacts;
+}
+
+export interface ClusterFacts {
+  clusterName: string;
+  arn?: string;
+  /** settings[name=containerInsights].value: "enabled" | "enhanced" | "disabled"; absent = not set. */
+  containerInsights?: string;
+  partial?: boolean;
+}
+
+/** ecs:PutAccountSetting / PutAccountSettingDefault. */
+export interface AccountSettingFacts {
+  name: string;
+  value: string;
+  principalArn?: string;
+  isDefault: boolean;
+}
+
+export interface EksClusterFacts {
+  name: string;
+  arn?: string;
+  endpointPublicAccess?: boolean;
+  endpointPrivateAccess?: boolean;
+  publicAccessCidrs?: string[];
+  /** Control-plane log types enabled (api, audit, authenticator, controllerManager, scheduler). */
+  enabledLogTypes?: string[];
+  /** encryptionConfig covers "secrets". */
+  secretsEncrypted?: boolean;
+  /** UpdateClusterConfig carries only what changed: absent fields mean "unchanged", not "default". */
+  partial?: boolean;
+}
+
+export interface RepositoryFacts {
+  repositoryName: string;
+  arn?: string;
+  scanOnPush?: boolean;
+  /** "MUTABLE" | "IMMUTABLE" | ... */
+  tagMutability?: string;
+}
 
 export interface Observation {
   source: Source;
@@ -124,4 +227,9 @@ export interface LiveState {
   securityGroup(groupId: string): Promise<LiveSecurityGroup | undefined>;
   /** Tags only: one cheaper call, enough when the event already carries exact rules. */
   securityGroupTags(groupId: string): Promise<Tags | undefined>;
+  /**
+   * The live facts and tags of an ECS, EKS or ECR resource (type + id/ARN as in ResourceRef), or undefined when it
+   * no longer exists. For task runs, the facts include the task definition.
+   */
+  resource?(ref: ResourceRef, hint: Facts): Promise<{ facts: Facts; tags: Tags } | undefined>;
 }

@@ -61,6 +61,7 @@ export const sgWorldOpenIngress: Control = {
       };
     }
 
+    if (o.facts.kind !== 'sg-rules') return { findings: [] };
     const open: SgRule[] = [];
     for (const rule of o.facts.rules) {
       if (isWorldOpen(rule) && !allowedByPolicy(rule, tags, policy)) open.push(rule);
