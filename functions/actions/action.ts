@@ -1,4 +1,7 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { EKSClient } from '@aws-sdk/client-eks';
 import type { Finding, Tags } from '../domain/model';
 import type { Policy } from '../domain/policy/schema';
 import type { Plan } from '../domain/remediation';
@@ -6,6 +9,9 @@ import type { Plan } from '../domain/remediation';
 /** The SDK clients actions may use, built lazily. */
 export interface ActionClients {
   ec2: () => EC2Client;
+  ecs: () => ECSClient;
+  eks: () => EKSClient;
+  ecr: () => ECRClient;
 }
 
 /** What the live re-check found, and the exact change to make. */
@@ -30,12 +36,16 @@ export interface VerifyResult {
 
 /**
  * One remediation. inspect → apply → verify, each idempotent; the plan is the contract between them.
+ * A plan-only action (no apply/verify) tells the owner the exact change; its mode is never below approval.
  * Register it in actions/index.ts.
  */
 export interface Action {
   id: string;
   title: string;
   inspect(finding: Finding, clients: ActionClients, policy: Policy): Promise<Inspection>;
-  apply(plan: Plan, clients: ActionClients): Promise<ApplyResult>;
-  verify(plan: Plan, clients: ActionClients): Promise<VerifyResult>;
+  apply?(plan: Plan, clients: ActionClients): Promise<ApplyResult>;
+  verify?(plan: Plan, clients: ActionClients): Promise<VerifyResult>;
 }
+
+/** An action that changes the account: apply and verify are required. */
+export type FixingAction = Action & Required<Pick<Action, 'apply' | 'verify'>>;

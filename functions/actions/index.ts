@@ -1,7 +1,7 @@
 import type { Action } from './action';
 import { revokeSgIngress } from './revoke-sg-ingress';
 
-export type { Action, ActionClients, ApplyResult, Inspection, VerifyResult } from './action';
+export type { Action, ActionClients, ApplyResult, FixingAction, Inspection, VerifyResult } from './action';
 
 /** The action registry, keyed by the id controls name in `remediation.action`. */
 export const actions: readonly Action[] = [revokeSgIngress];

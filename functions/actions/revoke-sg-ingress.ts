@@ -3,14 +3,14 @@ import { controlById } from '../domain/controls';
 import type { Finding, Observation, SgRule } from '../domain/model';
 import { describeRule } from '../domain/net';
 import type { Plan } from '../domain/remediation';
-import type { Action, Inspection } from './action';
+import type { FixingAction, Inspection } from './action';
 
 /**
  * Revoke world-open ingress rules by SecurityGroupRuleIds. Only ever removes rules the finding's control flags on
  * live state; when the finding named rules, only those. One EC2 call each for inspect, apply and verify
  * (plus one for tags when the finding has none).
  */
-export const revokeSgIngress: Action = {
+export const revokeSgIngress: FixingAction = {
   id: 'revoke-sg-ingress',
   title: 'Revoke world-open security-group ingress rules',
 

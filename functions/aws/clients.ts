@@ -1,11 +1,14 @@
 // Every client, for the CLI, the demo and tests. Lambda handlers import single services from aws/clients/* instead.
 import { dynamodb } from './clients/dynamodb';
 import { ec2 } from './clients/ec2';
+import { ecr } from './clients/ecr';
+import { ecs } from './clients/ecs';
+import { eks } from './clients/eks';
 import { events } from './clients/events';
 import { secrets } from './clients/secrets';
 import { sfn } from './clients/sfn';
 import { sns } from './clients/sns';
 
 export { resetClients } from './client-cache';
-export const clients = { ec2, sfn, dynamodb, events, sns, secrets };
+export const clients = { ec2, ecs, eks, ecr, sfn, dynamodb, events, sns, secrets };
 export type Clients = typeof clients;

@@ -1,15 +1,16 @@
 import { actionById, type ActionClients, type ApplyResult } from '../actions';
-import { ec2 } from '../aws/clients/ec2';
+import { actionClients } from '../aws/action-clients';
 import { WardenError } from '../aws/errors';
 import { lambda } from '../runtime/lambda';
 import { logger } from '../runtime/logger';
 import type { RemediationState } from './state';
 
 /** Apply the plan LoadLiveState made, and nothing else. */
-export async function applyRemediation(state: RemediationState, clients: ActionClients = { ec2 }): Promise<ApplyResult> {
+export async function applyRemediation(state: RemediationState, clients: ActionClients = actionClients): Promise<ApplyResult> {
   const plan = state.live?.result.plan;
   const action = plan && actionById(plan.action);
   if (!plan || !action) throw new WardenError('Warden.NoPlan', 'Apply reached without a plan from LoadLiveState');
+  if (!action.apply) throw new WardenError('Warden.PlanOnly', `${action.id} is plan only: it never changes anything`);
   const result = await action.apply(plan, clients);
   logger.info('applied', { id: state.context.id, action: plan.action, ...result });
   return result;

@@ -1,0 +1,4 @@
+import { EKSClient } from '@aws-sdk/client-eks';
+import { lazy, sdkConfig } from '../client-cache';
+
+export const eks = lazy('eks', () => new EKSClient(sdkConfig()));
