@@ -35,6 +35,20 @@ export const PolicySchema = z
       .strict()
       .default({ tag: 'Owner', channels: {}, fallback: '#security-alerts' }),
     exemptions: z.object({ tag: z.string().min(1).default('warden:exempt') }).strict().default({ tag: 'warden:exempt' }),
+    /** Image registries (globs, `*` allowed) that images may come from. Empty: only the account's own ECR. */
+    trustedRegistries: z.array(z.string().min(1)).default([]),
+    /** CIDRs allowed to reach a public EKS endpoint. Empty: restrict-eks-endpoint turns public access off. */
+    eks: z.object({ adminCidrs: z.array(z.string().min(1)).default([]) }).strict().default({ adminCidrs: [] }),
+    /** What harden-task-definition sets. */
+    hardening: z
+      .object({
+        /** Non-root user for containers that run as root (the image must have it). */
+        user: z.string().min(1).default('1000'),
+        /** awslogs group for containers without logging: `<prefix><family>`. */
+        logGroupPrefix: z.string().min(1).default('/ecs/'),
+      })
+      .strict()
+      .default({ user: '1000', logGroupPrefix: '/ecs/' }),
     /** Role names or ARNs (glob `*` allowed) whose changes Warden ignores: the loop guard. */
     ownRoles: z.array(z.string().min(1)).default(['warden-*']),
   })
