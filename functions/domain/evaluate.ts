@@ -5,6 +5,9 @@ import type { Decision, LiveState, Observation } from './model';
 import { isWorldOpen } from './net';
 import type { Policy } from './policy/schema';
 
+/** Prefix of a control note meaning "cannot decide without live state" (offline decisions). */
+export const NEEDS_LIVE_STATE = 'needs live state';
+
 export interface EvaluateOptions {
   policy: Policy;
   /** Live state, when available (Lambda, `warden evaluate --live`). Offline decisions say what they could not see. */
@@ -34,13 +37,19 @@ export async function evaluate(raw: unknown, { policy, live }: EvaluateOptions):
 
   const findings = [];
   const notes: string[] = [];
+  const undecided: string[] = [];
   for (const control of active) {
     const result = control.evaluate(observation, policy);
     findings.push(...result.findings);
-    if (result.note && result.findings.length) notes.push(result.note);
+    if (!result.note) continue;
+    if (result.findings.length === 0 && result.note.startsWith(NEEDS_LIVE_STATE)) undecided.push(result.note);
+    else notes.push(result.note);
   }
-  if (findings.length === 0) return { status: 'compliant', observation };
-  return { status: 'violation', observation, findings, ...(notes.length ? { reason: notes.join('; ') } : {}) };
+  const reason = (list: string[]) => (list.length ? { reason: [...new Set(list)].join('; ') } : {});
+  if (findings.length > 0) return { status: 'violation', observation, findings, ...reason(notes) };
+  // A control that cannot decide offline says so: never guess "compliant" for it.
+  if (undecided.length > 0) return { status: 'ignored', observation, reason: [...new Set(undecided)].join('; ') };
+  return { status: 'compliant', observation, ...reason(notes) };
 }
 
 function normalizedToDecision(n: Exclude<ReturnType<typeof normalize>, { kind: 'observation' }>): Decision {

@@ -32,6 +32,8 @@ export interface RemediationContext {
   eventTime: string;
   actor?: Actor;
   finding: Finding;
+  /** Other controls whose findings share this run's action and resource (one fix covers them all). */
+  relatedControls?: string[];
   requestedAt: string;
 }
 

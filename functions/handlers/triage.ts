@@ -5,6 +5,7 @@ import { WardenError, errorName, rethrowThrottling } from '../aws/errors';
 import { ec2LiveState } from '../aws/security-groups';
 import { evaluate } from '../domain/evaluate';
 import type { LiveState, Status } from '../domain/model';
+import { groupFindings } from '../domain/grouping';
 import { executionName } from '../domain/naming';
 import type { Policy } from '../domain/policy/schema';
 import { runtimePolicy } from '../runtime/config';
@@ -39,7 +40,7 @@ export const sfnStarter = (sfn: () => SFNClient, stateMachineArn: () => string):
 });
 
 /**
- * Evaluate one EventBridge event and start one execution per finding. Invalid events throw Warden.InvalidEvent so
+ * Evaluate one EventBridge event and start one execution per fix (findings grouped by action and resource). Invalid events throw Warden.InvalidEvent so
  * that Lambda's DLQ keeps them (nothing lost, nothing acted on); ignored and compliant events are logged with their reason.
  */
 export function createTriage(deps: { policy: () => Policy; live?: LiveState; starter: ExecutionStarter; now?: () => Date }) {
@@ -57,11 +58,11 @@ export function createTriage(deps: { policy: () => Policy; live?: LiveState; sta
     const { observation: o } = decision;
     const requestedAt = (deps.now?.() ?? new Date()).toISOString();
     const executions: TriageResult['executions'] = [];
-    for (const finding of decision.findings) {
+    for (const { finding, relatedControls } of groupFindings(decision.findings)) {
       const name = executionName(o.eventId, finding);
       const context = {
         id: name, eventId: o.eventId, source: o.source, eventName: o.eventName, eventTime: o.time,
-        ...(o.actor ? { actor: o.actor } : {}), finding, requestedAt,
+        ...(o.actor ? { actor: o.actor } : {}), finding, ...(relatedControls.length ? { relatedControls } : {}), requestedAt,
       };
       const started = await deps.starter.start(name, { context, policy });
       executions.push({ name, control: finding.control, ...started });

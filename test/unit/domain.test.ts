@@ -124,3 +124,41 @@ test('execution names are deterministic per event and finding, and valid for Ste
   expect(executionName('evt-1', f)).not.toBe(executionName('evt-2', f));
   expect(executionName('evt-1', f)).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
 });
+
+describe('grouping findings into fixes', () => {
+  const finding = (control: string, action: string, id: string, severity: 'HIGH' | 'CRITICAL', mode: 'auto' | 'approval', targets: string[]) =>
+    ({ control, title: control, severity, evidence: '', resource: { type: 'T', id, account: '1', region: 'r' }, remediation: { action, mode, targets } }) as const;
+  test('one run per action and resource; the most severe leads; targets merge; the most cautious mode wins', async () => {
+    const { groupFindings } = await import('../../functions/domain/grouping');
+    const groups = groupFindings([
+      finding('root', 'harden', 'td:1', 'HIGH', 'auto', ['web']),
+      finding('privileged', 'harden', 'td:1', 'CRITICAL', 'approval', ['web', 'sidecar']),
+      finding('secrets', 'move', 'td:1', 'HIGH', 'approval', ['web/DB_PASSWORD']),
+    ]);
+    expect(groups).toHaveLength(2);
+    expect(groups[0]!.finding.control).toBe('privileged');
+    expect(groups[0]!.finding.remediation).toEqual({ action: 'harden', mode: 'approval', targets: ['web', 'sidecar'] });
+    expect(groups[0]!.relatedControls).toEqual(['root']);
+    expect(groups[1]!.relatedControls).toEqual([]);
+  });
+});
+
+describe('evaluate: a control that needs live state', () => {
+  test('no finding plus a "needs live state" note is ignored with that reason, never compliant', async () => {
+    const { evaluate, NEEDS_LIVE_STATE } = await import('../../functions/domain/evaluate');
+    const { controls } = await import('../../functions/domain/controls');
+    const original = [...controls];
+    const probe = {
+      ...sgWorldOpenIngress, id: 'probe', appliesTo: () => true,
+      evaluate: () => ({ findings: [], note: `${NEEDS_LIVE_STATE}: the task definition is not in the event` }),
+    };
+    (controls as unknown as unknown[]).splice(0, controls.length, probe);
+    try {
+      const event = JSON.parse((await import('node:fs')).readFileSync('events/cloudtrail/authorize-admin-cidr.json', 'utf8'));
+      const d = await evaluate(event, { policy: defaultPolicy() });
+      expect(d).toMatchObject({ status: 'ignored', reason: 'needs live state: the task definition is not in the event' });
+    } finally {
+      (controls as unknown as unknown[]).splice(0, controls.length, ...original);
+    }
+  });
+});
