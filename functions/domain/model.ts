@@ -150,6 +150,8 @@ export interface EksClusterFacts {
   publicAccessCidrs?: string[];
   /** Control-plane log types enabled (api, audit, authenticator, controllerManager, scheduler). */
   enabledLogTypes?: string[];
+  /** Log types a partial update turned off (UpdateClusterConfig lists only the types it changes). */
+  disabledLogTypes?: string[];
   /** encryptionConfig covers "secrets". */
   secretsEncrypted?: boolean;
   /** UpdateClusterConfig carries only what changed: absent fields mean "unchanged", not "default". */
@@ -162,6 +164,8 @@ export interface RepositoryFacts {
   scanOnPush?: boolean;
   /** "MUTABLE" | "IMMUTABLE" | ... */
   tagMutability?: string;
+  /** The event is a partial update (PutImageScanningConfiguration, PutImageTagMutability). */
+  partial?: boolean;
 }
 
 export interface Observation {

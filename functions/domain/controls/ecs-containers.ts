@@ -1,0 +1,20 @@
+import type { ContainerFacts, TaskDefinitionFacts } from '../model';
+
+/** runtimePlatform.operatingSystemFamily absent or LINUX…: Linux. WINDOWS_SERVER_…: not Linux. */
+export const isLinux = (td: TaskDefinitionFacts): boolean => td.osFamily === undefined || /^LINUX/i.test(td.osFamily);
+
+/** `user` absent (image default), `root`, `0` or `0:<gid>` / `root:<group>`. `1000`, `app`, `1000:0` are not root. */
+export function isRootUser(user: string | undefined): boolean {
+  if (user === undefined || user.trim() === '') return true;
+  const name = user.trim().split(':')[0]?.trim();
+  return name === 'root' || name === '0';
+}
+
+/** How a container's user reads in evidence. */
+export const describeUser = (c: ContainerFacts): string => (c.user === undefined ? 'no user (image default: root)' : `user ${c.user}`);
+
+export const names = (containers: ContainerFacts[]): string[] => containers.map((c) => c.name);
+
+/** "family:revision", or the family, for evidence. */
+export const taskDefinitionLabel = (td: TaskDefinitionFacts): string =>
+  td.revision === undefined ? td.family : `${td.family}:${td.revision}`;

@@ -1,0 +1,23 @@
+import { names } from './ecs-containers';
+import { taskDefinitionControl } from './task-definition-control';
+
+/** ECS.4: no container may run privileged (root on the host). */
+export const ecsTaskPrivileged = taskDefinitionControl(
+  {
+    id: 'ecs-task-privileged',
+    title: 'A container of the task definition is privileged',
+    severity: 'HIGH',
+    seedRef: '1 Least privilege: restrict permissions (filesystem, network, etc.) to the minimum necessary',
+    mappings: { securityHub: ['ECS.4'], configRules: ['ecs-containers-nonprivileged'], prowler: ['ecs_task_definitions_no_privileged_containers'] },
+    remediation: {
+      action: 'harden-task-definition',
+      defaultMode: 'approval',
+      summary: 'Register a revision with privileged off for these containers, then point services at it',
+    },
+  },
+  (td) => {
+    const privileged = td.containers.filter((c) => c.privileged === true);
+    if (privileged.length === 0) return undefined;
+    return { targets: names(privileged), evidence: `privileged containers: ${names(privileged).join(', ')}` };
+  },
+);

@@ -1,0 +1,42 @@
+import type { Observation } from '../model';
+import type { Policy } from '../policy/schema';
+import type { Control, ControlResult } from './control';
+import { findingOf, flaggedResult, NONE } from './control-kit';
+import { EKS_CLUSTER, eksCluster, eksTriggers } from './eks-cluster';
+
+const CONFIG_RULES = ['eks-cluster-log-enabled', 'eks-cluster-logging-enabled'];
+/** The log types that audit who did what on the API. */
+export const REQUIRED_LOG_TYPES = ['api', 'audit', 'authenticator'];
+
+/** EKS.8: api, audit and authenticator control-plane logs must all be on. CreateCluster's default is none. */
+export const eksControlPlaneLogging: Control = {
+  id: 'eks-control-plane-logging',
+  title: 'EKS control-plane logging is incomplete (api, audit, authenticator)',
+  severity: 'MEDIUM',
+  seedRef: '2.5 Observability and auditing: monitor API activities for an audit trail (applied to the EKS control plane)',
+  mappings: { securityHub: ['EKS.8'], configRules: CONFIG_RULES, prowler: ['eks_control_plane_logging_all_types_enabled'] },
+  resourceTypes: [EKS_CLUSTER],
+  triggers: eksTriggers('EKS.8', CONFIG_RULES),
+  remediation: {
+    action: 'enable-eks-logging',
+    defaultMode: 'auto',
+    summary: 'UpdateClusterConfig enabling api, audit and authenticator logs, then DescribeUpdate until it succeeds',
+  },
+
+  appliesTo: (o) => o.resource.type === EKS_CLUSTER,
+
+  evaluate(o: Observation, policy: Policy): ControlResult {
+    if (o.facts.kind === 'flagged') return flaggedResult(eksControlPlaneLogging, o, policy);
+    const c = eksCluster(o);
+    if (!c) return NONE;
+    if (c.enabledLogTypes === undefined && c.partial) return NONE;
+    const enabled = new Set((c.enabledLogTypes ?? []).map((t) => t.toLowerCase()));
+    const missing = REQUIRED_LOG_TYPES.filter((t) => !enabled.has(t));
+    if (missing.length === 0) return NONE;
+    const finding = findingOf(eksControlPlaneLogging, o, policy, [o.resource.id], `cluster ${c.name}: control-plane logs off: ${missing.join(', ')}`);
+    // A partial update lists only the types it changed: the others may already be on.
+    return c.partial
+      ? { findings: [finding], note: 'needs live state: the update lists only the log types it changed' }
+      : { findings: [finding] };
+  },
+};

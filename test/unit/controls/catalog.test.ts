@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { controls } from '../../../functions/domain/controls';
+import { renderControlsDoc } from '../../../functions/domain/controls/controls-doc';
+import { seedCoverage, seedSections } from '../../../functions/domain/controls/seed-coverage';
+
+const DOC = new URL('../../../docs/controls.md', import.meta.url);
+
+describe('control catalog', () => {
+  test('ids are unique and every control is complete', () => {
+    expect(new Set(controls.map((c) => c.id)).size).toBe(controls.length);
+    for (const c of controls) {
+      expect({ id: c.id, seedRef: c.seedRef.trim().length > 0 }).toEqual({ id: c.id, seedRef: true });
+      expect(c.title && c.resourceTypes.length && c.triggers.length && c.remediation.action && c.remediation.summary).toBeTruthy();
+    }
+  });
+
+  test('no Config rule of one control is contained in another control\'s rule (normalizers match by containment)', () => {
+    const owned = controls.flatMap((c) => (c.mappings.configRules ?? []).map((rule) => ({ id: c.id, rule })));
+    const clashes = owned.flatMap((a) => owned.filter((b) => b.id !== a.id && b.rule.includes(a.rule)).map((b) => `${a.rule} ⊂ ${b.rule}`));
+    expect(clashes).toEqual([]);
+  });
+
+  test('every seed point has a control or a reason, and names only catalog controls', () => {
+    const ids = new Set(controls.map((c) => c.id));
+    const sections = new Set(seedSections.map((s) => s.section));
+    for (const p of seedCoverage) {
+      expect({ point: p.point, covered: p.controls.length > 0 || (p.reason ?? '').trim().length > 0 }).toEqual({ point: p.point, covered: true });
+      expect(p.controls.filter((id) => !ids.has(id))).toEqual([]);
+      expect(sections.has(p.section)).toBe(true);
+    }
+    for (const s of seedSections) expect(seedCoverage.some((p) => p.section === s.section)).toBe(true);
+  });
+
+  test('every control covers at least one seed point', () => {
+    const covered = new Set(seedCoverage.flatMap((p) => p.controls));
+    expect(controls.map((c) => c.id).filter((id) => !covered.has(id))).toEqual([]);
+  });
+
+  test('docs/controls.md is up to date (run `npm run docs:controls`)', () => {
+    expect(readFileSync(DOC, 'utf8')).toBe(renderControlsDoc(controls));
+  });
+
+  test('the doc lists every control and the seed coverage', () => {
+    const doc = renderControlsDoc(controls);
+    for (const c of controls) expect(doc).toContain(`| \`${c.id}\` |`);
+    expect(doc).toContain('## Seed coverage');
+    expect(renderControlsDoc(controls.slice(1))).not.toBe(doc);
+  });
+});
