@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { clients } from '../aws/clients';
-import { ec2LiveState } from '../aws/security-groups';
+import { awsLiveState } from '../aws/live-state';
 import { defaultPolicy, parsePolicy, type Policy } from '../domain/policy';
 import { evaluateFiles, expandInputs, formatTable, UsageError } from './evaluate';
 
@@ -45,7 +45,7 @@ export async function main(argv: string[], out = process.stdout, err = process.s
       if (parsed.positionals.length === 0) throw new UsageError('evaluate needs at least one file or directory');
       const policy = loadPolicy(parsed.values.policy);
       const files = expandInputs(parsed.positionals);
-      const live = parsed.values.live ? ec2LiveState(clients.ec2) : undefined;
+      const live = parsed.values.live ? awsLiveState(clients) : undefined;
       const reports = await evaluateFiles(files, policy, live);
       out.write((parsed.values.json ? JSON.stringify(reports, null, 2) : formatTable(reports)) + '\n');
       return 0;

@@ -1,8 +1,8 @@
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { ec2 } from '../aws/clients/ec2';
 import { sfn } from '../aws/clients/sfn';
 import { WardenError, errorName, rethrowThrottling } from '../aws/errors';
-import { ec2LiveState } from '../aws/security-groups';
+import { actionClients } from '../aws/action-clients';
+import { awsLiveState } from '../aws/live-state';
 import { evaluate } from '../domain/evaluate';
 import type { LiveState, Status } from '../domain/model';
 import { groupFindings } from '../domain/grouping';
@@ -75,7 +75,7 @@ export function createTriage(deps: { policy: () => Policy; live?: LiveState; sta
 export const handler = lambda(
   createTriage({
     policy: runtimePolicy,
-    live: ec2LiveState(ec2),
+    live: awsLiveState(actionClients),
     starter: sfnStarter(sfn, () => requireEnv('STATE_MACHINE_ARN')),
   }),
 );

@@ -49,8 +49,9 @@ const WATCHDOG = [
 
 /** Every transition Warden's flows depend on; re-applied after each reset. */
 const TRANSITIONS: { model_name: string; transition: Record<string, unknown> }[] = [
-  // ECS tasks go RUNNING -> STOPPED at once instead of advancing one state per Describe call.
-  { model_name: 'ecs::task', transition: { progression: 'immediate' } },
+  // ECS tasks stay in the state they are in (RUNNING after RunTask) until something stops them, as on AWS; by default
+  // moto would advance them one state per Describe call, and "immediate" would stop them right after RunTask.
+  { model_name: 'ecs::task', transition: { progression: 'manual', times: 1_000_000 } },
 ];
 
 function candidateRoots(): string[] {

@@ -4,7 +4,7 @@ import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { join } from 'node:path';
 import { clients, resetClients } from '../aws/clients';
-import { ec2LiveState } from '../aws/security-groups';
+import { awsLiveState } from '../aws/live-state';
 import type { PolicyInput } from '../domain/policy';
 import { handler as applyRemediation } from '../handlers/apply-remediation';
 import { handler as loadLiveState } from '../handlers/load-live-state';
@@ -75,7 +75,7 @@ export async function startLocalWarden(opts: { slackWebhookUrl?: string; policy?
       return { executionArn: `arn:aws:states:us-east-1:123456789012:execution:local-remediate:${name}`, duplicate: false };
     },
   };
-  const triageHandler = lambda(createTriage({ policy: runtimePolicy, live: ec2LiveState(clients.ec2), starter }));
+  const triageHandler = lambda(createTriage({ policy: runtimePolicy, live: awsLiveState(clients), starter }));
   const triage = (event: unknown) => triageHandler(event, fakeContext('TriageFunction'));
   return {
     triage, runs, remediate: (input) => machine.run(input),

@@ -45,7 +45,7 @@ describe('moto server harness', () => {
     expect(process.env.AWS_PROFILE).toBeUndefined();
     expect(await ec2.config.region()).toBe('us-east-1');
     const res = await fetch(`${moto.endpoint}/moto-api/state-manager/get-transition?model_name=ecs::task`);
-    expect(await res.json()).toEqual({ progression: 'immediate' });
+    expect(await res.json()).toEqual({ progression: 'manual', times: 1_000_000 });
   });
 
   test('security-group rule lifecycle: authorize, describe by group-id, revoke by rule id', async () => {
@@ -120,7 +120,7 @@ describe('moto server harness', () => {
     expect(ids).not.toContain(vpcId);
     expect((after.Vpcs ?? []).every((v) => v.IsDefault === true)).toBe(true); // only moto's default VPC is left
     const res = await fetch(`${moto.endpoint}/moto-api/state-manager/get-transition?model_name=ecs::task`);
-    expect(await res.json()).toEqual({ progression: 'immediate' });
+    expect(await res.json()).toEqual({ progression: 'manual', times: 1_000_000 });
   });
 });
 

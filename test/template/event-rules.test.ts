@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { matchingRules, validatePattern } from '../../functions/local/event-pattern';
+import { controls } from '../../functions/domain/controls';
 import {
   eventRules, functions, isObject, loadTemplate, referencedId, type Json, type JsonObject,
 } from '../../functions/local/template';
@@ -14,18 +15,46 @@ const rules = eventRules(t);
 const triage = functions(t).find((f) => f.logicalId === 'TriageFunction');
 
 test('there are rules, with valid patterns', () => {
-  expect(rules.map((r) => r.name).sort()).toEqual(
-    ['SgConfigCompliance', 'SgConfigItemChange', 'SgIngressApiCall', 'SgSecurityHubFinding'],
-  );
+  expect(rules.map((r) => r.name).sort()).toEqual([
+    'ContainerConfigCompliance', 'ContainerConfigItemChange', 'ContainerSecurityHubFinding',
+    'EcrApiCall', 'EcsApiCall', 'EksApiCall',
+    'SgConfigCompliance', 'SgConfigItemChange', 'SgIngressApiCall', 'SgSecurityHubFinding',
+  ]);
   for (const r of rules) expect(() => validatePattern(r.pattern)).not.toThrow();
 });
 
-test('the Security Hub rule lists the same controls for consolidated and legacy control ids', () => {
-  const findings = ((rules.find((r) => r.name === 'SgSecurityHubFinding')?.pattern.detail as JsonObject).findings ?? {}) as JsonObject;
+/** The consolidated (Compliance.SecurityControlId) and legacy (ProductFields.ControlId) lists of a Security Hub rule. */
+function securityHubIds(name: string): { consolidated: Json; legacy: Json } {
+  const findings = ((rules.find((r) => r.name === name)?.pattern.detail as JsonObject).findings ?? {}) as JsonObject;
   const [consolidated, legacy] = (findings.$or ?? []) as JsonObject[];
-  const ids = (consolidated?.Compliance as JsonObject | undefined)?.SecurityControlId;
-  expect(ids).toEqual(['EC2.13', 'EC2.14', 'EC2.18', 'EC2.19', 'EC2.53', 'EC2.54']);
-  expect((legacy?.ProductFields as JsonObject | undefined)?.ControlId).toEqual(ids);
+  return {
+    consolidated: (consolidated?.Compliance as JsonObject | undefined)?.SecurityControlId ?? null,
+    legacy: (legacy?.ProductFields as JsonObject | undefined)?.ControlId ?? null,
+  };
+}
+
+test.each(['SgSecurityHubFinding', 'ContainerSecurityHubFinding'])(
+  'the Security Hub rule %s lists the same controls for consolidated and legacy control ids', (name) => {
+    const { consolidated, legacy } = securityHubIds(name);
+    expect(Array.isArray(consolidated) && consolidated.length).toBeTruthy();
+    expect(legacy).toEqual(consolidated);
+  },
+);
+
+test('the Security Hub rules list exactly the Security Hub controls the catalog maps', () => {
+  expect(securityHubIds('SgSecurityHubFinding').consolidated).toEqual(['EC2.13', 'EC2.14', 'EC2.18', 'EC2.19', 'EC2.53', 'EC2.54']);
+  const routed = ['SgSecurityHubFinding', 'ContainerSecurityHubFinding'].flatMap((n) => securityHubIds(n).consolidated as string[]);
+  const mapped = controls.flatMap((c) => c.mappings.securityHub ?? []);
+  expect([...new Set(routed)].sort()).toEqual([...new Set(mapped)].sort());
+  expect(routed).toHaveLength(new Set(routed).size); // no id in both rules
+});
+
+const CONTAINER_TYPES = ['AWS::ECS::TaskDefinition', 'AWS::ECS::Service', 'AWS::ECS::Cluster', 'AWS::EKS::Cluster', 'AWS::ECR::Repository'];
+
+test('the container Config rules cover exactly the resource types of the container controls', () => {
+  const types = [...new Set(controls.flatMap((c) => c.resourceTypes))].filter((t) => t !== 'AWS::EC2::SecurityGroup');
+  // The task-run and account-setting controls read CloudTrail only (Config has no such resource types).
+  expect(types.filter((t) => CONTAINER_TYPES.includes(t)).sort()).toEqual([...CONTAINER_TYPES].sort());
 });
 
 describe.each(rules.map((r) => [r.name, r] as const))('rule %s', (_name, r) => {
@@ -91,9 +120,9 @@ const route = (event: unknown) => matchingRules(rules, event).map((r) => r.name)
  * matters even before events/ is complete: the right rule, and near misses that must not route.
  */
 const sg = 'AWS::EC2::SecurityGroup';
-const cloudTrail = (eventName: string, extra: JsonObject = {}) => ({
-  source: 'aws.ec2', 'detail-type': 'AWS API Call via CloudTrail',
-  detail: { eventSource: 'ec2.amazonaws.com', eventName, ...extra },
+const cloudTrail = (eventName: string, extra: JsonObject = {}, service = 'ec2') => ({
+  source: `aws.${service}`, 'detail-type': 'AWS API Call via CloudTrail',
+  detail: { eventSource: `${service}.amazonaws.com`, eventName, ...extra },
 });
 const compliance = (complianceType: string, resourceType = sg, messageType = 'ComplianceChangeNotification') => ({
   source: 'aws.config', 'detail-type': 'Config Rules Compliance Change',
@@ -126,14 +155,14 @@ test.each<[string, unknown, string[]]>([
   ['Config CI change of another resource',
     itemChange('ConfigurationItemChangeNotification', { configurationItem: { resourceType: 'AWS::EC2::Instance' } }), []],
   ['Config oversized CI of another resource',
-    itemChange('OversizedConfigurationItemChangeNotification', { configurationItemSummary: { resourceType: 'AWS::ECS::TaskDefinition' } }), []],
+    itemChange('OversizedConfigurationItemChangeNotification', { configurationItemSummary: { resourceType: 'AWS::ECS::TaskSet' } }), []],
   ['Config CI message type with only a summary (mismatched)',
     itemChange('ConfigurationItemChangeNotification', { configurationItemSummary: { resourceType: sg } }), []],
   ['Security Hub failed active EC2.19', hub(finding({})), ['SgSecurityHubFinding']],
   ['Security Hub EC2.53', hub(finding({ Compliance: { Status: 'FAILED', SecurityControlId: 'EC2.53' } })), ['SgSecurityHubFinding']],
   ['Security Hub passed', hub(finding({ Compliance: { Status: 'PASSED', SecurityControlId: 'EC2.19' } })), []],
   ['Security Hub archived', hub(finding({ RecordState: 'ARCHIVED' })), []],
-  ['Security Hub other control', hub(finding({ Compliance: { Status: 'FAILED', SecurityControlId: 'ECS.2' } })), []],
+  ['Security Hub other control', hub(finding({ Compliance: { Status: 'FAILED', SecurityControlId: 'ECS.10' } })), []],
   ['Security Hub legacy ProductFields.ControlId (consolidation off)',
     hub({ Compliance: { Status: 'FAILED' }, RecordState: 'ACTIVE', Workflow: { Status: 'NEW' }, ProductFields: { ControlId: 'EC2.18' } }),
     ['SgSecurityHubFinding']],
@@ -143,6 +172,43 @@ test.each<[string, unknown, string[]]>([
   ['Security Hub resolved but still failing', hub(finding({ Workflow: { Status: 'RESOLVED' } })), ['SgSecurityHubFinding']],
   ['Security Hub FAILED and ACTIVE only in different findings',
     hub(finding({ RecordState: 'ARCHIVED' }), finding({ Compliance: { Status: 'PASSED', SecurityControlId: 'EC2.19' } })), []],
+  // ECS, EKS, ECR
+  ...['RegisterTaskDefinition', 'CreateService', 'UpdateService', 'RunTask', 'StartTask', 'CreateCluster',
+    'UpdateClusterSettings', 'PutAccountSetting', 'PutAccountSettingDefault'].map(
+    (name): [string, unknown, string[]] => [`CloudTrail ecs:${name}`, cloudTrail(name, {}, 'ecs'), ['EcsApiCall']],
+  ),
+  ['CloudTrail ecs:DeregisterTaskDefinition', cloudTrail('DeregisterTaskDefinition', {}, 'ecs'), []],
+  ['CloudTrail ecs:StopTask (Warden\'s own fix)', cloudTrail('StopTask', {}, 'ecs'), []],
+  ['CloudTrail eks:CreateCluster', cloudTrail('CreateCluster', {}, 'eks'), ['EksApiCall']],
+  ['CloudTrail eks:UpdateClusterConfig', cloudTrail('UpdateClusterConfig', {}, 'eks'), ['EksApiCall']],
+  ['CloudTrail eks:UpdateClusterVersion', cloudTrail('UpdateClusterVersion', {}, 'eks'), []],
+  ['CloudTrail eks event name from ecs', cloudTrail('UpdateClusterConfig', {}, 'ecs'), []],
+  ['CloudTrail ecr:CreateRepository', cloudTrail('CreateRepository', {}, 'ecr'), ['EcrApiCall']],
+  ['CloudTrail ecr:PutImageScanningConfiguration', cloudTrail('PutImageScanningConfiguration', {}, 'ecr'), ['EcrApiCall']],
+  ['CloudTrail ecr:PutImageTagMutability', cloudTrail('PutImageTagMutability', {}, 'ecr'), ['EcrApiCall']],
+  ['CloudTrail ecr:PutImage', cloudTrail('PutImage', {}, 'ecr'), []],
+  ...CONTAINER_TYPES.flatMap((type): [string, unknown, string[]][] => [
+    [`Config NON_COMPLIANT ${type}`, compliance('NON_COMPLIANT', type), ['ContainerConfigCompliance']],
+    [`Config COMPLIANT ${type}`, compliance('COMPLIANT', type), []],
+    [`Config CI change of ${type}`,
+      itemChange('ConfigurationItemChangeNotification', { configurationItem: { resourceType: type } }), ['ContainerConfigItemChange']],
+    [`Config oversized CI change of ${type}`,
+      itemChange('OversizedConfigurationItemChangeNotification', { configurationItemSummary: { resourceType: type } }),
+      ['ContainerConfigItemChange']],
+  ]),
+  ['Config NON_COMPLIANT ECS task set (no container control)', compliance('NON_COMPLIANT', 'AWS::ECS::TaskSet'), []],
+  ...['ECS.2', 'ECS.3', 'ECS.4', 'ECS.5', 'ECS.8', 'ECS.9', 'ECS.12', 'ECS.17', 'ECS.20', 'EKS.1', 'EKS.3', 'EKS.8', 'ECR.1', 'ECR.2'].map(
+    (id): [string, unknown, string[]] => [
+      `Security Hub failed active ${id}`, hub(finding({ Compliance: { Status: 'FAILED', SecurityControlId: id } })), ['ContainerSecurityHubFinding'],
+    ],
+  ),
+  ['Security Hub legacy ControlId ECR.1',
+    hub({ Compliance: { Status: 'FAILED' }, RecordState: 'ACTIVE', Workflow: { Status: 'NEW' }, ProductFields: { ControlId: 'ECR.1' } }),
+    ['ContainerSecurityHubFinding']],
+  ['Security Hub EKS.8 passed', hub(finding({ Compliance: { Status: 'PASSED', SecurityControlId: 'EKS.8' } })), []],
+  ['Security Hub ECS.20 suppressed',
+    hub(finding({ Compliance: { Status: 'FAILED', SecurityControlId: 'ECS.20' }, Workflow: { Status: 'SUPPRESSED' } })), []],
+  ['Security Hub ECR.2 archived', hub(finding({ Compliance: { Status: 'FAILED', SecurityControlId: 'ECR.2' }, RecordState: 'ARCHIVED' })), []],
 ])('routing: %s', (_name, event, expected) => {
   expect(route(event)).toEqual(expected);
 });

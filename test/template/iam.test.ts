@@ -10,11 +10,27 @@ const t = loadTemplate();
 const fns = functions(t);
 const sms = stateMachines(t);
 
+/** What triage, the re-check and verify read: security groups, plus ECS, EKS and ECR live state and subnet egress. */
+const LIVE_READS = [
+  'ecs:DescribeClusters', 'ecs:DescribeServices', 'ecs:DescribeTaskDefinition', 'ecs:DescribeTasks',
+  'ecs:ListClusters', 'ecs:ListServices', 'ecs:ListTagsForResource', 'ecs:ListTaskDefinitions', 'ecs:ListTasks',
+  'eks:DescribeCluster', 'eks:DescribeUpdate',
+  'ecr:DescribeRepositories', 'ecr:ListTagsForResource',
+  'ec2:DescribeRouteTables', 'ec2:DescribeSubnets', 'ec2:DescribeVpcEndpoints',
+];
+
 const EXPECTED_ACTIONS: Record<string, string[]> = {
-  TriageFunction: ['ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', 'states:StartExecution'],
-  LoadLiveStateFunction: ['ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups'],
-  ApplyRemediationFunction: ['ec2:RevokeSecurityGroupIngress'],
-  VerifyRemediationFunction: ['ec2:DescribeSecurityGroupRules'],
+  TriageFunction: ['ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', ...LIVE_READS, 'states:StartExecution'],
+  LoadLiveStateFunction: ['ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', ...LIVE_READS],
+  ApplyRemediationFunction: [
+    'ec2:RevokeSecurityGroupIngress',
+    'ecs:DescribeServices', 'ecs:DescribeTaskDefinition', 'ecs:DescribeTasks', 'ecs:ListTaskDefinitions',
+    'ecs:RegisterTaskDefinition', 'ecs:StopTask', 'ecs:TagResource', 'ecs:UpdateClusterSettings', 'ecs:UpdateService',
+    'iam:PassRole',
+    'eks:DescribeUpdate', 'eks:UpdateClusterConfig',
+    'ecr:PutImageScanningConfiguration', 'ecr:PutImageTagMutability',
+  ],
+  VerifyRemediationFunction: ['ec2:DescribeSecurityGroupRules', ...LIVE_READS],
   NotifyFunction: ['secretsmanager:GetSecretValue', 'sns:Publish'],
   RecordAuditFunction: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'events:PutEvents'],
   RemediationStateMachine: [
@@ -24,9 +40,14 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   ],
 };
 
-/** Actions without resource-level permissions: the only ones allowed on Resource "*". */
+/**
+ * Actions without resource-level permissions: the only ones allowed on Resource "*". Task definitions have none;
+ * ecs:ListTasks names only container instances, not clusters.
+ */
 const RESOURCE_STAR_OK = new Set([
   'ec2:DescribeSecurityGroups', 'ec2:DescribeSecurityGroupRules',
+  'ec2:DescribeRouteTables', 'ec2:DescribeSubnets', 'ec2:DescribeVpcEndpoints',
+  'ecs:DescribeTaskDefinition', 'ecs:ListClusters', 'ecs:ListTaskDefinitions', 'ecs:ListServices', 'ecs:ListTasks', 'ecs:RegisterTaskDefinition',
   'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery',
   'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
 ]);
@@ -122,6 +143,51 @@ test('scoped resources', () => {
   expect(resourcesFor('RecordAuditFunction', 'events:PutEvents')).toEqual([
     { resource: { 'Fn::GetAtt': ['WardenEventBus', 'Arn'] } },
   ]);
+});
+
+const arn = (service: string, resource: string): Json =>
+  ({ 'Fn::Sub': `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}` });
+
+test('ECS, EKS and ECR reads are scoped to the account and Region, by resource type', () => {
+  for (const id of ['TriageFunction', 'LoadLiveStateFunction', 'VerifyRemediationFunction']) {
+    expect(resourcesFor(id, 'ecs:DescribeClusters')).toEqual([{ resource: arn('ecs', 'cluster/*') }]);
+    expect(resourcesFor(id, 'ecs:DescribeServices')).toEqual([{ resource: arn('ecs', 'service/*') }]);
+    expect(resourcesFor(id, 'ecs:DescribeTasks')).toEqual([{ resource: arn('ecs', 'task/*') }]);
+    expect(resourcesFor(id, 'ecs:ListTagsForResource')).toEqual(
+      ['cluster/*', 'service/*', 'task/*', 'task-definition/*'].map((r) => ({ resource: arn('ecs', r) })),
+    );
+    for (const a of ['eks:DescribeCluster', 'eks:DescribeUpdate']) {
+      expect(resourcesFor(id, a)).toEqual([{ resource: arn('eks', 'cluster/*') }]);
+    }
+    for (const a of ['ecr:DescribeRepositories', 'ecr:ListTagsForResource']) {
+      expect(resourcesFor(id, a)).toEqual([{ resource: arn('ecr', 'repository/*') }]);
+    }
+  }
+});
+
+test('remediation writes are scoped to the resource type they change', () => {
+  const apply = (a: string) => resourcesFor('ApplyRemediationFunction', a);
+  expect(apply('ecs:StopTask')).toEqual([{ resource: arn('ecs', 'task/*') }]);
+  expect(apply('ecs:UpdateService')).toEqual([{ resource: arn('ecs', 'service/*') }]);
+  expect(apply('ecs:UpdateClusterSettings')).toEqual([{ resource: arn('ecs', 'cluster/*') }]);
+  expect(apply('ecs:TagResource')).toEqual([{ resource: arn('ecs', 'task-definition/*') }]);
+  expect(apply('ecs:RegisterTaskDefinition')).toEqual([{ resource: '*' }]);
+  for (const a of ['eks:UpdateClusterConfig', 'eks:DescribeUpdate']) expect(apply(a)).toEqual([{ resource: arn('eks', 'cluster/*') }]);
+  for (const a of ['ecr:PutImageScanningConfiguration', 'ecr:PutImageTagMutability']) {
+    expect(apply(a)).toEqual([{ resource: arn('ecr', 'repository/*') }]);
+  }
+});
+
+test('iam:PassRole: only roles of this account, only to ECS tasks, and only for the remediation writer', () => {
+  const passing = principals.filter((p) => p.statements.some((s) => s.Action.includes('iam:PassRole'))).map((p) => p.id);
+  expect(passing).toEqual(['ApplyRemediationFunction']);
+  const statements = principals.find((p) => p.id === 'ApplyRemediationFunction')!.statements.filter((s) => s.Action.includes('iam:PassRole'));
+  expect(statements).toHaveLength(1);
+  expect(statements[0]).toMatchObject({
+    Action: ['iam:PassRole'],
+    Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*' }],
+    Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+  });
 });
 
 test('HasSlackWebhookSecret is "SlackWebhookSecretArn is not empty"', () => {

@@ -4,6 +4,7 @@ import { startSink } from '../../local/sink';
 import { eventRules, loadTemplate } from '../../local/template';
 import { startLocalWarden } from '../../local/warden-local';
 import { out, play } from './scene';
+import { containerScenes } from './containers';
 import { securityGroupScenes } from './security-groups';
 
 async function main(): Promise<number> {
@@ -17,7 +18,7 @@ async function main(): Promise<number> {
       policy: { owners: { channels: { payments: '#payments-alerts', web: '#web-team', platform: '#platform' } } },
     });
     const deps = { root: findRepoRoot().root, rules: eventRules(loadTemplate()), warden };
-    const parts = [await securityGroupScenes()];
+    const parts = [await securityGroupScenes(), await containerScenes(deps.root)];
     let n = 0;
     for (const part of parts) for (const scene of part.scenes) await play(++n, scene, deps);
 

@@ -26,7 +26,9 @@ export async function play(n: number, scene: Scene, deps: { root: string; rules:
   out(`[${n}] ${scene.title}\n    sample: events/${scene.sample}`);
   await scene.change?.();
   let text = readFileSync(join(deps.root, 'events', scene.sample), 'utf8');
-  for (const [from, to] of Object.entries(scene.ids?.() ?? {})) text = text.split(from).join(to);
+  // Longest first: an ARN must be replaced before the account id inside it.
+  const ids = Object.entries(scene.ids?.() ?? {}).sort(([a], [b]) => b.length - a.length);
+  for (const [from, to] of ids) text = text.split(from).join(to);
   const event = JSON.parse(text) as unknown;
   const before = await scene.show?.();
 

@@ -29,14 +29,16 @@ export const eksControlPlaneLogging: Control = {
     if (o.facts.kind === 'flagged') return flaggedResult(eksControlPlaneLogging, o, policy);
     const c = eksCluster(o);
     if (!c) return NONE;
-    if (c.enabledLogTypes === undefined && c.partial) return NONE;
+    // A partial update (UpdateClusterConfig) says only which types it turned on or off: judge what it turned off.
+    if (c.partial) {
+      const off = new Set((c.disabledLogTypes ?? []).map((t) => t.toLowerCase()));
+      const turnedOff = REQUIRED_LOG_TYPES.filter((t) => off.has(t));
+      if (turnedOff.length === 0) return NONE;
+      return { findings: [findingOf(eksControlPlaneLogging, o, policy, [o.resource.id], `cluster ${c.name}: control-plane logs turned off: ${turnedOff.join(', ')}`)] };
+    }
     const enabled = new Set((c.enabledLogTypes ?? []).map((t) => t.toLowerCase()));
     const missing = REQUIRED_LOG_TYPES.filter((t) => !enabled.has(t));
     if (missing.length === 0) return NONE;
-    const finding = findingOf(eksControlPlaneLogging, o, policy, [o.resource.id], `cluster ${c.name}: control-plane logs off: ${missing.join(', ')}`);
-    // A partial update lists only the types it changed: the others may already be on.
-    return c.partial
-      ? { findings: [finding], note: 'needs live state: the update lists only the log types it changed' }
-      : { findings: [finding] };
+    return { findings: [findingOf(eksControlPlaneLogging, o, policy, [o.resource.id], `cluster ${c.name}: control-plane logs off: ${missing.join(', ')}`)] };
   },
 };

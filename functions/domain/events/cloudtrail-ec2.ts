@@ -5,7 +5,8 @@
  * newer calls in `<Operation>Request` with PascalCase members. Shapes and sources: events/README.md.
  */
 import { z } from 'zod';
-import type { Actor, Normalized, Observation, SgRule } from '../model';
+import type { Normalized, Observation, SgRule } from '../model';
+import { actorOf, CLOUDTRAIL_DETAIL_TYPE, failedCall, UserIdentity } from './cloudtrail-common';
 import {
   Bool,
   EventBridgeSchema,
@@ -20,18 +21,9 @@ import {
   type Envelope,
 } from './envelope';
 
-export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
+export { CLOUDTRAIL_DETAIL_TYPE };
 export const CLOUDTRAIL_EC2_EVENTS = ['AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'ModifySecurityGroupRules'] as const;
 type Ec2EventName = (typeof CLOUDTRAIL_EC2_EVENTS)[number];
-
-const UserIdentity = z
-  .object({
-    type: z.string().optional(),
-    arn: z.string().optional(),
-    invokedBy: z.string().optional(),
-    sessionContext: z.object({ sessionIssuer: z.object({ arn: z.string().optional() }).nullish() }).nullish(),
-  })
-  .nullish();
 
 /** requestParameters.ipPermissions.items[] (AuthorizeSecurityGroupIngress/Egress). */
 const IpPermission = z.object({
@@ -109,17 +101,6 @@ type Modify = z.output<typeof ModifyDetail>;
 export const isCloudTrailEc2Event = (name: unknown): name is Ec2EventName =>
   typeof name === 'string' && (CLOUDTRAIL_EC2_EVENTS as readonly string[]).includes(name);
 
-function actorOf(u: z.output<typeof UserIdentity>): Actor | undefined {
-  if (!u) return undefined;
-  const actor: Actor = {};
-  if (u.arn) actor.arn = u.arn;
-  const roleArn = u.sessionContext?.sessionIssuer?.arn;
-  if (roleArn) actor.roleArn = roleArn;
-  if (u.type) actor.type = u.type;
-  if (u.invokedBy) actor.invokedBy = u.invokedBy;
-  return actor;
-}
-
 /**
  * Rules of an Authorize call: the response's rule set (one rule per item, with its sgr- id) when present, else
  * the request's permissions split per source (no ids). Returns the schema problem when the request is malformed.
@@ -178,8 +159,6 @@ function modifyRules(d: Modify, groupId: string): SgRule[] {
     return rule;
   });
 }
-
-const failedCall = (errorCode: string) => `the API call failed (${errorCode}): nothing changed`;
 
 export function normalizeCloudTrailEc2(env: Envelope, eventName: Ec2EventName): Normalized {
   const what = `CloudTrail ${eventName}`;

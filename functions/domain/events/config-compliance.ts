@@ -1,21 +1,15 @@
 /**
  * AWS Config "Config Rules Compliance Change": a rule's verdict on one resource. A NON_COMPLIANT verdict of a
- * mapped rule flags the group; the event carries no rule data (live state resolves it).
+ * mapped rule flags the resource; the event carries no resource data (live state resolves it). Security groups
+ * become `sg-flagged`; ECS, EKS and ECR resources become `flagged` with the Warden controls the rule maps to.
  */
 import { z } from 'zod';
-import { controls } from '../controls';
-import type { Normalized, Observation } from '../model';
+import type { Normalized, Observation, ResourceRef } from '../model';
 import { EventBridgeSchema, parseDetail, SG_TYPE, sgRef, type Envelope } from './envelope';
+import { controlsForConfigRule } from './mappings';
+import { CONTAINER_TYPES, containerRef } from './refs';
 
 export const CONFIG_COMPLIANCE_DETAIL_TYPE = 'Config Rules Compliance Change';
-
-/**
- * Rule names Warden acts on, from the controls' mappings. Matched by containment: Security Hub deploys its own
- * copies as `securityhub-<rule>-<suffix>`. It deploys restricted-common-ports (EC2.14) as `restricted-rdp`.
- */
-const MAPPED_RULES: readonly string[] = [...new Set(controls.flatMap((c) => c.mappings.configRules ?? []))];
-
-export const mappedConfigRule = (name: string): string | undefined => MAPPED_RULES.find((id) => name.includes(id));
 
 const ComplianceDetail = z.object({
   resourceId: z.string().min(1),
@@ -36,23 +30,32 @@ export function normalizeConfigCompliance(env: Envelope): Normalized {
   const d = parsed.detail;
   const rule = d.configRuleName;
   const verdict = d.newEvaluationResult.complianceType;
+  const isSg = d.resourceType === SG_TYPE;
 
-  if (d.resourceType !== SG_TYPE) return { kind: 'ignored', reason: `Config rule ${rule} evaluates ${d.resourceType}, not a security group` };
+  if (!isSg && !CONTAINER_TYPES.includes(d.resourceType)) {
+    return { kind: 'ignored', reason: `Config rule ${rule} evaluates ${d.resourceType}, not a resource type Warden watches` };
+  }
   if (verdict !== 'NON_COMPLIANT') return { kind: 'ignored', reason: `Config rule ${rule} reports ${verdict}: nothing to fix` };
 
-  const account = d.awsAccountId ?? env.account;
-  const region = d.awsRegion ?? env.region;
+  const where = { account: d.awsAccountId ?? env.account, region: d.awsRegion ?? env.region };
+  const controls = controlsForConfigRule(rule);
+  let resource: ResourceRef | undefined;
+  if (isSg) resource = sgRef(d.resourceId, where.account, where.region);
+  else resource = containerRef(d.resourceType, d.resourceId, where);
+  if (!resource) return { kind: 'invalid', reason: `Config compliance change: resourceId ${d.resourceId} is not a ${d.resourceType}` };
+
+  const flaggedBy = `Config rule ${rule}`;
   const observation: Observation = {
     source: 'config',
     eventId: env.id,
     eventName: env['detail-type'],
     time: env.time,
-    account,
-    region,
-    resource: sgRef(d.resourceId, account, region),
-    facts: { kind: 'sg-flagged', groupId: d.resourceId, flaggedBy: `Config rule ${rule}` },
+    account: resource.account,
+    region: resource.region,
+    resource,
+    facts: isSg ? { kind: 'sg-flagged', groupId: d.resourceId, flaggedBy } : { kind: 'flagged', flaggedBy, controls },
   };
-  if (!mappedConfigRule(rule)) {
+  if (controls.length === 0) {
     return { kind: 'ignored', reason: `Config rule ${rule} is not mapped to a Warden control`, observation };
   }
   return { kind: 'observation', observation };

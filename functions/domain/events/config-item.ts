@@ -1,11 +1,14 @@
 /**
  * AWS Config "Config Configuration Item Change" for AWS::EC2::SecurityGroup: the group's whole recorded rule set
  * (EC2-style camelCase `configuration.ipPermissions[]`) and its tags. Config items carry no sgr- rule ids.
- * Oversized items carry only a summary: the group is flagged for a live read.
+ * Oversized items carry only a summary: the group is flagged for a live read. ECS, EKS and ECR items:
+ * config-item-containers.ts.
  */
 import { z } from 'zod';
 import type { Normalized, Observation, SgRule } from '../model';
+import { normalizeContainerItem, normalizeContainerOversized } from './config-item-containers';
 import { EventBridgeSchema, listOf, parseDetail, Port, Protocol, SG_TYPE, sgRef, splitPermission, type Envelope } from './envelope';
+import { CONTAINER_TYPES } from './refs';
 
 export const CONFIG_ITEM_DETAIL_TYPE = 'Config Configuration Item Change';
 const OVERSIZED = 'OversizedConfigurationItemChangeNotification';
@@ -65,8 +68,14 @@ function rulesOf(groupId: string, permissions: Permission[], isEgress: boolean, 
   }
 }
 
+/** Security groups here; ECS, EKS and ECR resource types in config-item-containers.ts. */
 export function normalizeConfigItem(env: Envelope): Normalized {
-  const oversized = (env.detail as { messageType?: unknown } | null)?.messageType === OVERSIZED;
+  const detail = env.detail as { messageType?: unknown; configurationItem?: { resourceType?: unknown }; configurationItemSummary?: { resourceType?: unknown } } | null;
+  const oversized = detail?.messageType === OVERSIZED;
+  const type = oversized ? detail?.configurationItemSummary?.resourceType : detail?.configurationItem?.resourceType;
+  if (typeof type === 'string' && CONTAINER_TYPES.includes(type)) {
+    return oversized ? normalizeContainerOversized(env) : normalizeContainerItem(env);
+  }
   return oversized ? normalizeOversized(env) : normalizeFullItem(env);
 }
 
@@ -74,7 +83,7 @@ function normalizeFullItem(env: Envelope): Normalized {
   const parsed = parseDetail(ItemDetail, env, 'Config configuration item');
   if (!parsed.ok) return parsed.result;
   const ci = parsed.detail.configurationItem;
-  if (ci.resourceType !== SG_TYPE) return { kind: 'ignored', reason: `Config item for ${ci.resourceType}, not a security group` };
+  if (ci.resourceType !== SG_TYPE) return { kind: 'ignored', reason: `Config item for ${ci.resourceType}, not a resource type Warden watches` };
 
   const account = ci.awsAccountId ?? env.account;
   const region = ci.awsRegion ?? env.region;
@@ -103,7 +112,7 @@ function normalizeOversized(env: Envelope): Normalized {
   const parsed = parseDetail(OversizedDetail, env, 'Config oversized configuration item');
   if (!parsed.ok) return parsed.result;
   const s = parsed.detail.configurationItemSummary;
-  if (s.resourceType !== SG_TYPE) return { kind: 'ignored', reason: `Config item for ${s.resourceType}, not a security group` };
+  if (s.resourceType !== SG_TYPE) return { kind: 'ignored', reason: `Config item for ${s.resourceType}, not a resource type Warden watches` };
   if (DELETED_STATUSES.includes(s.configurationItemStatus) || s.changeType === 'DELETE') {
     return { kind: 'ignored', reason: `${s.resourceId} was deleted (${s.configurationItemStatus}): nothing to fix` };
   }

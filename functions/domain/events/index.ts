@@ -5,6 +5,9 @@
  */
 import type { Normalized } from '../model';
 import { CLOUDTRAIL_DETAIL_TYPE, isCloudTrailEc2Event, normalizeCloudTrailEc2 } from './cloudtrail-ec2';
+import { isCloudTrailEcrEvent, normalizeCloudTrailEcr } from './cloudtrail-ecr';
+import { isCloudTrailEcsEvent, normalizeCloudTrailEcs } from './cloudtrail-ecs';
+import { isCloudTrailEksEvent, normalizeCloudTrailEks } from './cloudtrail-eks';
 import { CONFIG_COMPLIANCE_DETAIL_TYPE, normalizeConfigCompliance } from './config-compliance';
 import { CONFIG_ITEM_DETAIL_TYPE, normalizeConfigItem } from './config-item';
 import { EventBridgeSchema, firstIssue, type Envelope } from './envelope';
@@ -14,6 +17,9 @@ export { AuthorizeSecurityGroupEvent, ModifySecurityGroupRulesEvent } from './cl
 export { ConfigComplianceChangeEvent } from './config-compliance';
 export { ConfigItemChangeEvent } from './config-item';
 export { SecurityHubFindingsImportedEvent } from './securityhub';
+
+/** Services whose CloudTrail events Warden reads. */
+const CLOUDTRAIL_SOURCES: readonly string[] = ['aws.ec2', 'aws.ecs', 'aws.eks', 'aws.ecr'];
 
 export function normalize(raw: unknown): Normalized {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -27,9 +33,12 @@ export function normalize(raw: unknown): Normalized {
 function dispatch(env: Envelope): Normalized {
   const source = env.source;
   const detailType = env['detail-type'];
-  if (source === 'aws.ec2' && detailType === CLOUDTRAIL_DETAIL_TYPE) {
+  if (detailType === CLOUDTRAIL_DETAIL_TYPE && CLOUDTRAIL_SOURCES.includes(source)) {
     const eventName = (env.detail as { eventName?: unknown } | null)?.eventName;
-    if (isCloudTrailEc2Event(eventName)) return normalizeCloudTrailEc2(env, eventName);
+    if (source === 'aws.ec2' && isCloudTrailEc2Event(eventName)) return normalizeCloudTrailEc2(env, eventName);
+    if (source === 'aws.ecs' && isCloudTrailEcsEvent(eventName)) return normalizeCloudTrailEcs(env, eventName);
+    if (source === 'aws.eks' && isCloudTrailEksEvent(eventName)) return normalizeCloudTrailEks(env, eventName);
+    if (source === 'aws.ecr' && isCloudTrailEcrEvent(eventName)) return normalizeCloudTrailEcr(env, eventName);
     return unknown(source, detailType, typeof eventName === 'string' ? eventName : '(no eventName)');
   }
   if (source === 'aws.config' && detailType === CONFIG_COMPLIANCE_DETAIL_TYPE) return normalizeConfigCompliance(env);

@@ -1,16 +1,17 @@
 /**
  * Security Hub CSPM "Security Hub Findings - Imported" (ASFF, one finding per event in detail.findings[0]).
- * A FAILED, active, open finding of a mapped control on an AwsEc2SecurityGroup flags the group; the finding
- * carries no rule data (live state resolves it) but does carry the resource's tags.
+ * A FAILED, active, open finding of a mapped control flags its resource: an AwsEc2SecurityGroup for the
+ * security-group controls, else the ECS/EKS/ECR resource whose ARN is `Resources[0].Id`. Findings carry no
+ * resource data (live state resolves it) but do carry the resource's tags.
  */
 import { z } from 'zod';
-import { controls } from '../controls';
 import type { Normalized, Observation } from '../model';
-import { EventBridgeSchema, parseDetail, sgRef, type Envelope } from './envelope';
+import { EventBridgeSchema, parseDetail, SG_TYPE, sgRef, type Envelope } from './envelope';
+import { controlsForSecurityHub, controlsReading } from './mappings';
+import { containerRef, parseContainerArn } from './refs';
 
 export const SECURITYHUB_DETAIL_TYPE = 'Security Hub Findings - Imported';
 const SG_RESOURCE_TYPE = 'AwsEc2SecurityGroup';
-const MAPPED_CONTROLS: readonly string[] = [...new Set(controls.flatMap((c) => c.mappings.securityHub ?? []))];
 const CLOSED_WORKFLOW = ['SUPPRESSED', 'RESOLVED'];
 
 const Resource = z.object({
@@ -48,30 +49,61 @@ export function controlIdOf(f: Finding): string | undefined {
 
 const SG_ARN = /^arn:([^:]+):ec2:([^:]*):([^:]*):security-group\/(sg-[0-9a-zA-Z]+)$/;
 
+type Resource = z.output<typeof Resource>;
+
+/** The finding's security group, flagged for a live read. */
+function sgObservation(env: Envelope, f: Finding, sg: Resource, control: string): Observation | undefined {
+  const arn = SG_ARN.exec(sg.Id);
+  const groupId = arn?.[4] ?? sg.Details?.AwsEc2SecurityGroup?.GroupId;
+  if (!groupId) return undefined;
+  const account = arn?.[3] || f.AwsAccountId || env.account;
+  const region = arn?.[2] || sg.Region || f.Region || env.region;
+  return {
+    source: 'securityhub',
+    eventId: env.id,
+    eventName: env['detail-type'],
+    time: env.time,
+    account,
+    region,
+    resource: sgRef(groupId, account, region, sg.Tags ?? undefined, arn?.[1] || sg.Partition),
+    facts: { kind: 'sg-flagged', groupId, flaggedBy: `Security Hub ${control}` },
+  };
+}
+
+/** An ECS, EKS or ECR resource named by its ARN in Resources[0].Id, flagged for the mapped Warden controls. */
+function containerObservation(env: Envelope, f: Finding, control: string, mapped: string[]): Observation | undefined {
+  const r = f.Resources[0]!;
+  const parsed = parseContainerArn(r.Id);
+  if (!parsed) return undefined;
+  const resource = containerRef(parsed.type, r.Id, { account: f.AwsAccountId ?? env.account, region: r.Region ?? f.Region ?? env.region }, r.Tags ?? undefined);
+  if (!resource) return undefined;
+  return {
+    source: 'securityhub',
+    eventId: env.id,
+    eventName: env['detail-type'],
+    time: env.time,
+    account: resource.account,
+    region: resource.region,
+    resource,
+    facts: { kind: 'flagged', flaggedBy: `Security Hub ${control}`, controls: mapped },
+  };
+}
+
 export function normalizeSecurityHub(env: Envelope): Normalized {
   const parsed = parseDetail(FindingsDetail, env, 'Security Hub finding');
   if (!parsed.ok) return parsed.result;
   const f = parsed.detail.findings[0]!; // Security Hub sends one finding per event
   const control = controlIdOf(f) ?? 'unknown control';
   const status = f.Compliance?.Status ?? 'no compliance status';
+  const mapped = controlsForSecurityHub(control);
+  const sgControls = controlsReading(SG_TYPE);
+  const wantsSg = mapped.some((id) => sgControls.includes(id));
 
   const sg = f.Resources.find((r) => r.Type === SG_RESOURCE_TYPE);
-  const arn = sg ? SG_ARN.exec(sg.Id) : null;
-  const groupId = arn?.[4] ?? sg?.Details?.AwsEc2SecurityGroup?.GroupId;
   let observation: Observation | undefined;
-  if (sg && groupId && status === 'FAILED') {
-    const account = arn?.[3] || f.AwsAccountId || env.account;
-    const region = arn?.[2] || sg.Region || f.Region || env.region;
-    observation = {
-      source: 'securityhub',
-      eventId: env.id,
-      eventName: env['detail-type'],
-      time: env.time,
-      account,
-      region,
-      resource: sgRef(groupId, account, region, sg.Tags ?? undefined, arn?.[1] || sg.Partition),
-      facts: { kind: 'sg-flagged', groupId, flaggedBy: `Security Hub ${control}` },
-    };
+  if (status === 'FAILED') {
+    if (sg && (wantsSg || mapped.length === 0)) observation = sgObservation(env, f, sg, control);
+    if (!observation && !wantsSg) observation = containerObservation(env, f, control, mapped);
   }
   const ignored = (reason: string): Normalized => (observation ? { kind: 'ignored', reason, observation } : { kind: 'ignored', reason });
 
@@ -80,8 +112,9 @@ export function normalizeSecurityHub(env: Envelope): Normalized {
     return ignored(`Security Hub ${control} finding workflow is ${f.Workflow.Status}`);
   }
   if (status !== 'FAILED') return ignored(`Security Hub ${control} reports ${status}: nothing to fix`);
-  if (!MAPPED_CONTROLS.includes(control)) return ignored(`Security Hub ${control} is not mapped to a Warden control`);
-  if (!sg) return ignored(`Security Hub ${control} finding names no ${SG_RESOURCE_TYPE} resource`);
-  if (!observation) return ignored(`Security Hub ${control} finding: no security group id in ${sg.Id}`);
+  if (mapped.length === 0) return ignored(`Security Hub ${control} is not mapped to a Warden control`);
+  if (wantsSg && !sg) return ignored(`Security Hub ${control} finding names no ${SG_RESOURCE_TYPE} resource`);
+  if (wantsSg && !observation) return ignored(`Security Hub ${control} finding: no security group id in ${sg!.Id}`);
+  if (!observation) return ignored(`Security Hub ${control} finding names no ECS, EKS or ECR resource (${f.Resources[0]!.Type} ${f.Resources[0]!.Id})`);
   return { kind: 'observation', observation };
 }

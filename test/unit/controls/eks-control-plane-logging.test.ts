@@ -16,9 +16,15 @@ describe('eks-control-plane-logging', () => {
   });
   test('partial facts only evaluate present fields', () => {
     expect(control.evaluate(eksObs({ partial: true, endpointPublicAccess: false }), policy())).toEqual({ findings: [] });
-    const off = control.evaluate(eksObs({ partial: true, enabledLogTypes: [] }, { eventName: 'UpdateClusterConfig' }), policy());
+    // UpdateClusterConfig lists only the types it changed: judge what it turned off, nothing else.
+    const off = control.evaluate(eksObs({ partial: true, enabledLogTypes: [], disabledLogTypes: ['audit', 'scheduler'] }, { eventName: 'UpdateClusterConfig' }), policy());
     expect(off.findings).toHaveLength(1);
-    expect(off.note).toMatch(/^needs live state: /);
+    expect(off.findings[0]!.evidence).toContain('turned off: audit');
+    expect(off.findings[0]!.evidence).not.toContain('api');
+    const onlyOn = control.evaluate(eksObs({ partial: true, enabledLogTypes: ['api'], disabledLogTypes: [] }, { eventName: 'UpdateClusterConfig' }), policy());
+    expect(onlyOn.findings).toEqual([]);
+    const schedulerOff = control.evaluate(eksObs({ partial: true, disabledLogTypes: ['scheduler'] }, { eventName: 'UpdateClusterConfig' }), policy());
+    expect(schedulerOff.findings).toEqual([]);
   });
   flaggedCases(control, 'AWS::EKS::Cluster');
 });

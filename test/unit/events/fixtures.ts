@@ -90,3 +90,25 @@ export const authorizeRequest = (items: unknown, extra: Json = {}) =>
 /** AuthorizeSecurityGroupIngress with request and response. */
 export const authorize = (perms: Json[], rules: Json[], extra: Json = {}) =>
   cloudTrail('AuthorizeSecurityGroupIngress', { groupId: SG, ipPermissions: { items: perms } }, { _return: true, securityGroupRuleSet: { items: rules } }, extra);
+
+/** A CloudTrail record of another service (ecs, eks, ecr), in its EventBridge envelope. */
+export function serviceCall(
+  service: 'ecs' | 'eks' | 'ecr',
+  eventName: string,
+  requestParameters: unknown,
+  responseElements: unknown = null,
+  extra: Json = {},
+): Json {
+  return envelope(`aws.${service}`, 'AWS API Call via CloudTrail', {
+    eventVersion: '1.10',
+    userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${ACCOUNT}:user/alice`, accountId: ACCOUNT, userName: 'alice' },
+    eventTime: '2025-05-14T09:12:33Z',
+    eventSource: `${service}.amazonaws.com`,
+    eventName,
+    awsRegion: REGION,
+    requestParameters,
+    responseElements,
+    eventType: 'AwsApiCall',
+    ...extra,
+  });
+}

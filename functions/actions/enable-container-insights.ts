@@ -1,0 +1,57 @@
+import type { Cluster } from '@aws-sdk/client-ecs';
+import { describeCluster, enableClusterInsights } from '../aws/ecs';
+import type { Plan } from '../domain/remediation';
+import type { FixingAction, Inspection } from './action';
+
+/** `enabled` and `enhanced` both count as on (ECS.12). */
+const isOn = (value: string | undefined): boolean => value === 'enabled' || value === 'enhanced';
+
+/**
+ * Turn on Container Insights for an ECS cluster (UpdateClusterSettings containerInsights=enabled). A cluster already
+ * on `enhanced` is left alone. Auto by default: it only adds metrics (and their cost).
+ */
+export const enableContainerInsights: FixingAction = {
+  id: 'enable-container-insights',
+  title: 'Enable Container Insights on an ECS cluster',
+
+  async inspect(finding, clients): Promise<Inspection> {
+    const cluster = await describeCluster(clients.ecs(), finding.resource.id);
+    const before = insightsOf(cluster);
+    const violating = cluster !== undefined && !isOn(before);
+    const name = cluster?.clusterName ?? finding.resource.id.split('/').pop()!;
+    const plan: Plan = {
+      action: 'enable-container-insights',
+      resource: finding.resource,
+      targets: violating ? [cluster?.clusterArn ?? finding.resource.id] : [],
+      steps: violating
+        ? [
+            `turn on Container Insights for ECS cluster ${name} (UpdateClusterSettings settings [{name: containerInsights, value: enabled}], ` +
+              `was ${before ?? 'not set'})`,
+            'metrics are collected from now on as CloudWatch custom metrics and performance log events (billed)',
+          ]
+        : [],
+      // The setting as it was: what a restore would put back.
+      details: { cluster: cluster?.clusterArn ?? finding.resource.id, containerInsightsBefore: before ?? null },
+    };
+    const tags = cluster && finding.resource.tags === undefined
+      ? Object.fromEntries((cluster.tags ?? []).map((t) => [t.key ?? '', t.value ?? '']))
+      : undefined;
+    return { stillViolating: violating, plan, ...(tags ? { tags } : {}) };
+  },
+
+  async apply(plan, clients) {
+    if (plan.targets.length === 0) return { applied: [], alreadyGone: [] };
+    const { cluster } = plan.details as { cluster: string };
+    if (!(await enableClusterInsights(clients.ecs(), cluster))) return { applied: [], alreadyGone: [...plan.targets] };
+    return { applied: [...plan.targets], alreadyGone: [] };
+  },
+
+  async verify(plan, clients) {
+    const cluster = await describeCluster(clients.ecs(), (plan.details as { cluster: string }).cluster);
+    const ok = !cluster || isOn(insightsOf(cluster));
+    return { verified: ok, remaining: ok ? [] : [...plan.targets] };
+  },
+};
+
+const insightsOf = (cluster: Cluster | undefined): string | undefined =>
+  cluster?.settings?.find((s) => s.name === 'containerInsights')?.value;

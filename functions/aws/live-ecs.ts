@@ -1,0 +1,69 @@
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { Facts, ResourceRef, Tags } from '../domain/model';
+import {
+  clusterOfTask, describeCluster, describeService, describeTaskDefinition, describeTasks, isTaskLive, serviceOfArn,
+  toClusterFacts, toServiceFacts, toTaskDefinitionFacts, toTags,
+} from './ecs';
+
+/** Live facts + tags of ECS resources, for triage and `warden evaluate --live`. Env values never leave ecs.ts. */
+
+export type LiveFacts = { facts: Facts; tags: Tags } | undefined;
+
+/** The resource types readEcsResource reads. */
+export const ECS_LIVE_TYPES = ['AWS::ECS::TaskDefinition', 'AWS::ECS::Service', 'AWS::ECS::Task', 'AWS::ECS::Cluster'] as const;
+
+/**
+ * The live facts of an ECS resource, or undefined when it is gone (INACTIVE task definition or service, MISSING or
+ * INACTIVE cluster, no task still running). `hint` is the event's facts: task runs need it (the tasks and the task
+ * definition they run). Calls: task definition 1; service 2; task run 2; cluster 1.
+ */
+export async function readEcsResource(ref: ResourceRef, hint: Facts, clients: { ecs: () => ECSClient }): Promise<LiveFacts> {
+  const ecs = clients.ecs();
+  switch (ref.type) {
+    case 'AWS::ECS::TaskDefinition': {
+      const found = await describeTaskDefinition(ecs, ref.id);
+      if (!found || found.taskDefinition.status !== 'ACTIVE') return undefined;
+      return { facts: { kind: 'ecs-task-definition', taskDefinition: toTaskDefinitionFacts(found.taskDefinition) }, tags: found.tags };
+    }
+    case 'AWS::ECS::Service': {
+      const cluster = hint.kind === 'ecs-service' ? hint.service.cluster : serviceOfArn(ref.id).cluster;
+      const service = await describeService(ecs, ref.id, cluster);
+      if (!service) return undefined;
+      const td = service.taskDefinition ? await describeTaskDefinition(ecs, service.taskDefinition) : undefined;
+      const definition = td ? toTaskDefinitionFacts(td.taskDefinition) : undefined;
+      return { facts: { kind: 'ecs-service', service: toServiceFacts(service, definition) }, tags: toTags(service.tags) };
+    }
+    case 'AWS::ECS::Task':
+      return readTaskRun(ecs, ref, hint);
+    case 'AWS::ECS::Cluster': {
+      const cluster = await describeCluster(ecs, ref.id);
+      if (!cluster) return undefined;
+      return { facts: { kind: 'ecs-cluster', cluster: toClusterFacts(cluster) }, tags: toTags(cluster.tags) };
+    }
+    default:
+      throw new Error(`readEcsResource: ${ref.type} is not an ECS resource it reads`);
+  }
+}
+
+/** The run's tasks still running, with the task definition they run. Tags: the definition's, then the first task's. */
+async function readTaskRun(ecs: ECSClient, ref: ResourceRef, hint: Facts): Promise<LiveFacts> {
+  const run = hint.kind === 'ecs-task-run' ? hint.run : undefined;
+  const arns = run?.tasks.length ? run.tasks : [ref.id];
+  const cluster = run?.cluster ?? clusterOfTask(ref.id) ?? 'default';
+  const live = (await describeTasks(ecs, cluster, arns)).filter(isTaskLive);
+  const first = live[0];
+  if (!first) return undefined;
+  const td = await describeTaskDefinition(ecs, run?.taskDefinition ?? first.taskDefinitionArn ?? '');
+  const facts: Facts = {
+    kind: 'ecs-task-run',
+    run: {
+      cluster: run?.cluster ?? cluster,
+      taskDefinition: first.taskDefinitionArn ?? run?.taskDefinition ?? '',
+      tasks: live.map((t) => t.taskArn ?? '').filter(Boolean),
+      ...(first.group ? { group: first.group } : {}),
+      ...(first.startedBy ? { startedBy: first.startedBy } : {}),
+      ...(td ? { definition: toTaskDefinitionFacts(td.taskDefinition) } : {}),
+    },
+  };
+  return { facts, tags: { ...(td?.tags ?? {}), ...toTags(first.tags) } };
+}

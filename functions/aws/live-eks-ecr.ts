@@ -1,0 +1,26 @@
+import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { EKSClient } from '@aws-sdk/client-eks';
+import type { Facts, ResourceRef, Tags } from '../domain/model';
+import { describeRepository, ecrRepositoryName, repositoryTags, toRepositoryFacts } from './ecr';
+import { describeCluster, eksClusterName, toEksClusterFacts } from './eks';
+
+/** Live facts + tags of EKS clusters and ECR repositories, for triage and `warden evaluate --live`. */
+
+export type LiveFacts = { facts: Facts; tags: Tags } | undefined;
+
+/** DescribeCluster (1 call; tags come with it). Undefined when the cluster no longer exists. */
+export async function readEksCluster(ref: ResourceRef, clients: { eks: () => EKSClient }): Promise<LiveFacts> {
+  const cluster = await describeCluster(clients.eks(), eksClusterName(ref.id));
+  if (!cluster) return undefined;
+  const { facts, tags } = toEksClusterFacts(cluster);
+  return { facts: { kind: 'eks-cluster', cluster: facts }, tags };
+}
+
+/** DescribeRepositories + ListTagsForResource (2 calls). Undefined when the repository no longer exists. */
+export async function readEcrRepository(ref: ResourceRef, clients: { ecr: () => ECRClient }): Promise<LiveFacts> {
+  const repository = await describeRepository(clients.ecr(), ecrRepositoryName(ref.id));
+  if (!repository) return undefined;
+  const tags = repository.repositoryArn ? await repositoryTags(clients.ecr(), repository.repositoryArn) : {};
+  if (tags === undefined) return undefined; // deleted between the two calls
+  return { facts: { kind: 'ecr-repository', repository: toRepositoryFacts(repository) }, tags };
+}

@@ -1,0 +1,19 @@
+import type { ActionClients } from '../actions/action';
+import type { LiveState } from '../domain/model';
+import { ECS_LIVE_TYPES, readEcsResource } from './live-ecs';
+import { readEcrRepository, readEksCluster } from './live-eks-ecr';
+import { ec2LiveState } from './security-groups';
+
+const ECS_TYPES: readonly string[] = ECS_LIVE_TYPES;
+
+/** LiveState over the SDK: security groups, ECS, EKS and ECR. For triage and `warden evaluate --live`. */
+export const awsLiveState = (clients: ActionClients): LiveState => ({
+  ...ec2LiveState(clients.ec2),
+  async resource(ref, hint) {
+    if (ECS_TYPES.includes(ref.type)) return readEcsResource(ref, hint, clients);
+    if (ref.type === 'AWS::EKS::Cluster') return readEksCluster(ref, clients);
+    if (ref.type === 'AWS::ECR::Repository') return readEcrRepository(ref, clients);
+    // Nothing to read (e.g. an account setting): the event is the state.
+    return { facts: hint, tags: ref.tags ?? {} };
+  },
+});
