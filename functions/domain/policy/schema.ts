@@ -49,6 +49,25 @@ export const PolicySchema = z
       })
       .strict()
       .default({ user: '1000', logGroupPrefix: '/ecs/' }),
+    /** Who may approve, and how long an approval waits. */
+    approvals: z
+      .object({
+        /** Slack user ids (U…/W…), Slack user-group ids (S…) or IAM principal ARNs (for `warden approve`). */
+        approvers: z.array(z.string().min(1)).default([]),
+        /** Per control id: replaces `approvers` for that control. */
+        byControl: z.record(z.string(), z.array(z.string().min(1))).default({}),
+        /** Per value of the environment tag (environments.tag): replaces `approvers` for that environment. */
+        byEnvironment: z.record(z.string(), z.array(z.string().min(1))).default({}),
+        timeoutSeconds: z.number().int().min(60).max(604800).default(3600),
+        escalation: z
+          .object({ channel: z.string().min(1).default('#security-escalations'), timeoutSeconds: z.number().int().min(60).max(604800).default(3600) })
+          .strict()
+          .default({ channel: '#security-escalations', timeoutSeconds: 3600 }),
+        /** After the escalation times out: deny (default), or apply when the finding is CRITICAL. */
+        onTimeout: z.enum(['deny', 'apply-if-critical']).default('deny'),
+      })
+      .strict()
+      .default({ approvers: [], byControl: {}, byEnvironment: {}, timeoutSeconds: 3600, escalation: { channel: '#security-escalations', timeoutSeconds: 3600 }, onTimeout: 'deny' }),
     /** Role names or ARNs (glob `*` allowed) whose changes Warden ignores: the loop guard. */
     ownRoles: z.array(z.string().min(1)).default(['warden-*']),
   })
