@@ -1,5 +1,5 @@
 import type { Cluster } from '@aws-sdk/client-ecs';
-import { describeCluster, enableClusterInsights } from '../aws/ecs';
+import { describeCluster, enableClusterInsights, toTags } from '../aws/ecs';
 import type { Plan } from '../domain/remediation';
 import type { FixingAction, Inspection } from './action';
 
@@ -33,9 +33,7 @@ export const enableContainerInsights: FixingAction = {
       // The setting as it was: what a restore would put back.
       details: { cluster: cluster?.clusterArn ?? finding.resource.id, containerInsightsBefore: before ?? null },
     };
-    const tags = cluster && finding.resource.tags === undefined
-      ? Object.fromEntries((cluster.tags ?? []).map((t) => [t.key ?? '', t.value ?? '']))
-      : undefined;
+    const tags = cluster && finding.resource.tags === undefined ? toTags(cluster.tags) : undefined;
     return { stillViolating: violating, plan, ...(tags ? { tags } : {}) };
   },
 

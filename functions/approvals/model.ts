@@ -29,6 +29,8 @@ export interface ApprovalRecord {
   /** Who may decide: Slack user/group ids or IAM ARNs, resolved from policy when the request was made. */
   approvers: string[];
   channel: string;
+  /** Slack channel ID the request was posted to (chat.update takes an ID, not a name). */
+  channelId?: string;
   /** Slack message timestamp of the posted request, once posted. */
   messageTs?: string;
   status: ApprovalStatus;

@@ -34,6 +34,32 @@ export function serviceOfArn(serviceArn: string): { cluster: string; service: st
   return parts.length >= 2 ? { cluster: parts[0]!, service: parts[1]! } : { cluster: 'default', service: parts[0]! };
 }
 
+// ---------- paging and batching ----------
+
+/** Every item of a paginated List call; `page` returns one page's items and the next token. */
+async function listAll(page: (nextToken: string | undefined) => Promise<[string[] | undefined, string | undefined]>): Promise<string[]> {
+  const arns: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const [items, next] = await page(nextToken);
+    arns.push(...(items ?? []));
+    nextToken = next;
+  } while (nextToken);
+  return arns;
+}
+
+/** A cluster-scoped read: nothing when the cluster is gone; throttling becomes Warden.Throttled. */
+const unlessClusterGone = <T>(read: Promise<T[]>): Promise<T[]> =>
+  read.catch((err: unknown) => (errorName(err) === 'ClusterNotFoundException' ? [] : rethrowThrottling(err)));
+
+/** A Describe call made `size` names at a time (the API limit), results in order. */
+const inBatches = <T>(names: string[], size: number, describe: (batch: string[]) => Promise<T[] | undefined>): Promise<T[]> =>
+  unlessClusterGone((async () => {
+    const found: T[] = [];
+    for (let i = 0; i < names.length; i += size) found.push(...((await describe(names.slice(i, i + size))) ?? []));
+    return found;
+  })());
+
 // ---------- task definitions ----------
 
 /** One revision (ARN, `family:rev`) or a family's latest ACTIVE revision, with its tags; undefined when unknown. */
@@ -53,16 +79,13 @@ export async function describeTaskDefinition(
 
 /** ARNs of a family's revisions, newest first (ECS may ignore `sort`, so it is sorted here). */
 export async function listRevisions(ecs: ECSClient, family: string, status: 'ACTIVE' | 'INACTIVE' = 'ACTIVE'): Promise<string[]> {
-  const arns: string[] = [];
-  let nextToken: string | undefined;
-  do {
+  const arns = await listAll(async (nextToken) => {
     const page = await ecs
       .send(new ListTaskDefinitionsCommand({ familyPrefix: family, status, sort: 'DESC', nextToken }))
       .catch(rethrowThrottling);
-    arns.push(...(page.taskDefinitionArns ?? []).filter((a) => familyOf(a) === family));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return arns.sort((a, b) => revisionOf(b) - revisionOf(a));
+    return [page.taskDefinitionArns, page.nextToken];
+  });
+  return arns.filter((a) => familyOf(a) === family).sort((a, b) => revisionOf(b) - revisionOf(a));
 }
 
 export const revisionOf = (taskDefinition: string): number => Number(/:(\d+)$/.exec(taskDefinition)?.[1] ?? 0);
@@ -89,48 +112,23 @@ export async function registerTaskDefinition(ecs: ECSClient, input: RegisterTask
 
 // ---------- services ----------
 
-export async function listClusters(ecs: ECSClient): Promise<string[]> {
-  const arns: string[] = [];
-  let nextToken: string | undefined;
-  do {
+export const listClusters = (ecs: ECSClient): Promise<string[]> =>
+  listAll(async (nextToken) => {
     const page = await ecs.send(new ListClustersCommand({ nextToken })).catch(rethrowThrottling);
-    arns.push(...(page.clusterArns ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return arns;
-}
+    return [page.clusterArns, page.nextToken];
+  });
 
 /** Service ARNs of a cluster; none when the cluster is gone. */
-export async function listServices(ecs: ECSClient, cluster: string): Promise<string[]> {
-  const arns: string[] = [];
-  let nextToken: string | undefined;
-  try {
-    do {
-      const page = await ecs.send(new ListServicesCommand({ cluster, nextToken }));
-      arns.push(...(page.serviceArns ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken);
-  } catch (err) {
-    if (errorName(err) === 'ClusterNotFoundException') return [];
-    return rethrowThrottling(err);
-  }
-  return arns;
-}
+export const listServices = (ecs: ECSClient, cluster: string): Promise<string[]> =>
+  unlessClusterGone(listAll(async (nextToken) => {
+    const page = await ecs.send(new ListServicesCommand({ cluster, nextToken }));
+    return [page.serviceArns, page.nextToken];
+  }));
 
 /** Services with their tags (10 per call, the API limit). Missing services and clusters are left out. */
-export async function describeServices(ecs: ECSClient, cluster: string, services: string[]): Promise<Service[]> {
-  const found: Service[] = [];
-  for (let i = 0; i < services.length; i += 10) {
-    try {
-      const out = await ecs.send(new DescribeServicesCommand({ cluster, services: services.slice(i, i + 10), include: ['TAGS'] }));
-      found.push(...(out.services ?? []));
-    } catch (err) {
-      if (errorName(err) === 'ClusterNotFoundException') return [];
-      return rethrowThrottling(err);
-    }
-  }
-  return found;
-}
+export const describeServices = (ecs: ECSClient, cluster: string, services: string[]): Promise<Service[]> =>
+  inBatches(services, 10, async (batch) =>
+    (await ecs.send(new DescribeServicesCommand({ cluster, services: batch, include: ['TAGS'] }))).services);
 
 /** One service, or undefined when it is missing or INACTIVE (deleted). */
 export async function describeService(ecs: ECSClient, serviceArn: string, cluster?: string): Promise<Service | undefined> {
@@ -170,36 +168,16 @@ export async function updateService(
 // ---------- tasks ----------
 
 /** Tasks with their tags (100 per call, the API limit). Unknown tasks are left out. */
-export async function describeTasks(ecs: ECSClient, cluster: string, tasks: string[]): Promise<Task[]> {
-  const found: Task[] = [];
-  for (let i = 0; i < tasks.length; i += 100) {
-    try {
-      const out = await ecs.send(new DescribeTasksCommand({ cluster, tasks: tasks.slice(i, i + 100), include: ['TAGS'] }));
-      found.push(...(out.tasks ?? []));
-    } catch (err) {
-      if (errorName(err) === 'ClusterNotFoundException') return [];
-      return rethrowThrottling(err);
-    }
-  }
-  return found;
-}
+export const describeTasks = (ecs: ECSClient, cluster: string, tasks: string[]): Promise<Task[]> =>
+  inBatches(tasks, 100, async (batch) =>
+    (await ecs.send(new DescribeTasksCommand({ cluster, tasks: batch, include: ['TAGS'] }))).tasks);
 
 /** Task ARNs of a family on a cluster that ECS still wants running (ListTasks' own filter: desiredStatus RUNNING). */
-export async function listTasks(ecs: ECSClient, cluster: string, family: string): Promise<string[]> {
-  const arns: string[] = [];
-  let nextToken: string | undefined;
-  try {
-    do {
-      const page = await ecs.send(new ListTasksCommand({ cluster, family, desiredStatus: 'RUNNING', nextToken }));
-      arns.push(...(page.taskArns ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken);
-  } catch (err) {
-    if (errorName(err) === 'ClusterNotFoundException') return [];
-    return rethrowThrottling(err);
-  }
-  return arns;
-}
+export const listTasks = (ecs: ECSClient, cluster: string, family: string): Promise<string[]> =>
+  unlessClusterGone(listAll(async (nextToken) => {
+    const page = await ecs.send(new ListTasksCommand({ cluster, family, desiredStatus: 'RUNNING', nextToken }));
+    return [page.taskArns, page.nextToken];
+  }));
 
 /**
  * A task still runs (or is about to) while its desiredStatus is RUNNING or PENDING: the status ListTasks filters on.

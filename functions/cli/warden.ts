@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { clients } from '../aws/clients';
+import { sts } from '../aws/clients/sts';
+import { APPROVE_USAGE, approveCommand, awsApproveDeps } from './approve';
 import { awsLiveState } from '../aws/live-state';
 import { defaultPolicy, parsePolicy, type Policy } from '../domain/policy';
 import { evaluateFiles, expandInputs, formatTable, UsageError } from './evaluate';
@@ -12,7 +15,8 @@ const USAGE = `usage: warden evaluate <file|dir>... [--json] [--policy FILE] [--
     --policy   policy file (YAML or JSON); default: the built-in policy
     --live     read live state (tags, rules) through the AWS SDK's normal credentials/endpoint
 
-exit codes: 0 every input processed (whatever was found), 2 usage error`;
+exit codes: 0 every input processed (whatever was found), 2 usage error
+`;
 
 function loadPolicy(file: string | undefined): Policy {
   if (!file) return defaultPolicy();
@@ -50,14 +54,18 @@ export async function main(argv: string[], out = process.stdout, err = process.s
       out.write((parsed.values.json ? JSON.stringify(reports, null, 2) : formatTable(reports)) + '\n');
       return 0;
     }
+    if (command === 'approve' || command === 'deny') {
+      const callerArn = async () => (await sts().send(new GetCallerIdentityCommand({}))).Arn ?? '';
+      return await approveCommand([command, ...rest], { ...awsApproveDeps(callerArn), out, err });
+    }
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-      out.write(USAGE + '\n');
+      out.write(`${USAGE}\n${APPROVE_USAGE}\n`);
       return command === undefined ? 2 : 0;
     }
     throw new UsageError(`unknown command: ${command}`);
   } catch (e) {
     if (e instanceof UsageError) {
-      err.write(`warden: ${e.message}\n\n${USAGE}\n`);
+      err.write(`warden: ${e.message}\n\n${USAGE}\n${APPROVE_USAGE}\n`);
       return 2;
     }
     throw e;

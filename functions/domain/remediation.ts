@@ -6,7 +6,9 @@ export type Outcome =
   | 'already-fixed' //      the live re-check found nothing to do
   | 'notified' //           notify mode: the owner got the exact fix
   | 'dry-run' //            dry-run mode: "would fix", nothing changed
-  | 'approval-required' //  approval mode before approvals exist: owner told, nothing changed
+  | 'approval-required' //  approval mode with no approval step configured: owner told, nothing changed
+  | 'denied' //             a named approver denied it: nothing changed
+  | 'expired' //            nobody decided, even after escalation: nothing changed
   | 'failed'; //            an error was caught; see `error`
 
 /** The exact change a remediation will make. Built from live state by the action's plan(). */
@@ -49,6 +51,18 @@ export interface RemediationRecord extends RemediationContext {
   channel: string;
   notifications?: { channel: 'slack' | 'sns'; delivered: boolean; error?: string }[];
   error?: { error: string; cause: string };
+  /** The approval, when the run waited for one. */
+  approval?: {
+    approvalId?: string;
+    decision: 'approved' | 'denied' | 'expired' | 'applied-on-timeout';
+    decidedBy?: string;
+    decidedAt?: string;
+    via?: 'slack' | 'cli';
+    reason?: string;
+    /** From the request to the decision. */
+    timeToDecisionMs?: number;
+    escalated?: boolean;
+  };
   finishedAt: string;
   durationMs: number;
 }

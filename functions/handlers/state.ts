@@ -1,5 +1,6 @@
 import type { Mode } from '../domain/model';
 import type { Policy } from '../domain/policy/schema';
+import type { ApprovalDecision } from '../approvals/model';
 import type { Outcome, Plan, RemediationContext, RemediationRecord } from '../domain/remediation';
 import type { ApplyResult, VerifyResult } from '../actions';
 
@@ -27,6 +28,37 @@ export interface RemediationState {
   error?: { Error?: string; Cause?: string };
   notified?: { result: RemediationRecord['notifications'] };
   notifyError?: { Error?: string; Cause?: string };
+  /** SendTaskSuccess output of the approval request (or of the escalation). */
+  approval?: ApprovalDecision;
+  /** Catch of Warden.ApprovalDenied: Cause is the JSON of the decision. */
+  denial?: { Error?: string; Cause?: string };
+  /** Catch of States.Timeout on the request, then on the escalation. */
+  approvalTimeout?: { Error?: string; Cause?: string };
+  escalationTimeout?: { Error?: string; Cause?: string };
+}
+
+type ApprovalSummary = NonNullable<RemediationRecord['approval']>;
+
+/** What the run's approval step decided, if it had one. */
+function approvalOf(state: RemediationState): ApprovalSummary | undefined {
+  const since = (at: string | undefined) => (at ? { timeToDecisionMs: Math.max(0, Date.parse(at) - Date.parse(state.context.requestedAt)) } : {});
+  const escalated = state.approvalTimeout ? { escalated: true } : {};
+  if (state.approval) {
+    const { approvalId, decidedBy, decidedAt, via, reason } = state.approval;
+    return { decision: 'approved', approvalId, decidedBy, decidedAt, via, ...(reason ? { reason } : {}), ...since(decidedAt), ...escalated };
+  }
+  if (state.denial) {
+    let d: Partial<ApprovalDecision> = {};
+    try {
+      d = JSON.parse(state.denial.Cause ?? '{}') as Partial<ApprovalDecision>;
+    } catch {
+      /* a cause that is not JSON: keep the decision only */
+    }
+    const { approvalId, decidedBy, decidedAt, via, reason } = d;
+    return { decision: 'denied', ...{ approvalId, decidedBy, decidedAt, via, reason }, ...since(decidedAt), ...escalated };
+  }
+  if (state.escalationTimeout) return { decision: state.outcome === 'expired' ? 'expired' : 'applied-on-timeout', escalated: true };
+  return undefined;
 }
 
 /** The audit record for a state, as of `now`. */
@@ -47,5 +79,7 @@ export function toRecord(state: RemediationState, now = new Date()): Remediation
   if (state.verified) record.verified = state.verified.result.verified;
   if (state.notified?.result) record.notifications = state.notified.result;
   if (state.error) record.error = { error: state.error.Error ?? 'Error', cause: state.error.Cause ?? '' };
+  const approval = approvalOf(state);
+  if (approval) record.approval = JSON.parse(JSON.stringify(approval)) as ApprovalSummary; // drops undefined fields
   return record;
 }

@@ -25,6 +25,8 @@ export function title(input: NotifyInput): string {
     'dry-run': `Would fix (dry-run): ${todo} ${on}`,
     notified: `Action needed: ${todo} ${on}`,
     'approval-required': `Approval required: ${todo} ${on}`,
+    denied: `Denied: ${todo} ${on}, nothing changed`,
+    expired: `Expired: nobody approved ${todo} ${on}, nothing changed`,
     'already-fixed': `Already fixed: ${input.finding.control} ${on}, nothing to change`,
     failed: `FAILED: could not ${todo} ${on}`,
   };
@@ -47,6 +49,10 @@ export function outcomeText(input: NotifyInput): string {
       return 'Nothing was changed: dry-run mode. These are the exact steps Warden would run.';
     case 'approval-required':
       return 'Nothing was changed: this remediation needs an approval.';
+    case 'denied':
+      return `Nothing was changed: denied by ${input.approval?.decidedBy ?? 'an approver'}${input.approval?.reason ? ` (${input.approval.reason})` : ''}.`;
+    case 'expired':
+      return 'Nothing was changed: no approver decided before the deadline, even after escalation. Please apply the steps yourself or re-run.';
     case 'failed':
       return `The remediation failed: ${input.error ? `${input.error.error}: ${input.error.cause}` : 'unknown error'}.`;
   }
@@ -59,6 +65,8 @@ export function stepsHeading(outcome: Outcome): string {
     'dry-run': 'Steps Warden would run',
     notified: 'Exact fix to apply',
     'approval-required': 'Steps awaiting approval',
+    denied: 'Steps that were denied',
+    expired: 'Steps that expired without a decision',
     'already-fixed': 'Steps',
     failed: 'Planned steps',
   };

@@ -8,7 +8,10 @@
 //   One block switches to a manual progression so tasks stay RUNNING, as on AWS.
 // - CreateService starts no tasks; service tasks are RunTask calls with group `service:<name>`.
 // - ListTaskDefinitions ignores `sort`; Warden sorts revisions itself.
-import { CreateNatGatewayCommand, AllocateAddressCommand, AssociateRouteTableCommand, CreateRouteCommand, CreateRouteTableCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, CreateVpcEndpointCommand, ModifyVpcAttributeCommand } from '@aws-sdk/client-ec2';
+import {
+  AllocateAddressCommand, AssociateRouteTableCommand, CreateNatGatewayCommand, CreateRouteCommand, CreateRouteTableCommand,
+  CreateVpcEndpointCommand,
+} from '@aws-sdk/client-ec2';
 import {
   CreateClusterCommand, CreateServiceCommand, DeregisterTaskDefinitionCommand, DescribeServicesCommand,
   DescribeTaskDefinitionCommand, DescribeTasksCommand, ListTaskDefinitionsCommand, RegisterTaskDefinitionCommand,
@@ -20,20 +23,14 @@ import { HARDENED_FROM, hardenTaskDefinition } from '../../functions/actions/har
 import { moveEnvSecrets } from '../../functions/actions/move-env-secrets';
 import { notifyOwner } from '../../functions/actions/notify-owner';
 import { stopEcsTasks } from '../../functions/actions/stop-ecs-tasks';
-import { clients, resetClients } from '../../functions/aws/clients';
+import { clients } from '../../functions/aws/clients';
 import { readEcsResource } from '../../functions/aws/live-ecs';
 import type { Facts, Finding, ResourceRef } from '../../functions/domain/model';
 import { defaultPolicy } from '../../functions/domain/policy';
-import { startMoto, useEmulator, type Moto } from '../../functions/local/moto';
+import { useMoto } from '../support/emulator';
+import { ecsNetwork, type EcsNetwork } from '../support/sandbox';
 
-let moto: Moto;
-beforeAll(async () => {
-  moto = await startMoto();
-  useEmulator(moto.endpoint);
-  resetClients();
-});
-afterAll(() => moto?.stop());
-beforeEach(() => moto.reset());
+const moto = useMoto();
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
@@ -43,17 +40,7 @@ const ec2 = () => clients.ec2();
 const PASSWORD = 'hunter2-do-not-echo';
 const ACCESS_KEY = 'AKIAIOSFODNN7EXAMPLE';
 
-// ---------- sandbox ----------
-
-interface Net { vpc: string; subnet: string; sg: string }
-
-async function network(): Promise<Net> {
-  const vpc = (await ec2().send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!.VpcId!;
-  await ec2().send(new ModifyVpcAttributeCommand({ VpcId: vpc, EnableDnsHostnames: { Value: true } }));
-  const subnet = (await ec2().send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: '10.0.1.0/24' }))).Subnet!.SubnetId!;
-  const sg = (await ec2().send(new CreateSecurityGroupCommand({ VpcId: vpc, GroupName: 'tasks', Description: 'tasks' }))).GroupId!;
-  return { vpc, subnet, sg };
-}
+// ---------- sandbox (network: test/support/sandbox.ts) ----------
 
 const container = (name: string, extra: Partial<ContainerDefinition> = {}): ContainerDefinition => ({
   name, image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${name}:1`, memory: 256, ...extra,
@@ -73,7 +60,7 @@ async function cluster(name = 'apps'): Promise<string> {
   return (await ecs().send(new CreateClusterCommand({ clusterName: name }))).cluster!.clusterArn!;
 }
 
-async function run(net: Net, taskDefinition: string, opts: { count?: number; group?: string; cluster?: string } = {}): Promise<string[]> {
+async function run(net: EcsNetwork, taskDefinition: string, opts: { count?: number; group?: string; cluster?: string } = {}): Promise<string[]> {
   const out = await ecs().send(new RunTaskCommand({
     cluster: opts.cluster ?? 'apps', taskDefinition, launchType: 'FARGATE', count: opts.count ?? 1,
     ...(opts.group ? { group: opts.group } : {}),
@@ -82,7 +69,7 @@ async function run(net: Net, taskDefinition: string, opts: { count?: number; gro
   return out.tasks!.map((t) => t.taskArn!);
 }
 
-async function service(net: Net, name: string, taskDefinition: string, publicIp: 'ENABLED' | 'DISABLED' = 'DISABLED'): Promise<string> {
+async function service(net: EcsNetwork, name: string, taskDefinition: string, publicIp: 'ENABLED' | 'DISABLED' = 'DISABLED'): Promise<string> {
   const out = await ecs().send(new CreateServiceCommand({
     cluster: 'apps', serviceName: name, taskDefinition, desiredCount: 1, launchType: 'FARGATE', tags: [{ key: 'Owner', value: 'web-team' }],
     networkConfiguration: { awsvpcConfiguration: { subnets: [net.subnet], securityGroups: [net.sg], assignPublicIp: publicIp } },
@@ -115,7 +102,7 @@ describe('stop-ecs-tasks', () => {
     finding('ecs-task-root-or-privileged', 'stop-ecs-tasks', ref('AWS::ECS::Task', first), tasks);
 
   test('stops only the standalone root task; a compliant task in the same cluster keeps running', async () => {
-    const net = await network();
+    const net = await ecsNetwork();
     await cluster();
     const [rootTask] = await run(net, await register('batch', [container('job')]));
     const [okTask] = await run(net, await register('worker', [hardened('job')]));
@@ -135,7 +122,7 @@ describe('stop-ecs-tasks', () => {
   });
 
   test('stopping is idempotent: a second apply reports the task already gone, a new inspect finds nothing', async () => {
-    const net = await network();
+    const net = await ecsNetwork();
     await cluster();
     const tasks = await run(net, await register('batch', [container('job', { user: '1000', privileged: true })]), { count: 2 });
     const { inspection } = await remediate(stopEcsTasks, rootFinding(tasks));
@@ -149,7 +136,7 @@ describe('stop-ecs-tasks', () => {
   });
 
   test('without task ARNs, the running standalone tasks of the family are listed; service tasks are left alone', async () => {
-    const net = await network();
+    const net = await ecsNetwork();
     await cluster();
     const td = await register('batch', [container('job')]);
     const standalone = await run(net, td, { count: 2 });
@@ -163,7 +150,7 @@ describe('stop-ecs-tasks', () => {
   });
 
   test('tasks of a service: the plan says the service will start them again', async () => {
-    const net = await network();
+    const net = await ecsNetwork();
     await cluster();
     const tasks = await run(net, await register('web', [container('app')]), { group: 'service:web' });
     const { plan } = await stopEcsTasks.inspect(rootFinding(tasks), clients, policy);
@@ -173,12 +160,12 @@ describe('stop-ecs-tasks', () => {
 
   describe('with tasks that stay RUNNING until stopped (as on AWS)', () => {
     beforeEach(() =>
-      fetch(`${moto.endpoint}/moto-api/state-manager/set-transition`, {
+      fetch(`${moto().endpoint}/moto-api/state-manager/set-transition`, {
         method: 'POST', body: JSON.stringify({ model_name: 'ecs::task', transition: { progression: 'manual', times: 1_000_000 } }),
       }));
 
     test('verify fails while the task runs, and passes once it is stopped', async () => {
-      const net = await network();
+      const net = await ecsNetwork();
       await cluster();
       const [task] = await run(net, await register('batch', [container('job')]));
       expect((await describeTask(task!)).lastStatus).toBe('RUNNING');
@@ -197,7 +184,7 @@ describe('harden-task-definition', () => {
   const hardenFinding = (arn: string) => finding('ecs-task-root-user', 'harden-task-definition', ref('AWS::ECS::TaskDefinition', arn), ['app']);
 
   async function unsafeService() {
-    const net = await network();
+    const net = await ecsNetwork();
     await cluster();
     const source = await register('web', [
       container('app', { environment: [{ name: 'DB_PASSWORD', value: PASSWORD }] }),
@@ -294,7 +281,7 @@ describe('disable-service-public-ip', () => {
   const publicIpFinding = (arn: string) => finding('ecs-service-public-ip', 'disable-service-public-ip', ref('AWS::ECS::Service', arn), [arn]);
 
   test('updates the service with the same subnets and groups, verifies, and reports no egress in a bare VPC', async () => {
-    const net = await network();
+    const net = await ecsNetwork();
     await cluster();
     const arn = await service(net, 'web', await register('web', [hardened('app')]), 'ENABLED');
     const { inspection, applied, verified } = await remediate(disableServicePublicIp, publicIpFinding(arn));
@@ -314,7 +301,7 @@ describe('disable-service-public-ip', () => {
   });
 
   test('verify fails while the service still assigns public IPs', async () => {
-    const net = await network();
+    const net = await ecsNetwork();
     await cluster();
     const arn = await service(net, 'web', await register('web', [hardened('app')]), 'ENABLED');
     const { plan } = await disableServicePublicIp.inspect(publicIpFinding(arn), clients, policy);
@@ -322,7 +309,7 @@ describe('disable-service-public-ip', () => {
   });
 
   test('reports "NAT present" when the subnet routes 0.0.0.0/0 to a NAT gateway', async () => {
-    const net = await network();
+    const net = await ecsNetwork();
     await cluster();
     const allocation = (await ec2().send(new AllocateAddressCommand({ Domain: 'vpc' }))).AllocationId!;
     const nat = (await ec2().send(new CreateNatGatewayCommand({ SubnetId: net.subnet, AllocationId: allocation }))).NatGateway!.NatGatewayId!;
@@ -336,7 +323,7 @@ describe('disable-service-public-ip', () => {
   });
 
   test('reports the VPC endpoints when all four exist (main route table, no NAT)', async () => {
-    const net = await network();
+    const net = await ecsNetwork();
     await cluster();
     for (const name of ['ecr.api', 'ecr.dkr', 'logs']) {
       await ec2().send(new CreateVpcEndpointCommand({ VpcId: net.vpc, ServiceName: `com.amazonaws.${REGION}.${name}`, VpcEndpointType: 'Interface', SubnetIds: [net.subnet] }));
@@ -353,7 +340,7 @@ describe('disable-service-public-ip', () => {
 
 describe('move-env-secrets', () => {
   test('plans secrets, secrets[] entries, role grants and the revisions holding the values, without any value', async () => {
-    const net = await network();
+    const net = await ecsNetwork();
     await cluster();
     const role = `arn:aws:iam::${ACCOUNT}:role/ecsTaskExecutionRole`;
     const env = (password: string) => [{ name: 'DB_PASSWORD', value: password }, { name: 'CONFIG', value: ACCESS_KEY }, { name: 'LOG_LEVEL', value: 'info' }];
@@ -425,7 +412,7 @@ describe('notify-owner', () => {
   });
 
   test("a service on a non-compliant revision: which controls fail, and harden-task-definition's plan", async () => {
-    const net = await network();
+    const net = await ecsNetwork();
     await cluster();
     const arn = await service(net, 'web', await register('web', [container('app')]));
     const { stillViolating, plan, tags } = await notifyOwner.inspect(
@@ -474,7 +461,7 @@ describe('readEcsResource', () => {
   });
 
   test('a service: network facts, tags and the task definition it runs; a missing service is gone', async () => {
-    const net = await network();
+    const net = await ecsNetwork();
     await cluster();
     const td = await register('web', [container('app')]);
     const arn = await service(net, 'web', td, 'ENABLED');
@@ -489,7 +476,7 @@ describe('readEcsResource', () => {
   });
 
   test('a task run: only tasks still running, with group and the definition; all stopped is gone', async () => {
-    const net = await network();
+    const net = await ecsNetwork();
     await cluster();
     const td = await register('batch', [container('job')], { tags: [{ key: 'Owner', value: 'batch-team' }] });
     const tasks = await run(net, td, { count: 2, group: 'service:jobs' });

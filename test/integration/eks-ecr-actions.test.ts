@@ -24,21 +24,14 @@ import { enableEcrScanOnPush } from '../../functions/actions/enable-ecr-scan-on-
 import { enableEksLogging } from '../../functions/actions/enable-eks-logging';
 import { restrictEksEndpoint } from '../../functions/actions/restrict-eks-endpoint';
 import { setEcrTagImmutability } from '../../functions/actions/set-ecr-tag-immutability';
-import { clients, resetClients } from '../../functions/aws/clients';
+import { clients } from '../../functions/aws/clients';
 import { updatePolling } from '../../functions/aws/eks';
 import { readEcrRepository, readEksCluster } from '../../functions/aws/live-eks-ecr';
 import type { Finding, ResourceRef } from '../../functions/domain/model';
 import { defaultPolicy, PolicySchema } from '../../functions/domain/policy';
-import { startMoto, useEmulator, type Moto } from '../../functions/local/moto';
+import { useMoto } from '../support/emulator';
 
-let moto: Moto;
-beforeAll(async () => {
-  moto = await startMoto();
-  useEmulator(moto.endpoint);
-  resetClients();
-});
-afterAll(() => moto?.stop());
-beforeEach(() => moto.reset());
+useMoto();
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';

@@ -2,22 +2,15 @@
 import { AuthorizeSecurityGroupEgressCommand, ModifySecurityGroupRulesCommand, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { readFileSync } from 'node:fs';
 import { revokeSgIngress } from '../../functions/actions/revoke-sg-ingress';
-import { clients, resetClients } from '../../functions/aws/clients';
+import { clients } from '../../functions/aws/clients';
 import { ec2LiveState } from '../../functions/aws/security-groups';
 import { evaluate } from '../../functions/domain/evaluate';
 import type { Finding } from '../../functions/domain/model';
 import { defaultPolicy } from '../../functions/domain/policy';
-import { startMoto, useEmulator, type Moto } from '../../functions/local/moto';
+import { useMoto } from '../support/emulator';
 import { allow, createGroup, createVpc, ingressRuleIds, tcp } from '../support/sandbox';
 
-let moto: Moto;
-beforeAll(async () => {
-  moto = await startMoto();
-  useEmulator(moto.endpoint);
-  resetClients();
-});
-afterAll(() => moto?.stop());
-beforeEach(() => moto.reset());
+useMoto();
 
 const policy = defaultPolicy();
 const finding = (groupId: string, targets: string[], tags?: Record<string, string>): Finding => ({

@@ -1,7 +1,6 @@
 // The container fixes through triage and the remediate state machine, per mode: each run uses real sample events
 // (ids rewritten to the emulator's), the real handlers bound to every Task, and moto server for ECS, EKS and ECR.
 // moto lacks ECS UpdateClusterSettings, so Container Insights is covered by test/integration/eks-ecr-actions.test.ts.
-import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, ModifyVpcAttributeCommand } from '@aws-sdk/client-ec2';
 import { CreateRepositoryCommand, DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
 import {
   CreateClusterCommand, DescribeTasksCommand, ListTaskDefinitionsCommand, RegisterTaskDefinitionCommand, RunTaskCommand,
@@ -9,24 +8,14 @@ import {
 } from '@aws-sdk/client-ecs';
 import { readFileSync } from 'node:fs';
 import { clients } from '../../functions/aws/clients';
-import type { PolicyInput } from '../../functions/domain/policy';
-import { startMoto, useEmulator, type Moto } from '../../functions/local/moto';
-import { startSink, type Sink } from '../../functions/local/sink';
-import { startLocalWarden, type LocalWarden } from '../../functions/local/warden-local';
+import type { LocalWarden } from '../../functions/local/warden-local';
+import { useLocalWarden } from '../support/emulator';
+import { ecsNetwork } from '../support/sandbox';
 
 const SAMPLE = '111122223333';
 const ACCOUNT = '123456789012';
-let moto: Moto;
-let sink: Sink;
-beforeAll(async () => {
-  moto = await startMoto();
-  useEmulator(moto.endpoint);
-  sink = await startSink();
-});
-afterAll(async () => {
-  await sink?.close();
-  await moto?.stop();
-});
+/** `warden(policy)`: moto and the Slack sink wiped, a fresh local Warden on them. */
+const { sink, start: warden } = useLocalWarden();
 
 const sampleText = (file: string) => readFileSync(`events/${file}`, 'utf8').split(SAMPLE).join(ACCOUNT);
 const eventFrom = (file: string, ids: Record<string, string> = {}) => {
@@ -36,18 +25,8 @@ const eventFrom = (file: string, ids: Record<string, string> = {}) => {
 };
 const request = <T>(file: string) => (JSON.parse(sampleText(file)) as { detail: { requestParameters: T } }).detail.requestParameters;
 
-async function warden(policy: PolicyInput = {}): Promise<LocalWarden> {
-  await moto.reset();
-  sink.clear();
-  return startLocalWarden({ slackWebhookUrl: `${sink.url}/slack`, policy });
-}
-
 async function rootTask(group?: string): Promise<{ task: string; taskDefinition: string }> {
-  const ec2 = clients.ec2();
-  const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.2.0.0/16' }))).Vpc!.VpcId!;
-  await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpc, EnableDnsHostnames: { Value: true } }));
-  const subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: '10.2.1.0/24' }))).Subnet!.SubnetId!;
-  const sg = (await ec2.send(new CreateSecurityGroupCommand({ VpcId: vpc, GroupName: 't', Description: 't' }))).GroupId!;
+  const { subnet, sg } = await ecsNetwork();
   await clients.ecs().send(new CreateClusterCommand({ clusterName: 'payments' }));
   const td = await clients.ecs().send(new RegisterTaskDefinitionCommand({
     ...request<RegisterTaskDefinitionCommandInput>('cloudtrail/ecs-register-task-definition-root.json'),
@@ -90,7 +69,7 @@ test('stop-ecs-tasks, approval: a task that belongs to a service is not stopped 
   const w = await warden();
   const r = await rootTask('service:batch');
   const [e] = await only(w, runEvent(r, 'service:batch'));
-  expect(e!.run.path).toContain('AwaitApproval');
+  expect(e!.run.path).toContain('RequestApproval');
   expect(e!.run.path).not.toContain('Apply');
   expect(await desired(r.task)).toBe('RUNNING');
 });
@@ -113,7 +92,7 @@ test('harden-task-definition: approval by default (no new revision); auto by pol
   let w = await warden();
   let arn = await register();
   const [approval] = await only(w, eventFor(arn));
-  expect(approval!.run.path).toContain('AwaitApproval');
+  expect(approval!.run.path).toContain('RequestApproval');
   expect(await revisions()).toHaveLength(1);
 
   w = await warden({ controls: { 'ecs-task-privileged': { mode: 'auto' } } });
@@ -140,13 +119,13 @@ test('plan-only fixes never apply, even when policy says auto: move-env-secrets 
     const planOnly = runs.filter((e) => ['ecs-task-env-secrets', 'ecs-task-untrusted-image'].includes(e.control));
     expect(planOnly.length).toBeGreaterThan(0);
     for (const e of planOnly) {
-      expect(e.run.path).toContain('AwaitApproval');
+      expect(e.run.path).toContain('RequestApproval');
       expect(e.run.path).not.toContain('Apply');
     }
   }
   // The secret values are in the samples' environment: no notification may carry them.
   expect(sampleText(files[0]!) + sampleText(files[1]!)).toContain(secretValues[0]!);
-  const posted = sink.received.map((r) => r.body).join('\n');
+  const posted = sink().received.map((r) => r.body).join('\n');
   expect(posted).toContain('DB_PASSWORD');
   for (const value of secretValues) expect(posted).not.toContain(value);
 });
@@ -165,6 +144,6 @@ test('enable-ecr-scan-on-push: auto fixes; dry-run reports and leaves the reposi
   await repo();
   const fixed = await only(w, eventFrom('cloudtrail/ecr-create-repository-mutable-no-scan.json'));
   expect(fixed.find((e) => e.control === 'ecr-scan-on-push')!.run.path).toContain('MarkFixed');
-  expect(fixed.find((e) => e.control === 'ecr-tag-immutability')!.run.path).toContain('AwaitApproval');
+  expect(fixed.find((e) => e.control === 'ecr-tag-immutability')!.run.path).toContain('RequestApproval');
   expect(await scan()).toBe(true);
 });

@@ -11,30 +11,16 @@ import { clients } from '../../functions/aws/clients';
 import type { Finding, Mode } from '../../functions/domain/model';
 import { defaultPolicy, type PolicyInput } from '../../functions/domain/policy';
 import type { RemediationState } from '../../functions/handlers/state';
-import { startMoto, useEmulator, type Moto } from '../../functions/local/moto';
-import { startSink, type Sink } from '../../functions/local/sink';
-import { startLocalWarden, type LocalWarden } from '../../functions/local/warden-local';
+import type { LocalWarden } from '../../functions/local/warden-local';
+import { useLocalWarden } from '../support/emulator';
 import { allow, createGroup, createVpc, ingressRuleIds, tcp } from '../support/sandbox';
 
-let moto: Moto;
-let sink: Sink;
-
-beforeAll(async () => {
-  moto = await startMoto();
-  useEmulator(moto.endpoint);
-  sink = await startSink();
-});
-afterAll(async () => {
-  await sink?.close();
-  await moto?.stop();
-});
+const { sink, start: startWarden } = useLocalWarden();
 
 interface Scene { warden: LocalWarden; groupId: string; openRule: string; adminRule: string; policy: PolicyInput }
 
 async function scene(policy: PolicyInput = {}): Promise<Scene> {
-  await moto.reset();
-  sink.clear();
-  const warden = await startLocalWarden({ slackWebhookUrl: `${sink.url}/slack`, policy });
+  const warden = await startWarden(policy);
   const groupId = await createGroup(await createVpc(), 'ssh-open', { Owner: 'payments' });
   const openRule = await allow(groupId, tcp(22, '0.0.0.0/0'));
   const adminRule = await allow(groupId, tcp(22, '203.0.113.7/32'));
@@ -83,8 +69,8 @@ test('auto: revokes exactly the open rule, verifies, notifies the owner and reco
   expect(record).toMatchObject({ outcome: 'fixed', mode: 'auto', applied: [s.openRule], verified: true });
   expect(record?.plan?.targets).toEqual([s.openRule]);
   expect(record?.notifications).toEqual(expect.arrayContaining([expect.objectContaining({ channel: 'slack', delivered: true })]));
-  expect(sink.received).toHaveLength(1);
-  expect(sink.received[0]!.body).toContain(s.openRule);
+  expect(sink().received).toHaveLength(1);
+  expect(sink().received[0]!.body).toContain(s.openRule);
 });
 
 test('already fixed: the live re-check stops the run before any change or notification', async () => {
@@ -94,14 +80,13 @@ test('already fixed: the live re-check stops the run before any change or notifi
   const run = await s.warden.remediate(state);
   expect(run.path).toEqual(['LoadLiveState', 'StillViolating', 'RecordAlreadyFixed', 'Record']);
   expect((await audit(s, state.context.id))?.outcome).toBe('already-fixed');
-  expect(sink.received).toHaveLength(0);
+  expect(sink().received).toHaveLength(0);
   expect(await ingressRuleIds(s.groupId)).toEqual([s.adminRule]);
 });
 
 test.each([
   ['notify', { controls: { 'sg-world-open-ingress': { mode: 'notify' } } }, 'NotifyOnly', 'notified'],
   ['dry-run', { defaults: { mode: 'dry-run' } }, 'NotifyDryRun', 'dry-run'],
-  ['approval', { environments: { tag: 'Owner', modes: { payments: 'approval' } } }, 'AwaitApproval', 'approval-required'],
 ] as const)('%s mode: tells the owner the exact plan and changes nothing', async (_mode, policy, branch, outcome) => {
   const s = await scene(policy as PolicyInput);
   const state = stateFor(s);
@@ -111,7 +96,24 @@ test.each([
   const record = await audit(s, state.context.id);
   expect(record?.outcome).toBe(outcome);
   expect(record?.plan?.steps.join('\n')).toContain(s.openRule);
-  expect(sink.received[0]!.body).toContain(s.openRule);
+  expect(sink().received[0]!.body).toContain(s.openRule);
+});
+
+test('approval mode, nobody answers: the request is escalated once, then expires; nothing changes', async () => {
+  const s = await scene({ environments: { tag: 'Owner', modes: { payments: 'approval' } } });
+  const state = stateFor(s);
+  const run = await s.warden.remediate(state);
+  expect(run.path).toEqual([
+    'LoadLiveState', 'StillViolating', 'ChooseMode', 'RequestApproval', 'EscalateApproval', 'ExpireApproval',
+    'TimeoutOutcome', 'MarkExpired', 'Notify', 'Record',
+  ]);
+  expect(await ingressRuleIds(s.groupId)).toEqual([s.adminRule, s.openRule].sort());
+  const record = await audit(s, state.context.id);
+  expect(record?.outcome).toBe('expired');
+  expect(record?.approval).toMatchObject({ decision: 'expired', escalated: true });
+  // The request (webhook fallback, no bot token here) and the final notice both name the exact rule.
+  expect(sink().received.length).toBeGreaterThanOrEqual(2);
+  expect(sink().received[0]!.body).toContain(s.openRule);
 });
 
 test('throttling on apply is retried with backoff, then the fix lands', async () => {
@@ -145,7 +147,7 @@ test('a failure is caught: the owner is told, an audit record is written, the ex
     const record = await audit(s, state.context.id);
     expect(record).toMatchObject({ outcome: 'failed' });
     expect(record?.error?.error).toBe('UnauthorizedOperation');
-    expect(sink.received).toHaveLength(1);
+    expect(sink().received).toHaveLength(1);
     expect(await ingressRuleIds(s.groupId)).toEqual([s.adminRule, s.openRule].sort());
   } finally {
     m.restore();

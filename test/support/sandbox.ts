@@ -1,7 +1,8 @@
-// Seeds a sandbox account in moto server: a VPC and security groups with chosen ingress rules.
+// Seeds a sandbox account in moto server: a VPC and security groups with chosen ingress rules, or the network ECS
+// tasks run in.
 import {
-  AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, CreateVpcCommand, DescribeSecurityGroupRulesCommand,
-  type IpPermission,
+  AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand,
+  DescribeSecurityGroupRulesCommand, ModifyVpcAttributeCommand, type IpPermission,
 } from '@aws-sdk/client-ec2';
 import { clients } from '../../functions/aws/clients';
 
@@ -33,4 +34,16 @@ export const tcp = (port: number, cidr: string): IpPermission =>
 export async function ingressRuleIds(groupId: string): Promise<string[]> {
   const out = await clients.ec2().send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }] }));
   return (out.SecurityGroupRules ?? []).filter((r) => !r.IsEgress).map((r) => r.SecurityGroupRuleId!).sort();
+}
+
+export interface EcsNetwork { vpc: string; subnet: string; sg: string }
+
+/** What moto's RunTask needs for awsvpc tasks: a VPC with DNS hostnames on, a subnet in it and a security group. */
+export async function ecsNetwork(): Promise<EcsNetwork> {
+  const ec2 = clients.ec2();
+  const vpc = await createVpc();
+  await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpc, EnableDnsHostnames: { Value: true } }));
+  const subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: '10.0.1.0/24' }))).Subnet!.SubnetId!;
+  const sg = await createGroup(vpc, 'tasks');
+  return { vpc, subnet, sg };
 }

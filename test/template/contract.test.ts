@@ -16,6 +16,9 @@ const EXPECTED_FUNCTIONS: Record<string, string> = {
   VerifyRemediationFunction: 'functions/handlers/verify-remediation.ts',
   NotifyFunction: 'functions/handlers/notify.ts',
   RecordAuditFunction: 'functions/handlers/record-audit.ts',
+  RequestApprovalFunction: 'functions/handlers/request-approval.ts',
+  ExpireApprovalFunction: 'functions/handlers/expire-approval.ts',
+  ApprovalInteractionsFunction: 'functions/handlers/approval-interactions.ts',
 };
 
 const ref = (id: string): Json => ({ Ref: id });
@@ -43,13 +46,22 @@ const EXTRA_ENV: Record<string, Record<string, Json>> = {
   VerifyRemediationFunction: {},
   NotifyFunction: { SLACK_WEBHOOK_SECRET_ARN: ref('SlackWebhookSecretArn'), NOTIFY_TOPIC_ARN: ref('NotifyTopic') },
   RecordAuditFunction: { AUDIT_TABLE: ref('AuditTable'), EVENT_BUS_NAME: ref('WardenEventBus') },
+  RequestApprovalFunction: {
+    APPROVALS_TABLE: ref('ApprovalsTable'), SLACK_BOT_TOKEN_SECRET_ARN: ref('SlackBotTokenSecretArn'),
+    SLACK_WEBHOOK_SECRET_ARN: ref('SlackWebhookSecretArn'),
+  },
+  ExpireApprovalFunction: { APPROVALS_TABLE: ref('ApprovalsTable'), SLACK_BOT_TOKEN_SECRET_ARN: ref('SlackBotTokenSecretArn') },
+  ApprovalInteractionsFunction: {
+    APPROVALS_TABLE: ref('ApprovalsTable'), SLACK_SIGNING_SECRET_ARN: ref('SlackSigningSecretArn'),
+    SLACK_BOT_TOKEN_SECRET_ARN: ref('SlackBotTokenSecretArn'),
+  },
 };
 
 test('the template uses the SAM transform', () => {
   expect(t.Transform).toBe('AWS::Serverless-2016-10-31');
 });
 
-test('exactly the six Warden functions, each bundled from its handler file', () => {
+test('exactly the nine Warden functions, each bundled from its handler file', () => {
   expect(Object.fromEntries(fns.map((f) => [f.logicalId, f.handlerFile]))).toEqual(EXPECTED_FUNCTIONS);
 });
 
@@ -70,7 +82,8 @@ describe.each(Object.keys(EXPECTED_FUNCTIONS))('%s', (id) => {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
       MemorySize: 256,
-      Timeout: 30,
+      // Slack expects an answer within 3 s: its endpoint gets a short timeout of its own.
+      Timeout: id === 'ApprovalInteractionsFunction' ? 10 : 30,
       LoggingConfig: { LogFormat: 'JSON', LogGroup: expect.objectContaining({ Ref: expect.any(String) }) },
     });
   });

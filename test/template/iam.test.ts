@@ -33,6 +33,9 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   VerifyRemediationFunction: ['ec2:DescribeSecurityGroupRules', ...LIVE_READS],
   NotifyFunction: ['secretsmanager:GetSecretValue', 'sns:Publish'],
   RecordAuditFunction: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'events:PutEvents'],
+  RequestApprovalFunction: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'secretsmanager:GetSecretValue'],
+  ExpireApprovalFunction: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'secretsmanager:GetSecretValue'],
+  ApprovalInteractionsFunction: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'secretsmanager:GetSecretValue', 'states:SendTaskFailure', 'states:SendTaskSuccess'],
   RemediationStateMachine: [
     'lambda:InvokeFunction',
     'logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:DescribeLogGroups', 'logs:DescribeResourcePolicies',
@@ -50,6 +53,8 @@ const RESOURCE_STAR_OK = new Set([
   'ecs:DescribeTaskDefinition', 'ecs:ListClusters', 'ecs:ListTaskDefinitions', 'ecs:ListServices', 'ecs:ListTasks', 'ecs:RegisterTaskDefinition',
   'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery',
   'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
+  // Task-token callbacks name no resource (to our knowledge; the IAM reference lists no resource type for them).
+  'states:SendTaskSuccess', 'states:SendTaskFailure',
 ]);
 
 const principals = [

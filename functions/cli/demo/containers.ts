@@ -1,7 +1,8 @@
 import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, ModifyVpcAttributeCommand } from '@aws-sdk/client-ec2';
 import { CreateRepositoryCommand, DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
 import {
-  CreateClusterCommand, DescribeTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand,
+  CreateClusterCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand, ListTaskDefinitionsCommand,
+  RegisterTaskDefinitionCommand, RunTaskCommand,
   type RegisterTaskDefinitionCommandInput,
 } from '@aws-sdk/client-ecs';
 import { CreateClusterCommand as CreateEksClusterCommand, DescribeClusterCommand, UpdateClusterConfigCommand } from '@aws-sdk/client-eks';
@@ -59,6 +60,12 @@ export async function containerScenes(root: string) {
     return `payments/web scanOnPush ${r?.imageScanningConfiguration?.scanOnPush}, tags ${r?.imageTagMutability}`;
   };
 
+  const webRevisions = async () => {
+    const arns = (await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'payments-web' }))).taskDefinitionArns ?? [];
+    const latest = arns.length ? (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arns[arns.length - 1] }))).taskDefinition : undefined;
+    return `payments-web revisions: ${arns.length}; latest :${latest?.revision} privileged=${latest?.containerDefinitions?.[0]?.privileged ?? false}`;
+  };
+
   const scenes: Scene[] = [
     {
       title: 'A standalone task started from a task definition whose container runs as root',
@@ -93,6 +100,8 @@ export async function containerScenes(root: string) {
         created.web = def.taskDefinition!.taskDefinitionArn!;
       },
       ids: () => ({ ...account, [`arn:aws:ecs:us-east-1:${SAMPLE_ACCOUNT}:task-definition/payments-web:7`]: created.web! }),
+      decide: { control: 'ecs-task-privileged', decision: 'approve', userId: 'U0SECLEAD' },
+      show: webRevisions,
     },
     {
       title: 'EKS audit logging turned off on platform',
@@ -114,6 +123,7 @@ export async function containerScenes(root: string) {
       },
       ids: () => account,
       show: repo,
+      decide: { control: 'ecr-tag-immutability', decision: 'deny', userId: 'U0SECLEAD' },
     },
   ];
 
@@ -122,7 +132,8 @@ export async function containerScenes(root: string) {
     if (!(await taskStatus()).includes('desiredStatus STOPPED')) problems.push('the root task was not stopped');
     if (!(await eksLogging()).includes('audit')) problems.push('EKS audit logging was not re-enabled');
     if (!(await repo()).includes('scanOnPush true')) problems.push('scan-on-push was not enabled');
-    if (!(await repo()).includes('tags MUTABLE')) problems.push('tag mutability changed without approval');
+    if (!(await repo()).includes('tags MUTABLE')) problems.push('tag mutability changed although the approval was denied');
+    if (!(await webRevisions()).includes('privileged=false')) problems.push('the approved hardening was not applied');
     return problems;
   };
   return { scenes, check };

@@ -1,6 +1,6 @@
 // `npm run demo`: Warden end to end on an emulated AWS account (moto server), no AWS account needed.
 import { findRepoRoot, startMoto, useEmulator } from '../../local/moto';
-import { startSink } from '../../local/sink';
+import { startFakeSlack } from '../../local/fake-slack';
 import { eventRules, loadTemplate } from '../../local/template';
 import { startLocalWarden } from '../../local/warden-local';
 import { out, play } from './scene';
@@ -11,25 +11,41 @@ async function main(): Promise<number> {
   out('Warden demo: an emulated AWS account (moto server on loopback), the real handlers and state machine.\n');
   const moto = await startMoto();
   useEmulator(moto.endpoint);
-  const sink = await startSink();
+  // A local Slack: the Web API (approval requests), incoming webhook (notifications) and response_url (updates).
+  const slack = await startFakeSlack();
+  const signingSecret = 'demo-signing-secret-not-a-real-one';
   try {
     const warden = await startLocalWarden({
-      slackWebhookUrl: `${sink.url}/slack`,
-      policy: { owners: { channels: { payments: '#payments-alerts', web: '#web-team', platform: '#platform' } } },
+      slackWebhookUrl: slack.webhookUrl, slackApiUrl: slack.apiUrl, slackSigningSecret: signingSecret,
+      // Unanswered approvals would wait an hour: locally, a second of policy time is a millisecond.
+      msPerTimeoutSecond: 1,
+      policy: {
+        owners: { channels: { payments: '#payments-alerts', web: '#web-team', platform: '#platform' } },
+        approvals: { approvers: ['U0SECLEAD'] },
+      },
     });
-    const deps = { root: findRepoRoot().root, rules: eventRules(loadTemplate()), warden };
+    const deps = { root: findRepoRoot().root, rules: eventRules(loadTemplate()), warden, slack, signingSecret };
     const parts = [await securityGroupScenes(), await containerScenes(deps.root)];
     let n = 0;
     for (const part of parts) for (const scene of part.scenes) await play(++n, scene, deps);
 
-    out(`Notifications captured on the local Slack sink (${sink.received.length}):`);
-    for (const r of sink.received) out(`  - ${(r.json as { text?: string }).text?.split('\n')[0] ?? r.body.slice(0, 120)}`);
+    const posts = slack.received.filter((r) => r.method === 'POST');
+    out(`Slack traffic captured locally (${posts.length} requests):`);
+    for (const r of posts) {
+      let text = r.body.slice(0, 100);
+      try {
+        text = (JSON.parse(r.body) as { text?: string }).text?.split('\n')[0] ?? text;
+      } catch {
+        text = r.path.includes('interactions') ? 'interaction' : text;
+      }
+      out(`  - ${r.path.padEnd(22)} ${text}`);
+    }
 
     const problems = (await Promise.all(parts.map((p) => p.check()))).flat();
     out(problems.length ? `\nDEMO FAILED: ${problems.join('; ')}` : '\nResult: every exposure fixed or planned as expected; compliant resources untouched.');
     return problems.length ? 1 : 0;
   } finally {
-    await sink.close();
+    await slack.close();
     await moto.stop();
   }
 }

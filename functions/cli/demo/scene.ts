@@ -1,4 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readFileSync } from 'node:fs';
+import { approvalIdsOfRun } from '../../approvals/expire';
+import { getApproval } from '../../approvals/store';
+import { clients } from '../../aws/clients';
+import type { FakeSlack } from '../../local/fake-slack';
+import { signedClick } from '../../local/slack-click';
 import { join } from 'node:path';
 import { matchingRules } from '../../local/event-pattern';
 import type { EventRule } from '../../local/template';
@@ -15,6 +21,16 @@ export interface Scene {
   ids?: () => Record<string, string>;
   /** The affected resource's state, printed before and after. */
   show?: () => Promise<string>;
+  /** Answer the approval request of this control's run with a signed Slack click. */
+  decide?: { control: string; decision: 'approve' | 'deny'; userId: string };
+}
+
+export interface PlayDeps {
+  root: string;
+  rules: EventRule[];
+  warden: LocalWarden;
+  slack: FakeSlack;
+  signingSecret: string;
 }
 
 export const out = (s = ''): void => {
@@ -22,7 +38,7 @@ export const out = (s = ''): void => {
 };
 
 /** Replay one scene: route the event with the template's rules, triage it, run what it starts, show the result. */
-export async function play(n: number, scene: Scene, deps: { root: string; rules: EventRule[]; warden: LocalWarden }): Promise<void> {
+export async function play(n: number, scene: Scene, deps: PlayDeps): Promise<void> {
   out(`[${n}] ${scene.title}\n    sample: events/${scene.sample}`);
   await scene.change?.();
   let text = readFileSync(join(deps.root, 'events', scene.sample), 'utf8');
@@ -40,14 +56,15 @@ export async function play(n: number, scene: Scene, deps: { root: string; rules:
   out(`    routing: ${routed.map((r) => `${r.name} → ${r.target}`).join(', ')}`);
   const started = Date.now();
   try {
-    const result = await deps.warden.triage(event);
+    const result = await deps.warden.triage(event, { wait: false });
     out(`    decision: ${result.status}${result.reason ? ` (${result.reason})` : ''}`);
     for (const e of result.executions) {
       if (e.duplicate) {
         out(`    execution ${e.name}: duplicate delivery, already started once: not run again`);
         continue;
       }
-      const run = deps.warden.runs.get(e.name)!;
+      if (scene.decide?.control === e.control) await click(e.name, scene.decide, deps);
+      const run = await deps.warden.done(e.name);
       const state = run.output as { recorded?: { result?: { outcome?: string } }; live?: { result?: { mode?: string; plan?: { steps?: string[] } } } } | undefined;
       out(`    execution ${e.name} (${e.control}, mode ${state?.live?.result?.mode ?? '?'})`);
       out(`      ${run.path.join(' → ')}`);
@@ -63,4 +80,27 @@ export async function play(n: number, scene: Scene, deps: { root: string; rules:
     out(`    after:  ${await scene.show!()}`);
   }
   out(`    time: ${Date.now() - started} ms\n`);
+}
+
+/** Find the run's approval request, show what Slack got, and click Approve or Deny as a named Slack user. */
+async function click(run: string, decide: NonNullable<Scene['decide']>, deps: PlayDeps): Promise<void> {
+  const store = { dynamodb: clients.dynamodb(), tableName: deps.warden.resources.approvalsTable };
+  // The request is stored, then posted, then its message ts saved: wait for all three.
+  let record: Awaited<ReturnType<typeof getApproval>>;
+  for (let i = 0; i < 200 && !record?.messageTs; i++) {
+    const [id] = await approvalIdsOfRun(run, store);
+    record = id ? await getApproval(id, store) : undefined;
+    if (!record?.messageTs) await sleep(25);
+  }
+  if (!record) {
+    out('    approval: no request was stored');
+    return;
+  }
+  const posted = record.messageTs ? deps.slack.messages.get(record.messageTs) : undefined;
+  out(`    approval requested in ${record.channel}: "${posted?.text?.split('\n')[0] ?? '(not posted)'}" [Approve] [Deny] (id ${record.id})`);
+  const res = await deps.warden.interactions(signedClick({
+    approvalId: record.id, decision: decide.decision, userId: decide.userId, signingSecret: deps.signingSecret,
+    responseUrl: deps.slack.responseUrl,
+  }));
+  out(`    signed ${decide.decision === 'approve' ? 'Approve' : 'Deny'} click by ${decide.userId}: HTTP ${res.statusCode}`);
 }

@@ -61,15 +61,12 @@ export function parseCloudTrail<S extends z.ZodType>(
   return typeof errorCode === 'string' ? { ok: false, result: { kind: 'ignored', reason: failedCall(errorCode) } } : parsed;
 }
 
-/** The Observation of one CloudTrail record; ignored (with the observation) when the call failed. */
-export function cloudTrailResult(
-  env: Envelope,
-  d: { eventName: string; userIdentity?: z.output<typeof UserIdentity>; errorCode?: string | undefined },
-  resource: ResourceRef,
-  facts: Facts,
-): Normalized {
+type TrailRecord = { eventName: string; userIdentity?: z.output<typeof UserIdentity>; errorCode?: string | undefined };
+
+/** The Observation of one CloudTrail record: who made the call, where, and what it changed. */
+export function cloudTrailObservation(env: Envelope, d: TrailRecord, resource: ResourceRef, facts: Facts): Observation {
   const actor = actorOf(d.userIdentity);
-  const observation: Observation = {
+  return {
     source: 'cloudtrail',
     eventId: env.id,
     eventName: d.eventName,
@@ -80,6 +77,11 @@ export function cloudTrailResult(
     resource,
     facts,
   };
+}
+
+/** The Observation of one CloudTrail record; ignored (with the observation) when the call failed. */
+export function cloudTrailResult(env: Envelope, d: TrailRecord, resource: ResourceRef, facts: Facts): Normalized {
+  const observation = cloudTrailObservation(env, d, resource, facts);
   if (d.errorCode) return { kind: 'ignored', reason: failedCall(d.errorCode), observation };
   return { kind: 'observation', observation };
 }

@@ -5,15 +5,14 @@
  * newer calls in `<Operation>Request` with PascalCase members. Shapes and sources: events/README.md.
  */
 import { z } from 'zod';
-import type { Normalized, Observation, SgRule } from '../model';
-import { actorOf, CLOUDTRAIL_DETAIL_TYPE, failedCall, UserIdentity } from './cloudtrail-common';
+import type { Normalized, SgRule } from '../model';
+import { CLOUDTRAIL_DETAIL_TYPE, cloudTrailObservation, failedCall, parseCloudTrail, UserIdentity } from './cloudtrail-common';
 import {
   Bool,
   EventBridgeSchema,
   firstIssue,
   itemsOf,
   oneOrMany,
-  parseDetail,
   Port,
   Protocol,
   sgRef,
@@ -162,12 +161,9 @@ function modifyRules(d: Modify, groupId: string): SgRule[] {
 
 export function normalizeCloudTrailEc2(env: Envelope, eventName: Ec2EventName): Normalized {
   const what = `CloudTrail ${eventName}`;
-  const parsed = eventName === 'ModifySecurityGroupRules' ? parseDetail(ModifyDetail, env, what) : parseDetail(AuthorizeDetail, env, what);
-  if (!parsed.ok) {
-    // A failed call changed nothing, whatever its request looked like.
-    const errorCode = (env.detail as { errorCode?: unknown } | null)?.errorCode;
-    return typeof errorCode === 'string' ? { kind: 'ignored', reason: failedCall(errorCode) } : parsed.result;
-  }
+  // A failed call changed nothing, whatever its request looked like (parseCloudTrail ignores it).
+  const parsed = parseCloudTrail(eventName === 'ModifySecurityGroupRules' ? ModifyDetail : AuthorizeDetail, env, eventName);
+  if (!parsed.ok) return parsed.result;
   const d = parsed.detail;
 
   const failed = d.errorCode ? failedCall(d.errorCode) : undefined;
@@ -186,18 +182,9 @@ export function normalizeCloudTrailEc2(env: Envelope, eventName: Ec2EventName): 
     return { kind: 'invalid', reason: `${what}: ${problem}` };
   }
 
-  const actor = actorOf(d.userIdentity);
-  const observation: Observation = {
-    source: 'cloudtrail',
-    eventId: env.id,
-    eventName: d.eventName,
-    time: env.time,
-    account: env.account,
-    region: env.region,
-    ...(actor ? { actor } : {}),
-    resource: sgRef(groupId, env.account, env.region),
-    facts: { kind: 'sg-rules', groupId, rules, complete: false, ...(d.eventName === 'ModifySecurityGroupRules' ? { directionUnknown: true } : {}) },
-  };
+  const observation = cloudTrailObservation(env, d, sgRef(groupId, env.account, env.region), {
+    kind: 'sg-rules', groupId, rules, complete: false, ...(d.eventName === 'ModifySecurityGroupRules' ? { directionUnknown: true } : {}),
+  });
 
   if (failed) return { kind: 'ignored', reason: failed, observation };
   if (d.eventName === 'ModifySecurityGroupRules' && d.responseElements?.ModifySecurityGroupRulesResponse?.return === false) {

@@ -4,8 +4,8 @@
  * become `sg-flagged`; ECS, EKS and ECR resources become `flagged` with the Warden controls the rule maps to.
  */
 import { z } from 'zod';
-import type { Normalized, Observation, ResourceRef } from '../model';
-import { EventBridgeSchema, parseDetail, SG_TYPE, sgRef, type Envelope } from './envelope';
+import type { Normalized, ResourceRef } from '../model';
+import { EventBridgeSchema, observationOf, parseDetail, SG_TYPE, sgRef, type Envelope } from './envelope';
 import { controlsForConfigRule } from './mappings';
 import { CONTAINER_TYPES, containerRef } from './refs';
 
@@ -45,16 +45,10 @@ export function normalizeConfigCompliance(env: Envelope): Normalized {
   if (!resource) return { kind: 'invalid', reason: `Config compliance change: resourceId ${d.resourceId} is not a ${d.resourceType}` };
 
   const flaggedBy = `Config rule ${rule}`;
-  const observation: Observation = {
-    source: 'config',
-    eventId: env.id,
-    eventName: env['detail-type'],
-    time: env.time,
-    account: resource.account,
-    region: resource.region,
-    resource,
-    facts: isSg ? { kind: 'sg-flagged', groupId: d.resourceId, flaggedBy } : { kind: 'flagged', flaggedBy, controls },
-  };
+  const observation = observationOf(
+    'config', env, resource,
+    isSg ? { kind: 'sg-flagged', groupId: d.resourceId, flaggedBy } : { kind: 'flagged', flaggedBy, controls },
+  );
   if (controls.length === 0) {
     return { kind: 'ignored', reason: `Config rule ${rule} is not mapped to a Warden control`, observation };
   }

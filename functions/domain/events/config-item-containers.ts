@@ -6,8 +6,8 @@
  * for a live read.
  */
 import { z } from 'zod';
-import type { Facts, Normalized, Observation, ResourceRef, Tags } from '../model';
-import { Bool, firstIssue, listOf, oneOrMany, parseDetail, type Envelope } from './envelope';
+import type { Facts, Normalized, ResourceRef, Tags } from '../model';
+import { Bool, firstIssue, listOf, observationOf, oneOrMany, parseDetail, type Envelope } from './envelope';
 import { controlsReading } from './mappings';
 import {
   CLUSTER_TYPE,
@@ -121,16 +121,31 @@ const RepositoryConfig = z.object({
   ImageTagMutability: str,
 });
 
-type Built = { resource: ResourceRef; facts: Facts } | string;
+type ConfigItem = z.output<typeof Item>['configurationItem'];
+type Built = { resource: ResourceRef; facts: Facts };
+/** One resource type's builder: the resource and its facts, or why the configuration does not match its schema. */
+type Builder = (configuration: unknown, ci: ConfigItem, w: Where, tags: Tags) => Built | string;
 
-const parseConfig = <S extends z.ZodType>(schema: S, configuration: unknown): z.output<S> | string => {
-  const parsed = schema.safeParse(configuration);
-  return parsed.success ? parsed.data : `Config configuration item: detail does not match its schema at ${firstIssue(parsed.error, 'detail.configurationItem.configuration')}`;
-};
+/** A builder whose configuration is parsed with `schema` first. */
+const builder = <S extends z.ZodType>(schema: S, build: (cfg: z.output<S>, ci: ConfigItem, w: Where, tags: Tags) => Built): Builder =>
+  (configuration, ci, w, tags) => {
+    const parsed = schema.safeParse(configuration);
+    return parsed.success
+      ? build(parsed.data, ci, w, tags)
+      : `Config configuration item: detail does not match its schema at ${firstIssue(parsed.error, 'detail.configurationItem.configuration')}`;
+  };
 
-function taskDefinition(c: unknown, ci: z.output<typeof Item>['configurationItem'], w: Where, tags: Tags): Built {
-  const cfg = parseConfig(TaskDefinitionConfig, c);
-  if (typeof cfg === 'string') return cfg;
+/** A resource named by its configuration, else by the Config item: its name, and its ref made by `ref`. */
+function named(
+  ref: (w: Where, name: string, arn?: string, tags?: Tags) => ResourceRef,
+  cfg: { name: string | null | undefined; arn: string | null | undefined },
+  ci: ConfigItem, w: Where, tags: Tags,
+): { name: string; resource: ResourceRef } {
+  const name = cfg.name ?? ci.resourceName ?? ci.resourceId;
+  return { name, resource: ref(w, name, cfg.arn ?? ci.ARN ?? undefined, tags) };
+}
+
+const taskDefinition = builder(TaskDefinitionConfig, (cfg, ci, w, tags) => {
   const arn = cfg.TaskDefinitionArn ?? ci.ARN ?? (ci.resourceId.startsWith('arn:') ? ci.resourceId : undefined);
   const family = cfg.Family ?? (arn ? nameOf(arn) : ci.resourceId).split(':')[0] ?? ci.resourceId;
   const revision = revisionOf(arn);
@@ -160,11 +175,9 @@ function taskDefinition(c: unknown, ci: z.output<typeof Item>['configurationItem
     },
   };
   return { resource: taskDefinitionRef(w, family, arn ?? undefined, tags), facts };
-}
+});
 
-function service(c: unknown, ci: z.output<typeof Item>['configurationItem'], w: Where, tags: Tags): Built {
-  const cfg = parseConfig(ServiceConfig, c);
-  if (typeof cfg === 'string') return cfg;
+const service = builder(ServiceConfig, (cfg, ci, w, tags) => {
   const arn = cfg.ServiceArn ?? ci.ARN ?? undefined;
   const serviceName = cfg.ServiceName ?? cfg.Name ?? ci.resourceName ?? nameOf(arn ?? ci.resourceId);
   // New-format service ARNs carry the cluster: …:service/<cluster>/<name>.
@@ -184,22 +197,16 @@ function service(c: unknown, ci: z.output<typeof Item>['configurationItem'], w: 
     },
   };
   return { resource, facts };
-}
+});
 
-function cluster(c: unknown, ci: z.output<typeof Item>['configurationItem'], w: Where, tags: Tags): Built {
-  const cfg = parseConfig(ClusterConfig, c);
-  if (typeof cfg === 'string') return cfg;
-  const clusterName = cfg.ClusterName ?? ci.resourceName ?? ci.resourceId;
-  const resource = clusterRef(w, clusterName, cfg.Arn ?? ci.ARN ?? undefined, tags);
+const cluster = builder(ClusterConfig, (cfg, ci, w, tags) => {
+  const { name: clusterName, resource } = named(clusterRef, { name: cfg.ClusterName, arn: cfg.Arn }, ci, w, tags);
   const insights = cfg.ClusterSettings.find((s) => s.Name === 'containerInsights')?.Value;
   return { resource, facts: { kind: 'ecs-cluster', cluster: { clusterName, arn: resource.id, ...(insights ? { containerInsights: insights } : {}) } } };
-}
+});
 
-function eksCluster(c: unknown, ci: z.output<typeof Item>['configurationItem'], w: Where, tags: Tags): Built {
-  const cfg = parseConfig(EksConfig, c);
-  if (typeof cfg === 'string') return cfg;
-  const name = cfg.Name ?? ci.resourceName ?? ci.resourceId;
-  const resource = eksClusterRef(w, name, cfg.Arn ?? ci.ARN ?? undefined, tags);
+const eksCluster = builder(EksConfig, (cfg, ci, w, tags) => {
+  const { name, resource } = named(eksClusterRef, { name: cfg.Name, arn: cfg.Arn }, ci, w, tags);
   const vpc = cfg.ResourcesVpcConfig;
   const facts: Facts = {
     kind: 'eks-cluster',
@@ -214,13 +221,10 @@ function eksCluster(c: unknown, ci: z.output<typeof Item>['configurationItem'], 
     },
   };
   return { resource, facts };
-}
+});
 
-function repository(c: unknown, ci: z.output<typeof Item>['configurationItem'], w: Where, tags: Tags): Built {
-  const cfg = parseConfig(RepositoryConfig, c);
-  if (typeof cfg === 'string') return cfg;
-  const repositoryName = cfg.RepositoryName ?? ci.resourceName ?? ci.resourceId;
-  const resource = ecrRepositoryRef(w, repositoryName, cfg.Arn ?? ci.ARN ?? undefined, tags);
+const repository = builder(RepositoryConfig, (cfg, ci, w, tags) => {
+  const { name: repositoryName, resource } = named(ecrRepositoryRef, { name: cfg.RepositoryName, arn: cfg.Arn }, ci, w, tags);
   const scanOnPush = cfg.ImageScanningConfiguration?.ScanOnPush;
   const facts: Facts = {
     kind: 'ecr-repository',
@@ -232,26 +236,15 @@ function repository(c: unknown, ci: z.output<typeof Item>['configurationItem'], 
     },
   };
   return { resource, facts };
-}
+});
 
-const BUILDERS: Record<string, typeof taskDefinition> = {
+const BUILDERS: Record<string, Builder> = {
   [TASK_DEFINITION_TYPE]: taskDefinition,
   [SERVICE_TYPE]: service,
   [CLUSTER_TYPE]: cluster,
   [EKS_CLUSTER_TYPE]: eksCluster,
   [ECR_REPOSITORY_TYPE]: repository,
 };
-
-const observe = (env: Envelope, resource: ResourceRef, facts: Facts): Observation => ({
-  source: 'config',
-  eventId: env.id,
-  eventName: env['detail-type'],
-  time: env.time,
-  account: resource.account,
-  region: resource.region,
-  resource,
-  facts,
-});
 
 export function normalizeContainerItem(env: Envelope): Normalized {
   const parsed = parseDetail(Item, env, 'Config configuration item');
@@ -265,7 +258,7 @@ export function normalizeContainerItem(env: Envelope): Normalized {
   const where = { account: ci.awsAccountId ?? env.account, region: ci.awsRegion ?? env.region };
   const built = build(ci.configuration, ci, where, ci.tags ?? {});
   if (typeof built === 'string') return { kind: 'invalid', reason: built };
-  return { kind: 'observation', observation: observe(env, built.resource, built.facts) };
+  return { kind: 'observation', observation: observationOf('config', env, built.resource, built.facts) };
 }
 
 /** Oversized items carry only a summary: the resource is flagged for every control that reads its type. */
@@ -279,5 +272,5 @@ export function normalizeContainerOversized(env: Envelope): Normalized {
   const where = { account: s.awsAccountId ?? env.account, region: s.awsRegion ?? env.region };
   const resource = containerRef(s.resourceType, s.ARN ?? s.resourceId, where);
   if (!resource) return { kind: 'invalid', reason: `Config oversized configuration item: ${s.resourceId} is not a ${s.resourceType}` };
-  return { kind: 'observation', observation: observe(env, resource, { kind: 'flagged', flaggedBy: 'oversized Config item', controls: controlsReading(s.resourceType) }) };
+  return { kind: 'observation', observation: observationOf('config', env, resource, { kind: 'flagged', flaggedBy: 'oversized Config item', controls: controlsReading(s.resourceType) }) };
 }

@@ -1,6 +1,6 @@
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { z } from 'zod';
-import type { Normalized, ResourceRef, SgRule, Tags } from '../model';
+import type { Facts, Normalized, Observation, ResourceRef, SgRule, Source, Tags } from '../model';
 
 /** The EventBridge envelope as validated by Powertools (detail left `unknown`; each source extends it). */
 export type Envelope = z.output<typeof EventBridgeSchema>;
@@ -72,6 +72,18 @@ export const listOf = <T extends z.ZodType>(item: T) =>
 
 export const sgArn = (region: string, account: string, groupId: string, partition = 'aws'): string =>
   `arn:${partition}:ec2:${region}:${account}:security-group/${groupId}`;
+
+/** The Observation of a Config or Security Hub event: named by its detail-type, placed where its resource is. */
+export const observationOf = (source: Source, env: Envelope, resource: ResourceRef, facts: Facts): Observation => ({
+  source,
+  eventId: env.id,
+  eventName: env['detail-type'],
+  time: env.time,
+  account: resource.account,
+  region: resource.region,
+  resource,
+  facts,
+});
 
 export function sgRef(groupId: string, account: string, region: string, tags?: Tags, partition?: string): ResourceRef {
   return {

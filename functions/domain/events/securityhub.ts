@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { Normalized, Observation } from '../model';
-import { EventBridgeSchema, parseDetail, SG_TYPE, sgRef, type Envelope } from './envelope';
+import { EventBridgeSchema, observationOf, parseDetail, SG_TYPE, sgRef, type Envelope } from './envelope';
 import { controlsForSecurityHub, controlsReading } from './mappings';
 import { containerRef, parseContainerArn } from './refs';
 
@@ -58,16 +58,8 @@ function sgObservation(env: Envelope, f: Finding, sg: Resource, control: string)
   if (!groupId) return undefined;
   const account = arn?.[3] || f.AwsAccountId || env.account;
   const region = arn?.[2] || sg.Region || f.Region || env.region;
-  return {
-    source: 'securityhub',
-    eventId: env.id,
-    eventName: env['detail-type'],
-    time: env.time,
-    account,
-    region,
-    resource: sgRef(groupId, account, region, sg.Tags ?? undefined, arn?.[1] || sg.Partition),
-    facts: { kind: 'sg-flagged', groupId, flaggedBy: `Security Hub ${control}` },
-  };
+  const resource = sgRef(groupId, account, region, sg.Tags ?? undefined, arn?.[1] || sg.Partition);
+  return observationOf('securityhub', env, resource, { kind: 'sg-flagged', groupId, flaggedBy: `Security Hub ${control}` });
 }
 
 /** An ECS, EKS or ECR resource named by its ARN in Resources[0].Id, flagged for the mapped Warden controls. */
@@ -77,16 +69,7 @@ function containerObservation(env: Envelope, f: Finding, control: string, mapped
   if (!parsed) return undefined;
   const resource = containerRef(parsed.type, r.Id, { account: f.AwsAccountId ?? env.account, region: r.Region ?? f.Region ?? env.region }, r.Tags ?? undefined);
   if (!resource) return undefined;
-  return {
-    source: 'securityhub',
-    eventId: env.id,
-    eventName: env['detail-type'],
-    time: env.time,
-    account: resource.account,
-    region: resource.region,
-    resource,
-    facts: { kind: 'flagged', flaggedBy: `Security Hub ${control}`, controls: mapped },
-  };
+  return observationOf('securityhub', env, resource, { kind: 'flagged', flaggedBy: `Security Hub ${control}`, controls: mapped });
 }
 
 export function normalizeSecurityHub(env: Envelope): Normalized {

@@ -1,16 +1,12 @@
 import { evaluate } from '../../../functions/domain/evaluate';
 import { normalize } from '../../../functions/domain/events';
-import type { Normalized, Observation, SgRule } from '../../../functions/domain/model';
+import type { Normalized, SgRule } from '../../../functions/domain/model';
 import { isWorldOpen } from '../../../functions/domain/net';
 import { defaultPolicy } from '../../../functions/domain/policy';
-import { ACCOUNT, authorize, authorizeRequest, cloudTrail, permission, responseRule, SG } from './fixtures';
+import { ACCOUNT, authorize, authorizeRequest, cloudTrail, observed, permission, responseRule, SG } from './fixtures';
 
 const policy = defaultPolicy();
 
-function observed(n: Normalized): Observation {
-  if (n.kind !== 'observation') throw new Error(`expected an observation, got ${n.kind}: ${'reason' in n ? n.reason : ''}`);
-  return n.observation;
-}
 const rulesOf = (n: Normalized): SgRule[] => {
   const f = observed(n).facts;
   if (f.kind !== 'sg-rules') throw new Error(`expected sg-rules, got ${f.kind}`);

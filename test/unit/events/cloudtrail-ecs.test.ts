@@ -1,23 +1,14 @@
 import { evaluate } from '../../../functions/domain/evaluate';
 import { normalize } from '../../../functions/domain/events';
-import type { Facts, Normalized, Observation } from '../../../functions/domain/model';
+import type { Normalized } from '../../../functions/domain/model';
 import { defaultPolicy } from '../../../functions/domain/policy';
-import { ACCOUNT, sample, serviceCall } from './fixtures';
+import { ACCOUNT, factsOf, observed, sample, serviceCall } from './fixtures';
 
 /** Samples are edited in place below: loosely typed on purpose. */
 type Json = Record<string, any>;
 const policy = defaultPolicy();
 const CLUSTER_ARN = `arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/payments`;
 
-function observed(n: Normalized): Observation {
-  if (n.kind !== 'observation') throw new Error(`expected an observation, got ${n.kind}: ${'reason' in n ? n.reason : ''}`);
-  return n.observation;
-}
-function factsOf<K extends Facts['kind']>(n: Normalized, kind: K): Extract<Facts, { kind: K }> {
-  const f = observed(n).facts;
-  if (f.kind !== kind) throw new Error(`expected ${kind}, got ${f.kind}`);
-  return f as Extract<Facts, { kind: K }>;
-}
 const taskDefinitionOf = (n: Normalized) => factsOf(n, 'ecs-task-definition').taskDefinition;
 
 const container = (name: string, more: Json = {}): Json => ({ name, image: 'nginx', logConfiguration: { logDriver: 'awslogs' }, ...more });

@@ -1,16 +1,12 @@
 import { evaluate } from '../../../functions/domain/evaluate';
 import { normalize } from '../../../functions/domain/events';
-import type { EksClusterFacts, Normalized, Observation, RepositoryFacts } from '../../../functions/domain/model';
+import type { EksClusterFacts, Normalized, RepositoryFacts } from '../../../functions/domain/model';
 import { defaultPolicy } from '../../../functions/domain/policy';
-import { ACCOUNT, sample, serviceCall } from './fixtures';
+import { ACCOUNT, observed, sample, serviceCall } from './fixtures';
 
 const policy = defaultPolicy();
 const EKS_ARN = `arn:aws:eks:us-east-1:${ACCOUNT}:cluster/platform`;
 
-function observed(n: Normalized): Observation {
-  if (n.kind !== 'observation') throw new Error(`expected an observation, got ${n.kind}: ${'reason' in n ? n.reason : ''}`);
-  return n.observation;
-}
 const clusterOf = (n: Normalized): EksClusterFacts => {
   const f = observed(n).facts;
   if (f.kind !== 'eks-cluster') throw new Error(f.kind);

@@ -1,24 +1,13 @@
 import { controls } from '../../../functions/domain/controls';
 import { evaluate } from '../../../functions/domain/evaluate';
 import { normalize } from '../../../functions/domain/events';
-import type { Facts, Normalized, Observation } from '../../../functions/domain/model';
 import { defaultPolicy } from '../../../functions/domain/policy';
-import { ACCOUNT, sample } from './fixtures';
+import { ACCOUNT, factsOf, observed, sample } from './fixtures';
 
 /** Samples are edited in place below: loosely typed on purpose. */
 type Json = Record<string, any>;
 const policy = defaultPolicy();
 const A = `arn:aws:ecs:us-east-1:${ACCOUNT}`;
-
-function observed(n: Normalized): Observation {
-  if (n.kind !== 'observation') throw new Error(`expected an observation, got ${n.kind}: ${'reason' in n ? n.reason : ''}`);
-  return n.observation;
-}
-function factsOf<K extends Facts['kind']>(n: Normalized, kind: K): Extract<Facts, { kind: K }> {
-  const f = observed(n).facts;
-  if (f.kind !== kind) throw new Error(`expected ${kind}, got ${f.kind}`);
-  return f as Extract<Facts, { kind: K }>;
-}
 
 /** One resource ARN per container type, as Security Hub names them. */
 const ARNS: Record<string, string> = {

@@ -1,6 +1,7 @@
 /** Small event builders for the normalizer tests. Shapes follow the samples in events/ (see events/README.md). */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Facts, Normalized, Observation } from '../../../functions/domain/model';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'us-east-1';
@@ -63,25 +64,9 @@ export function responseRule(id: string, r: { proto?: string; from?: number; egr
   };
 }
 
-export function cloudTrail(
-  eventName: string,
-  requestParameters: unknown,
-  responseElements: unknown = null,
-  extra: Json = {},
-): Json {
-  return envelope('aws.ec2', 'AWS API Call via CloudTrail', {
-    eventVersion: '1.10',
-    userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${ACCOUNT}:user/alice`, accountId: ACCOUNT, userName: 'alice' },
-    eventTime: '2025-05-14T09:12:33Z',
-    eventSource: 'ec2.amazonaws.com',
-    eventName,
-    awsRegion: REGION,
-    requestParameters,
-    responseElements,
-    eventType: 'AwsApiCall',
-    ...extra,
-  });
-}
+/** An EC2 CloudTrail record in its EventBridge envelope. */
+export const cloudTrail = (eventName: string, requestParameters: unknown, responseElements: unknown = null, extra: Json = {}): Json =>
+  serviceCall('ec2', eventName, requestParameters, responseElements, extra);
 
 /** AuthorizeSecurityGroupIngress with the request only (no response rule set, so no rule ids). */
 export const authorizeRequest = (items: unknown, extra: Json = {}) =>
@@ -91,9 +76,9 @@ export const authorizeRequest = (items: unknown, extra: Json = {}) =>
 export const authorize = (perms: Json[], rules: Json[], extra: Json = {}) =>
   cloudTrail('AuthorizeSecurityGroupIngress', { groupId: SG, ipPermissions: { items: perms } }, { _return: true, securityGroupRuleSet: { items: rules } }, extra);
 
-/** A CloudTrail record of another service (ecs, eks, ecr), in its EventBridge envelope. */
+/** A CloudTrail record of one service (ec2, ecs, eks, ecr), in its EventBridge envelope. */
 export function serviceCall(
-  service: 'ecs' | 'eks' | 'ecr',
+  service: 'ec2' | 'ecs' | 'eks' | 'ecr',
   eventName: string,
   requestParameters: unknown,
   responseElements: unknown = null,
@@ -111,4 +96,17 @@ export function serviceCall(
     eventType: 'AwsApiCall',
     ...extra,
   });
+}
+
+/** The observation of a normalized event; throws (with the reason) for anything else. */
+export function observed(n: Normalized): Observation {
+  if (n.kind !== 'observation') throw new Error(`expected an observation, got ${n.kind}: ${'reason' in n ? n.reason : ''}`);
+  return n.observation;
+}
+
+/** The observation's facts, which must be of `kind`. */
+export function factsOf<K extends Facts['kind']>(n: Normalized, kind: K): Extract<Facts, { kind: K }> {
+  const f = observed(n).facts;
+  if (f.kind !== kind) throw new Error(`expected ${kind}, got ${f.kind}`);
+  return f as Extract<Facts, { kind: K }>;
 }

@@ -14,6 +14,8 @@ const titles: Record<Outcome, string> = {
   'dry-run': 'Would fix (dry-run): revoke world-open ingress on sg-0123456789abcdef0',
   notified: 'Action needed: revoke world-open ingress on sg-0123456789abcdef0',
   'approval-required': 'Approval required: revoke world-open ingress on sg-0123456789abcdef0',
+  denied: 'Denied: revoke world-open ingress on sg-0123456789abcdef0, nothing changed',
+  expired: 'Expired: nobody approved revoke world-open ingress on sg-0123456789abcdef0, nothing changed',
   'already-fixed': 'Already fixed: sg-world-open-ingress on sg-0123456789abcdef0, nothing to change',
   failed: 'FAILED: could not revoke world-open ingress on sg-0123456789abcdef0',
 };

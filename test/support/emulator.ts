@@ -1,0 +1,54 @@
+// Jest hooks for tests that run against moto server (and a local Slack sink): each helper starts what it needs once
+// per test file, registers the teardown, and returns a getter that is valid inside tests and hooks.
+import { resetClients } from '../../functions/aws/clients';
+import type { PolicyInput } from '../../functions/domain/policy';
+import { startMoto, useEmulator, type Moto } from '../../functions/local/moto';
+import { startSink, type Sink } from '../../functions/local/sink';
+import { startLocalWarden, type LocalWarden } from '../../functions/local/warden-local';
+
+const started = <T>(what: string, value: T | undefined): T => {
+  if (value === undefined) throw new Error(`${what} is not started: use it inside a test or a hook`);
+  return value;
+};
+
+/**
+ * moto server for this file: the SDK points at it and the shared clients are rebuilt. Its state is wiped before
+ * each test unless `resetEach` is false (the test then resets when it sets up its own scene).
+ */
+export function useMoto(opts: { resetEach?: boolean } = {}): () => Moto {
+  let moto: Moto | undefined;
+  beforeAll(async () => {
+    moto = await startMoto();
+    useEmulator(moto.endpoint);
+    resetClients();
+  });
+  afterAll(() => moto?.stop());
+  if (opts.resetEach !== false) beforeEach(() => started('moto', moto).reset());
+  return () => started('moto', moto);
+}
+
+/** A local HTTP sink standing in for the Slack webhook, for this file. */
+export function useSink(): () => Sink {
+  let sink: Sink | undefined;
+  beforeAll(async () => {
+    sink = await startSink();
+  });
+  afterAll(() => sink?.close());
+  return () => started('sink', sink);
+}
+
+/**
+ * moto and a Slack sink for state-machine tests. `start(policy)` wipes both and starts a local Warden (template
+ * resources in moto, Slack posts to the sink) whose executions run to completion locally. Approval timeouts run
+ * 10,000 times faster than real time (an hour is 0.36 s), so an unanswered approval expires within the test.
+ */
+export function useLocalWarden(): { moto: () => Moto; sink: () => Sink; start: (policy?: PolicyInput) => Promise<LocalWarden> } {
+  const moto = useMoto({ resetEach: false });
+  const sink = useSink();
+  const start = async (policy: PolicyInput = {}): Promise<LocalWarden> => {
+    await moto().reset();
+    sink().clear();
+    return startLocalWarden({ slackWebhookUrl: `${sink().url}/slack`, policy, msPerTimeoutSecond: 0.1 });
+  };
+  return { moto, sink, start };
+}
