@@ -115,7 +115,10 @@ export async function resolveApproval(
 
   // The id is consumed: resume the workflow. Never retried in a loop; a failure is logged (by error name only).
   const token = result.record.taskToken;
-  const about = { approvalId: req.approvalId, decidedBy: req.actor, decidedAt, via: req.via, ...(req.reason ? { reason: req.reason } : {}) };
+  const about = {
+    approvalId: req.approvalId, decidedBy: req.actor, decidedAt, via: req.via,
+    ...(req.reason ? { reason: req.reason } : {}), ...(result.record.messageTs ? { messageTs: result.record.messageTs } : {}),
+  };
   let resumed = true;
   try {
     if (req.approve) await ports.callbacks.success(token, { decision: 'approved', ...about }, { timeoutMs: left(1500, 1000) });

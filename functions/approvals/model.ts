@@ -50,6 +50,8 @@ export interface ApprovalDecision {
   decidedAt: string;
   via: 'slack' | 'cli';
   reason?: string;
+  /** The Slack message of the request, for the audit trail. */
+  messageTs?: string;
 }
 
 /** SendTaskFailure error name for a denial; the cause is JSON of { approvalId, decidedBy, decidedAt, via, reason }. */

@@ -61,6 +61,8 @@ export interface RemediationRecord extends RemediationContext {
     reason?: string;
     /** From the request to the decision. */
     timeToDecisionMs?: number;
+    /** The Slack message of the request. */
+    messageTs?: string;
     escalated?: boolean;
   };
   finishedAt: string;

@@ -44,8 +44,8 @@ function approvalOf(state: RemediationState): ApprovalSummary | undefined {
   const since = (at: string | undefined) => (at ? { timeToDecisionMs: Math.max(0, Date.parse(at) - Date.parse(state.context.requestedAt)) } : {});
   const escalated = state.approvalTimeout ? { escalated: true } : {};
   if (state.approval) {
-    const { approvalId, decidedBy, decidedAt, via, reason } = state.approval;
-    return { decision: 'approved', approvalId, decidedBy, decidedAt, via, ...(reason ? { reason } : {}), ...since(decidedAt), ...escalated };
+    const { approvalId, decidedBy, decidedAt, via, reason, messageTs } = state.approval;
+    return { decision: 'approved', approvalId, decidedBy, decidedAt, via, reason, messageTs, ...since(decidedAt), ...escalated };
   }
   if (state.denial) {
     let d: Partial<ApprovalDecision> = {};
@@ -54,8 +54,8 @@ function approvalOf(state: RemediationState): ApprovalSummary | undefined {
     } catch {
       /* a cause that is not JSON: keep the decision only */
     }
-    const { approvalId, decidedBy, decidedAt, via, reason } = d;
-    return { decision: 'denied', ...{ approvalId, decidedBy, decidedAt, via, reason }, ...since(decidedAt), ...escalated };
+    const { approvalId, decidedBy, decidedAt, via, reason, messageTs } = d;
+    return { decision: 'denied', approvalId, decidedBy, decidedAt, via, reason, messageTs, ...since(decidedAt), ...escalated };
   }
   if (state.escalationTimeout) return { decision: state.outcome === 'expired' ? 'expired' : 'applied-on-timeout', escalated: true };
   return undefined;

@@ -85,6 +85,9 @@ test('the run pauses on the token; a signed Approve by an allowed user resumes i
   const audit = await getAuditRecord(p.id, { dynamodb: clients.dynamodb(), tableName: p.warden.resources.tableName });
   expect(audit).toMatchObject({ outcome: 'fixed', approval: { decision: 'approved', decidedBy: 'U0LEAD', via: 'slack', approvalId: record.id } });
   expect(audit?.approval?.timeToDecisionMs).toEqual(expect.any(Number));
+  expect(audit?.approval?.messageTs).toBe(record.messageTs);
+  expect(record.taskToken.length).toBeGreaterThan(10);
+  expect(JSON.stringify(audit)).not.toContain(record.taskToken);
   // A second click on the same approval id is refused: it was consumed once.
   expect((await click(p.warden, record.id, 'approve')).statusCode).toBe(403);
 });
