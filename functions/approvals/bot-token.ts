@@ -1,15 +1,13 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { clearSecretCache, secretString } from './secret';
 
 /**
- * The Slack bot token (xoxb-…), read from Secrets Manager and cached per container (per secret ARN).
+ * The Slack bot token (xoxb-…), read from Secrets Manager through the shared, cached `secretString`.
  * The token is a credential: it is never logged, and errors raised here never contain it.
  */
 
-const DEFAULT_TTL_MS = 5 * 60_000;
-const cache = new Map<string, { token: string; expires: number }>();
-
-/** For tests: forget cached tokens. */
-export const clearBotTokenCache = (): void => cache.clear();
+/** For tests: forget cached secrets. */
+export const clearBotTokenCache = (): void => clearSecretCache();
 
 /** The secret value is the bare token or JSON `{"token": "xoxb-…"}`. Throws (without the value) otherwise. */
 export function parseBotToken(secret: string): string {
@@ -41,12 +39,5 @@ export interface BotTokenDeps {
 export async function slackBotToken(secretArn: string | undefined, deps: BotTokenDeps): Promise<string | undefined> {
   const arn = secretArn?.trim();
   if (!arn) return undefined;
-  const now = (deps.now ?? Date.now)();
-  const hit = cache.get(arn);
-  if (hit && hit.expires > now) return hit.token;
-  const out = await deps.client.send(new GetSecretValueCommand({ SecretId: arn }));
-  if (out.SecretString === undefined) throw new Error('Slack bot token secret has no SecretString');
-  const token = parseBotToken(out.SecretString);
-  cache.set(arn, { token, expires: now + (deps.ttlMs ?? DEFAULT_TTL_MS) });
-  return token;
+  return parseBotToken(await secretString(arn, { client: deps.client, keys: ['token'], ...(deps.ttlMs ? { ttlMs: deps.ttlMs } : {}), ...(deps.now ? { now: deps.now } : {}) }));
 }
