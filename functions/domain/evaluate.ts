@@ -7,6 +7,8 @@ import type { Policy } from './policy/schema';
 
 /** Prefix of a control note meaning "cannot decide without live state" (offline decisions). */
 export const NEEDS_LIVE_STATE = 'needs live state';
+/** Prefix of a control note meaning "seen and recorded, below any action threshold" (e.g. low GuardDuty severity). */
+export const RECORDED_ONLY = 'recorded only';
 
 export interface EvaluateOptions {
   policy: Policy;
@@ -42,12 +44,13 @@ export async function evaluate(raw: unknown, { policy, live }: EvaluateOptions):
     const result = control.evaluate(observation, policy);
     findings.push(...result.findings);
     if (!result.note) continue;
-    if (result.findings.length === 0 && result.note.startsWith(NEEDS_LIVE_STATE)) undecided.push(result.note);
+    const notDecided = result.note.startsWith(NEEDS_LIVE_STATE) || result.note.startsWith(RECORDED_ONLY);
+    if (result.findings.length === 0 && notDecided) undecided.push(result.note);
     else notes.push(result.note);
   }
   const reason = (list: string[]) => (list.length ? { reason: [...new Set(list)].join('; ') } : {});
   if (findings.length > 0) return { status: 'violation', observation, findings, ...reason(notes) };
-  // A control that cannot decide offline says so: never guess "compliant" for it.
+  // A control that cannot decide offline, or records without acting, says so: never "compliant" for it.
   if (undecided.length > 0) return { status: 'ignored', observation, reason: [...new Set(undecided)].join('; ') };
   return { status: 'compliant', observation, ...reason(notes) };
 }
@@ -62,7 +65,8 @@ function normalizedToDecision(n: Exclude<ReturnType<typeof normalize>, { kind: '
 /** Fill in what the event could not carry, from live state. Returns undefined when the resource is gone. */
 async function withLiveState(o: Observation, live: LiveState): Promise<Observation | undefined> {
   if (o.resource.type === 'AWS::EC2::SecurityGroup') return withLiveSecurityGroup(o, live);
-  if (!live.resource) return o;
+  // A GuardDuty finding is about what ran, not the resource's configuration: its facts are the evidence.
+  if (!live.resource || o.facts.kind === 'guardduty-finding') return o;
   const read = await live.resource(o.resource, o.facts);
   if (!read) return undefined;
   return { ...o, resource: { ...o.resource, tags: read.tags }, facts: read.facts };

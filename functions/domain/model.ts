@@ -68,7 +68,9 @@ export type Facts =
   | { kind: 'ecs-cluster'; cluster: ClusterFacts }
   | { kind: 'ecs-account-setting'; setting: AccountSettingFacts }
   | { kind: 'eks-cluster'; cluster: EksClusterFacts }
-  | { kind: 'ecr-repository'; repository: RepositoryFacts };
+  | { kind: 'ecr-repository'; repository: RepositoryFacts }
+  /** A GuardDuty finding on an ECS task/cluster, an EKS cluster, or an EC2 host of ECS or EKS. */
+  | { kind: 'guardduty-finding'; finding: GuardDutyFacts };
 
 /** One container of a task definition, normalized. Secret values are never kept: only whether they looked secret. */
 export interface ContainerFacts {
@@ -166,6 +168,41 @@ export interface RepositoryFacts {
   tagMutability?: string;
   /** The event is a partial update (PutImageScanningConfiguration, PutImageTagMutability). */
   partial?: boolean;
+}
+
+/** The GuardDuty finding fields Warden decides and reports on. Runtime values are attacker-influenced: text only. */
+export interface GuardDutyFacts {
+  id: string;
+  /** e.g. "Execution:Runtime/ReverseShell". */
+  type: string;
+  /** 1.0 to 10.0 (GuardDuty's double). */
+  severity: number;
+  updatedAt?: string;
+  /** service.count: how many times GuardDuty saw the activity. */
+  count?: number;
+  resourceType: 'ECSCluster' | 'EKSCluster' | 'Instance';
+  title?: string;
+  /** ECS cluster name (ECSCluster, or the ECS host's cluster) or EKS cluster name (EKSCluster, or the node's cluster). */
+  clusterName?: string;
+  clusterArn?: string;
+  taskArn?: string;
+  taskDefinitionArn?: string;
+  /** taskDetails.group: "service:<name>" for tasks of a service. */
+  taskGroup?: string;
+  startedBy?: string;
+  launchType?: string;
+  /** "name (image)" per container of the task or workload. */
+  containers?: string[];
+  instanceId?: string;
+  instanceArn?: string;
+  /** For Instance findings: which orchestrator the host belongs to, from its tags. */
+  host?: 'ecs' | 'eks';
+  kubernetesUser?: string;
+  kubernetesNamespace?: string;
+  /** "<type>/<name>", e.g. "Pod/web-7d9c". */
+  kubernetesWorkload?: string;
+  /** Runtime process: "name (executablePath)". */
+  process?: string;
 }
 
 export interface Observation {

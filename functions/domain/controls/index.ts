@@ -8,6 +8,7 @@ import { ecsTaskRootOrPrivileged } from './ecs-task-root-or-privileged';
 import { eksControlPlaneLogging } from './eks-control-plane-logging';
 import { eksEndpointPublic } from './eks-endpoint-public';
 import { eksSecretsEncryption } from './eks-secrets-encryption';
+import { guarddutyContainerThreat } from './guardduty-container-threat';
 import { sgWorldOpenIngress } from './sg-world-open-ingress';
 import { taskDefinitionControls } from './task-definition-controls';
 
@@ -26,6 +27,7 @@ export const controls: readonly Control[] = [
   eksSecretsEncryption,
   ecrScanOnPush,
   ecrTagImmutability,
+  guarddutyContainerThreat,
 ];
 
 export const controlById = (id: string): Control | undefined => controls.find((c) => c.id === id);

@@ -198,8 +198,8 @@ export const seedCoverage: readonly SeedPoint[] = [
     reason: 'watching dashboards is an operating practice, not a configuration',
   },
   {
-    section: '3.5', topic: 'GuardDuty and Security Hub', point: 'Enable GuardDuty to detect malicious activity', controls: [],
-    reason: 'an account-level detector outside this container catalog (Security Hub GuardDuty.1); Warden consumes GuardDuty findings as a source',
+    section: '3.5', topic: 'GuardDuty and Security Hub', point: 'Enable GuardDuty to detect malicious activity', controls: ['guardduty-container-threat'],
+    reason: 'turning the detector on is account-level (Security Hub GuardDuty.1); Warden acts on its container findings',
   },
   {
     section: '3.5', topic: 'GuardDuty and Security Hub', point: 'Consolidate findings in Security Hub for incident response', controls: [],

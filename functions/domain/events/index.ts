@@ -11,11 +11,13 @@ import { isCloudTrailEksEvent, normalizeCloudTrailEks } from './cloudtrail-eks';
 import { CONFIG_COMPLIANCE_DETAIL_TYPE, normalizeConfigCompliance } from './config-compliance';
 import { CONFIG_ITEM_DETAIL_TYPE, normalizeConfigItem } from './config-item';
 import { EventBridgeSchema, firstIssue, type Envelope } from './envelope';
+import { GUARDDUTY_DETAIL_TYPE, normalizeGuardDuty } from './guardduty';
 import { normalizeSecurityHub, SECURITYHUB_DETAIL_TYPE } from './securityhub';
 
 export { AuthorizeSecurityGroupEvent, ModifySecurityGroupRulesEvent } from './cloudtrail-ec2';
 export { ConfigComplianceChangeEvent } from './config-compliance';
 export { ConfigItemChangeEvent } from './config-item';
+export { GuardDutyFindingEvent } from './guardduty';
 export { SecurityHubFindingsImportedEvent } from './securityhub';
 
 /** Services whose CloudTrail events Warden reads. */
@@ -44,6 +46,7 @@ function dispatch(env: Envelope): Normalized {
   if (source === 'aws.config' && detailType === CONFIG_COMPLIANCE_DETAIL_TYPE) return normalizeConfigCompliance(env);
   if (source === 'aws.config' && detailType === CONFIG_ITEM_DETAIL_TYPE) return normalizeConfigItem(env);
   if (source === 'aws.securityhub' && detailType === SECURITYHUB_DETAIL_TYPE) return normalizeSecurityHub(env);
+  if (source === 'aws.guardduty' && detailType === GUARDDUTY_DETAIL_TYPE) return normalizeGuardDuty(env);
 
   const eventName = (env.detail as { eventName?: unknown } | null)?.eventName;
   return unknown(source, detailType, typeof eventName === 'string' ? eventName : undefined);

@@ -49,6 +49,12 @@ export const PolicySchema = z
       })
       .strict()
       .default({ user: '1000', logGroupPrefix: '/ecs/' }),
+    /** GuardDuty severity bands: at or above `contain` Warden contains, at or above `notify` it notifies, below it records. */
+    guardduty: z
+      .object({ contain: z.number().min(0).max(10).default(7), notify: z.number().min(0).max(10).default(4) })
+      .strict()
+      .refine((g) => g.notify <= g.contain, { message: 'guardduty.notify must not exceed guardduty.contain' })
+      .default({ contain: 7, notify: 4 }),
     /** Who may approve, and how long an approval waits. */
     approvals: z
       .object({

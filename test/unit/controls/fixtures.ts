@@ -46,6 +46,7 @@ const RESOURCE_ID: Record<string, string> = {
   'AWS::::Account': ACCOUNT,
   'AWS::EKS::Cluster': `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/prod`,
   'AWS::ECR::Repository': `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/web`,
+  'AWS::EC2::Instance': `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/i-0123456789abcdef0`,
 };
 
 const TYPE_OF: Record<Exclude<Facts['kind'], 'flagged' | 'sg-rules' | 'sg-flagged'>, ResourceType> = {
@@ -56,6 +57,7 @@ const TYPE_OF: Record<Exclude<Facts['kind'], 'flagged' | 'sg-rules' | 'sg-flagge
   'ecs-account-setting': 'AWS::::Account',
   'eks-cluster': 'AWS::EKS::Cluster',
   'ecr-repository': 'AWS::ECR::Repository',
+  'guardduty-finding': 'AWS::ECS::Task',
 };
 
 /** An observation around facts; the resource type follows the facts kind (or `type` for flagged facts). */

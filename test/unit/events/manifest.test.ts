@@ -32,7 +32,7 @@ async function decide(file: string): Promise<Decision> {
 }
 
 test('the manifest lists every sample once, and only samples', () => {
-  const onDisk = ['cloudtrail', 'config', 'securityhub', 'invalid'].flatMap((dir) =>
+  const onDisk = ['cloudtrail', 'config', 'securityhub', 'guardduty', 'invalid'].flatMap((dir) =>
     readdirSync(path.join(root, dir)).map((f) => `${dir}/${f}`),
   );
   const listed = manifest.map((e) => e.file);

@@ -30,9 +30,9 @@ describe('envelope', () => {
       kind: 'invalid',
       reason: 'not an event Warden knows: aws.s3 / AWS API Call via CloudTrail / PutBucketPolicy',
     });
-    expect(normalize(envelope('aws.guardduty', 'GuardDuty Finding', {}))).toEqual({
+    expect(normalize(envelope('aws.inspector2', 'Inspector2 Finding', {}))).toEqual({
       kind: 'invalid',
-      reason: 'not an event Warden knows: aws.guardduty / GuardDuty Finding',
+      reason: 'not an event Warden knows: aws.inspector2 / Inspector2 Finding',
     });
   });
 

@@ -1,0 +1,99 @@
+import type { GuardDutyFacts, Mode, Observation, Severity } from '../model';
+import { stricterOf } from '../policy/mode';
+import type { Policy } from '../policy/schema';
+import type { Control, ControlResult } from './control';
+import { findingOf, NONE } from './control-kit';
+import { isServiceGroup } from './ecs-task-root-or-privileged';
+
+const TASK = 'AWS::ECS::Task';
+const INSTANCE = 'AWS::EC2::Instance';
+const EKS_CLUSTER = 'AWS::EKS::Cluster';
+const ECS_CLUSTER = 'AWS::ECS::Cluster';
+
+/** GuardDuty's numeric severity as a label: ≥9 CRITICAL, ≥7 HIGH, ≥4 MEDIUM, else LOW. */
+export function severityLabel(severity: number): Severity {
+  if (severity >= 9) return 'CRITICAL';
+  if (severity >= 7) return 'HIGH';
+  if (severity >= 4) return 'MEDIUM';
+  return 'LOW';
+}
+
+/** The containment runbook and its default mode for the finding's resource; undefined when there is none. */
+function containment(o: Observation, g: GuardDutyFacts): { action: string; defaultMode: Mode } | undefined {
+  if (o.resource.type === TASK) return { action: 'contain-ecs-task', defaultMode: isServiceGroup(g.taskGroup) ? 'approval' : 'auto' };
+  if (o.resource.type === INSTANCE) return { action: 'isolate-container-instance', defaultMode: 'approval' };
+  // The EKS runbook only notifies (no cluster credentials by design): nothing to approve.
+  if (o.resource.type === EKS_CLUSTER) return { action: 'eks-finding-response', defaultMode: 'auto' };
+  return undefined;
+}
+
+function describeResource(o: Observation, g: GuardDutyFacts): string {
+  if (o.resource.type === TASK) {
+    const started = isServiceGroup(g.taskGroup) ? `of ${g.taskGroup}` : 'standalone';
+    return `task ${g.taskArn ?? o.resource.id} (${started}) on ECS cluster ${g.clusterName ?? '?'}`;
+  }
+  if (o.resource.type === INSTANCE) {
+    const host = g.host === 'eks' ? `EKS node${g.clusterName ? ` of ${g.clusterName}` : ''}` : 'ECS container instance';
+    return `instance ${g.instanceId ?? o.resource.id} (${host})`;
+  }
+  if (o.resource.type === EKS_CLUSTER) {
+    const wl = g.kubernetesWorkload ? `, ${g.kubernetesNamespace ? `${g.kubernetesNamespace}/` : ''}${g.kubernetesWorkload}` : '';
+    return `EKS cluster ${g.clusterName ?? o.resource.id}${wl}`;
+  }
+  return `ECS cluster ${g.clusterName ?? o.resource.id} (no task in the finding)`;
+}
+
+function evidenceOf(o: Observation, g: GuardDutyFacts): string {
+  const parts = [`GuardDuty ${g.type} (severity ${g.severity}) on ${describeResource(o, g)}`];
+  if (g.process) parts.push(`process ${g.process}`);
+  if (g.kubernetesUser) parts.push(`actor ${g.kubernetesUser}`);
+  if (g.containers?.length) parts.push(`containers ${g.containers.join(', ')}`);
+  if (g.count !== undefined && g.count > 1) parts.push(`seen ${g.count} times`);
+  return parts.join('; ');
+}
+
+/**
+ * A GuardDuty runtime or EKS finding on a container workload. Policy bands (guardduty.contain / notify, defaults 7
+ * and 4): at or above `contain`, the resource's containment runbook; at or above `notify`, the owner is told which
+ * runbook to run; below, the finding is recorded only.
+ */
+export const guarddutyContainerThreat: Control = {
+  id: 'guardduty-container-threat',
+  title: 'GuardDuty reports a threat on a container workload',
+  severity: 'HIGH',
+  seedRef: '3.5 GuardDuty and Security Hub: Enable GuardDuty to detect malicious activity',
+  mappings: {},
+  resourceTypes: [TASK, INSTANCE, EKS_CLUSTER, ECS_CLUSTER],
+  triggers: ['GuardDuty Finding: ECSCluster (Runtime Monitoring), EKSCluster (audit log, runtime), Instance tagged as an ECS container instance or EKS node'],
+  remediation: {
+    action: 'contain-ecs-task',
+    defaultMode: 'approval',
+    summary:
+      'By severity band (policy guardduty.contain / guardduty.notify): contain-ecs-task (auto for standalone tasks, approval for tasks of a service), isolate-container-instance (approval) or eks-finding-response (notify with kubectl steps); notify-owner in the middle band; recorded only below it',
+  },
+
+  appliesTo: (o) => o.facts.kind === 'guardduty-finding',
+
+  evaluate(o: Observation, policy: Policy): ControlResult {
+    if (o.facts.kind !== 'guardduty-finding') return NONE;
+    const g = o.facts.finding;
+    const severity = severityLabel(g.severity);
+    const { contain, notify } = policy.guardduty;
+    if (g.severity < notify) {
+      return { findings: [], note: `recorded only: GuardDuty ${g.type} severity ${g.severity} is below the notify threshold ${notify}` };
+    }
+    const evidence = evidenceOf(o, g);
+    const targets = [o.resource.id];
+    const contained = g.severity >= contain ? containment(o, g) : undefined;
+    if (contained) return { findings: [findingOf(guarddutyContainerThreat, o, policy, targets, evidence, { severity, ...contained })] };
+    const runbook = containment(o, g)?.action;
+    const note =
+      g.severity >= contain
+        ? 'the finding names no task: the owner is notified to find the affected tasks'
+        : `severity ${g.severity} is below the contain threshold ${contain}: notify the owner${runbook ? ` with the ${runbook} runbook` : ''}`;
+    const finding = findingOf(guarddutyContainerThreat, o, policy, targets, evidence, { severity, action: 'notify-owner', defaultMode: 'notify' });
+    // The middle band only ever notifies, whatever the control's configured mode.
+    const mode = stricterOf(finding.remediation.mode, 'notify');
+    return { findings: [{ ...finding, remediation: { ...finding.remediation, mode } }], note };
+  },
+};
