@@ -5,9 +5,9 @@
  * config-item-containers.ts.
  */
 import { z } from 'zod';
-import type { Normalized, Observation, SgRule } from '../model';
+import type { Normalized, SgRule } from '../model';
 import { normalizeContainerItem, normalizeContainerOversized } from './config-item-containers';
-import { EventBridgeSchema, listOf, parseDetail, Port, Protocol, SG_TYPE, sgRef, splitPermission, type Envelope } from './envelope';
+import { type Envelope, EventBridgeSchema, listOf, observationOf, parseDetail, Port, Protocol, SG_TYPE, sgRef, splitPermission } from './envelope';
 import { CONTAINER_TYPES } from './refs';
 
 export const CONFIG_ITEM_DETAIL_TYPE = 'Config Configuration Item Change';
@@ -93,16 +93,9 @@ function normalizeFullItem(env: Envelope): Normalized {
     rulesOf(ci.resourceId, ci.configuration.ipPermissions, false, rules);
     rulesOf(ci.resourceId, ci.configuration.ipPermissionsEgress, true, rules);
   }
-  const observation: Observation = {
-    source: 'config',
-    eventId: env.id,
-    eventName: env['detail-type'],
-    time: env.time,
-    account,
-    region,
-    resource: sgRef(ci.resourceId, account, region, ci.tags ?? {}),
-    facts: { kind: 'sg-rules', groupId: ci.resourceId, rules, complete: true },
-  };
+  const observation = observationOf('config', env, sgRef(ci.resourceId, account, region, ci.tags ?? {}), {
+    kind: 'sg-rules', groupId: ci.resourceId, rules, complete: true,
+  });
   if (deleted) return { kind: 'ignored', reason: `${ci.resourceId} was deleted (${ci.configurationItemStatus}): nothing to fix`, observation };
   if (!ci.configuration) return { kind: 'ignored', reason: `Config item for ${ci.resourceId} carries no configuration (${ci.configurationItemStatus})` };
   return { kind: 'observation', observation };
@@ -118,17 +111,6 @@ function normalizeOversized(env: Envelope): Normalized {
   }
   const account = s.awsAccountId ?? env.account;
   const region = s.awsRegion ?? env.region;
-  return {
-    kind: 'observation',
-    observation: {
-      source: 'config',
-      eventId: env.id,
-      eventName: env['detail-type'],
-      time: env.time,
-      account,
-      region,
-      resource: sgRef(s.resourceId, account, region),
-      facts: { kind: 'sg-flagged', groupId: s.resourceId, flaggedBy: 'oversized Config item' },
-    },
-  };
+  const facts = { kind: 'sg-flagged', groupId: s.resourceId, flaggedBy: 'oversized Config item' } as const;
+  return { kind: 'observation', observation: observationOf('config', env, sgRef(s.resourceId, account, region), facts) };
 }
