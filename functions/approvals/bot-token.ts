@@ -1,4 +1,5 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { secretField } from '../runtime/secret-field';
 import { clearSecretCache, secretString } from './secret';
 
 /**
@@ -11,18 +12,7 @@ export const clearBotTokenCache = (): void => clearSecretCache();
 
 /** The secret value is the bare token or JSON `{"token": "xoxb-…"}`. Throws (without the value) otherwise. */
 export function parseBotToken(secret: string): string {
-  let raw = secret.trim();
-  if (raw.startsWith('{')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      throw new Error('Slack bot token secret is neither a token nor JSON {"token": ...}');
-    }
-    const token = (parsed as { token?: unknown }).token;
-    if (typeof token !== 'string') throw new Error('Slack bot token secret JSON has no string "token"');
-    raw = token.trim();
-  }
+  const raw = secretField(secret, 'token', 'Slack bot token secret', 'token');
   if (!/^xox[a-z]-\S+$/.test(raw) && !/^xoxe\.xox[a-z]-\S+$/.test(raw)) {
     throw new Error('Slack bot token secret does not hold a Slack token (xoxb-…)');
   }

@@ -45,6 +45,17 @@ function failure(err: unknown, timeoutMs: number, secrets: (string | undefined)[
   return safe(`request failed: ${e?.message ?? String(err)}${cause}`, secrets);
 }
 
+/** POST a JSON body with the request timeout; the answer is read as text (callers interpret it). */
+async function postJson(url: string | URL, body: unknown, deps: SlackDeps, timeoutMs: number, headers: Record<string, string> = {}) {
+  const res = await (deps.fetch ?? fetch)(url, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  return { res, text: await res.text() };
+}
+
 /** POST JSON; reads the answer as Slack Web API JSON ({ ok, error, ... }). */
 async function callApi(method: string, token: string, body: Record<string, unknown>, deps: SlackDeps): Promise<Record<string, unknown> & SlackResult> {
   const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -55,13 +66,7 @@ async function callApi(method: string, token: string, body: Record<string, unkno
     return { ok: false, error: safe((err as Error).message, [token]) };
   }
   try {
-    const res = await (deps.fetch ?? fetch)(`${base}/${method}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await res.text();
+    const { res, text } = await postJson(`${base}/${method}`, body, deps, timeoutMs, { authorization: `Bearer ${token}` });
     if (res.status === 429) return { ok: false, error: `ratelimited (retry after ${res.headers.get('retry-after') ?? '?'} s)` };
     let json: unknown;
     try {
@@ -80,16 +85,21 @@ async function callApi(method: string, token: string, body: Record<string, unkno
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 
+/** The ts and channel of a chat.* answer. */
+function slackResult(out: Record<string, unknown> & SlackResult): SlackResult {
+  if (!out.ok) return { ok: false, ...(out.error ? { error: out.error } : {}) };
+  const ts = str(out.ts);
+  const channel = str(out.channel);
+  return { ok: true, ...(ts ? { ts } : {}), ...(channel ? { channel } : {}) };
+}
+
 /** chat.postMessage (scope chat:write; chat:write.public for public channels the bot has not joined). */
 export async function postMessage(
   args: { token: string; channel: string; text: string; blocks: unknown[] },
   deps: SlackDeps = {},
 ): Promise<SlackResult> {
   const out = await callApi('chat.postMessage', args.token, { channel: args.channel, text: args.text, blocks: args.blocks, unfurl_links: false, unfurl_media: false }, deps);
-  if (!out.ok) return { ok: false, ...(out.error ? { error: out.error } : {}) };
-  const ts = str(out.ts);
-  const channel = str(out.channel);
-  return { ok: true, ...(ts ? { ts } : {}), ...(channel ? { channel } : {}) };
+  return slackResult(out);
 }
 
 /** chat.update. `channel` must be the channel ID (C…/G…): chat.update does not accept names, unlike postMessage. */
@@ -98,10 +108,7 @@ export async function updateMessage(
   deps: SlackDeps = {},
 ): Promise<SlackResult> {
   const out = await callApi('chat.update', args.token, { channel: args.channel, ts: args.ts, text: args.text, blocks: args.blocks }, deps);
-  if (!out.ok) return { ok: false, ...(out.error ? { error: out.error } : {}) };
-  const ts = str(out.ts);
-  const channel = str(out.channel);
-  return { ok: true, ...(ts ? { ts } : {}), ...(channel ? { channel } : {}) };
+  return slackResult(out);
 }
 
 /**
@@ -122,13 +129,8 @@ export async function updateViaResponseUrl(
   }
   if (!isSafeUrl(url)) return { ok: false, error: `response_url must be https (got ${url.protocol})` };
   try {
-    const res = await (deps.fetch ?? fetch)(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json; charset=utf-8' },
-      body: JSON.stringify(message),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = (await res.text()).trim();
+    const { res, text: raw } = await postJson(url, message, deps, timeoutMs);
+    const text = raw.trim();
     let json: { ok?: unknown; error?: unknown } | undefined;
     try {
       json = JSON.parse(text) as typeof json;
@@ -150,13 +152,8 @@ export async function updateViaResponseUrl(
 export async function postWebhook(url: string, message: { text: string; blocks: unknown[] }, deps: SlackDeps = {}): Promise<{ ok: boolean; error?: string }> {
   const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   try {
-    const res = await (deps.fetch ?? fetch)(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json; charset=utf-8' },
-      body: JSON.stringify(message),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = (await res.text()).trim();
+    const { res, text: raw } = await postJson(url, message, deps, timeoutMs);
+    const text = raw.trim();
     if (res.ok) return { ok: true };
     // Incoming webhooks answer e.g. 400 invalid_blocks, 403 action_prohibited, 404 no_service.
     return { ok: false, error: safe(`webhook HTTP ${res.status}${text ? `: ${text.slice(0, 80)}` : ''}`, [url]) };

@@ -1,4 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { secretField } from '../runtime/secret-field';
 
 /**
  * The Slack incoming-webhook URL, read from Secrets Manager and cached per container (per secret ARN).
@@ -16,18 +17,7 @@ export const clearWebhookCache = (): void => cache.clear();
  * neither, or when the URL is not https. Plain http is allowed only to 127.0.0.1 / localhost, for local runs.
  */
 export function parseWebhookUrl(secret: string): string {
-  let raw = secret.trim();
-  if (raw.startsWith('{')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      throw new Error('Slack webhook secret is neither a URL nor JSON {"url": ...}');
-    }
-    const url = (parsed as { url?: unknown }).url;
-    if (typeof url !== 'string') throw new Error('Slack webhook secret JSON has no string "url"');
-    raw = url.trim();
-  }
+  const raw = secretField(secret, 'url', 'Slack webhook secret', 'URL');
   let url: URL;
   try {
     url = new URL(raw);

@@ -9,7 +9,7 @@ import { recordAudit } from '../../functions/audit/record';
 import type { RemediationRecord } from '../../functions/domain/remediation';
 import { record } from '../unit/notify/fixture';
 
-import { startMoto as startSharedMoto } from '../../functions/local/moto';
+import { startMoto as startSharedMoto, useEmulator } from '../../functions/local/moto';
 import { createQueue, receive } from '../support/sqs';
 
 /** moto server from ./.venv on a free loopback port (functions/local/moto.ts). */
@@ -29,15 +29,7 @@ const deps = () => ({ dynamodb, events, tableName, busName });
 
 beforeAll(async () => {
   moto = await startMoto();
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: moto.url,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  });
-  delete process.env.AWS_PROFILE;
-  delete process.env.AWS_SESSION_TOKEN;
+  useEmulator(moto.url);
   // Explicit endpoint as well as the env var: these clients can only ever talk to the local moto server.
   dynamodb = new DynamoDBClient({ endpoint: moto.url });
   events = new EventBridgeClient({ endpoint: moto.url });

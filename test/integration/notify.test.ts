@@ -10,7 +10,7 @@ import { notify } from '../../functions/notify/send';
 import { clearWebhookCache, webhookUrlProvider } from '../../functions/notify/webhook-secret';
 import { notifyInput } from '../unit/notify/fixture';
 
-import { freePort, startMoto as startSharedMoto } from '../../functions/local/moto';
+import { freePort, startMoto as startSharedMoto, useEmulator } from '../../functions/local/moto';
 import { createQueue, receive } from '../support/sqs';
 
 /** moto server from ./.venv on a free loopback port (functions/local/moto.ts). */
@@ -61,15 +61,7 @@ const saved = { ...process.env };
 
 beforeAll(async () => {
   moto = await startMoto();
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: moto.url,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  });
-  delete process.env.AWS_PROFILE;
-  delete process.env.AWS_SESSION_TOKEN;
+  useEmulator(moto.url);
   // Explicit endpoint as well as the env var: these clients can only ever talk to the local moto server.
   snsClient = new SNSClient({ endpoint: moto.url });
   secrets = new SecretsManagerClient({ endpoint: moto.url });
