@@ -14,6 +14,12 @@ const clip = (s: string, max: number): string => (s.length <= max ? s : `${s.sli
 export function fitRecord(record: RemediationRecord, maxBytes: number): RemediationRecord {
   if (bytes(JSON.stringify(record)) <= maxBytes) return record;
   let r: RemediationRecord = record;
+  // A runbook's evidence is the largest part and the least needed to read the record: it goes first.
+  if (r.runbook?.evidence !== undefined) {
+    const originalBytes = bytes(JSON.stringify(r.runbook.evidence));
+    r = { ...r, runbook: { ...r.runbook, evidence: { truncated: true, originalBytes } } };
+    if (bytes(JSON.stringify(r)) <= maxBytes) return r;
+  }
   if (r.plan?.details !== undefined) {
     const originalBytes = bytes(JSON.stringify(r.plan.details));
     r = { ...r, plan: { ...r.plan, details: { truncated: true, originalBytes } } };
@@ -32,6 +38,7 @@ export function fitRecord(record: RemediationRecord, maxBytes: number): Remediat
       },
       ...(r.plan && { plan: { ...r.plan, steps: list(r.plan.steps.map((s) => clip(s, text))), targets: list(r.plan.targets) } }),
       ...(r.applied && { applied: list(r.applied) }),
+      ...(r.runbook && { runbook: { ...r.runbook, timeline: r.runbook.timeline.slice(-keep).map((e) => ({ ...e, detail: clip(e.detail, text) })) } }),
       ...(r.error && { error: { error: clip(r.error.error, text), cause: clip(r.error.cause, text) } }),
     };
     if (bytes(JSON.stringify(r)) <= maxBytes) return r;

@@ -30,15 +30,19 @@ export const detailType = (record: RemediationRecord): string =>
 const ITEM_RECORD_BUDGET = ITEM_MAX_BYTES - 16 * 1024;
 const EVENT_DETAIL_BUDGET = EVENT_MAX_BYTES - 4 * 1024;
 
-const isConditionFailed = (err: unknown): boolean => (err as { name?: string }).name === 'ConditionalCheckFailedException';
+export const IN_PROGRESS = 'in-progress';
 
-async function put(record: RemediationRecord, deps: AuditDeps): Promise<boolean> {
+export const isConditionFailed = (err: unknown): boolean => (err as { name?: string }).name === 'ConditionalCheckFailedException';
+
+export async function put(record: RemediationRecord, deps: Pick<AuditDeps, 'dynamodb' | 'tableName'>): Promise<boolean> {
   try {
     await deps.dynamodb.send(
       new PutItemCommand({
         TableName: deps.tableName,
         Item: toItem(fitRecord(record, ITEM_RECORD_BUDGET)),
-        ConditionExpression: 'attribute_not_exists(id)',
+        // A runbook's progress item (outcome in-progress) is replaced by the final record; a final record never is.
+        ConditionExpression: 'attribute_not_exists(id) OR outcome = :progress',
+        ExpressionAttributeValues: { ':progress': { S: IN_PROGRESS } },
       }),
     );
     return true;

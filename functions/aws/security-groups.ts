@@ -1,9 +1,10 @@
 import {
-  DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, RevokeSecurityGroupIngressCommand,
-  type EC2Client, type SecurityGroupRule,
+  AuthorizeSecurityGroupIngressCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand,
+  RevokeSecurityGroupIngressCommand, type EC2Client, type IpPermission, type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
 import type { LiveSecurityGroup, LiveState, SgRule, Tags } from '../domain/model';
-import { errorName, rethrowThrottling } from './errors';
+import { isAllTraffic } from '../domain/net';
+import { WardenError, errorName, rethrowThrottling } from './errors';
 
 /** Small typed wrappers over the EC2 calls Warden makes on security groups. */
 
@@ -79,6 +80,50 @@ export async function revokeIngressRules(
 
 const isNotFound = (err: unknown) =>
   ['InvalidPermission.NotFound', 'InvalidSecurityGroupRuleId.NotFound', 'InvalidGroup.NotFound'].includes(errorName(err));
+
+/**
+ * One ingress rule as the IpPermission that recreates it exactly: protocol, ports (none for all traffic) and its one
+ * source with its description. A rule with no source or several, or an egress rule, is refused: never guessed.
+ */
+export function ipPermissionOf(rule: SgRule): IpPermission {
+  const sources = [rule.cidrIpv4, rule.cidrIpv6, rule.prefixListId, rule.referencedGroupId].filter((v) => v !== undefined);
+  if (rule.isEgress || sources.length !== 1) {
+    throw new WardenError('Warden.InvalidInput', `cannot rebuild rule ${rule.ruleId ?? '(no id)'}: ${rule.isEgress ? 'it is an egress rule' : `it has ${sources.length} sources, not exactly one`}`);
+  }
+  const Description = rule.description;
+  const d = Description === undefined ? {} : { Description };
+  return {
+    IpProtocol: rule.protocol,
+    ...(isAllTraffic(rule) ? {} : { FromPort: rule.fromPort, ToPort: rule.toPort }),
+    ...(rule.cidrIpv4 !== undefined ? { IpRanges: [{ CidrIp: rule.cidrIpv4, ...d }] } : {}),
+    ...(rule.cidrIpv6 !== undefined ? { Ipv6Ranges: [{ CidrIpv6: rule.cidrIpv6, ...d }] } : {}),
+    ...(rule.prefixListId !== undefined ? { PrefixListIds: [{ PrefixListId: rule.prefixListId, ...d }] } : {}),
+    ...(rule.referencedGroupId !== undefined ? { UserIdGroupPairs: [{ GroupId: rule.referencedGroupId, ...d }] } : {}),
+  };
+}
+
+/**
+ * Authorize ingress rules exactly as given (the restore: the only Warden code that adds access). One call per rule,
+ * so each new rule id is known and a rule that is already there (InvalidPermission.Duplicate: same protocol, ports
+ * and source) is "already present", not an error. Every rule is checked before the first call.
+ */
+export async function authorizeIngressRules(
+  ec2: EC2Client, groupId: string, rules: SgRule[],
+): Promise<{ authorized: { rule: SgRule; ruleId?: string }[]; alreadyPresent: SgRule[] }> {
+  const permissions = rules.map((rule) => ({ rule, permission: ipPermissionOf(rule) }));
+  const result = { authorized: [] as { rule: SgRule; ruleId?: string }[], alreadyPresent: [] as SgRule[] };
+  for (const { rule, permission } of permissions) {
+    try {
+      const out = await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [permission] }));
+      const ruleId = out.SecurityGroupRules?.[0]?.SecurityGroupRuleId;
+      result.authorized.push({ rule, ...(ruleId ? { ruleId } : {}) });
+    } catch (err) {
+      if (errorName(err) !== 'InvalidPermission.Duplicate') return rethrowThrottling(err);
+      result.alreadyPresent.push(rule);
+    }
+  }
+  return result;
+}
 
 /** LiveState over EC2, for triage and `warden evaluate --live`. */
 export const ec2LiveState = (ec2: () => EC2Client): LiveState => ({

@@ -4,11 +4,13 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { clients } from '../aws/clients';
 import { sts } from '../aws/clients/sts';
 import { APPROVE_USAGE, approveCommand, awsApproveDeps } from './approve';
+import { AUDIT_USAGE, auditCommand, dynamoAuditReader } from './audit';
+import { RUNBOOK_USAGE, awsRunbookPorts, localRunbookPorts, runbookCommand } from './runbook';
 import { awsLiveState } from '../aws/live-state';
 import { defaultPolicy, parsePolicy, type Policy } from '../domain/policy';
 import { evaluateFiles, expandInputs, formatTable, UsageError } from './evaluate';
 
-const USAGE = `usage: warden evaluate <file|dir>... [--json] [--policy FILE] [--live]
+const EVALUATE_USAGE = `usage: warden evaluate <file|dir>... [--json] [--policy FILE] [--live]
 
   evaluate   decide events offline with the same code as the Lambdas
     --json     print a JSON array, one element per input event, in input order
@@ -17,6 +19,8 @@ const USAGE = `usage: warden evaluate <file|dir>... [--json] [--policy FILE] [--
 
 exit codes: 0 every input processed (whatever was found), 2 usage error
 `;
+
+const USAGE = [EVALUATE_USAGE, APPROVE_USAGE, RUNBOOK_USAGE, AUDIT_USAGE].map((u) => u.trim()).join('\n\n');
 
 function loadPolicy(file: string | undefined): Policy {
   if (!file) return defaultPolicy();
@@ -58,14 +62,20 @@ export async function main(argv: string[], out = process.stdout, err = process.s
       const callerArn = async () => (await sts().send(new GetCallerIdentityCommand({}))).Arn ?? '';
       return await approveCommand([command, ...rest], { ...awsApproveDeps(callerArn), out, err });
     }
+    if (command === 'runbook') {
+      return await runbookCommand(rest, { aws: awsRunbookPorts, local: localRunbookPorts, out, err });
+    }
+    if (command === 'audit') {
+      return await auditCommand(rest, { reader: dynamoAuditReader, out, err });
+    }
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-      out.write(`${USAGE}\n${APPROVE_USAGE}\n`);
+      out.write(`${USAGE}\n`);
       return command === undefined ? 2 : 0;
     }
     throw new UsageError(`unknown command: ${command}`);
   } catch (e) {
     if (e instanceof UsageError) {
-      err.write(`warden: ${e.message}\n\n${USAGE}\n${APPROVE_USAGE}\n`);
+      err.write(`warden: ${e.message}\n\n${USAGE}\n`);
       return 2;
     }
     throw e;

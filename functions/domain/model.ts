@@ -3,7 +3,8 @@
  * Every event source is normalized to an Observation; controls turn observations into Findings.
  */
 
-export type Source = 'cloudtrail' | 'config' | 'securityhub' | 'guardduty';
+/** Where an event came from; `manual` is a runbook a person started (`warden runbook run`, the console). */
+export type Source = 'cloudtrail' | 'config' | 'securityhub' | 'guardduty' | 'manual';
 export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'INFORMATIONAL';
 /** How a remediation runs. Ordered from least to most cautious; see policy/mode.ts. */
 export type Mode = 'auto' | 'approval' | 'notify' | 'dry-run';

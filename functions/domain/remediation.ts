@@ -1,4 +1,5 @@
-import type { Actor, Finding, Mode, ResourceRef, Source } from './model';
+import type { Actor, Finding, GuardDutyFacts, Mode, ResourceRef, Source } from './model';
+import type { TimelineEntry } from './runbooks/model';
 
 /** How one remediation run ended. */
 export type Outcome =
@@ -9,7 +10,8 @@ export type Outcome =
   | 'approval-required' //  approval mode with no approval step configured: owner told, nothing changed
   | 'denied' //             a named approver denied it: nothing changed
   | 'expired' //            nobody decided, even after escalation: nothing changed
-  | 'failed'; //            an error was caught; see `error`
+  | 'failed' //             an error was caught; see `error`
+  | 'in-progress'; //       a runbook's progress item: the run has not finished yet
 
 /** The exact change a remediation will make. Built from live state by the action's plan(). */
 export interface Plan {
@@ -36,7 +38,25 @@ export interface RemediationContext {
   finding: Finding;
   /** Other controls whose findings share this run's action and resource (one fix covers them all). */
   relatedControls?: string[];
+  /** The GuardDuty finding, when one started the run (runbooks capture it as evidence). */
+  guardduty?: GuardDutyFacts;
   requestedAt: string;
+}
+
+/** A runbook run: which runbook, on what, started by whom, and every step so far. */
+export interface RunbookRun {
+  name: string;
+  /** What the run acts on, as given (`--target`) or from the finding: task ARN, instance id, cluster, audit id, group id. */
+  target: string;
+  dryRun: boolean;
+  /** "GuardDuty finding <id>", or the caller's ARN for a hand start. */
+  startedBy: string;
+  reason?: string;
+  timeline: TimelineEntry[];
+  /** What the steps read before changing anything (descriptions, the finding). JSON, size-capped. */
+  evidence?: Record<string, unknown>;
+  /** Results steps hand to later steps (quarantine group id, snapshot ids, ...). JSON. */
+  results?: Record<string, unknown>;
 }
 
 /** The audit entry written once per run, and the detail of the "Warden Remediation *" event. */
@@ -65,6 +85,8 @@ export interface RemediationRecord extends RemediationContext {
     messageTs?: string;
     escalated?: boolean;
   };
+  /** Present for runbook runs: the timeline, the evidence and the step results. */
+  runbook?: RunbookRun;
   finishedAt: string;
   durationMs: number;
 }

@@ -1,7 +1,7 @@
 import type { Mode } from '../domain/model';
 import type { Policy } from '../domain/policy/schema';
 import type { ApprovalDecision } from '../approvals/model';
-import type { Outcome, Plan, RemediationContext, RemediationRecord } from '../domain/remediation';
+import type { Outcome, Plan, RemediationContext, RemediationRecord, RunbookRun } from '../domain/remediation';
 import type { ApplyResult, VerifyResult } from '../actions';
 
 /** What LoadLiveState decides. */
@@ -35,6 +35,8 @@ export interface RemediationState {
   /** Catch of States.Timeout on the request, then on the escalation. */
   approvalTimeout?: { Error?: string; Cause?: string };
   escalationTimeout?: { Error?: string; Cause?: string };
+  /** Runbook runs only (statemachines/runbooks): the timeline, evidence and step results. */
+  runbook?: RunbookRun;
 }
 
 type ApprovalSummary = NonNullable<RemediationRecord['approval']>;
@@ -78,6 +80,7 @@ export function toRecord(state: RemediationState, now = new Date()): Remediation
   if (state.applied) record.applied = state.applied.result.applied;
   if (state.verified) record.verified = state.verified.result.verified;
   if (state.notified?.result) record.notifications = state.notified.result;
+  if (state.runbook) record.runbook = state.runbook;
   if (state.error) record.error = { error: state.error.Error ?? 'Error', cause: state.error.Cause ?? '' };
   const approval = approvalOf(state);
   if (approval) record.approval = JSON.parse(JSON.stringify(approval)) as ApprovalSummary; // drops undefined fields

@@ -118,12 +118,13 @@ export function localStateMachine(aslFile: string, handlers: Record<string, Lamb
 
   return {
     async run(input: unknown, opts: { retryIntervals?: Record<string, number>; executionArn?: string } = {}): Promise<LocalRun> {
+      const executionArn = opts.executionArn ?? `arn:aws:states:us-east-1:123456789012:execution:local-remediate:local-${Date.now()}`;
       const execution = machine.run(input as never, {
         overrides: { taskResourceLocalHandlers, retryIntervalOverrides: { ...retryIntervalOverrides, ...opts.retryIntervals } },
         noThrowOnAbort: true,
         // The context object: one task token per run (a run waits on at most one task at a time) and an execution id.
         context: {
-          Execution: { Id: opts.executionArn ?? `arn:aws:states:us-east-1:123456789012:execution:local-remediate:${Date.now()}` },
+          Execution: { Id: executionArn, Name: executionArn.split(':').pop() ?? 'local' },
           Task: { Token: options.tokens?.newToken() ?? 'no-token-broker' },
         },
       });

@@ -1,9 +1,10 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
-import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { join } from 'node:path';
 import { clients, resetClients } from '../aws/clients';
+import { dynamoFindingMemory } from '../aws/finding-memory';
 import { awsLiveState } from '../aws/live-state';
 import type { PolicyInput } from '../domain/policy';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -14,6 +15,9 @@ import { handler as requestApproval } from '../handlers/request-approval';
 import { handler as loadLiveState } from '../handlers/load-live-state';
 import { handler as notify } from '../handlers/notify';
 import { handler as recordAudit } from '../handlers/record-audit';
+import { handler as restoreRule } from '../handlers/restore-rule';
+import { handler as runbookStep } from '../handlers/runbook-step';
+import { runbooks } from '../domain/runbooks/catalog';
 import type { RemediationState } from '../handlers/state';
 import { createTriage, type ExecutionStarter, type TriageResult } from '../handlers/triage';
 import { handler as verifyRemediation } from '../handlers/verify-remediation';
@@ -34,6 +38,20 @@ export const REMEDIATE_HANDLERS: Record<string, LambdaHandler> = {
   ExpireApprovalFunctionArn: expireApproval as LambdaHandler,
 };
 
+/** The runbooks' Task bindings: the remediate functions they share, plus the runbook step and restore functions. */
+export const RUNBOOK_HANDLERS: Record<string, LambdaHandler> = {
+  ...REMEDIATE_HANDLERS,
+  RunbookStepFunctionArn: runbookStep as LambdaHandler,
+  RestoreRuleFunctionArn: restoreRule as LambdaHandler,
+};
+
+/** A runbook execution started locally. */
+export interface LocalExecution {
+  name: string;
+  executionArn: string;
+  done: Promise<LocalRun>;
+}
+
 export interface LocalWarden {
   /**
    * The triage Lambda with live state from the emulator. Executions run locally; by default triage returns when they
@@ -48,9 +66,14 @@ export interface LocalWarden {
   tokens: TaskTokenBroker;
   /** Run the remediate state machine directly on a state. */
   remediate(input: RemediationState): Promise<LocalRun>;
+  /**
+   * Start a runbook's state machine (statemachines/runbooks/<name>.asl.json) as `warden runbook run` would:
+   * input `{ target, dryRun?, requestedBy?, reason? }`. Returns at once; `done` settles when the run ends.
+   */
+  runbook(name: string, input: unknown, opts?: { executionName?: string }): LocalExecution;
   /** Every execution started through triage, by name. */
   runs: Map<string, LocalRun>;
-  resources: { tableName: string; busName: string; topicArn: string; approvalsTable: string; secretArn?: string };
+  resources: { tableName: string; busName: string; topicArn: string; approvalsTable: string; findingsTable: string; secretArn?: string };
 }
 
 export interface LocalWardenOptions {
@@ -63,6 +86,8 @@ export interface LocalWardenOptions {
   prefix?: string;
   /** Milliseconds per second of an approval timeout (default 1000: real time). Tests shrink it. */
   msPerTimeoutSecond?: number;
+  /** Tables, bus and secrets left by an earlier start in the same emulator are reused (`warden runbook run --endpoint`). */
+  reuse?: boolean;
 }
 
 /**
@@ -75,33 +100,41 @@ export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<L
   const prefix = opts.prefix ?? 'warden';
   const tableName = `${prefix}-audit`;
   const busName = `${prefix}-events`;
-  await clients.dynamodb().send(new CreateTableCommand({
+  const existed = (e: unknown) => opts.reuse === true && ['ResourceInUseException', 'ResourceAlreadyExistsException', 'ResourceExistsException'].includes((e as Error).name);
+  const create = <T>(call: Promise<T>): Promise<T | undefined> => call.catch((e: unknown) => (existed(e) ? undefined : Promise.reject(e)));
+  await create(clients.dynamodb().send(new CreateTableCommand({
     TableName: tableName, BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-  }));
-  await clients.events().send(new CreateEventBusCommand({ Name: busName }));
+  })));
+  await create(clients.events().send(new CreateEventBusCommand({ Name: busName })));
   const topicArn = (await clients.sns().send(new CreateTopicCommand({ Name: `${prefix}-notify` }))).TopicArn!;
   const approvalsTable = `${prefix}-approvals`;
-  await clients.dynamodb().send(new CreateTableCommand({
+  await create(clients.dynamodb().send(new CreateTableCommand({
     TableName: approvalsTable, BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }, { AttributeName: 'remediationId', AttributeType: 'S' }],
     KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
     GlobalSecondaryIndexes: [{ IndexName: 'ByRemediation', KeySchema: [{ AttributeName: 'remediationId', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } }],
-  }));
-  const secret = async (name: string, value: string | undefined) =>
-    value ? (await clients.secrets().send(new CreateSecretCommand({ Name: `${prefix}/${name}`, SecretString: value }))).ARN : undefined;
+  })));
+  const findingsTable = `${prefix}-findings`;
+  await create(clients.dynamodb().send(new CreateTableCommand({
+    TableName: findingsTable, BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+  })));
+  const secret = async (name: string, value: string | undefined) => {
+    if (!value) return undefined;
+    const made = await create(clients.secrets().send(new CreateSecretCommand({ Name: `${prefix}/${name}`, SecretString: value })));
+    return (made ?? (await clients.secrets().send(new PutSecretValueCommand({ SecretId: `${prefix}/${name}`, SecretString: value })))).ARN;
+  };
   const botTokenArn = await secret('slack-bot-token', opts.slackApiUrl ? 'xoxb-local-demo-token' : undefined);
   const signingArn = await secret('slack-signing-secret', opts.slackSigningSecret);
-  const secretArn = opts.slackWebhookUrl
-    ? (await clients.secrets().send(new CreateSecretCommand({ Name: `${prefix}/slack-webhook`, SecretString: opts.slackWebhookUrl }))).ARN
-    : undefined;
+  const secretArn = await secret('slack-webhook', opts.slackWebhookUrl);
 
   Object.assign(process.env, {
     AUDIT_TABLE: tableName, EVENT_BUS_NAME: busName, NOTIFY_TOPIC_ARN: topicArn, SLACK_WEBHOOK_SECRET_ARN: secretArn ?? '',
     WARDEN_POLICY: opts.policy ? JSON.stringify(opts.policy) : '', WARDEN_DEFAULT_MODE: '', WARDEN_OWN_ROLES: '',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     APPROVALS_TABLE: approvalsTable, SLACK_BOT_TOKEN_SECRET_ARN: botTokenArn ?? '', SLACK_SIGNING_SECRET_ARN: signingArn ?? '',
-    SLACK_API_URL: opts.slackApiUrl ?? '',
+    SLACK_API_URL: opts.slackApiUrl ?? '', FINDINGS_TABLE: findingsTable,
   });
   resetRuntimePolicy();
 
@@ -111,18 +144,37 @@ export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<L
   });
   const runs = new Map<string, LocalRun>();
   const pending = new Map<string, Promise<LocalRun>>();
-  const arnOf = (name: string) => `arn:aws:states:us-east-1:123456789012:execution:local-remediate:${name}`;
+  const root = findRepoRoot().root;
+  const runbookMachines = new Map(runbooks.map((r) => [r.name, localStateMachine(join(root, 'statemachines', 'runbooks', `${r.name}.asl.json`), RUNBOOK_HANDLERS, {
+    tokens, msPerTimeoutSecond: opts.msPerTimeoutSecond ?? 1000,
+  })]));
+  const arnOf = (machineName: string, name: string) => `arn:aws:states:us-east-1:123456789012:execution:${prefix}-${machineName}:${name}`;
+  const execute = (machineName: string, name: string, input: unknown): LocalExecution => {
+    const m = runbookMachines.get(machineName) ?? machine;
+    const executionArn = arnOf(machineName, name);
+    const run = m.run(input, { executionArn }).then((r) => (runs.set(name, r), r));
+    pending.set(name, run);
+    return { name, executionArn, done: run };
+  };
   // Like Step Functions: an execution name is used once; a second start with the same name is a duplicate.
+  // Findings whose action is a runbook start that runbook's state machine, as the deployed triage does.
   const starter: ExecutionStarter = {
     async start(name, input) {
       if (pending.has(name)) return { duplicate: true };
-      const run = machine.run(input, { executionArn: arnOf(name) }).then((r) => (runs.set(name, r), r));
-      pending.set(name, run);
-      return { executionArn: arnOf(name), duplicate: false };
+      const action = input.context.finding.remediation.action;
+      return { executionArn: execute(runbookMachines.has(action) ? action : 'remediate', name, input).executionArn, duplicate: false };
     },
   };
+  let runbookSeq = 0;
+  const runbook = (name: string, input: unknown, o: { executionName?: string } = {}): LocalExecution => {
+    if (!runbookMachines.has(name)) throw new Error(`no runbook ${name}`);
+    const executionName = o.executionName ?? `${name}-${Date.now()}-${++runbookSeq}`;
+    if (pending.has(executionName)) throw new Error(`execution ${executionName} already exists`);
+    return execute(name, executionName, input);
+  };
   const done = (name: string) => pending.get(name) ?? Promise.reject(new Error(`no execution ${name}`));
-  const triageHandler = lambda(createTriage({ policy: runtimePolicy, live: awsLiveState(clients), starter }));
+  const memory = dynamoFindingMemory({ dynamodb: clients.dynamodb, tableName: findingsTable });
+  const triageHandler = lambda(createTriage({ policy: runtimePolicy, live: awsLiveState(clients), starter, memory }));
   const triage = async (event: unknown, o: { wait?: boolean } = {}) => {
     const result = await triageHandler(event, fakeContext('TriageFunction'));
     if (o.wait !== false) await Promise.all(result.executions.filter((e) => !e.duplicate).map((e) => done(e.name)));
@@ -130,8 +182,8 @@ export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<L
   };
   const interactionsHandler = lambda(createApprovalInteractions({ callbacks: tokens.callbacks }));
   return {
-    triage, done, runs, tokens, remediate: (input) => machine.run(input),
+    triage, done, runs, tokens, runbook, remediate: (input) => machine.run(input),
     interactions: (event) => interactionsHandler(event, fakeContext('ApprovalInteractionsFunction')) as Promise<APIGatewayProxyStructuredResultV2>,
-    resources: { tableName, busName, topicArn, approvalsTable, ...(secretArn ? { secretArn } : {}) },
+    resources: { tableName, busName, topicArn, approvalsTable, findingsTable, ...(secretArn ? { secretArn } : {}) },
   };
 }

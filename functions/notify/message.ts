@@ -9,6 +9,11 @@ export type NotifyInput = Omit<RemediationRecord, 'notifications' | 'finishedAt'
 /** How each action reads in a sentence. Unknown actions fall back to their id. */
 const ACTIONS: Record<string, { done: string; todo: string }> = {
   'revoke-sg-ingress': { done: 'world-open ingress revoked', todo: 'revoke world-open ingress' },
+  'contain-ecs-task': { done: 'task contained (evidence captured, task stopped)', todo: 'contain the task' },
+  'isolate-container-instance': { done: 'instance isolated (quarantined, drained, snapshotted)', todo: 'isolate the instance' },
+  'eks-finding-response': { done: 'EKS finding response sent', todo: 'contain the Kubernetes workload' },
+  'restore-security-group-rule': { done: 'revoked rules restored', todo: 'restore the revoked rules' },
+  'revoke-open-ingress': { done: 'world-open ingress revoked', todo: 'revoke world-open ingress' },
 };
 
 export const actionPhrase = (action: string): { done: string; todo: string } =>
@@ -29,6 +34,7 @@ export function title(input: NotifyInput): string {
     expired: `Expired: nobody approved ${todo} ${on}, nothing changed`,
     'already-fixed': `Already fixed: ${input.finding.control} ${on}, nothing to change`,
     failed: `FAILED: could not ${todo} ${on}`,
+    'in-progress': `In progress: ${todo} ${on}`,
   };
   return titles[input.outcome];
 }
@@ -55,6 +61,8 @@ export function outcomeText(input: NotifyInput): string {
       return 'Nothing was changed: no approver decided before the deadline, even after escalation. Please apply the steps yourself or re-run.';
     case 'failed':
       return `The remediation failed: ${input.error ? `${input.error.error}: ${input.error.cause}` : 'unknown error'}.`;
+    case 'in-progress':
+      return 'The run has not finished yet: see the timeline so far.';
   }
 }
 
@@ -69,6 +77,7 @@ export function stepsHeading(outcome: Outcome): string {
     expired: 'Steps that expired without a decision',
     'already-fixed': 'Steps',
     failed: 'Planned steps',
+    'in-progress': 'Planned steps',
   };
   return headings[outcome];
 }

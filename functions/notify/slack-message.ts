@@ -1,3 +1,4 @@
+import { timelineLines } from '../domain/runbooks/timeline';
 import type { NotifyInput } from './message';
 import { actorText, clip, outcomeText, plainText, resourceText, stepsHeading, title } from './message';
 
@@ -38,6 +39,15 @@ function stepsText(input: NotifyInput): string {
   return `*${stepsHeading(input.outcome)}*\n${shown.join('\n')}`;
 }
 
+/** A runbook's timeline so far, newest last (the final notification carries it). */
+function timelineText(input: NotifyInput): string | undefined {
+  const lines = timelineLines(input.runbook?.timeline);
+  if (lines.length === 0) return undefined;
+  const shown = lines.slice(-MAX_STEPS).map((l) => `• ${escapeMrkdwn(l)}`);
+  if (lines.length > MAX_STEPS) shown.unshift(`…${lines.length - MAX_STEPS} earlier entries in the audit record`);
+  return `*Timeline (runbook ${escapeMrkdwn(input.runbook?.name ?? '')})*\n${shown.join('\n')}`;
+}
+
 export function slackMessage(input: NotifyInput): SlackMessage {
   const f = input.finding;
   const execution = input.executionArn ? `${input.id} (${input.executionArn})` : input.id;
@@ -58,6 +68,7 @@ export function slackMessage(input: NotifyInput): SlackMessage {
     { type: 'section', text: md(`*Evidence*\n${escapeMrkdwn(f.evidence)}`) },
     { type: 'section', text: md(stepsText(input)) },
     { type: 'section', text: md(`*Outcome: ${input.outcome}*\n${escapeMrkdwn(outcomeText(input))}`) },
+    ...(timelineText(input) ? [{ type: 'section' as const, text: md(timelineText(input)!) }] : []),
     { type: 'divider' },
     {
       type: 'context',

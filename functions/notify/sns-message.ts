@@ -53,6 +53,8 @@ export function snsMessage(input: NotifyInput): SnsMessage {
     owner: input.owner,
     channel: input.channel,
     error: input.error && { error: input.error.error, cause: clip(input.error.cause, CAUSE_MAX) },
+    // Runbook runs: the timeline (evidence stays in the audit record: `warden audit show <id>`).
+    runbook: input.runbook && { name: input.runbook.name, target: input.runbook.target, dryRun: input.runbook.dryRun, timeline: input.runbook.timeline.slice(-MAX_STEPS) },
   };
   return {
     subject: asciiSubject(`[Warden] ${title(input)}`),

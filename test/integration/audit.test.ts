@@ -5,6 +5,7 @@
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { getAuditRecord } from '../../functions/audit/get';
+import { saveProgress } from '../../functions/audit/progress';
 import { recordAudit } from '../../functions/audit/record';
 import type { RemediationRecord } from '../../functions/domain/remediation';
 import { record } from '../unit/notify/fixture';
@@ -120,6 +121,23 @@ test('getAuditRecord round-trips; unknown id is undefined', async () => {
   await recordAudit(rec, deps());
   expect(await getAuditRecord(rec.id, { dynamodb, tableName })).toEqual(rec);
   expect(await getAuditRecord('no-such-run', { dynamodb, tableName })).toBeUndefined();
+});
+
+test('a runbook progress item is replaced by the next progress and by the final record, never the other way', async () => {
+  const timeline = [{ at: '2026-11-20T10:00:00Z', step: 'start', result: 'done' as const, detail: 'started by hand' }];
+  const runbook = { name: 'contain-ecs-task', target: 't', dryRun: false, startedBy: 'ana', timeline };
+  const rec = record('fixed', { id: 'run-progress-1', runbook });
+  expect(await saveProgress(rec, { dynamodb, tableName })).toBe(true);
+  expect(await getAuditRecord(rec.id, { dynamodb, tableName })).toMatchObject({ outcome: 'in-progress' });
+  const more = { ...runbook, timeline: [...timeline, { at: '2026-11-20T10:00:01Z', step: 'plan', result: 'done' as const, detail: 'planned' }] };
+  expect(await saveProgress({ ...rec, runbook: more }, { dynamodb, tableName })).toBe(true);
+  expect((await getAuditRecord(rec.id, { dynamodb, tableName }))?.runbook?.timeline).toHaveLength(2);
+
+  expect(await recordAudit({ ...rec, runbook: more }, deps())).toMatchObject({ stored: true, duplicate: false });
+  expect(await receive(moto.url, queueUrl, 1)).toHaveLength(1);
+  // A late progress write (a retried step) cannot turn the final record back into "in-progress".
+  expect(await saveProgress(rec, { dynamodb, tableName })).toBe(false);
+  expect(await getAuditRecord(rec.id, { dynamodb, tableName })).toMatchObject({ outcome: 'fixed', runbook: more });
 });
 
 test('PutEvents failing after the item was stored: the retry publishes (and only once)', async () => {

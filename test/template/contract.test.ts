@@ -2,6 +2,7 @@
  * The names, handler files, environment variables and build settings the handlers and scripts/build.ts rely on.
  * A change here must be deliberate: update this test together with the code that reads the value.
  */
+import { runbooks } from '../../functions/domain/runbooks/catalog';
 import { basename, extname } from 'node:path';
 import { functions, loadTemplate, parseTemplate, stateMachines, type Json } from '../../functions/local/template';
 
@@ -19,6 +20,8 @@ const EXPECTED_FUNCTIONS: Record<string, string> = {
   RequestApprovalFunction: 'functions/handlers/request-approval.ts',
   ExpireApprovalFunction: 'functions/handlers/expire-approval.ts',
   ApprovalInteractionsFunction: 'functions/handlers/approval-interactions.ts',
+  RunbookStepFunction: 'functions/handlers/runbook-step.ts',
+  RestoreRuleFunction: 'functions/handlers/restore-rule.ts',
 };
 
 const ref = (id: string): Json => ({ Ref: id });
@@ -32,15 +35,20 @@ const COMMON_ENV: Record<string, Json> = {
   WARDEN_OWN_ROLES: {
     'Fn::If': [
       'HasExtraOwnRoles',
-      { 'Fn::Sub': '${ApplyRemediationFunctionRole.Arn},${OwnRoleNames}' },
-      getAtt('ApplyRemediationFunctionRole', 'Arn'),
+      { 'Fn::Sub': '${ApplyRemediationFunctionRole.Arn},${RunbookStepFunctionRole.Arn},${RestoreRuleFunctionRole.Arn},${OwnRoleNames}' },
+      { 'Fn::Sub': '${ApplyRemediationFunctionRole.Arn},${RunbookStepFunctionRole.Arn},${RestoreRuleFunctionRole.Arn}' },
     ],
   },
   WARDEN_POLICY: ref('PolicyJson'),
 };
 
 const EXTRA_ENV: Record<string, Record<string, Json>> = {
-  TriageFunction: { STATE_MACHINE_ARN: ref('RemediationStateMachine') },
+  TriageFunction: {
+    STATE_MACHINE_ARN: ref('RemediationStateMachine'), FINDINGS_TABLE: ref('FindingsTable'),
+    RUNBOOK_STATE_MACHINES: {
+      'Fn::Sub': '{"contain-ecs-task":"${ContainEcsTaskRunbook}","isolate-container-instance":"${IsolateContainerInstanceRunbook}","eks-finding-response":"${EksFindingResponseRunbook}"}',
+    },
+  },
   LoadLiveStateFunction: {},
   ApplyRemediationFunction: {},
   VerifyRemediationFunction: {},
@@ -55,13 +63,15 @@ const EXTRA_ENV: Record<string, Record<string, Json>> = {
     APPROVALS_TABLE: ref('ApprovalsTable'), SLACK_SIGNING_SECRET_ARN: ref('SlackSigningSecretArn'),
     SLACK_BOT_TOKEN_SECRET_ARN: ref('SlackBotTokenSecretArn'),
   },
+  RunbookStepFunction: { AUDIT_TABLE: ref('AuditTable') },
+  RestoreRuleFunction: { AUDIT_TABLE: ref('AuditTable') },
 };
 
 test('the template uses the SAM transform', () => {
   expect(t.Transform).toBe('AWS::Serverless-2016-10-31');
 });
 
-test('exactly the nine Warden functions, each bundled from its handler file', () => {
+test('exactly the eleven Warden functions, each bundled from its handler file', () => {
   expect(Object.fromEntries(fns.map((f) => [f.logicalId, f.handlerFile]))).toEqual(EXPECTED_FUNCTIONS);
 });
 
@@ -82,8 +92,9 @@ describe.each(Object.keys(EXPECTED_FUNCTIONS))('%s', (id) => {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
       MemorySize: 256,
-      // Slack expects an answer within 3 s: its endpoint gets a short timeout of its own.
-      Timeout: id === 'ApprovalInteractionsFunction' ? 10 : 30,
+      // Slack expects an answer within 3 s: its endpoint gets a short timeout of its own. Runbook steps may snapshot
+      // several volumes or page through container instances.
+      Timeout: id === 'ApprovalInteractionsFunction' ? 10 : id === 'RunbookStepFunction' ? 120 : 30,
       LoggingConfig: { LogFormat: 'JSON', LogGroup: expect.objectContaining({ Ref: expect.any(String) }) },
     });
   });
@@ -114,10 +125,16 @@ test('esbuild BuildProperties are identical for every function except EntryPoint
   }
 });
 
-test('the remediation workflow is a Standard state machine', () => {
+test('the remediation workflow and one state machine per runbook, all Standard', () => {
   const sms = stateMachines(t);
-  expect(sms.map((s) => s.logicalId)).toEqual(['RemediationStateMachine']);
+  const runbookIds = runbooks.map((r) => r.name.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join('') + 'Runbook');
+  expect(sms.map((s) => s.logicalId)).toEqual(['RemediationStateMachine', ...runbookIds]);
   expect(sms[0]).toMatchObject({ type: 'STANDARD', definitionUri: 'statemachines/remediate.asl.json' });
+  runbooks.forEach((r, i) => {
+    expect(sms[i + 1]).toMatchObject({ type: 'STANDARD', definitionUri: `statemachines/runbooks/${r.name}.asl.json` });
+    // `warden runbook run` finds a runbook by this name.
+    expect(t.Resources[runbookIds[i]!]!.Properties!.Name).toEqual({ 'Fn::Sub': `\${AWS::StackName}-${r.name}` });
+  });
 });
 
 test('DefaultMode defaults to dry-run and allows exactly the four modes', () => {
@@ -137,13 +154,25 @@ test('outputs: state machine, table, bus, topic', () => {
   });
 });
 
-test('stateful resources: audit table retained, encrypted, point-in-time recovery; topic and queues encrypted', () => {
+test('stateful resources: audit table retained, encrypted, point-in-time recovery; findings table with TTL; topic and queues encrypted', () => {
   expect(t.Resources.AuditTable).toMatchObject({
     Type: 'AWS::DynamoDB::Table',
     DeletionPolicy: 'Retain',
     UpdateReplacePolicy: 'Retain',
     Properties: {
       KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    },
+  });
+  // GuardDuty repeat memory: not retained (it only dedupes), purged by TTL.
+  expect(t.Resources.FindingsTable).toMatchObject({
+    Type: 'AWS::DynamoDB::Table',
+    Properties: {
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'purgeAt', Enabled: true },
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },

@@ -17,7 +17,7 @@ const triage = functions(t).find((f) => f.logicalId === 'TriageFunction');
 test('there are rules, with valid patterns', () => {
   expect(rules.map((r) => r.name).sort()).toEqual([
     'ContainerConfigCompliance', 'ContainerConfigItemChange', 'ContainerSecurityHubFinding',
-    'EcrApiCall', 'EcsApiCall', 'EksApiCall',
+    'EcrApiCall', 'EcsApiCall', 'EksApiCall', 'GuardDutyContainerFinding',
     'SgConfigCompliance', 'SgConfigItemChange', 'SgIngressApiCall', 'SgSecurityHubFinding',
   ]);
   for (const r of rules) expect(() => validatePattern(r.pattern)).not.toThrow();

@@ -19,8 +19,18 @@ const LIVE_READS = [
   'ec2:DescribeRouteTables', 'ec2:DescribeSubnets', 'ec2:DescribeVpcEndpoints',
 ];
 
+/** Every state machine: invoke its Tasks' functions, deliver its execution logs. */
+const STATE_MACHINE = [
+  'lambda:InvokeFunction',
+  'logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:DescribeLogGroups', 'logs:DescribeResourcePolicies',
+  'logs:GetLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:UpdateLogDelivery',
+];
+
 const EXPECTED_ACTIONS: Record<string, string[]> = {
-  TriageFunction: ['ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', ...LIVE_READS, 'states:StartExecution'],
+  TriageFunction: [
+    'dynamodb:GetItem', 'dynamodb:UpdateItem',
+    'ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', ...LIVE_READS, 'states:StartExecution',
+  ],
   LoadLiveStateFunction: ['ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', ...LIVE_READS],
   ApplyRemediationFunction: [
     'ec2:RevokeSecurityGroupIngress',
@@ -36,11 +46,22 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   RequestApprovalFunction: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'secretsmanager:GetSecretValue'],
   ExpireApprovalFunction: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'secretsmanager:GetSecretValue'],
   ApprovalInteractionsFunction: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'secretsmanager:GetSecretValue', 'states:SendTaskFailure', 'states:SendTaskSuccess'],
-  RemediationStateMachine: [
-    'lambda:InvokeFunction',
-    'logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:DescribeLogGroups', 'logs:DescribeResourcePolicies',
-    'logs:GetLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:UpdateLogDelivery',
+  RunbookStepFunction: [
+    'dynamodb:GetItem', 'dynamodb:PutItem',
+    'ec2:CreateSecurityGroup', 'ec2:CreateSnapshot', 'ec2:CreateTags', 'ec2:DescribeInstances', 'ec2:DescribeNetworkInterfaces',
+    'ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSnapshots', 'ec2:DescribeVolumes',
+    'ec2:ModifyNetworkInterfaceAttribute', 'ec2:RevokeSecurityGroupEgress', 'ec2:RevokeSecurityGroupIngress',
+    'ecs:DescribeContainerInstances', 'ecs:DescribeTaskDefinition', 'ecs:DescribeTasks', 'ecs:ListClusters', 'ecs:ListContainerInstances',
+    'ecs:StopTask', 'ecs:TagResource', 'ecs:UpdateContainerInstancesState',
+    'eks:DescribeCluster',
   ],
+  RestoreRuleFunction: ['dynamodb:GetItem', 'dynamodb:PutItem', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:DescribeSecurityGroupRules'],
+  RemediationStateMachine: STATE_MACHINE,
+  ContainEcsTaskRunbook: STATE_MACHINE,
+  IsolateContainerInstanceRunbook: STATE_MACHINE,
+  EksFindingResponseRunbook: STATE_MACHINE,
+  RestoreSecurityGroupRuleRunbook: STATE_MACHINE,
+  RevokeOpenIngressRunbook: STATE_MACHINE,
 };
 
 /**
@@ -50,6 +71,7 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
 const RESOURCE_STAR_OK = new Set([
   'ec2:DescribeSecurityGroups', 'ec2:DescribeSecurityGroupRules',
   'ec2:DescribeRouteTables', 'ec2:DescribeSubnets', 'ec2:DescribeVpcEndpoints',
+  'ec2:DescribeInstances', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSnapshots', 'ec2:DescribeVolumes',
   'ecs:DescribeTaskDefinition', 'ecs:ListClusters', 'ecs:ListTaskDefinitions', 'ecs:ListServices', 'ecs:ListTasks', 'ecs:RegisterTaskDefinition',
   'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery',
   'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
@@ -134,7 +156,12 @@ const resourcesFor = (id: string, action: string): { resource: Json; when?: stri
     .flatMap((s) => s.Resource.map((resource) => ({ resource, ...(s.when ? { when: s.when } : {}) })));
 
 test('scoped resources', () => {
-  expect(resourcesFor('TriageFunction', 'states:StartExecution')).toEqual([{ resource: { Ref: 'RemediationStateMachine' } }]);
+  expect(resourcesFor('TriageFunction', 'states:StartExecution')).toEqual(
+    ['RemediationStateMachine', 'ContainEcsTaskRunbook', 'IsolateContainerInstanceRunbook', 'EksFindingResponseRunbook'].map((id) => ({ resource: { Ref: id } })),
+  );
+  for (const a of ['dynamodb:GetItem', 'dynamodb:UpdateItem']) {
+    expect(resourcesFor('TriageFunction', a)).toEqual([{ resource: { 'Fn::GetAtt': ['FindingsTable', 'Arn'] } }]);
+  }
   expect(resourcesFor('ApplyRemediationFunction', 'ec2:RevokeSecurityGroupIngress')).toEqual([
     { resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:security-group/*' } },
   ]);
@@ -197,4 +224,21 @@ test('iam:PassRole: only roles of this account, only to ECS tasks, and only for 
 
 test('HasSlackWebhookSecret is "SlackWebhookSecretArn is not empty"', () => {
   expect(t.Conditions?.HasSlackWebhookSecret).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'SlackWebhookSecretArn' }, ''] }] });
+});
+
+test('only the restore function can add access, and only to security groups', () => {
+  const adding = ['ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:ModifySecurityGroupRules', 'ec2:UpdateSecurityGroupRuleDescriptionsIngress'];
+  const holders = principals.filter((p) => p.statements.some((s) => s.Action.some((a) => adding.includes(a)))).map((p) => p.id);
+  expect(holders).toEqual(['RestoreRuleFunction']);
+  expect(resourcesFor('RestoreRuleFunction', 'ec2:AuthorizeSecurityGroupIngress')).toEqual([{ resource: arn('ec2', 'security-group/*') }]);
+});
+
+test('runbook writes are scoped to the resource type they change', () => {
+  const step = (a: string) => resourcesFor('RunbookStepFunction', a).map((r) => r.resource);
+  expect(step('ecs:StopTask')).toEqual([arn('ecs', 'task/*')]);
+  expect(step('ecs:TagResource')).toEqual([arn('ecs', 'task/*')]);
+  expect(step('ecs:UpdateContainerInstancesState')).toEqual([arn('ecs', 'container-instance/*')]);
+  expect(step('ec2:ModifyNetworkInterfaceAttribute')).toEqual([arn('ec2', 'network-interface/*'), arn('ec2', 'security-group/*')]);
+  expect(step('ec2:RevokeSecurityGroupIngress')).toEqual([arn('ec2', 'security-group/*')]);
+  for (const a of ['dynamodb:GetItem', 'dynamodb:PutItem']) expect(step(a)).toEqual([{ 'Fn::GetAtt': ['AuditTable', 'Arn'] }]);
 });

@@ -5,6 +5,7 @@ import { eventRules, loadTemplate } from '../../local/template';
 import { startLocalWarden } from '../../local/warden-local';
 import { out, play } from './scene';
 import { containerScenes } from './containers';
+import { incidentScenes } from './incidents';
 import { securityGroupScenes } from './security-groups';
 
 async function main(): Promise<number> {
@@ -25,7 +26,7 @@ async function main(): Promise<number> {
       },
     });
     const deps = { root: findRepoRoot().root, rules: eventRules(loadTemplate()), warden, slack, signingSecret };
-    const parts = [await securityGroupScenes(), await containerScenes(deps.root)];
+    const parts = [await securityGroupScenes(), await containerScenes(deps.root), await incidentScenes(warden)];
     let n = 0;
     for (const part of parts) for (const scene of part.scenes) await play(++n, scene, deps);
 
@@ -42,7 +43,7 @@ async function main(): Promise<number> {
     }
 
     const problems = (await Promise.all(parts.map((p) => p.check()))).flat();
-    out(problems.length ? `\nDEMO FAILED: ${problems.join('; ')}` : '\nResult: every exposure fixed or planned as expected; compliant resources untouched.');
+    out(problems.length ? `\nDEMO FAILED: ${problems.join('; ')}` : '\nResult: every exposure fixed or planned as expected; compliant resources untouched; the incident contained and the restore exact.');
     return problems.length ? 1 : 0;
   } finally {
     await slack.close();

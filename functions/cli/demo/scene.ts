@@ -9,12 +9,17 @@ import { join } from 'node:path';
 import { matchingRules } from '../../local/event-pattern';
 import type { EventRule } from '../../local/template';
 import type { LocalWarden } from '../../local/warden-local';
+import type { LocalRun } from '../../local/state-machine';
+import type { RunbookRun } from '../../domain/remediation';
+import { timelineLines } from '../../domain/runbooks/timeline';
 
 /** One step of the demo: a change made in the emulator, the sample event that reports it, and what to show. */
 export interface Scene {
   title: string;
-  /** A file under events/. */
-  sample: string;
+  /** A file under events/ (a runbook scene without one is started by hand, as `warden runbook run` does). */
+  sample?: string;
+  /** Start this runbook by hand instead of replaying an event. */
+  runbook?: { name: string; input: () => unknown; executionName?: string };
   /** Make the change the event reports, in the emulator. */
   change?: () => Promise<void>;
   /** Sample ids → ids in the emulator (applied to the sample's text). */
@@ -39,9 +44,10 @@ export const out = (s = ''): void => {
 
 /** Replay one scene: route the event with the template's rules, triage it, run what it starts, show the result. */
 export async function play(n: number, scene: Scene, deps: PlayDeps): Promise<void> {
+  if (scene.runbook) return playRunbook(n, scene, scene.runbook, deps);
   out(`[${n}] ${scene.title}\n    sample: events/${scene.sample}`);
   await scene.change?.();
-  let text = readFileSync(join(deps.root, 'events', scene.sample), 'utf8');
+  let text = readFileSync(join(deps.root, 'events', scene.sample!), 'utf8');
   // Longest first: an ARN must be replaced before the account id inside it.
   const ids = Object.entries(scene.ids?.() ?? {}).sort(([a], [b]) => b.length - a.length);
   for (const [from, to] of ids) text = text.split(from).join(to);
@@ -64,17 +70,45 @@ export async function play(n: number, scene: Scene, deps: PlayDeps): Promise<voi
         continue;
       }
       if (scene.decide?.control === e.control) await click(e.name, scene.decide, deps);
-      const run = await deps.warden.done(e.name);
-      const state = run.output as { recorded?: { result?: { outcome?: string } }; live?: { result?: { mode?: string; plan?: { steps?: string[] } } } } | undefined;
-      out(`    execution ${e.name} (${e.control}, mode ${state?.live?.result?.mode ?? '?'})`);
-      out(`      ${run.path.join(' → ')}`);
-      out(`      outcome: ${state?.recorded?.result?.outcome ?? run.failed?.error}`);
-      const steps = state?.live?.result?.plan?.steps ?? [];
-      if (steps.length) out(`      plan:\n${steps.map((s) => `        - ${s}`).join('\n')}`);
+      showRun(`${e.name} (${e.control}`, await deps.warden.done(e.name));
     }
   } catch (err) {
     out(`    decision: invalid: ${(err as Error).message}\n    nothing acted on; the Lambda fails so its DLQ keeps the event`);
   }
+  if (before !== undefined) {
+    out(`    before: ${before}`);
+    out(`    after:  ${await scene.show!()}`);
+  }
+  out(`    time: ${Date.now() - started} ms\n`);
+}
+
+type RunOutput = {
+  recorded?: { result?: { outcome?: string } };
+  live?: { result?: { mode?: string; plan?: { steps?: string[] } } };
+  runbook?: RunbookRun;
+} | undefined;
+
+/** Path, outcome, plan and (for runbooks) the timeline of one finished run. */
+function showRun(label: string, run: LocalRun): void {
+  const state = run.output as RunOutput;
+  out(`    execution ${label}, mode ${state?.live?.result?.mode ?? '?'})`);
+  out(`      ${run.path.join(' → ')}`);
+  out(`      outcome: ${state?.recorded?.result?.outcome ?? run.failed?.error}`);
+  const steps = state?.live?.result?.plan?.steps ?? [];
+  if (steps.length) out(`      plan:\n${steps.map((s) => `        - ${s}`).join('\n')}`);
+  const timeline = timelineLines(state?.runbook?.timeline);
+  if (timeline.length) out(`      timeline (runbook ${state!.runbook!.name}; also \`warden audit show\`):\n${timeline.map((l) => `        ${l}`).join('\n')}`);
+}
+
+/** Start a runbook by hand, answer its approval if the scene says so, and show the run. */
+async function playRunbook(n: number, scene: Scene, runbook: NonNullable<Scene['runbook']>, deps: PlayDeps): Promise<void> {
+  out(`[${n}] ${scene.title}\n    warden runbook run ${runbook.name} ${JSON.stringify(runbook.input())}`);
+  await scene.change?.();
+  const before = await scene.show?.();
+  const started = Date.now();
+  const e = deps.warden.runbook(runbook.name, runbook.input(), runbook.executionName ? { executionName: runbook.executionName } : {});
+  if (scene.decide) await click(e.name, scene.decide, deps);
+  showRun(`${e.name} (runbook ${runbook.name}`, await e.done);
   if (before !== undefined) {
     out(`    before: ${before}`);
     out(`    after:  ${await scene.show!()}`);

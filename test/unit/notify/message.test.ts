@@ -18,6 +18,7 @@ const titles: Record<Outcome, string> = {
   expired: 'Expired: nobody approved revoke world-open ingress on sg-0123456789abcdef0, nothing changed',
   'already-fixed': 'Already fixed: sg-world-open-ingress on sg-0123456789abcdef0, nothing to change',
   failed: 'FAILED: could not revoke world-open ingress on sg-0123456789abcdef0',
+  'in-progress': 'In progress: revoke world-open ingress on sg-0123456789abcdef0',
 };
 
 const allText = (blocks: SlackBlock[]): string => JSON.stringify(blocks);

@@ -1,0 +1,59 @@
+import {
+  DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, type EC2Client, type NetworkInterface, type SecurityGroup,
+} from '@aws-sdk/client-ec2';
+import { TagResourceCommand, type ECSClient, type Task, type TaskDefinition } from '@aws-sdk/client-ecs';
+import type { Tags } from '../domain/model';
+import { errorName, rethrowThrottling } from './errors';
+
+/** Reads and tags the runbooks use to capture evidence. Every read tolerates a resource that is already gone. */
+
+/** ENIs by id; ids that no longer exist are left out. */
+export async function describeEnis(ec2: EC2Client, ids: string[]): Promise<NetworkInterface[]> {
+  if (ids.length === 0) return [];
+  try {
+    return (await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: ids }))).NetworkInterfaces ?? [];
+  } catch (err) {
+    if (errorName(err) === 'InvalidNetworkInterfaceID.NotFound' && ids.length > 1) {
+      return (await Promise.all(ids.map((id) => describeEnis(ec2, [id])))).flat();
+    }
+    if (errorName(err) === 'InvalidNetworkInterfaceID.NotFound') return [];
+    return rethrowThrottling(err);
+  }
+}
+
+/** Security groups by id, with their rules; ids that no longer exist are left out. */
+export async function describeGroups(ec2: EC2Client, ids: string[]): Promise<SecurityGroup[]> {
+  if (ids.length === 0) return [];
+  try {
+    return (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: ids }))).SecurityGroups ?? [];
+  } catch (err) {
+    if (errorName(err) === 'InvalidGroup.NotFound' && ids.length > 1) return (await Promise.all(ids.map((id) => describeGroups(ec2, [id])))).flat();
+    if (errorName(err) === 'InvalidGroup.NotFound') return [];
+    return rethrowThrottling(err);
+  }
+}
+
+/** Tag an ECS resource (task, service, cluster). */
+export async function tagEcsResource(ecs: ECSClient, resourceArn: string, tags: Tags): Promise<void> {
+  await ecs
+    .send(new TagResourceCommand({ resourceArn, tags: Object.entries(tags).map(([key, value]) => ({ key, value })) }))
+    .catch(rethrowThrottling);
+}
+
+/** The ENI ids attached to an awsvpc task. */
+export const taskEniIds = (task: Task): string[] =>
+  (task.attachments ?? [])
+    .filter((a) => a.type === 'ElasticNetworkInterface')
+    .flatMap((a) => (a.details ?? []).filter((d) => d.name === 'networkInterfaceId').map((d) => d.value ?? ''))
+    .filter(Boolean);
+
+/** A task definition as evidence: environment values are dropped (they may hold secrets); names stay. */
+export function redactedTaskDefinition(td: TaskDefinition): Record<string, unknown> {
+  return {
+    ...td,
+    containerDefinitions: (td.containerDefinitions ?? []).map((c) => ({
+      ...c,
+      environment: (c.environment ?? []).map((e) => ({ name: e.name, value: '[redacted]' })),
+    })),
+  };
+}

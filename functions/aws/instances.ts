@@ -1,0 +1,281 @@
+import {
+  CreateSecurityGroupCommand, CreateSnapshotCommand, CreateTagsCommand, DescribeInstancesCommand, DescribeNetworkInterfacesCommand,
+  DescribeSecurityGroupsCommand, DescribeSnapshotsCommand, DescribeVolumesCommand, ModifyNetworkInterfaceAttributeCommand,
+  RevokeSecurityGroupEgressCommand,
+  type EC2Client, type Instance, type IpPermission, type NetworkInterface, type SecurityGroup, type Snapshot, type Volume,
+} from '@aws-sdk/client-ec2';
+import {
+  DescribeContainerInstancesCommand, ListContainerInstancesCommand, UpdateContainerInstancesStateCommand,
+  type ContainerInstance, type ECSClient,
+} from '@aws-sdk/client-ecs';
+import type { Tags } from '../domain/model';
+import { errorName, rethrowThrottling } from './errors';
+
+/**
+ * The EC2 and ECS calls of isolate-container-instance: read the instance, find or create the quarantine group,
+ * swap ENI groups, drain the container instance, snapshot volumes, tag. Reads tolerate resources already gone.
+ */
+
+/** `i-` and 8 or 17 lowercase hex digits. */
+export const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+
+/** The tag that marks a quarantine group, and the name Warden gives the one it creates in a VPC. */
+export const QUARANTINE_TAG = 'warden:quarantine';
+export const quarantineGroupName = (vpcId: string): string => `warden-quarantine-${vpcId}`;
+
+const toEc2Tags = (tags: Tags) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+
+// ---------- instances ----------
+
+/** The instance, or undefined when EC2 does not know it (terminated instances stay visible for about an hour). */
+export async function describeInstance(ec2: EC2Client, instanceId: string): Promise<Instance | undefined> {
+  try {
+    const out = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+    return out.Reservations?.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === instanceId);
+  } catch (err) {
+    if (errorName(err) === 'InvalidInstanceID.NotFound') return undefined;
+    return rethrowThrottling(err);
+  }
+}
+
+/** Terminated or on its way: there is nothing left to isolate. */
+export const isInstanceGone = (i: Instance): boolean => ['shutting-down', 'terminated'].includes(i.State?.Name ?? '');
+
+/** The EBS volume ids attached to the instance, in device order. */
+export const instanceVolumeIds = (i: Instance): string[] =>
+  (i.BlockDeviceMappings ?? []).map((m) => m.Ebs?.VolumeId ?? '').filter(Boolean);
+
+/** Every ENI attached to the instance, read live (the ENI, not the instance, carries the security groups). */
+export async function instanceEnis(ec2: EC2Client, instanceId: string): Promise<NetworkInterface[]> {
+  const enis: NetworkInterface[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await ec2
+      .send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [instanceId] }], NextToken }))
+      .catch(rethrowThrottling);
+    enis.push(...(page.NetworkInterfaces ?? []));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return enis.sort((a, b) => (a.Attachment?.DeviceIndex ?? 0) - (b.Attachment?.DeviceIndex ?? 0));
+}
+
+export const groupIdsOf = (eni: NetworkInterface): string[] => (eni.Groups ?? []).map((g) => g.GroupId ?? '').filter(Boolean);
+
+/** Volumes by id, with their attachments; ids that no longer exist are left out. */
+export async function describeVolumes(ec2: EC2Client, ids: string[]): Promise<Volume[]> {
+  if (ids.length === 0) return [];
+  try {
+    return (await ec2.send(new DescribeVolumesCommand({ VolumeIds: ids }))).Volumes ?? [];
+  } catch (err) {
+    if (errorName(err) === 'InvalidVolume.NotFound' && ids.length > 1) return (await Promise.all(ids.map((id) => describeVolumes(ec2, [id])))).flat();
+    if (errorName(err) === 'InvalidVolume.NotFound') return [];
+    return rethrowThrottling(err);
+  }
+}
+
+/** CreateTags on EC2 resources (instance, group, snapshot). Overwrites: safe to repeat. */
+export async function tagEc2(ec2: EC2Client, resourceIds: string[], tags: Tags): Promise<void> {
+  await ec2.send(new CreateTagsCommand({ Resources: resourceIds, Tags: toEc2Tags(tags) })).catch(rethrowThrottling);
+}
+
+// ---------- the quarantine group ----------
+
+async function groupsWhere(ec2: EC2Client, vpcId: string, filter: { Name: string; Values: string[] }): Promise<SecurityGroup[]> {
+  const out = await ec2
+    .send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, filter] }))
+    .catch(rethrowThrottling);
+  return (out.SecurityGroups ?? []).sort((a, b) => (a.GroupId ?? '').localeCompare(b.GroupId ?? ''));
+}
+
+/** The VPC's quarantine group: the one tagged `warden:quarantine=true`, else the one named `warden-quarantine-<vpc>`. */
+export async function findQuarantineGroup(ec2: EC2Client, vpcId: string): Promise<SecurityGroup | undefined> {
+  const [tagged] = await groupsWhere(ec2, vpcId, { Name: `tag:${QUARANTINE_TAG}`, Values: ['true'] });
+  if (tagged) return tagged;
+  const [named] = await groupsWhere(ec2, vpcId, { Name: 'group-name', Values: [quarantineGroupName(vpcId)] });
+  return named;
+}
+
+const ALL_TRAFFIC = ['0.0.0.0/0', '::/0'];
+
+/** The "allow all outbound" rules EC2 puts on every new group (IPv4, and IPv6 in dual-stack VPCs). */
+export function allTrafficEgress(g: SecurityGroup): IpPermission[] {
+  return (g.IpPermissionsEgress ?? []).flatMap((p) => {
+    if (p.IpProtocol !== '-1') return [];
+    const v4 = (p.IpRanges ?? []).filter((r) => ALL_TRAFFIC.includes(r.CidrIp ?? ''));
+    const v6 = (p.Ipv6Ranges ?? []).filter((r) => ALL_TRAFFIC.includes(r.CidrIpv6 ?? ''));
+    return v4.length || v6.length ? [{ IpProtocol: '-1', ...(v4.length ? { IpRanges: v4 } : {}), ...(v6.length ? { Ipv6Ranges: v6 } : {}) }] : [];
+  });
+}
+
+/** How many rules a group has (ingress and egress, counted per source/destination). */
+export const ruleCount = (g: SecurityGroup): number =>
+  [...(g.IpPermissions ?? []), ...(g.IpPermissionsEgress ?? [])].reduce(
+    (n, p) => n + (p.IpRanges?.length ?? 0) + (p.Ipv6Ranges?.length ?? 0) + (p.PrefixListIds?.length ?? 0) + (p.UserIdGroupPairs?.length ?? 0),
+    0,
+  );
+
+export interface QuarantineGroup {
+  groupId: string;
+  created: boolean;
+  /** Allow-all egress rules revoked now (a new group has one; an existing group should have none). */
+  revoked: number;
+  /** Rules left on the group: ones a responder added on purpose (e.g. egress to SSM endpoints for forensics). */
+  rules: number;
+}
+
+/**
+ * Find or create the VPC's quarantine group, and make sure it has no allow-all egress rule. Never adds a rule.
+ * Safe to repeat: a retry after the create finds the group by tag, and a concurrent create is found by name.
+ */
+export async function ensureQuarantineGroup(ec2: EC2Client, vpcId: string, tags: Tags): Promise<QuarantineGroup> {
+  let group = await findQuarantineGroup(ec2, vpcId);
+  let created = false;
+  if (!group) {
+    created = await createQuarantineGroup(ec2, vpcId, tags);
+    // Read it back with its default egress rule (also when another run created it first).
+    group = await findQuarantineGroup(ec2, vpcId);
+    if (!group?.GroupId) throw new Error(`quarantine group ${quarantineGroupName(vpcId)} was neither created nor found`);
+  }
+  const allowAll = allTrafficEgress(group);
+  if (allowAll.length) {
+    try {
+      await ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: group.GroupId!, IpPermissions: allowAll }));
+    } catch (err) {
+      // Already gone (a retry, or another run): nothing to revoke.
+      if (errorName(err) !== 'InvalidPermission.NotFound') return rethrowThrottling(err);
+    }
+  }
+  const revoked = allowAll.reduce((n, p) => n + (p.IpRanges?.length ?? 0) + (p.Ipv6Ranges?.length ?? 0), 0);
+  return { groupId: group.GroupId!, created, revoked, rules: Math.max(0, ruleCount(group) - revoked) };
+}
+
+/** CreateSecurityGroup, tagged in the same call; false when a group of that name already exists (a concurrent run). */
+async function createQuarantineGroup(ec2: EC2Client, vpcId: string, tags: Tags): Promise<boolean> {
+  try {
+    await ec2.send(new CreateSecurityGroupCommand({
+      VpcId: vpcId,
+      GroupName: quarantineGroupName(vpcId),
+      Description: 'Warden quarantine: no rules, blocks all traffic of the ENIs it is put on. Do not add rules.',
+      TagSpecifications: [{ ResourceType: 'security-group', Tags: toEc2Tags({ ...tags, [QUARANTINE_TAG]: 'true', Name: quarantineGroupName(vpcId) }) }],
+    }));
+    return true;
+  } catch (err) {
+    if (errorName(err) === 'InvalidGroup.Duplicate') return false;
+    return rethrowThrottling(err);
+  }
+}
+
+/** One group with its rules, or undefined when it does not exist. */
+export async function describeGroup(ec2: EC2Client, groupId: string): Promise<SecurityGroup | undefined> {
+  try {
+    return (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))).SecurityGroups?.[0];
+  } catch (err) {
+    if (errorName(err) === 'InvalidGroup.NotFound') return undefined;
+    return rethrowThrottling(err);
+  }
+}
+
+/** Replace an ENI's security groups (ModifyNetworkInterfaceAttribute Groups); `gone` when the ENI no longer exists. */
+export async function setEniGroups(ec2: EC2Client, eniId: string, groupIds: string[]): Promise<'set' | 'gone'> {
+  try {
+    await ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Groups: groupIds }));
+    return 'set';
+  } catch (err) {
+    if (errorName(err) === 'InvalidNetworkInterfaceID.NotFound') return 'gone';
+    return rethrowThrottling(err);
+  }
+}
+
+// ---------- ECS container instances ----------
+
+/**
+ * The container instance an EC2 instance is registered as, searching the given clusters in order. ListContainerInstances
+ * filters with the cluster query language (`ec2InstanceId == i-…`); the match is checked again on the description.
+ */
+export async function findContainerInstance(
+  ecs: ECSClient, instanceId: string, clusters: string[],
+): Promise<{ cluster: string; containerInstance: ContainerInstance } | undefined> {
+  for (const cluster of clusters) {
+    const arns: string[] = [];
+    let nextToken: string | undefined;
+    try {
+      do {
+        const page = await ecs.send(new ListContainerInstancesCommand({ cluster, filter: `ec2InstanceId == ${instanceId}`, nextToken }));
+        arns.push(...(page.containerInstanceArns ?? []));
+        nextToken = page.nextToken;
+      } while (nextToken);
+    } catch (err) {
+      if (errorName(err) === 'ClusterNotFoundException') continue;
+      return rethrowThrottling(err);
+    }
+    for (let i = 0; i < arns.length; i += 100) {
+      const found = (await describeContainerInstances(ecs, cluster, arns.slice(i, i + 100))).find((c) => c.ec2InstanceId === instanceId);
+      if (found) return { cluster, containerInstance: found };
+    }
+  }
+  return undefined;
+}
+
+/** Container instances by ARN (at most 100); unknown ones and a missing cluster give none. */
+export async function describeContainerInstances(ecs: ECSClient, cluster: string, arns: string[]): Promise<ContainerInstance[]> {
+  if (arns.length === 0) return [];
+  try {
+    return (await ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: arns }))).containerInstances ?? [];
+  } catch (err) {
+    if (errorName(err) === 'ClusterNotFoundException') return [];
+    return rethrowThrottling(err);
+  }
+}
+
+/** Set a container instance to DRAINING; `gone` when it is no longer registered (ECS reports it as a MISSING failure). */
+export async function drainContainerInstance(ecs: ECSClient, cluster: string, arn: string): Promise<'draining' | 'gone'> {
+  try {
+    const out = await ecs.send(new UpdateContainerInstancesStateCommand({ cluster, containerInstances: [arn], status: 'DRAINING' }));
+    if (out.containerInstances?.length) return 'draining';
+    const failure = out.failures?.[0];
+    if (!failure || failure.reason === 'MISSING') return 'gone';
+    throw new Error(`UpdateContainerInstancesState ${arn}: ${failure.reason ?? 'failed'}${failure.detail ? ` (${failure.detail})` : ''}`);
+  } catch (err) {
+    if (errorName(err) === 'ClusterNotFoundException') return 'gone';
+    return rethrowThrottling(err);
+  }
+}
+
+// ---------- snapshots ----------
+
+/** Snapshots of a volume this incident already took (tagged `warden:incident=<run id>`): what makes the step repeatable. */
+export async function incidentSnapshots(ec2: EC2Client, incidentId: string, volumeId: string): Promise<Snapshot[]> {
+  const out = await ec2
+    .send(new DescribeSnapshotsCommand({
+      OwnerIds: ['self'],
+      Filters: [{ Name: 'tag:warden:incident', Values: [incidentId] }, { Name: 'volume-id', Values: [volumeId] }],
+    }))
+    .catch(rethrowThrottling);
+  return out.Snapshots ?? [];
+}
+
+/** Snapshots by id; unknown ids are left out. */
+export async function describeSnapshots(ec2: EC2Client, ids: string[]): Promise<Snapshot[]> {
+  if (ids.length === 0) return [];
+  try {
+    return (await ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: ids }))).Snapshots ?? [];
+  } catch (err) {
+    if (errorName(err) === 'InvalidSnapshot.NotFound' && ids.length > 1) return (await Promise.all(ids.map((id) => describeSnapshots(ec2, [id])))).flat();
+    if (errorName(err) === 'InvalidSnapshot.NotFound') return [];
+    return rethrowThrottling(err);
+  }
+}
+
+/** CreateSnapshot with its tags in the same call (no untagged window); `gone` when the volume no longer exists. */
+export async function snapshotVolume(ec2: EC2Client, volumeId: string, description: string, tags: Tags): Promise<Snapshot | 'gone'> {
+  try {
+    return await ec2.send(new CreateSnapshotCommand({
+      VolumeId: volumeId,
+      Description: description.slice(0, 255),
+      TagSpecifications: [{ ResourceType: 'snapshot', Tags: toEc2Tags(tags) }],
+    }));
+  } catch (err) {
+    if (errorName(err) === 'InvalidVolume.NotFound') return 'gone';
+    return rethrowThrottling(err);
+  }
+}

@@ -1,0 +1,129 @@
+import { parseArgs } from 'node:util';
+import { getAuditRecord } from '../audit/get';
+import { resetClients } from '../aws/client-cache';
+import { dynamodb } from '../aws/clients/dynamodb';
+import type { RemediationRecord } from '../domain/remediation';
+import { timelineLines } from '../domain/runbooks/timeline';
+import { useEmulator } from '../local/moto';
+import { UsageError } from './evaluate';
+
+/** The audit table name locally (startLocalWarden's default prefix). */
+export const LOCAL_AUDIT_TABLE = 'warden-audit';
+
+export const AUDIT_USAGE = `usage: warden audit show <id> [--json] [--table NAME] [--endpoint URL]
+
+  audit show   one remediation or runbook run by its id (the execution name): what, who, outcome, approval,
+               then the runbook's timeline, or a remediation's plan, applied targets and verification
+    --json       print the audit record as stored
+    --table      the audit table (default: env AUDIT_TABLE, the stack's AuditTableName output)
+    --endpoint   read from an emulator such as moto server (default table there: ${LOCAL_AUDIT_TABLE})
+
+exit codes: 0 shown, 1 no such record, 2 usage error`;
+
+export type Writer = { write(s: string): unknown };
+
+/** One audit record by id, or undefined. */
+export type AuditReader = (id: string) => Promise<RemediationRecord | undefined>;
+
+/** The table to read: --table, else env AUDIT_TABLE, else (emulator only) the local default. */
+export function auditTableName(opts: { table?: string; endpoint?: string }, env: NodeJS.ProcessEnv = process.env): string {
+  const table = opts.table?.trim() || env.AUDIT_TABLE?.trim() || (opts.endpoint ? LOCAL_AUDIT_TABLE : '');
+  if (!table) throw new UsageError('set AUDIT_TABLE to the audit table name (a stack output) or pass --table');
+  return table;
+}
+
+/** GetItem on the audit table through the usual credentials, or on an emulator when `endpoint` is set. */
+export function dynamoAuditReader(tableName: string, endpoint?: string): AuditReader {
+  if (endpoint) {
+    useEmulator(endpoint);
+    resetClients();
+  }
+  return (id) => getAuditRecord(id, { dynamodb: dynamodb(), tableName });
+}
+
+const seconds = (ms: number) => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
+
+function approvalLine(a: RemediationRecord['approval']): string {
+  if (!a) return 'none';
+  const who = a.decidedBy ? ` by ${a.decidedBy}` : '';
+  const how = a.via ? ` via ${a.via}` : '';
+  const when = a.decidedAt ? ` at ${a.decidedAt}` : '';
+  const id = a.approvalId ? ` (approval ${a.approvalId})` : '';
+  return `${a.decision}${who}${how}${when}${id}${a.escalated ? ', after escalation' : ''}${a.reason ? `: ${a.reason}` : ''}`;
+}
+
+const actorOf = (r: RemediationRecord): string => r.actor?.arn ?? r.actor?.roleArn ?? r.actor?.invokedBy ?? 'unknown';
+
+/** A record for a terminal: a header, then the timeline (runbook) or plan / applied / verified (remediation). */
+export function formatRecord(r: RemediationRecord): string {
+  const res = r.finding.resource;
+  const inProgress = r.outcome === 'in-progress';
+  const header: [string, string][] = [
+    ['id', r.id],
+    r.runbook
+      ? ['runbook', `${r.runbook.name}  target ${r.runbook.target}${r.runbook.dryRun ? '  (dry-run)' : ''}`]
+      : ['control', `${r.finding.control}  ${r.finding.severity}  ${r.finding.title}`],
+    ['resource', `${res.type} ${res.arn ?? res.id}  (account ${res.account}, ${res.region})`],
+    ['outcome', inProgress ? 'in progress: the run has not finished' : r.outcome],
+    ['mode', r.mode],
+    r.runbook
+      ? ['started by', `${r.runbook.startedBy}${r.runbook.reason ? `: ${r.runbook.reason}` : ''}`]
+      : ['actor', `${actorOf(r)}  (${r.source} ${r.eventName} at ${r.eventTime})`],
+    ['requested', r.requestedAt],
+    ['finished', inProgress ? '-' : `${r.finishedAt}  (${seconds(r.durationMs)})`],
+    ['approval', approvalLine(r.approval)],
+  ];
+  if (r.owner || r.channel) header.push(['owner', [r.owner, r.channel].filter(Boolean).join('  ')]);
+  if (r.error) header.push(['error', `${r.error.error}: ${r.error.cause}`]);
+  const width = Math.max(...header.map(([k]) => k.length));
+  const lines = header.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
+  if (r.runbook) {
+    lines.push('', 'timeline:', ...timelineLines(r.runbook.timeline).map((l) => `  ${l}`));
+  } else {
+    lines.push('', 'plan:', ...(r.plan?.steps.length ? r.plan.steps.map((s) => `  - ${s}`) : ['  (no plan)']));
+    lines.push(`applied:   ${r.applied?.length ? r.applied.join(', ') : 'nothing'}`);
+    lines.push(`verified:  ${r.verified === undefined ? '-' : r.verified ? 'yes' : 'NO'}`);
+  }
+  return lines.join('\n');
+}
+
+export interface AuditDeps {
+  /** The reader for a table (and an emulator endpoint, when given). */
+  reader: (tableName: string, endpoint?: string) => AuditReader;
+  env?: NodeJS.ProcessEnv;
+  out: Writer;
+  err: Writer;
+}
+
+/** `warden audit show <id> [--json] [--table NAME] [--endpoint URL]`; args start after `audit`. */
+export async function auditCommand(args: string[], deps: AuditDeps): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'show') throw new UsageError(sub ? `unknown audit command: ${sub}` : 'audit needs a command: show');
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest, allowPositionals: true,
+      options: { json: { type: 'boolean' }, table: { type: 'string' }, endpoint: { type: 'string' } },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const [id, ...extra] = parsed.positionals;
+  if (!id || extra.length) throw new UsageError('audit show needs exactly one id');
+  const { endpoint } = parsed.values;
+  const read = deps.reader(auditTableName(parsed.values, deps.env), endpoint);
+  let record: RemediationRecord | undefined;
+  try {
+    record = await read(id);
+  } catch (e) {
+    if ((e as Error).name !== 'ResourceNotFoundException') throw e;
+    deps.err.write(`warden: no audit table ${auditTableName(parsed.values, deps.env)}${endpoint ? ` at ${endpoint}` : ''}\n`);
+    return 1;
+  }
+  if (!record) {
+    deps.err.write(`warden: no audit record ${id}\n`);
+    return 1;
+  }
+  deps.out.write(`${parsed.values.json ? JSON.stringify(record, null, 2) : formatRecord(record)}\n`);
+  return 0;
+}

@@ -1,0 +1,271 @@
+import { randomBytes } from 'node:crypto';
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { resolveApproval } from '../approvals/decide';
+import { approvalIdsOfRun } from '../approvals/expire';
+import { dynamoApprovalStore } from '../approvals/ports';
+import { getApproval } from '../approvals/store';
+import { getAuditRecord } from '../audit/get';
+import { resetClients } from '../aws/client-cache';
+import { dynamodb } from '../aws/clients/dynamodb';
+import { sfn } from '../aws/clients/sfn';
+import { sts } from '../aws/clients/sts';
+import { runbookByName, runbooks } from '../domain/runbooks/catalog';
+import type { LocalRun } from '../local/state-machine';
+import { useEmulator } from '../local/moto';
+import type { HandStart } from '../runbooks/start';
+import { auditTableName, dynamoAuditReader, formatRecord, type AuditReader, type Writer } from './audit';
+import { UsageError } from './evaluate';
+
+export const RUNBOOK_USAGE = `usage: warden runbook list [--json]
+       warden runbook run <name> --target ID|ARN [--dry-run] [--reason TEXT]
+                          [--wait [--timeout SECONDS] [--table NAME]] [--stack NAME | --state-machine-arn ARN]
+       warden runbook run <name> --target ID|ARN --endpoint URL [--dry-run] [--reason TEXT] [--approve-as NAME]
+
+  runbook list   the runbooks: name, approval, what --target names, title (--json adds the summary)
+  runbook run    start a runbook's state machine (<stack>-<name>) with {target, dryRun, requestedBy, reason};
+                 prints the execution ARN and the audit id for \`warden audit show\`
+    --target             what the runbook acts on (see runbook list)
+    --dry-run            plan and capture evidence only: every step that changes something is skipped
+    --reason             why, kept in the timeline and the audit record
+    --wait               poll the execution every 2 s until it ends, then print its timeline (exit 0 = SUCCEEDED)
+    --timeout            how long --wait waits, in seconds (default 900)
+    --table              the audit table for --wait (default: env AUDIT_TABLE)
+    --stack              the stack name (default: env WARDEN_STACK, else warden)
+    --state-machine-arn  start this state machine instead of <stack>-<name> in your account and region
+    --endpoint           run locally against an emulator such as moto server: the real handlers, the state machine
+                         in this process; prints the timeline and the outcome when the run ends
+    --approve-as         (with --endpoint) approve the run's approval request as NAME, via cli; without it an
+                         approval-gated run is denied locally
+
+  runbooks: ${runbooks.map((r) => r.name).join(', ')}
+
+exit codes: 0 started (with --wait or --endpoint: succeeded), 1 failed, denied or still running, 2 usage error`;
+
+/** What `warden runbook run` needs from AWS. */
+export interface AwsRunbookPorts {
+  /** STS GetCallerIdentity's Arn. */
+  callerArn(): Promise<string>;
+  /** The SDK's configured region. */
+  region(): Promise<string>;
+  /** StartExecution; the execution ARN. */
+  startExecution(stateMachineArn: string, name: string, input: string): Promise<string>;
+  /** DescribeExecution: RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, … */
+  describeExecution(executionArn: string): Promise<{ status: string; error?: string; cause?: string }>;
+  auditReader(tableName: string): AuditReader;
+}
+
+/** What a local run (`--endpoint`) needs: a local Warden on the emulator. */
+export interface LocalRunbookPorts {
+  start(name: string, input: HandStart, executionName: string): { executionArn: string; done: Promise<LocalRun> };
+  /** The id of the run's pending approval whose Task is waiting now, if any. */
+  pendingApproval(auditId: string): Promise<string | undefined>;
+  /** Approve or deny as a CLI decision; true when the run was resumed. */
+  decide(approvalId: string, approve: boolean, by: string, reason?: string): Promise<boolean>;
+  audit: AuditReader;
+  user(): string;
+}
+
+export interface RunbookDeps {
+  aws: () => AwsRunbookPorts;
+  local: (endpoint: string) => Promise<LocalRunbookPorts>;
+  env?: NodeJS.ProcessEnv;
+  out: Writer;
+  err: Writer;
+  now?: () => Date;
+  /** Six hex characters for the execution name. */
+  suffix?: () => string;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const POLL_MS = 2000;
+const LOCAL_POLL_MS = 100;
+const EXECUTION_NAME = /^[A-Za-z0-9_-]{1,80}$/;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const names = () => runbooks.map((r) => r.name).join(', ');
+
+/** `<runbook>-<yyyymmddThhmmss>-<6 hex>`: unique, sortable, and a valid execution name (≤ 80, [A-Za-z0-9-_]). */
+export function executionName(runbook: string, now: Date, suffix: string): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').slice(0, 15);
+  const name = `${runbook}-${stamp}-${suffix}`;
+  if (!EXECUTION_NAME.test(name)) throw new Error(`not a valid execution name: ${name}`);
+  return name;
+}
+
+/** arn:<partition>:states:<region>:<account>:stateMachine:<stack>-<runbook>, from the caller's ARN. */
+export function stateMachineArn(callerArn: string, region: string, stack: string, runbook: string): string {
+  const [prefix, partition, , , account] = callerArn.split(':');
+  if (prefix !== 'arn' || !partition || !/^\d{12}$/.test(account ?? '')) throw new Error(`cannot read the account from the caller ARN ${callerArn}`);
+  return `arn:${partition}:states:${region}:${account}:stateMachine:${stack}-${runbook}`;
+}
+
+/** The catalog as a table, or as JSON with the summaries. */
+export function formatRunbookList(json: boolean): string {
+  if (json) return JSON.stringify(runbooks.map((r) => ({ name: r.name, title: r.title, approval: r.approval, target: r.target, summary: r.summary })), null, 2);
+  const rows = [['NAME', 'APPROVAL', 'TARGET', 'TITLE'], ...runbooks.map((r) => [r.name, r.approval, r.target, r.title])];
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]!.length)));
+  return rows.map((row) => row.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join('  ')).join('\n');
+}
+
+function parse(args: string[]) {
+  try {
+    return parseArgs({
+      args, allowPositionals: true,
+      options: {
+        json: { type: 'boolean' }, target: { type: 'string' }, 'dry-run': { type: 'boolean' }, reason: { type: 'string' },
+        wait: { type: 'boolean' }, timeout: { type: 'string' }, table: { type: 'string' }, stack: { type: 'string' },
+        'state-machine-arn': { type: 'string' }, endpoint: { type: 'string' }, 'approve-as': { type: 'string' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+type Values = ReturnType<typeof parse>['values'];
+
+/** `warden runbook list|run …`; args start after `runbook`. */
+export async function runbookCommand(args: string[], deps: RunbookDeps): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parse(rest);
+  if (sub === 'list') {
+    if (positionals.length) throw new UsageError('runbook list takes no arguments');
+    deps.out.write(`${formatRunbookList(values.json === true)}\n`);
+    return 0;
+  }
+  if (sub !== 'run') throw new UsageError(sub ? `unknown runbook command: ${sub}` : 'runbook needs a command: list or run');
+  const [name, ...extra] = positionals;
+  if (!name || extra.length) throw new UsageError(`runbook run needs exactly one runbook name (one of: ${names()})`);
+  if (!runbookByName(name)) throw new UsageError(`unknown runbook ${name} (one of: ${names()})`);
+  const target = values.target?.trim();
+  if (!target) throw new UsageError(`runbook run ${name} needs --target (${runbookByName(name)!.target})`);
+  const reason = values.reason?.trim();
+  const id = executionName(name, (deps.now ?? (() => new Date()))(), (deps.suffix ?? (() => randomBytes(3).toString('hex')))());
+  const input = (requestedBy: string): HandStart => ({ target, dryRun: values['dry-run'] === true, requestedBy, ...(reason ? { reason } : {}) });
+  if (values.endpoint) {
+    if (values['state-machine-arn']) throw new UsageError('--state-machine-arn is for runs on AWS, not with --endpoint');
+    if (values['approve-as'] !== undefined && !values['approve-as'].trim()) throw new UsageError('--approve-as needs a name');
+    return runLocal(name, id, input, values.endpoint, values['approve-as']?.trim(), deps);
+  }
+  if (values['approve-as'] !== undefined) throw new UsageError('--approve-as is for local runs (--endpoint); on AWS use warden approve <approval-id>');
+  return runOnAws(name, id, input, values, deps);
+}
+
+async function runOnAws(name: string, id: string, input: (by: string) => HandStart, values: Values, deps: RunbookDeps): Promise<number> {
+  const env = deps.env ?? process.env;
+  const timeoutS = values.timeout === undefined ? 900 : Number(values.timeout);
+  if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new UsageError('--timeout needs a positive number of seconds');
+  const table = values.wait ? auditTableName({ ...(values.table ? { table: values.table } : {}) }, env) : undefined;
+  const aws = deps.aws();
+  const caller = (await aws.callerArn()).trim();
+  if (!caller.startsWith('arn:')) {
+    deps.err.write('warden: could not determine your AWS identity (STS GetCallerIdentity)\n');
+    return 1;
+  }
+  const stack = values.stack?.trim() || env.WARDEN_STACK?.trim() || 'warden';
+  const machine = values['state-machine-arn']?.trim() || stateMachineArn(caller, await aws.region(), stack, name);
+  const executionArn = await aws.startExecution(machine, id, JSON.stringify(input(caller)));
+  deps.out.write(`started ${name}${values['dry-run'] ? ' (dry-run)' : ''}\n  execution  ${executionArn}\n  audit id   ${id}\nfollow with: warden audit show ${id}\n`);
+  if (!table) return 0;
+
+  const wait = deps.sleep ?? sleep;
+  let status = await aws.describeExecution(executionArn);
+  for (let waited = 0; status.status === 'RUNNING' && waited < timeoutS * 1000; waited += POLL_MS) {
+    await wait(POLL_MS);
+    status = await aws.describeExecution(executionArn);
+  }
+  if (status.status === 'RUNNING') {
+    deps.err.write(`warden: ${id} is still running after ${timeoutS} s (waiting for an approval?): follow with warden audit show ${id}\n`);
+    return 1;
+  }
+  deps.out.write(`\nexecution ${status.status}${status.error ? `: ${status.error}${status.cause ? `: ${status.cause}` : ''}` : ''}\n`);
+  const record = await aws.auditReader(table)(id);
+  deps.out.write(record ? `\n${formatRecord(record)}\n` : `no audit record ${id} in ${table}\n`);
+  return status.status === 'SUCCEEDED' ? 0 : 1;
+}
+
+async function runLocal(name: string, id: string, input: (by: string) => HandStart, endpoint: string, approveAs: string | undefined, deps: RunbookDeps): Promise<number> {
+  const local = await deps.local(endpoint);
+  const execution = local.start(name, input(`local:${local.user()}`), id);
+  deps.out.write(`started ${name} locally on ${endpoint}\n  execution  ${execution.executionArn}\n  audit id   ${id}\n`);
+  let run: LocalRun | undefined;
+  let denied = false;
+  const decided = new Set<string>();
+  // An approval-gated run waits on a local task token: decide it here (once), so nothing hangs.
+  while (!run) {
+    const approvalId = await local.pendingApproval(id);
+    if (approvalId && !decided.has(approvalId)) {
+      decided.add(approvalId);
+      if (approveAs) {
+        const resumed = await local.decide(approvalId, true, approveAs);
+        deps.out.write(`approval ${approvalId} approved by ${approveAs} (local)${resumed ? '' : ', but the run could not be resumed'}\n`);
+      } else {
+        deps.out.write('waiting for approval: pass --approve-as NAME to approve locally, or --dry-run\n');
+        await local.decide(approvalId, false, `local:${local.user()}`, 'not approved: warden runbook run was started without --approve-as');
+        deps.out.write(`approval ${approvalId} denied locally: the steps that need it are skipped\n`);
+        denied = true;
+      }
+    }
+    run = await Promise.race([execution.done, sleep(LOCAL_POLL_MS).then(() => undefined)]);
+  }
+  const record = await local.audit(id);
+  if (record) deps.out.write(`\n${formatRecord(record)}\n`);
+  else deps.out.write(`no audit record ${id}; states: ${run.path.join(' > ')}\n`);
+  if (run.failed) deps.out.write(`\nrun failed: ${run.failed.error}: ${run.failed.cause}\n`);
+  else deps.out.write(`\noutcome: ${record?.outcome ?? 'unknown'}\n`);
+  deps.out.write(`show again with: warden audit show ${id} --endpoint ${endpoint}\n`);
+  return run.failed || denied ? 1 : 0;
+}
+
+/** The real AWS edges: STS, Step Functions and the audit table, through the usual credentials and region. */
+export function awsRunbookPorts(): AwsRunbookPorts {
+  return {
+    callerArn: async () => (await sts().send(new GetCallerIdentityCommand({}))).Arn ?? '',
+    region: () => sfn().config.region(),
+    startExecution: async (stateMachineArn, name, input) => {
+      const out = await sfn().send(new StartExecutionCommand({ stateMachineArn, name, input }));
+      return out.executionArn ?? '';
+    },
+    describeExecution: async (executionArn) => {
+      const out = await sfn().send(new DescribeExecutionCommand({ executionArn }));
+      return { status: out.status ?? 'UNKNOWN', ...(out.error ? { error: out.error } : {}), ...(out.cause ? { cause: out.cause } : {}) };
+    },
+    auditReader: (tableName) => dynamoAuditReader(tableName),
+  };
+}
+
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/**
+ * A local Warden on the emulator at `endpoint` (template resources created, or reused when a previous run made them);
+ * approvals are decided through its token broker with the same core as `warden approve`.
+ */
+export async function localRunbookPorts(endpoint: string): Promise<LocalRunbookPorts> {
+  useEmulator(endpoint);
+  resetClients();
+  const { startLocalWarden } = await import('../local/warden-local');
+  const w = await startLocalWarden({ reuse: true });
+  const approvals = { dynamodb: dynamodb(), tableName: w.resources.approvalsTable };
+  return {
+    start: (name, input, executionName) => w.runbook(name, input, { executionName }),
+    async pendingApproval(auditId) {
+      const waiting = w.tokens.waiting();
+      if (waiting.length === 0) return undefined;
+      for (const approvalId of await approvalIdsOfRun(auditId, approvals)) {
+        const r = await getApproval(approvalId, approvals);
+        if (r?.status === 'pending' && waiting.includes(r.taskToken)) return approvalId;
+      }
+      return undefined;
+    },
+    async decide(approvalId, approve, by, reason) {
+      const outcome = await resolveApproval(
+        { approvalId, approve, actor: by, via: 'cli', ...(reason ? { reason } : {}), authorize: async () => true },
+        { store: dynamoApprovalStore(approvals), callbacks: w.tokens.callbacks, now: Date.now, log: quiet },
+      );
+      return outcome.kind === 'decided' && outcome.resumed;
+    },
+    audit: (id) => getAuditRecord(id, { dynamodb: dynamodb(), tableName: w.resources.tableName }),
+    user: () => userInfo().username,
+  };
+}

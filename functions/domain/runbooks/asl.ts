@@ -1,0 +1,181 @@
+import type { RunbookDefinition, RunbookStepSpec } from './model';
+
+/**
+ * The state machine of a runbook, generated from its definition (pure). Every runbook has the same frame:
+ *   Start → Plan → Needed? → before steps → ChooseMode → [RequestApproval] → change steps → MarkFixed
+ *   → Conclude → Notify → Record → Succeeded | Failed
+ * Runbook steps run in the RunbookStep function (or RestoreRule) with the whole state and return the whole state
+ * (`OutputPath: $.Payload`); RequestApproval, ExpireApproval, Notify and Record are the remediate workflow's own
+ * functions. Any error goes to Conclude with `$.error`, so it is notified and recorded, and the run ends Failed.
+ */
+
+type State = Record<string, unknown>;
+
+const LAMBDA_ERRORS = ['Lambda.TooManyRequestsException', 'Lambda.ServiceException', 'Lambda.SdkClientException'];
+const RETRY_TRANSIENT = {
+  ErrorEquals: ['Warden.Throttled', ...LAMBDA_ERRORS], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 5, MaxDelaySeconds: 30, JitterStrategy: 'FULL',
+};
+const RETRY_UPDATE = { ErrorEquals: ['Warden.UpdateInProgress'], IntervalSeconds: 15, BackoffRate: 1.5, MaxAttempts: 8, MaxDelaySeconds: 120 };
+const RETRY_VERIFY = { ErrorEquals: ['Warden.VerificationFailed'], IntervalSeconds: 3, BackoffRate: 2, MaxAttempts: 3 };
+const catchTo = (next: string, path = '$.error') => [{ ErrorEquals: ['States.ALL'], ResultPath: path, Next: next }];
+const fnArn = (fn: string) => `\${${fn}FunctionArn}`;
+
+function stepTask(runbook: string, spec: Pick<RunbookStepSpec, 'id' | 'title' | 'fn' | 'verify' | 'timeoutSeconds'>, next: string): State {
+  return {
+    Type: 'Task',
+    Comment: spec.title,
+    Resource: 'arn:aws:states:::lambda:invoke',
+    Parameters: { FunctionName: fnArn(spec.fn ?? 'RunbookStep'), Payload: { step: `${runbook}.${spec.id}`, 'state.$': '$' } },
+    OutputPath: '$.Payload',
+    TimeoutSeconds: spec.timeoutSeconds ?? 60,
+    Retry: [RETRY_TRANSIENT, ...(spec.verify ? [RETRY_VERIFY] : []), RETRY_UPDATE],
+    Catch: catchTo('Conclude'),
+    Next: next,
+  };
+}
+
+const mark = (outcome: string): State => ({ Type: 'Pass', Result: outcome, ResultPath: '$.outcome', Next: 'Conclude' });
+
+function approvalStates(first: string): Record<string, State> {
+  return {
+    RequestApproval: {
+      Type: 'Task',
+      Comment: 'Post the plan and wait for a named approver (Slack, or `warden approve`/`warden deny`).',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: {
+        FunctionName: fnArn('RequestApproval'),
+        Payload: { 'state.$': '$', 'taskToken.$': '$$.Task.Token', 'executionArn.$': '$$.Execution.Id', stage: 'initial' },
+      },
+      TimeoutSecondsPath: '$.policy.approvals.timeoutSeconds',
+      ResultPath: '$.approval',
+      Retry: [{ ErrorEquals: [...LAMBDA_ERRORS, 'Warden.Throttled'], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 5, MaxDelaySeconds: 30 }],
+      Catch: [
+        { ErrorEquals: ['States.Timeout'], ResultPath: '$.approvalTimeout', Next: 'ExpireApproval' },
+        { ErrorEquals: ['Warden.ApprovalDenied'], ResultPath: '$.denial', Next: 'MarkDenied' },
+        ...catchTo('Conclude'),
+      ],
+      Next: first,
+    },
+    ExpireApproval: {
+      Type: 'Task',
+      Comment: 'Nobody decided in time: mark the approval expired (a late click is refused). Incidents do not wait for an escalation.',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: fnArn('ExpireApproval'), 'Payload.$': '$' },
+      ResultSelector: { 'result.$': '$.Payload' },
+      ResultPath: '$.expired',
+      TimeoutSeconds: 30,
+      Retry: [{ ErrorEquals: LAMBDA_ERRORS, IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 3 }],
+      Catch: catchTo('MarkExpired', '$.expireError'),
+      Next: 'MarkExpired',
+    },
+    MarkDenied: mark('denied'),
+    MarkExpired: mark('expired'),
+  };
+}
+
+function tail(): Record<string, State> {
+  return {
+    Conclude: {
+      Type: 'Task',
+      Comment: 'Append the final timeline entry (outcome, decision, error).',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: fnArn('RunbookStep'), Payload: { step: 'conclude', 'state.$': '$' } },
+      OutputPath: '$.Payload',
+      TimeoutSeconds: 30,
+      Retry: [RETRY_TRANSIENT],
+      Catch: catchTo('Notify', '$.concludeError'),
+      Next: 'Notify',
+    },
+    Notify: {
+      Type: 'Task',
+      Comment: 'Tell the owning team, with the timeline. Channel failures are recorded, never thrown.',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: fnArn('Notify'), 'Payload.$': '$' },
+      ResultSelector: { 'result.$': '$.Payload' },
+      ResultPath: '$.notified',
+      TimeoutSeconds: 30,
+      Retry: [{ ErrorEquals: LAMBDA_ERRORS, IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 3 }],
+      Catch: catchTo('Record', '$.notifyError'),
+      Next: 'Record',
+    },
+    Record: {
+      Type: 'Task',
+      Comment: "Write the final audit record (over the run's progress item) and emit 'Warden Remediation Completed|Failed'.",
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: fnArn('RecordAudit'), 'Payload.$': '$' },
+      ResultSelector: { 'result.$': '$.Payload' },
+      ResultPath: '$.recorded',
+      TimeoutSeconds: 30,
+      Retry: [{ ErrorEquals: ['Warden.Throttled', ...LAMBDA_ERRORS], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 6, MaxDelaySeconds: 60, JitterStrategy: 'FULL' }],
+      Next: 'Finished',
+    },
+    Finished: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.error', IsPresent: true, Next: 'Failed' }],
+      Default: 'Succeeded',
+    },
+    Failed: { Type: 'Fail', Error: 'Warden.RunbookFailed', Cause: 'A runbook step failed: see the audit record and the notification.' },
+    Succeeded: { Type: 'Succeed' },
+  };
+}
+
+/** The ASL document (JSONPath) of one runbook. */
+export function runbookAsl(r: RunbookDefinition): Record<string, unknown> {
+  const states: Record<string, State> = {};
+  const before = r.before;
+  const changes = r.changes;
+  states.Start = {
+    Type: 'Task',
+    Comment: 'Build the run: from a triage input ({context, policy}) or a hand start ({target, dryRun, requestedBy}).',
+    Resource: 'arn:aws:states:::lambda:invoke',
+    Parameters: {
+      FunctionName: fnArn('RunbookStep'),
+      Payload: { step: 'start', runbook: r.name, 'input.$': '$', 'executionName.$': '$$.Execution.Name', 'executionArn.$': '$$.Execution.Id' },
+    },
+    OutputPath: '$.Payload',
+    TimeoutSeconds: 30,
+    Retry: [RETRY_TRANSIENT],
+    Next: 'Plan',
+  };
+  states.Plan = stepTask(r.name, { id: 'plan', title: 'Read the target live and plan every step' }, 'Needed');
+  const afterBefore = 'ChooseMode';
+  states.Needed = {
+    Type: 'Choice',
+    Comment: 'Nothing to do when the target is gone or already in the end state.',
+    Choices: [{ Variable: '$.live.result.stillViolating', BooleanEquals: false, Next: 'MarkNothingToDo' }],
+    Default: before[0]?.state ?? afterBefore,
+  };
+  before.forEach((s, i) => (states[s.state] = stepTask(r.name, s, before[i + 1]?.state ?? afterBefore)));
+  if (changes.length === 0) {
+    states.ChooseMode = {
+      Type: 'Choice',
+      Comment: 'This runbook changes nothing: it notifies (or, in dry-run, says it would).',
+      Choices: [{ Variable: '$.live.result.mode', StringEquals: 'dry-run', Next: 'MarkDryRun' }],
+      Default: 'MarkNotified',
+    };
+  } else {
+    const first = changes[0]!.state;
+    states.ChooseMode = {
+      Type: 'Choice',
+      Comment: 'The mode the Plan step decided from policy, live tags and the runbook.',
+      Choices: [
+        { Variable: '$.live.result.mode', StringEquals: 'auto', Next: first },
+        { Variable: '$.live.result.mode', StringEquals: 'approval', Next: 'RequestApproval' },
+        { Variable: '$.live.result.mode', StringEquals: 'notify', Next: 'MarkNotified' },
+      ],
+      Default: 'MarkDryRun',
+    };
+    Object.assign(states, approvalStates(first));
+    changes.forEach((s, i) => (states[s.state] = stepTask(r.name, s, changes[i + 1]?.state ?? 'MarkFixed')));
+    states.MarkFixed = mark('fixed');
+  }
+  states.MarkNothingToDo = mark('already-fixed');
+  states.MarkNotified = mark('notified');
+  states.MarkDryRun = mark('dry-run');
+  Object.assign(states, tail());
+  return {
+    Comment: `Warden runbook ${r.name}: ${r.title}. Generated from functions/domain/runbooks/catalog.ts by scripts/gen-runbooks.ts; do not edit by hand.`,
+    StartAt: 'Start',
+    States: states,
+  };
+}

@@ -1,0 +1,318 @@
+import type { ContainerInstance, ECSClient } from '@aws-sdk/client-ecs';
+import { listClusters, nameOf } from '../aws/ecs';
+import { errorName, WardenError } from '../aws/errors';
+import { describeGroups } from '../aws/evidence';
+import {
+  INSTANCE_ID, allTrafficEgress, describeContainerInstances, describeInstance, describeSnapshots, describeVolumes, drainContainerInstance,
+  ensureQuarantineGroup, findContainerInstance, findQuarantineGroup, groupIdsOf, incidentSnapshots, instanceEnis, instanceVolumeIds,
+  isInstanceGone, quarantineGroupName, ruleCount, setEniGroups, snapshotVolume, tagEc2,
+} from '../aws/instances';
+import { hostOf } from '../domain/events/guardduty';
+import type { Tags } from '../domain/model';
+import type { Plan } from '../domain/remediation';
+import type { RunbookState, RunbookSteps } from './model';
+import { planned, withEvidence, withResults } from './plan-kit';
+
+/**
+ * isolate-container-instance: after approval, swap every ENI of an ECS container instance or EKS node to a quarantine
+ * group with no rules, drain it (ECS only), snapshot its volumes, tag it, verify. The plan records each ENI's groups
+ * as they were: that is the undo.
+ */
+
+type Host = 'ecs' | 'eks' | 'unknown';
+
+interface EniBefore {
+  id: string;
+  vpcId: string;
+  groups: string[];
+}
+
+interface Details {
+  instanceId: string;
+  vpcId: string;
+  enis: EniBefore[];
+  volumes: string[];
+  host: Host;
+  cluster?: string;
+  containerInstanceArn?: string;
+  containerInstanceStatus?: string;
+  /** The Kubernetes node name of an EKS node (its private DNS name), for the kubectl commands. */
+  nodeName?: string;
+  /** Quarantine groups that already existed at plan time, by VPC (the quarantine step creates missing ones). */
+  quarantineGroups: Record<string, string>;
+}
+
+/** What the quarantine step did to one ENI. */
+interface EniSwap {
+  id: string;
+  before: string[];
+  outcome: 'quarantined' | 'already' | 'gone' | 'refused';
+  error?: string;
+}
+
+interface Snap {
+  volumeId: string;
+  snapshotId?: string;
+  outcome: 'taken' | 'already' | 'gone';
+}
+
+const INSTANCE_ARN = /^arn:aws[a-z-]*:ec2:[a-z0-9-]+:\d{12}:instance\/(i-[0-9a-f]+)$/;
+const details = (s: RunbookState): Details => s.live?.result.plan.details as unknown as Details;
+const results = (s: RunbookState) => (s.runbook.results ?? {}) as {
+  quarantineGroupId?: string; quarantineGroups?: Record<string, string>; enis?: EniSwap[];
+  drained?: { cluster: string; containerInstanceArn: string; outcome: 'draining' | 'gone' }; snapshots?: Snap[];
+};
+const toTags = (list: { Key?: string; Value?: string }[] | undefined): Tags => Object.fromEntries((list ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+const list = (ids: string[]) => ids.join(',') || '(none)';
+
+/** `i-…` as given, or the id of an instance ARN (what a GuardDuty finding names). */
+function instanceIdOf(target: string): string {
+  const id = INSTANCE_ARN.exec(target)?.[1] ?? target;
+  if (!INSTANCE_ID.test(id)) throw new WardenError('Warden.InvalidInput', `isolate-container-instance needs an EC2 instance id (i- and 8 or 17 hex digits) or instance ARN, got ${target}`);
+  return id;
+}
+
+/** Which orchestrator runs on the instance, and its ECS container instance if it is one. */
+async function hostFacts(
+  s: RunbookState, ecs: ECSClient, instanceId: string, tags: Tags,
+): Promise<{ host: Host; cluster?: string; containerInstance?: ContainerInstance }> {
+  const g = s.context.guardduty;
+  const fromTags = hostOf(tags);
+  if (fromTags?.host === 'eks' || g?.host === 'eks' || g?.resourceType === 'EKSCluster') {
+    const cluster = fromTags?.cluster ?? g?.clusterName;
+    return { host: 'eks', ...(cluster ? { cluster } : {}) };
+  }
+  // The finding names the ECS cluster; a hand start on an untagged host searches every cluster of the region.
+  const clusters = g?.clusterName ? [g.clusterName] : await listClusters(ecs);
+  const found = await findContainerInstance(ecs, instanceId, clusters);
+  if (found) return { host: 'ecs', cluster: nameOf(found.cluster), containerInstance: found.containerInstance };
+  return { host: fromTags?.host === 'ecs' || g?.host === 'ecs' ? 'ecs' : 'unknown', ...(g?.clusterName ? { cluster: g.clusterName } : {}) };
+}
+
+function drainStep(d: Pick<Details, 'host' | 'cluster' | 'containerInstanceArn' | 'nodeName' | 'instanceId'>): string {
+  if (d.containerInstanceArn) return `set container instance ${d.containerInstanceArn} on cluster ${d.cluster} to DRAINING (service tasks move to other instances; standalone tasks keep running until stopped)`;
+  if (d.host === 'eks') return `EKS node ${d.nodeName ?? d.instanceId}${d.cluster ? ` of ${d.cluster}` : ''}: not drained by Warden (no cluster credentials): cordon it with kubectl`;
+  return `no ECS container instance registered for ${d.instanceId}: nothing to drain`;
+}
+
+export const isolateContainerInstance: RunbookSteps = {
+  async plan(s, deps) {
+    const instanceId = instanceIdOf(s.runbook.target);
+    const ec2 = deps.clients.ec2();
+    const instance = await describeInstance(ec2, instanceId);
+    const arn = s.context.guardduty?.instanceArn ?? `arn:aws:ec2:${s.context.finding.resource.region}:${s.context.finding.resource.account}:instance/${instanceId}`;
+    const base: Plan = { action: 'isolate-container-instance', resource: { ...s.context.finding.resource, type: 'AWS::EC2::Instance', id: instanceId, arn }, targets: [], steps: [] };
+    if (!instance || isInstanceGone(instance)) {
+      const why = instance ? `instance ${instanceId} is ${instance.State?.Name}: nothing to isolate` : `instance ${instanceId} not found: nothing to isolate`;
+      return planned(s, { stillViolating: false, plan: { ...base, steps: [why] }, runbookDefault: 'approval', detail: why });
+    }
+    const tags = toTags(instance.Tags);
+    const enis: EniBefore[] = (await instanceEnis(ec2, instanceId)).map((e) => ({ id: e.NetworkInterfaceId ?? '', vpcId: e.VpcId ?? instance.VpcId ?? '', groups: groupIdsOf(e) }));
+    const vpcs = [...new Set([instance.VpcId ?? '', ...enis.map((e) => e.vpcId)].filter(Boolean))];
+    const quarantineGroups: Record<string, string> = {};
+    for (const vpc of vpcs) {
+      const q = await findQuarantineGroup(ec2, vpc);
+      if (q?.GroupId) quarantineGroups[vpc] = q.GroupId;
+    }
+    const isolated = (e: EniBefore) => e.groups.length === 1 && e.groups[0] === quarantineGroups[e.vpcId];
+    if (enis.length > 0 && enis.every(isolated)) {
+      const why = `instance ${instanceId} is already isolated: every ENI has only ${list([...new Set(enis.map((e) => e.groups[0]!))])}`;
+      return planned(s, { stillViolating: false, plan: { ...base, resource: { ...base.resource, tags }, steps: [why] }, tags, runbookDefault: 'approval', detail: why });
+    }
+    const host = await hostFacts(s, deps.clients.ecs(), instanceId, tags);
+    const d: Details = {
+      instanceId, vpcId: instance.VpcId ?? vpcs[0] ?? '', enis, volumes: instanceVolumeIds(instance), host: host.host, quarantineGroups,
+      ...(host.cluster ? { cluster: host.cluster } : {}),
+      ...(host.containerInstance?.containerInstanceArn ? { containerInstanceArn: host.containerInstance.containerInstanceArn, containerInstanceStatus: host.containerInstance.status ?? 'unknown' } : {}),
+      ...(host.host === 'eks' && instance.PrivateDnsName ? { nodeName: instance.PrivateDnsName } : {}),
+    };
+    const to = (vpc: string) => quarantineGroups[vpc] ?? `a new group ${quarantineGroupName(vpc)} (created with no rules)`;
+    const plan: Plan = {
+      ...base,
+      resource: { ...base.resource, tags },
+      targets: [instanceId, ...enis.map((e) => e.id)],
+      steps: [
+        `capture evidence: the instance, its ${enis.length} ENI(s) and their security groups with rules, ${d.volumes.length} volume(s), ${d.containerInstanceArn ? 'the container instance, ' : ''}the finding`,
+        ...enis.filter((e) => !isolated(e)).map((e) => `swap ${e.id} ${list(e.groups)} → ${to(e.vpcId)}`),
+        drainStep(d),
+        `snapshot ${list(d.volumes)} (tagged warden:incident=${s.context.id})`,
+        `tag ${instanceId} warden:incident=${s.context.id} warden:isolated=true warden:finding=${s.context.guardduty?.id ?? 'manual'} warden:quarantine-group=<group>`,
+        'verify: only the quarantine group on every ENI, the container instance DRAINING, the snapshots started',
+        'notify the owner with the timeline',
+      ],
+      details: d as unknown as Record<string, unknown>,
+    };
+    const what = host.host === 'ecs' ? `ECS container instance${host.cluster ? ` on ${host.cluster}` : ''}` : host.host === 'eks' ? `EKS node${host.cluster ? ` of ${host.cluster}` : ''}` : 'instance (no ECS container instance, no EKS tag)';
+    return planned(s, { stillViolating: true, plan, tags, runbookDefault: 'approval', detail: `${instanceId} is a running ${what} with ${enis.length} ENI(s) and ${d.volumes.length} volume(s)` });
+  },
+
+  async 'capture-evidence'(s, deps) {
+    const d = details(s);
+    const ec2 = deps.clients.ec2();
+    const instance = await describeInstance(ec2, d.instanceId);
+    const enis = await instanceEnis(ec2, d.instanceId);
+    const groups = await describeGroups(ec2, [...new Set(enis.flatMap(groupIdsOf))]);
+    const volumes = await describeVolumes(ec2, d.volumes);
+    const [containerInstance] = d.containerInstanceArn && d.cluster ? await describeContainerInstances(deps.clients.ecs(), d.cluster, [d.containerInstanceArn]) : [];
+    // DescribeInstances does not return user data (it may hold secrets); drop it anyway should a future SDK include it.
+    const { UserData: _userData, ...described } = (instance ?? {}) as typeof instance & { UserData?: unknown };
+    const state = withEvidence(s, {
+      instance: instance ? described : null,
+      networkInterfaces: enis,
+      securityGroups: groups,
+      volumes,
+      containerInstance: containerInstance ?? null,
+      finding: s.context.guardduty ?? { startedBy: s.runbook.startedBy, evidence: s.context.finding.evidence },
+    });
+    return { state, detail: `instance, ${enis.length} ENI(s), ${groups.length} security group(s) with rules, ${volumes.length} volume(s), ${containerInstance ? 'the container instance, ' : ''}the finding` };
+  },
+
+  async quarantine(s, deps) {
+    const d = details(s);
+    const ec2 = deps.clients.ec2();
+    // Read the ENIs again: one attached since the plan is quarantined too (its groups are recorded here).
+    const live = await instanceEnis(ec2, d.instanceId);
+    const known = new Set(d.enis.map((e) => e.id));
+    const enis: EniBefore[] = [...d.enis, ...live.filter((e) => !known.has(e.NetworkInterfaceId ?? '')).map((e) => ({ id: e.NetworkInterfaceId ?? '', vpcId: e.VpcId ?? d.vpcId, groups: groupIdsOf(e) }))];
+    const now = new Map(live.map((e) => [e.NetworkInterfaceId ?? '', e]));
+    const groups: Record<string, string> = {};
+    const notes: string[] = [];
+    for (const vpc of [...new Set(enis.map((e) => e.vpcId))]) {
+      const q = await ensureQuarantineGroup(ec2, vpc, { 'warden:created-by': s.context.id });
+      groups[vpc] = q.groupId;
+      if (q.created) notes.push(`created ${q.groupId} (${quarantineGroupName(vpc)}) with no rules`);
+      else if (q.revoked) notes.push(`revoked ${q.revoked} allow-all egress rule(s) from ${q.groupId}`);
+      if (q.rules) notes.push(`${q.groupId} keeps ${q.rules} rule(s) someone added`);
+    }
+    const swaps: EniSwap[] = [];
+    for (const e of enis) {
+      const q = groups[e.vpcId]!;
+      const current = now.get(e.id);
+      if (!current) {
+        swaps.push({ id: e.id, before: e.groups, outcome: 'gone' });
+        continue;
+      }
+      const currentGroups = groupIdsOf(current);
+      if (currentGroups.length === 1 && currentGroups[0] === q) {
+        swaps.push({ id: e.id, before: e.groups, outcome: 'already' });
+        continue;
+      }
+      try {
+        const outcome = await setEniGroups(ec2, e.id, [q]);
+        swaps.push({ id: e.id, before: e.groups, outcome: outcome === 'set' ? 'quarantined' : 'gone' });
+      } catch (err) {
+        // Throttling is retried by the state machine; any other refusal (e.g. an ENI another service manages) is
+        // recorded, the other ENIs are still quarantined, and verify-isolated fails on this one.
+        if (errorName(err) === 'Warden.Throttled') throw err;
+        swaps.push({ id: e.id, before: e.groups, outcome: 'refused', error: `${errorName(err)}: ${(err as Error).message}`.slice(0, 300) });
+      }
+    }
+    const line = (w: EniSwap) => {
+      const q = groups[enis.find((e) => e.id === w.id)!.vpcId];
+      if (w.outcome === 'quarantined') return `${w.id} ${list(w.before)} → ${q}`;
+      if (w.outcome === 'already') return `${w.id} already ${q}`;
+      if (w.outcome === 'gone') return `${w.id} gone`;
+      return `${w.id} REFUSED (${w.error})`;
+    };
+    const primary = groups[d.vpcId] ?? Object.values(groups)[0];
+    const state = withResults(
+      { ...s, applied: { result: { applied: swaps.filter((w) => w.outcome === 'quarantined').map((w) => w.id), alreadyGone: swaps.filter((w) => w.outcome === 'gone').map((w) => w.id) } } },
+      { ...(primary ? { quarantineGroupId: primary } : {}), quarantineGroups: groups, enis: swaps },
+    );
+    const refused = swaps.some((w) => w.outcome === 'refused');
+    return { state, ...(refused ? { result: 'failed' as const } : {}), detail: [...swaps.map(line), ...notes].join('; ') || `no ENI attached to ${d.instanceId}` };
+  },
+
+  async drain(s, deps) {
+    const d = details(s);
+    if (d.host === 'eks') {
+      const node = d.nodeName ?? '<node name>';
+      return { result: 'skipped', detail: `not an ECS container instance: cordon with kubectl (kubectl cordon ${node}; kubectl drain ${node} --ignore-daemonsets --delete-emptydir-data)${d.cluster ? ` on EKS cluster ${d.cluster}` : ''}` };
+    }
+    if (!d.containerInstanceArn || !d.cluster) {
+      return { result: 'skipped', detail: `not an ECS container instance: no container instance for ${d.instanceId}${d.cluster ? ` on ${d.cluster}` : ''}, nothing to drain` };
+    }
+    const outcome = await drainContainerInstance(deps.clients.ecs(), d.cluster, d.containerInstanceArn);
+    const state = withResults(s, { drained: { cluster: d.cluster, containerInstanceArn: d.containerInstanceArn, outcome } });
+    if (outcome === 'gone') return { state, result: 'skipped', detail: `container instance ${d.containerInstanceArn} is no longer registered on ${d.cluster}` };
+    return { state, detail: `container instance ${d.containerInstanceArn} on ${d.cluster} ${d.containerInstanceStatus ?? 'ACTIVE'} → DRAINING` };
+  },
+
+  async snapshot(s, deps) {
+    const d = details(s);
+    const ec2 = deps.clients.ec2();
+    const instance = await describeInstance(ec2, d.instanceId);
+    const volumes = [...new Set([...d.volumes, ...(instance ? instanceVolumeIds(instance) : [])])];
+    const incident = s.context.id;
+    const tags: Tags = { 'warden:incident': incident, 'warden:instance': d.instanceId, 'warden:finding': s.context.guardduty?.id ?? 'manual' };
+    const snaps: Snap[] = [];
+    for (const volumeId of volumes) {
+      // A retry after a partial success: the snapshot this incident already took of the volume is kept, not taken twice.
+      const [earlier] = await incidentSnapshots(ec2, incident, volumeId);
+      if (earlier?.SnapshotId) {
+        snaps.push({ volumeId, snapshotId: earlier.SnapshotId, outcome: 'already' });
+        continue;
+      }
+      const out = await snapshotVolume(ec2, volumeId, `Warden ${incident}: forensic snapshot of ${volumeId} from ${d.instanceId}`, { ...tags, 'warden:volume': volumeId });
+      snaps.push(out === 'gone' ? { volumeId, outcome: 'gone' } : { volumeId, snapshotId: out.SnapshotId ?? '', outcome: 'taken' });
+    }
+    const line = (x: Snap) => (x.outcome === 'gone' ? `${x.volumeId} gone` : `${x.volumeId} → ${x.snapshotId}${x.outcome === 'already' ? ' (already taken)' : ''}`);
+    return { state: withResults(s, { snapshots: snaps }), ...(snaps.length ? {} : { result: 'skipped' as const }), detail: snaps.map(line).join('; ') || `no EBS volume attached to ${d.instanceId}` };
+  },
+
+  async 'tag-instance'(s, deps) {
+    const d = details(s);
+    const tags: Tags = { 'warden:incident': s.context.id, 'warden:isolated': 'true', 'warden:finding': s.context.guardduty?.id ?? 'manual' };
+    const q = results(s).quarantineGroupId;
+    if (q) tags['warden:quarantine-group'] = q;
+    try {
+      await tagEc2(deps.clients.ec2(), [d.instanceId], tags);
+    } catch (err) {
+      if (errorName(err) === 'InvalidInstanceID.NotFound') return { result: 'skipped', detail: `${d.instanceId} is gone: not tagged` };
+      throw err;
+    }
+    return { detail: `tagged ${d.instanceId} ${Object.entries(tags).map(([k, v]) => `${k}=${v}`).join(' ')}` };
+  },
+
+  async 'verify-isolated'(s, deps) {
+    const d = details(s);
+    const r = results(s);
+    const ec2 = deps.clients.ec2();
+    const problems: string[] = [];
+    const checked: string[] = [];
+    const groups = r.quarantineGroups ?? {};
+    const instance = await describeInstance(ec2, d.instanceId);
+    if (instance && !isInstanceGone(instance)) {
+      const enis = await instanceEnis(ec2, d.instanceId);
+      for (const e of enis) {
+        const q = groups[e.VpcId ?? d.vpcId];
+        const now = groupIdsOf(e);
+        if (!q || now.length !== 1 || now[0] !== q) problems.push(`${e.NetworkInterfaceId} has ${list(now)}, not only ${q ?? 'a quarantine group'}`);
+      }
+      checked.push(`${enis.length} ENI(s) only in ${list(Object.values(groups))}`);
+    } else {
+      checked.push(`${d.instanceId} is ${instance?.State?.Name ?? 'gone'}`);
+    }
+    for (const groupId of Object.values(groups)) {
+      const [g] = await describeGroups(ec2, [groupId]);
+      if (!g) problems.push(`quarantine group ${groupId} is gone`);
+      else if (allTrafficEgress(g).length) problems.push(`quarantine group ${groupId} allows all outbound traffic again`);
+      else checked.push(`${groupId} has no allow-all rule (${ruleCount(g)} rule(s))`);
+    }
+    if (r.drained?.outcome === 'draining') {
+      const [ci] = await describeContainerInstances(deps.clients.ecs(), r.drained.cluster, [r.drained.containerInstanceArn]);
+      if (ci && ci.status !== 'DRAINING') problems.push(`container instance ${r.drained.containerInstanceArn} is ${ci.status}, not DRAINING`);
+      else checked.push(ci ? 'container instance DRAINING' : 'container instance deregistered');
+    }
+    const wanted = (r.snapshots ?? []).filter((x) => x.snapshotId).map((x) => x.snapshotId!);
+    const snaps = await describeSnapshots(ec2, wanted);
+    for (const id of wanted) {
+      const snap = snaps.find((x) => x.SnapshotId === id);
+      if (!snap) problems.push(`snapshot ${id} not found`);
+      else if (snap.State === 'error') problems.push(`snapshot ${id} failed: ${snap.StateMessage ?? 'state error'}`);
+    }
+    if (wanted.length) checked.push(`${wanted.length} snapshot(s) ${[...new Set(snaps.map((x) => x.State))].join('/')}`);
+    if (problems.length) throw new WardenError('Warden.VerificationFailed', problems.join('; '));
+    return { state: { ...s, verified: { result: { verified: true, remaining: [] } } }, detail: checked.join('; ') };
+  },
+};

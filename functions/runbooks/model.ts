@@ -1,0 +1,32 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { ActionClients } from '../actions/action';
+import type { Policy } from '../domain/policy/schema';
+import type { RunbookRun } from '../domain/remediation';
+import type { TimelineEntry } from '../domain/runbooks/model';
+import type { RemediationState } from '../handlers/state';
+
+/** A runbook's state machine state: the remediation state (context, policy, live plan, approval) plus the run. */
+export type RunbookState = RemediationState & { runbook: RunbookRun };
+
+/** What a step may use. Clients are built lazily; nothing here is global. */
+export interface StepDeps {
+  clients: ActionClients;
+  /** The audit table (the restore runbook reads the revocation's record). */
+  audit: () => { dynamodb: DynamoDBClient; tableName: string };
+  /** The deployed policy, for hand-started runs (triage-started runs carry theirs). */
+  policy: () => Policy;
+  now: () => Date;
+}
+
+/** What one step did: the new state (when it changed) and its timeline line. */
+export interface StepOutcome {
+  state?: RunbookState;
+  result?: TimelineEntry['result'];
+  detail: string;
+}
+
+/** One step's code. Idempotent: a retry after a partial success must not do anything twice. */
+export type StepFn = (state: RunbookState, deps: StepDeps) => Promise<StepOutcome>;
+
+/** A runbook's step code, by step id (without the runbook prefix): `plan` plus every step of its definition. */
+export type RunbookSteps = Record<string, StepFn>;

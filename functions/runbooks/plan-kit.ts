@@ -1,0 +1,63 @@
+import type { Mode, Tags } from '../domain/model';
+import { decideMode, ownerChannel, stricterOf } from '../domain/policy/mode';
+import type { Plan } from '../domain/remediation';
+import { runbookByName } from '../domain/runbooks/catalog';
+import type { RunbookState, StepOutcome } from './model';
+
+/**
+ * The mode of a runbook run. Dry-run wins. A hand start asked for the runbook: its own default applies (a responder's
+ * explicit request is not held back by the deployment's default mode), and policy's environment and exemption tags
+ * still make it more cautious. A triage start keeps the mode triage decided, re-decided with live tags. A runbook
+ * that always asks never goes below approval; one that changes nothing only notifies.
+ */
+export function runbookMode(state: RunbookState, runbookDefault: Mode, tags: Tags | undefined): Mode {
+  if (state.runbook.dryRun) return 'dry-run';
+  const definition = runbookByName(state.runbook.name);
+  const { finding } = state.context;
+  const policy = state.policy;
+  let mode: Mode;
+  if (state.context.source === 'manual') {
+    const noDefaults = { ...policy, defaults: { ...policy.defaults, mode: 'auto' as const }, controls: {} };
+    mode = stricterOf(finding.remediation.mode, decideMode(noDefaults, finding.control, runbookDefault, tags));
+  } else {
+    mode = stricterOf(finding.remediation.mode, decideMode(policy, finding.control, runbookDefault, tags));
+  }
+  if (definition?.approval === 'always') mode = stricterOf(mode, 'approval');
+  if (definition?.approval === 'never') mode = stricterOf(mode, 'notify');
+  return mode;
+}
+
+/** The Plan step's result: `$.live.result` as the remediate workflow has it, so approvals and notify read it the same. */
+export function planned(
+  state: RunbookState,
+  p: { stillViolating: boolean; plan: Plan; tags?: Tags; runbookDefault: Mode; detail: string },
+): StepOutcome {
+  const mode = runbookMode(state, p.runbookDefault, p.tags);
+  const live = { stillViolating: p.stillViolating, mode, plan: p.plan, ...ownerChannel(state.policy, p.tags ?? state.context.finding.resource.tags) };
+  // A hand start named its target as given (an audit id, a bare name): from here on the run is about what the plan found.
+  const context = state.context.source === 'manual'
+    ? { ...state.context, finding: { ...state.context.finding, resource: { ...p.plan.resource, ...(p.tags ? { tags: p.tags } : {}) } } }
+    : state.context;
+  return { state: { ...state, context, live: { result: live } }, detail: `${p.detail}; mode ${mode}` };
+}
+
+const MAX_EVIDENCE_BYTES = 48 * 1024;
+
+/** Evidence that fits in the state (Step Functions carries at most 256 KB): an oversized item is cut and marked. */
+export function capped(value: unknown): unknown {
+  const json = JSON.stringify(value ?? null);
+  if (Buffer.byteLength(json, 'utf8') <= MAX_EVIDENCE_BYTES) return value ?? null;
+  return { truncated: true, originalBytes: Buffer.byteLength(json, 'utf8'), preview: json.slice(0, 4096) };
+}
+
+/** The state with more evidence. */
+export const withEvidence = (state: RunbookState, evidence: Record<string, unknown>): RunbookState => ({
+  ...state,
+  runbook: { ...state.runbook, evidence: { ...state.runbook.evidence, ...Object.fromEntries(Object.entries(evidence).map(([k, v]) => [k, capped(v)])) } },
+});
+
+/** The state with a step's results for later steps. */
+export const withResults = (state: RunbookState, results: Record<string, unknown>): RunbookState => ({
+  ...state,
+  runbook: { ...state.runbook, results: { ...state.runbook.results, ...results } },
+});

@@ -1,0 +1,91 @@
+import { WardenError } from '../aws/errors';
+import type { Finding } from '../domain/model';
+import type { RemediationContext } from '../domain/remediation';
+import { runbookByName } from '../domain/runbooks/catalog';
+import type { RemediationState } from '../handlers/state';
+import type { RunbookState, StepDeps } from './model';
+
+/** What the Start state passes: the execution input as given, and the execution's name and ARN. */
+export interface StartInput {
+  runbook: string;
+  input: unknown;
+  executionName: string;
+  executionArn: string;
+}
+
+/** A hand start (`warden runbook run`, the console): what to act on, and who asks. */
+export interface HandStart {
+  target: string;
+  dryRun?: boolean;
+  requestedBy?: string;
+  reason?: string;
+}
+
+const MAX_TARGET = 2048;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+function handStart(input: unknown): HandStart {
+  const i = (input ?? {}) as Record<string, unknown>;
+  if (typeof i.target !== 'string' || i.target.trim() === '') throw new WardenError('Warden.InvalidInput', 'runbook input needs "target" (a non-empty string)');
+  if (i.target.length > MAX_TARGET || CONTROL_CHARS.test(i.target)) throw new WardenError('Warden.InvalidInput', 'runbook target is too long or has control characters');
+  if (i.dryRun !== undefined && typeof i.dryRun !== 'boolean') throw new WardenError('Warden.InvalidInput', '"dryRun" must be true or false');
+  for (const k of ['requestedBy', 'reason'] as const) {
+    if (i[k] !== undefined && (typeof i[k] !== 'string' || (i[k] as string).length > 1024)) throw new WardenError('Warden.InvalidInput', `"${k}" must be a string of at most 1024 characters`);
+  }
+  return i as unknown as HandStart;
+}
+
+/** The account and region of an execution ARN (arn:aws:states:<region>:<account>:execution:…). */
+const arnParts = (arn: string) => {
+  const [, , , region, account] = arn.split(':');
+  return { region: region || 'us-east-1', account: account || '000000000000' };
+};
+
+/**
+ * The first step of every runbook: the run's state, from a triage start ({context, policy}: GuardDuty findings) or a
+ * hand start ({target, dryRun, requestedBy, reason}). Invalid input fails the run before anything is read or changed.
+ */
+export function startRun(start: StartInput, deps: Pick<StepDeps, 'policy' | 'now'>): RunbookState {
+  const definition = runbookByName(start.runbook);
+  if (!definition) throw new WardenError('Warden.UnknownRunbook', `no runbook ${start.runbook}`);
+  const now = deps.now().toISOString();
+  const fromTriage = start.input as Partial<RemediationState> | undefined;
+  if (fromTriage?.context && fromTriage.policy) {
+    const context: RemediationContext = { ...fromTriage.context, executionArn: start.executionArn };
+    const g = context.guardduty;
+    const startedBy = g ? `GuardDuty finding ${g.id}` : `${context.source} ${context.eventName}`;
+    const why = g ? `${g.type}, severity ${g.severity}` : context.finding.evidence;
+    return {
+      context, policy: fromTriage.policy,
+      runbook: {
+        name: definition.name, target: context.finding.remediation.targets[0] ?? context.finding.resource.id,
+        dryRun: context.finding.remediation.mode === 'dry-run', startedBy,
+        timeline: [{ at: now, step: 'start', result: 'done', detail: `started by ${startedBy} (${why})`, by: startedBy }],
+      },
+    };
+  }
+  const hand = handStart(start.input);
+  const by = hand.requestedBy || 'unknown (no requestedBy in the input)';
+  const target = hand.target.trim();
+  const { region, account } = arnParts(start.executionArn);
+  const finding: Finding = {
+    control: definition.control ?? `runbook:${definition.name}`,
+    title: definition.title,
+    severity: 'HIGH',
+    resource: { type: definition.resourceType, id: target, ...(target.startsWith('arn:') ? { arn: target } : {}), account, region },
+    evidence: `Runbook ${definition.name} started by hand by ${by}${hand.reason ? `: ${hand.reason}` : ''}`,
+    remediation: { action: definition.name, mode: hand.dryRun ? 'dry-run' : 'auto', targets: [target] },
+  };
+  const context: RemediationContext = {
+    id: start.executionName, executionArn: start.executionArn, eventId: start.executionName, source: 'manual',
+    eventName: 'StartRunbook', eventTime: now, actor: { arn: by }, finding, requestedAt: now,
+  };
+  return {
+    context, policy: deps.policy(),
+    runbook: {
+      name: definition.name, target, dryRun: hand.dryRun === true, startedBy: by, ...(hand.reason ? { reason: hand.reason } : {}),
+      timeline: [{ at: now, step: 'start', result: 'done', detail: `started by hand${hand.dryRun ? ' (dry-run)' : ''}${hand.reason ? `: ${hand.reason}` : ''}`, by }],
+    },
+  };
+}

@@ -1,0 +1,173 @@
+// The runbook frame without AWS: start, step runner (dry-run, approval entries), conclude, mode, evidence caps.
+import { defaultPolicy } from '../../../functions/domain/policy';
+import { conclude } from '../../../functions/runbooks/conclude';
+import type { RunbookState, RunbookSteps, StepDeps } from '../../../functions/runbooks/model';
+import { capped, runbookMode } from '../../../functions/runbooks/plan-kit';
+import { runStep } from '../../../functions/runbooks/run-step';
+import { startRun } from '../../../functions/runbooks/start';
+
+const NOW = new Date('2026-11-22T10:00:00.000Z');
+const ARN = 'arn:aws:states:eu-west-1:123456789012:execution:warden-contain-ecs-task:run-1';
+const TASK = 'arn:aws:ecs:eu-west-1:123456789012:task/payments/0123456789abcdef';
+const deps = { policy: defaultPolicy, now: () => NOW } as unknown as StepDeps;
+
+const hand = (input: unknown, runbook = 'contain-ecs-task') => startRun({ runbook, input, executionName: 'run-1', executionArn: ARN }, deps);
+
+describe('start', () => {
+  test('a hand start builds the context, the synthetic finding and the first timeline entry', () => {
+    const s = hand({ target: TASK, requestedBy: 'arn:aws:iam::123456789012:user/ana', reason: 'IR-7' });
+    expect(s.context).toMatchObject({
+      id: 'run-1', executionArn: ARN, source: 'manual', actor: { arn: 'arn:aws:iam::123456789012:user/ana' },
+      finding: { control: 'runbook:contain-ecs-task', resource: { type: 'AWS::ECS::Task', id: TASK, arn: TASK, account: '123456789012', region: 'eu-west-1' }, remediation: { action: 'contain-ecs-task', mode: 'auto', targets: [TASK] } },
+    });
+    expect(s.runbook).toMatchObject({ name: 'contain-ecs-task', target: TASK, dryRun: false, reason: 'IR-7' });
+    expect(s.runbook.timeline).toEqual([{ at: NOW.toISOString(), step: 'start', result: 'done', detail: 'started by hand: IR-7', by: 'arn:aws:iam::123456789012:user/ana' }]);
+    expect(s.policy).toEqual(defaultPolicy());
+  });
+
+  test('a dry-run hand start is dry-run from the first step', () => {
+    const s = hand({ target: TASK, dryRun: true });
+    expect(s.runbook.dryRun).toBe(true);
+    expect(s.context.finding.remediation.mode).toBe('dry-run');
+  });
+
+  test('revoke-open-ingress checks against its control', () => {
+    expect(hand({ target: 'sg-0123456789abcdef0' }, 'revoke-open-ingress').context.finding.control).toBe('sg-world-open-ingress');
+  });
+
+  test.each([
+    [{}, 'needs "target"'],
+    [{ target: '' }, 'needs "target"'],
+    [{ target: 42 }, 'needs "target"'],
+    [{ target: 'x'.repeat(3000) }, 'too long'],
+    [{ target: 'sg-1\nsg-2' }, 'control characters'],
+    [{ target: TASK, dryRun: 'yes' }, '"dryRun" must be'],
+    [{ target: TASK, reason: { a: 1 } }, '"reason" must be'],
+    [null, 'needs "target"'],
+  ])('bad input %j fails with Warden.InvalidInput', (input, message) => {
+    expect(() => hand(input)).toThrow(expect.objectContaining({ name: 'Warden.InvalidInput', message: expect.stringContaining(message) }));
+  });
+
+  test('an unknown runbook fails', () => {
+    expect(() => hand({ target: TASK }, 'nope')).toThrow(expect.objectContaining({ name: 'Warden.UnknownRunbook' }));
+  });
+
+  test('a triage start keeps the context and policy, and names the GuardDuty finding', () => {
+    const base = hand({ target: TASK });
+    const guardduty = { id: 'gd-1', type: 'Execution:Runtime/ReverseShell', severity: 8, resourceType: 'ECSCluster' as const };
+    const context = { ...base.context, source: 'guardduty' as const, executionArn: undefined, guardduty };
+    const s = startRun({ runbook: 'contain-ecs-task', input: { context, policy: base.policy }, executionName: 'run-1', executionArn: ARN }, deps);
+    expect(s.context).toEqual({ ...context, executionArn: ARN });
+    expect(s.runbook.startedBy).toBe('GuardDuty finding gd-1');
+    expect(s.runbook.timeline[0]!.detail).toBe('started by GuardDuty finding gd-1 (Execution:Runtime/ReverseShell, severity 8)');
+  });
+});
+
+describe('runStep', () => {
+  const calls: string[] = [];
+  const registry: Record<string, RunbookSteps> = {
+    'contain-ecs-task': {
+      plan: async () => ({ detail: 'planned' }),
+      'capture-evidence': async (s) => (calls.push('evidence'), { state: { ...s, runbook: { ...s.runbook, evidence: { a: 1 } } }, detail: 'captured' }),
+      'tag-task': async () => (calls.push('tag'), { detail: 'tagged' }),
+      'stop-task': async () => (calls.push('stop'), { detail: 'stopped' }),
+      'verify-stopped': async () => ({ result: 'done', detail: 'ok' }),
+    },
+  };
+  beforeEach(() => (calls.length = 0));
+
+  test('a step runs and appends its entry; its state changes are kept', async () => {
+    const s = await runStep('contain-ecs-task.capture-evidence', hand({ target: TASK }), registry, deps);
+    expect(calls).toEqual(['evidence']);
+    expect(s.runbook.evidence).toEqual({ a: 1 });
+    expect(s.runbook.timeline.at(-1)).toEqual({ at: NOW.toISOString(), step: 'capture-evidence', result: 'done', detail: 'captured' });
+  });
+
+  test('in dry-run a step that changes something is described, not run; a read-only step still runs', async () => {
+    const start = hand({ target: TASK, dryRun: true });
+    const tagged = await runStep('contain-ecs-task.tag-task', start, registry, deps);
+    const stopped = await runStep('contain-ecs-task.stop-task', tagged, registry, deps);
+    await runStep('contain-ecs-task.capture-evidence', stopped, registry, deps);
+    expect(calls).toEqual(['evidence']);
+    expect(stopped.runbook.timeline.slice(1)).toEqual([
+      { at: NOW.toISOString(), step: 'tag-task', result: 'dry-run', detail: 'would tag the task as under investigation' },
+      { at: NOW.toISOString(), step: 'stop-task', result: 'dry-run', detail: 'would stop the task' },
+    ]);
+  });
+
+  test('the approval decision becomes one timeline entry before the next step', async () => {
+    const approved = { ...hand({ target: TASK }), approval: { approvalId: 'AB12CD34', decision: 'approve', decidedBy: 'U0LEAD', decidedAt: '2026-11-22T09:59:00.000Z', via: 'slack' } } as unknown as RunbookState;
+    const s1 = await runStep('contain-ecs-task.stop-task', approved, registry, deps);
+    const s2 = await runStep('contain-ecs-task.verify-stopped', s1, registry, deps);
+    expect(s2.runbook.timeline.map((e) => `${e.step}:${e.result}`)).toEqual(['start:done', 'approval:approved', 'stop-task:done', 'verify-stopped:done']);
+    expect(s2.runbook.timeline[1]).toMatchObject({ at: '2026-11-22T09:59:00.000Z', by: 'U0LEAD', detail: 'approved via slack (approval AB12CD34)' });
+  });
+
+  test('an unknown step, or the state of another runbook, is refused', async () => {
+    await expect(runStep('contain-ecs-task.nope', hand({ target: TASK }), registry, deps)).rejects.toMatchObject({ name: 'Warden.UnknownStep' });
+    await expect(runStep('contain-ecs-task.plan', hand({ target: 'sg-0123' }, 'revoke-open-ingress'), registry, deps)).rejects.toMatchObject({ name: 'Warden.InvalidInput' });
+  });
+});
+
+describe('conclude', () => {
+  test('an error becomes a failed entry and the outcome failed', () => {
+    const s = conclude({ ...hand({ target: TASK }), error: { Error: 'Warden.InvalidInput', Cause: 'bad target' } }, NOW);
+    expect(s.runbook.timeline.slice(1).map((e) => [e.step, e.result, e.detail])).toEqual([
+      ['error', 'failed', 'Warden.InvalidInput: bad target'],
+      ['conclude', 'failed', 'outcome failed'],
+    ]);
+  });
+
+  test('a denial names who denied it; an expiry says nobody decided', () => {
+    const cause = JSON.stringify({ approvalId: 'X1', decidedBy: 'U0SEC', decidedAt: '2026-11-22T09:58:00.000Z', via: 'cli', reason: 'prod' });
+    const denied = conclude({ ...hand({ target: TASK }), outcome: 'denied', denial: { Error: 'Warden.ApprovalDenied', Cause: cause } }, NOW);
+    expect(denied.runbook.timeline.slice(1).map((e) => [e.step, e.result, e.by ?? '', e.detail])).toEqual([
+      ['approval', 'denied', 'U0SEC', 'denied via cli (approval X1): prod'],
+      ['conclude', 'done', '', 'outcome denied'],
+    ]);
+    const expired = conclude({ ...hand({ target: TASK }), outcome: 'expired', approvalTimeout: { Error: 'States.Timeout' } }, NOW);
+    expect(expired.runbook.timeline[1]).toMatchObject({ step: 'approval', result: 'expired' });
+  });
+});
+
+test('conclude of a dry-run names the changing steps it did not run', () => {
+  const s = conclude({ ...hand({ target: TASK, dryRun: true }), outcome: 'dry-run' }, NOW);
+  expect(s.runbook.timeline.slice(1)).toEqual([
+    { at: NOW.toISOString(), step: 'dry-run', result: 'dry-run', detail: 'would then: stop the task; verify the task is stopping or stopped' },
+    { at: NOW.toISOString(), step: 'conclude', result: 'done', detail: 'outcome dry-run' },
+  ]);
+});
+
+describe('runbookMode', () => {
+  const s = (input: unknown, runbook = 'contain-ecs-task') => hand(input, runbook);
+  test('dry-run always wins', () => {
+    expect(runbookMode(s({ target: TASK, dryRun: true }), 'auto', undefined)).toBe('dry-run');
+  });
+  test('a hand start uses the runbook default, not the deployment default mode', () => {
+    const state = { ...s({ target: TASK }), policy: { ...defaultPolicy(), defaults: { mode: 'dry-run' as const } } };
+    expect(runbookMode(state, 'auto', undefined)).toBe('auto');
+    expect(runbookMode(state, 'approval', undefined)).toBe('approval');
+  });
+  test('an exemption tag still makes a hand start notify only', () => {
+    const policy = defaultPolicy();
+    expect(runbookMode(s({ target: TASK }), 'auto', { [policy.exemptions.tag]: 'yes' })).toBe('notify');
+  });
+  test('"always" runbooks never go below approval; "never" runbooks only notify', () => {
+    expect(runbookMode(s({ target: 'i-0123456789abcdef0' }, 'isolate-container-instance'), 'auto', undefined)).toBe('approval');
+    expect(runbookMode(s({ target: 'platform' }, 'eks-finding-response'), 'auto', undefined)).toBe('notify');
+  });
+  test('a triage start keeps the mode triage decided, with the deployment default', () => {
+    const base = s({ target: TASK });
+    const fromTriage = { ...base, context: { ...base.context, source: 'guardduty' as const, finding: { ...base.context.finding, remediation: { ...base.context.finding.remediation, mode: 'approval' as const } } } };
+    expect(runbookMode(fromTriage, 'auto', undefined)).toBe('approval');
+    expect(runbookMode({ ...fromTriage, policy: { ...defaultPolicy(), defaults: { mode: 'notify' as const } } }, 'auto', undefined)).toBe('notify');
+  });
+});
+
+test('oversized evidence is cut and marked, small evidence kept as is', () => {
+  expect(capped({ a: 1 })).toEqual({ a: 1 });
+  const big = capped({ text: 'x'.repeat(100_000) }) as { truncated: boolean; originalBytes: number; preview: string };
+  expect(big).toMatchObject({ truncated: true, originalBytes: expect.any(Number) });
+  expect(big.originalBytes).toBeGreaterThan(100_000);
+  expect(big.preview.length).toBe(4096);
+});
