@@ -11,9 +11,14 @@ import { startSink } from '../functions/local/sink';
 import { repoRoot } from '../functions/local/template';
 import { startLocalWarden } from '../functions/local/warden-local';
 import { buildAll } from '../scripts/build';
-import { allow, createGroup, createVpc, tcp } from '../test/support/sandbox';
+import { allow, createGroup, createVpc, ecsNetwork, tcp } from '../test/support/sandbox';
+import { CreateClusterCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 
-const TARGETS = { e2eMedianMs: 300, initMs: 100, bundleKB: 300, apiCallsPerFix: 3, transitionsPerFix: 10, eventsPerSecond: 20000 };
+const TARGETS = {
+  e2eMedianMs: 300, initMs: 100, bundleKB: 300, apiCallsPerFix: 3, transitionsPerFix: 10, eventsPerSecond: 20000,
+  // GuardDuty finding in → task stopped, verified, notified and recorded (the contain-ecs-task runbook, auto mode).
+  containMedianMs: 1000,
+};
 const node = join(repoRoot, 'node_modules', '.bin', 'node');
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -129,17 +134,67 @@ async function endToEnd(runs: number) {
   }
 }
 
+/** A GuardDuty reverse-shell finding on a standalone task, from triage to the recorded containment. */
+async function containment(runs: number) {
+  const moto = await startMoto();
+  useEmulator(moto.endpoint);
+  const sink = await startSink();
+  try {
+    const warden = await startLocalWarden({ slackWebhookUrl: `${sink.url}/slack` });
+    const calls = countCalls();
+    const net = await ecsNetwork();
+    await clients.ecs().send(new CreateClusterCommand({ clusterName: 'payments' }));
+    const def = await clients.ecs().send(new RegisterTaskDefinitionCommand({
+      family: 'bench-debug', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512',
+      containerDefinitions: [{ name: 'debug', image: 'public.ecr.aws/docker/library/busybox:1', cpu: 256, memory: 512 }],
+    }));
+    const sample = readFileSync(join(repoRoot, 'events', 'guardduty', 'ecs-runtime-reverse-shell-standalone.json'), 'utf8').split('111122223333').join('123456789012');
+    const durations: number[] = [];
+    let transitions = 0;
+    let perRun: Record<string, number> = {};
+    for (let i = 0; i < runs + 3; i++) {
+      const task = (await clients.ecs().send(new RunTaskCommand({
+        cluster: 'payments', taskDefinition: def.taskDefinition!.taskDefinitionArn!, launchType: 'FARGATE',
+        networkConfiguration: { awsvpcConfiguration: { subnets: [net.subnet], securityGroups: [net.sg], assignPublicIp: 'DISABLED' } },
+      }))).tasks![0]!.taskArn!;
+      // A new finding (id) and event each time: the same finding again would be ignored as a repeat.
+      const finding = `bench${String(i).padStart(27, '0')}`;
+      const event = JSON.parse(sample.split('arn:aws:ecs:us-east-1:123456789012:task/payments/0a11c0ffee0000000000000000000001').join(task)
+        .split('c0ffee00000000000000000000000001').join(finding).replace(/"id": "5c1d0e6a[^"]+"/, `"id": "bench-gd-${i}"`)) as unknown;
+      calls.reset();
+      const start = performance.now();
+      const result = await warden.triage(event);
+      const ms = performance.now() - start;
+      const run = warden.runs.get(result.executions[0]?.name ?? '');
+      if (!run || run.failed || !run.path.includes('StopTask')) throw new Error(`containment ${i} did not stop the task: ${JSON.stringify(run?.failed ?? result)}`);
+      if (i < 3) continue;
+      durations.push(ms);
+      transitions = run.path.length;
+      perRun = { ...calls.counts };
+    }
+    return {
+      runs: durations.length, medianMs: round(quantile(durations, 0.5)), p95Ms: round(quantile(durations, 0.95)), transitions,
+      apiCalls: { byService: perRun, total: Object.values(perRun).reduce((a, b) => a + b, 0) },
+    };
+  } finally {
+    await sink.close();
+    await moto.stop();
+  }
+}
+
 async function main() {
   const tp = await throughput();
   const bundles = await buildAll();
   const initMs = init(bundles);
   const flow = await endToEnd(Number(process.env.BENCH_RUNS ?? 60));
+  const contain = await containment(Number(process.env.BENCH_CONTAIN_RUNS ?? 20));
   const results = {
     date: new Date().toISOString(), node: process.version, targets: TARGETS,
     throughput: tp,
     bundle: Object.fromEntries(bundles.map((b) => [b.logicalId, { bytes: b.bytes, kb: round(b.bytes / 1024) }])),
     init: initMs,
     ...flow,
+    containment: contain,
   };
   writeFileSync(join(repoRoot, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
   const ok = (good: boolean) => (good ? 'ok ' : 'MISS');
@@ -152,6 +207,7 @@ async function main() {
   p(`e2e          ${ok(flow.e2e.medianMs <= TARGETS.e2eMedianMs)} median ${flow.e2e.medianMs} ms, p95 ${flow.e2e.p95Ms} ms over ${flow.e2e.runs} auto-fixes against moto (target median ≤ ${TARGETS.e2eMedianMs})`);
   p(`apiCalls     ${ok(flow.apiCalls.remediation <= TARGETS.apiCallsPerFix)} ${flow.apiCalls.remediation} EC2 calls in the remediation workflow (≤ ${TARGETS.apiCallsPerFix}); triage ${JSON.stringify(flow.apiCalls.triage)}; every service, triage to audit: ${JSON.stringify(flow.apiCalls.byService)} = ${flow.apiCalls.total}`);
   p(`transitions  ${ok(flow.transitions <= TARGETS.transitionsPerFix)} ${flow.transitions} states entered per auto-fix (≤ ${TARGETS.transitionsPerFix})`);
+  p(`containment  ${ok(contain.medianMs <= TARGETS.containMedianMs)} median ${contain.medianMs} ms, p95 ${contain.p95Ms} ms over ${contain.runs} GuardDuty findings → task stopped and recorded (target median ≤ ${TARGETS.containMedianMs}); ${contain.transitions} states; calls ${JSON.stringify(contain.apiCalls.byService)} = ${contain.apiCalls.total}`);
   p('wrote bench/results.json');
 }
 
