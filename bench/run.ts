@@ -9,7 +9,7 @@ import { defaultPolicy } from '../functions/domain/policy';
 import { startMoto, useEmulator } from '../functions/local/moto';
 import { startSink } from '../functions/local/sink';
 import { repoRoot } from '../functions/local/template';
-import { startLocalWarden } from '../functions/local/warden-local';
+import { startLocalWarden, type LocalWarden } from '../functions/local/warden-local';
 import { buildAll } from '../scripts/build';
 import { allow, createGroup, createVpc, ecsNetwork, tcp } from '../test/support/sandbox';
 import { CreateClusterCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
@@ -79,13 +79,21 @@ function countCalls() {
   return { counts, reset: () => Object.keys(counts).forEach((k) => delete counts[k]) };
 }
 
-async function endToEnd(runs: number) {
+/** A fresh moto, a Slack sink and a local Warden for one measurement; torn down after it. */
+async function onEmulator<T>(measure: (warden: LocalWarden, calls: ReturnType<typeof countCalls>) => Promise<T>): Promise<T> {
   const moto = await startMoto();
   useEmulator(moto.endpoint);
   const sink = await startSink();
   try {
-    const warden = await startLocalWarden({ slackWebhookUrl: `${sink.url}/slack` });
-    const calls = countCalls();
+    return await measure(await startLocalWarden({ slackWebhookUrl: `${sink.url}/slack` }), countCalls());
+  } finally {
+    await sink.close();
+    await moto.stop();
+  }
+}
+
+function endToEnd(runs: number) {
+  return onEmulator(async (warden, calls) => {
     const sample = readFileSync(join(repoRoot, 'events', 'cloudtrail', 'authorize-ssh-world.json'), 'utf8');
     const vpc = await createVpc();
     const durations: number[] = [];
@@ -128,20 +136,12 @@ async function endToEnd(runs: number) {
       },
       transitions,
     };
-  } finally {
-    await sink.close();
-    await moto.stop();
-  }
+  });
 }
 
 /** A GuardDuty reverse-shell finding on a standalone task, from triage to the recorded containment. */
-async function containment(runs: number) {
-  const moto = await startMoto();
-  useEmulator(moto.endpoint);
-  const sink = await startSink();
-  try {
-    const warden = await startLocalWarden({ slackWebhookUrl: `${sink.url}/slack` });
-    const calls = countCalls();
+function containment(runs: number) {
+  return onEmulator(async (warden, calls) => {
     const net = await ecsNetwork();
     await clients.ecs().send(new CreateClusterCommand({ clusterName: 'payments' }));
     const def = await clients.ecs().send(new RegisterTaskDefinitionCommand({
@@ -176,10 +176,7 @@ async function containment(runs: number) {
       runs: durations.length, medianMs: round(quantile(durations, 0.5)), p95Ms: round(quantile(durations, 0.95)), transitions,
       apiCalls: { byService: perRun, total: Object.values(perRun).reduce((a, b) => a + b, 0) },
     };
-  } finally {
-    await sink.close();
-    await moto.stop();
-  }
+  });
 }
 
 async function main() {

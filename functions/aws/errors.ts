@@ -21,3 +21,18 @@ export function rethrowThrottling(err: unknown): never {
   }
   throw err;
 }
+
+/**
+ * Describe resources by id, leaving out ids that no longer exist. EC2 fails a whole batch on one unknown id
+ * (`notFound`, e.g. InvalidVolume.NotFound): the batch is then asked one id at a time.
+ */
+export async function describeKnown<T>(ids: string[], notFound: string, describe: (ids: string[]) => Promise<T[] | undefined>): Promise<T[]> {
+  if (ids.length === 0) return [];
+  try {
+    return (await describe(ids)) ?? [];
+  } catch (err) {
+    if (errorName(err) !== notFound) return rethrowThrottling(err);
+    if (ids.length === 1) return [];
+    return (await Promise.all(ids.map((id) => describeKnown([id], notFound, describe)))).flat();
+  }
+}

@@ -3,35 +3,18 @@ import {
 } from '@aws-sdk/client-ec2';
 import { TagResourceCommand, type ECSClient, type Task, type TaskDefinition } from '@aws-sdk/client-ecs';
 import type { Tags } from '../domain/model';
-import { errorName, rethrowThrottling } from './errors';
+import { describeKnown, rethrowThrottling } from './errors';
 
 /** Reads and tags the runbooks use to capture evidence. Every read tolerates a resource that is already gone. */
 
 /** ENIs by id; ids that no longer exist are left out. */
-export async function describeEnis(ec2: EC2Client, ids: string[]): Promise<NetworkInterface[]> {
-  if (ids.length === 0) return [];
-  try {
-    return (await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: ids }))).NetworkInterfaces ?? [];
-  } catch (err) {
-    if (errorName(err) === 'InvalidNetworkInterfaceID.NotFound' && ids.length > 1) {
-      return (await Promise.all(ids.map((id) => describeEnis(ec2, [id])))).flat();
-    }
-    if (errorName(err) === 'InvalidNetworkInterfaceID.NotFound') return [];
-    return rethrowThrottling(err);
-  }
-}
+export const describeEnis = (ec2: EC2Client, ids: string[]): Promise<NetworkInterface[]> =>
+  describeKnown(ids, 'InvalidNetworkInterfaceID.NotFound', async (NetworkInterfaceIds) =>
+    (await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds }))).NetworkInterfaces);
 
 /** Security groups by id, with their rules; ids that no longer exist are left out. */
-export async function describeGroups(ec2: EC2Client, ids: string[]): Promise<SecurityGroup[]> {
-  if (ids.length === 0) return [];
-  try {
-    return (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: ids }))).SecurityGroups ?? [];
-  } catch (err) {
-    if (errorName(err) === 'InvalidGroup.NotFound' && ids.length > 1) return (await Promise.all(ids.map((id) => describeGroups(ec2, [id])))).flat();
-    if (errorName(err) === 'InvalidGroup.NotFound') return [];
-    return rethrowThrottling(err);
-  }
-}
+export const describeGroups = (ec2: EC2Client, ids: string[]): Promise<SecurityGroup[]> =>
+  describeKnown(ids, 'InvalidGroup.NotFound', async (GroupIds) => (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds }))).SecurityGroups);
 
 /** Tag an ECS resource (task, service, cluster). */
 export async function tagEcsResource(ecs: ECSClient, resourceArn: string, tags: Tags): Promise<void> {

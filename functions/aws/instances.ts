@@ -9,7 +9,7 @@ import {
   type ContainerInstance, type ECSClient,
 } from '@aws-sdk/client-ecs';
 import type { Tags } from '../domain/model';
-import { errorName, rethrowThrottling } from './errors';
+import { describeKnown, errorName, rethrowThrottling } from './errors';
 
 /**
  * The EC2 and ECS calls of isolate-container-instance: read the instance, find or create the quarantine group,
@@ -62,16 +62,8 @@ export async function instanceEnis(ec2: EC2Client, instanceId: string): Promise<
 export const groupIdsOf = (eni: NetworkInterface): string[] => (eni.Groups ?? []).map((g) => g.GroupId ?? '').filter(Boolean);
 
 /** Volumes by id, with their attachments; ids that no longer exist are left out. */
-export async function describeVolumes(ec2: EC2Client, ids: string[]): Promise<Volume[]> {
-  if (ids.length === 0) return [];
-  try {
-    return (await ec2.send(new DescribeVolumesCommand({ VolumeIds: ids }))).Volumes ?? [];
-  } catch (err) {
-    if (errorName(err) === 'InvalidVolume.NotFound' && ids.length > 1) return (await Promise.all(ids.map((id) => describeVolumes(ec2, [id])))).flat();
-    if (errorName(err) === 'InvalidVolume.NotFound') return [];
-    return rethrowThrottling(err);
-  }
-}
+export const describeVolumes = (ec2: EC2Client, ids: string[]): Promise<Volume[]> =>
+  describeKnown(ids, 'InvalidVolume.NotFound', async (VolumeIds) => (await ec2.send(new DescribeVolumesCommand({ VolumeIds }))).Volumes);
 
 /** CreateTags on EC2 resources (instance, group, snapshot). Overwrites: safe to repeat. */
 export async function tagEc2(ec2: EC2Client, resourceIds: string[], tags: Tags): Promise<void> {
@@ -255,16 +247,8 @@ export async function incidentSnapshots(ec2: EC2Client, incidentId: string, volu
 }
 
 /** Snapshots by id; unknown ids are left out. */
-export async function describeSnapshots(ec2: EC2Client, ids: string[]): Promise<Snapshot[]> {
-  if (ids.length === 0) return [];
-  try {
-    return (await ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: ids }))).Snapshots ?? [];
-  } catch (err) {
-    if (errorName(err) === 'InvalidSnapshot.NotFound' && ids.length > 1) return (await Promise.all(ids.map((id) => describeSnapshots(ec2, [id])))).flat();
-    if (errorName(err) === 'InvalidSnapshot.NotFound') return [];
-    return rethrowThrottling(err);
-  }
-}
+export const describeSnapshots = (ec2: EC2Client, ids: string[]): Promise<Snapshot[]> =>
+  describeKnown(ids, 'InvalidSnapshot.NotFound', async (SnapshotIds) => (await ec2.send(new DescribeSnapshotsCommand({ SnapshotIds }))).Snapshots);
 
 /** CreateSnapshot with its tags in the same call (no untagged window); `gone` when the volume no longer exists. */
 export async function snapshotVolume(ec2: EC2Client, volumeId: string, description: string, tags: Tags): Promise<Snapshot | 'gone'> {

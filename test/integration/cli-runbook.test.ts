@@ -4,29 +4,16 @@
 // and Step Functions too; moto does not execute state machines (an execution stays RUNNING), so --wait is only checked
 // up to its timeout here, and to the end with fakes in test/unit/cli-runbook.test.ts.
 import { userInfo } from 'node:os';
-import { CreateClusterCommand, DescribeTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
+import { DescribeTasksCommand } from '@aws-sdk/client-ecs';
 import { CreateStateMachineCommand, DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { clients } from '../../functions/aws/clients';
 import { main } from '../../functions/cli/warden';
 import type { RemediationRecord } from '../../functions/domain/remediation';
 import { useMoto } from '../support/emulator';
-import { ecsNetwork } from '../support/sandbox';
+import { runningTask } from '../support/sandbox';
 
 const moto = useMoto();
 
-async function runningTask(group?: string): Promise<string> {
-  const { subnet, sg } = await ecsNetwork();
-  await clients.ecs().send(new CreateClusterCommand({ clusterName: 'payments' }));
-  const td = await clients.ecs().send(new RegisterTaskDefinitionCommand({
-    family: 'payments-api', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512',
-    containerDefinitions: [{ name: 'api', image: 'public.ecr.aws/nginx/nginx:1.27', cpu: 256, memory: 512 }],
-  }));
-  const run = await clients.ecs().send(new RunTaskCommand({
-    cluster: 'payments', taskDefinition: td.taskDefinition!.taskDefinitionArn!, launchType: 'FARGATE', ...(group ? { group } : {}),
-    networkConfiguration: { awsvpcConfiguration: { subnets: [subnet], securityGroups: [sg], assignPublicIp: 'DISABLED' } },
-  }));
-  return run.tasks![0]!.taskArn!;
-}
 
 const desired = async (task: string) =>
   (await clients.ecs().send(new DescribeTasksCommand({ cluster: 'payments', tasks: [task] }))).tasks![0]!.desiredStatus;

@@ -4,6 +4,7 @@ import {
   AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand,
   DescribeSecurityGroupRulesCommand, ModifyVpcAttributeCommand, type IpPermission,
 } from '@aws-sdk/client-ec2';
+import { CreateClusterCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { clients } from '../../functions/aws/clients';
 
 export async function createVpc(): Promise<string> {
@@ -46,4 +47,22 @@ export async function ecsNetwork(): Promise<EcsNetwork> {
   const subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: '10.0.1.0/24' }))).Subnet!.SubnetId!;
   const sg = await createGroup(vpc, 'tasks');
   return { vpc, subnet, sg };
+}
+
+/**
+ * A running Fargate task on cluster `payments` (created if missing), optionally of a service (`group: service:…`).
+ * Its container sets a secret-looking environment value that evidence must never keep.
+ */
+export async function runningTask(group?: string): Promise<string> {
+  const { subnet, sg } = await ecsNetwork();
+  await clients.ecs().send(new CreateClusterCommand({ clusterName: 'payments' }));
+  const td = await clients.ecs().send(new RegisterTaskDefinitionCommand({
+    family: 'payments-api', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512',
+    containerDefinitions: [{ name: 'api', image: 'public.ecr.aws/nginx/nginx:1.27', cpu: 256, memory: 512, environment: [{ name: 'DB_PASSWORD', value: 'hunter2-secret' }] }],
+  }));
+  const run = await clients.ecs().send(new RunTaskCommand({
+    cluster: 'payments', taskDefinition: td.taskDefinition!.taskDefinitionArn!, launchType: 'FARGATE', ...(group ? { group } : {}),
+    networkConfiguration: { awsvpcConfiguration: { subnets: [subnet], securityGroups: [sg], assignPublicIp: 'DISABLED' } },
+  }));
+  return run.tasks![0]!.taskArn!;
 }

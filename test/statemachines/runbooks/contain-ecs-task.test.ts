@@ -1,28 +1,15 @@
 // contain-ecs-task end to end: the generated state machine run locally (aws-local-stepfunctions) with every Task bound
 // to the real handlers, and ECS/EC2/DynamoDB in moto server. Nothing is mocked.
-import { CreateClusterCommand, DescribeTasksCommand, ListTagsForResourceCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
+import { DescribeTasksCommand, ListTagsForResourceCommand } from '@aws-sdk/client-ecs';
 import { readFileSync } from 'node:fs';
 import { clients } from '../../../functions/aws/clients';
 import { getAuditRecord } from '../../../functions/audit/get';
 import type { LocalWarden } from '../../../functions/local/warden-local';
 import { useLocalWarden } from '../../support/emulator';
-import { ecsNetwork } from '../../support/sandbox';
+import { runningTask } from '../../support/sandbox';
 
 const { start: warden } = useLocalWarden();
 
-async function runningTask(group?: string): Promise<string> {
-  const { subnet, sg } = await ecsNetwork();
-  await clients.ecs().send(new CreateClusterCommand({ clusterName: 'payments' }));
-  const td = await clients.ecs().send(new RegisterTaskDefinitionCommand({
-    family: 'payments-api', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512',
-    containerDefinitions: [{ name: 'api', image: 'public.ecr.aws/nginx/nginx:1.27', cpu: 256, memory: 512, environment: [{ name: 'DB_PASSWORD', value: 'hunter2-secret' }] }],
-  }));
-  const run = await clients.ecs().send(new RunTaskCommand({
-    cluster: 'payments', taskDefinition: td.taskDefinition!.taskDefinitionArn!, launchType: 'FARGATE', ...(group ? { group } : {}),
-    networkConfiguration: { awsvpcConfiguration: { subnets: [subnet], securityGroups: [sg], assignPublicIp: 'DISABLED' } },
-  }));
-  return run.tasks![0]!.taskArn!;
-}
 
 const desired = async (task: string) =>
   (await clients.ecs().send(new DescribeTasksCommand({ cluster: 'payments', tasks: [task] }))).tasks![0]!.desiredStatus;
