@@ -34,6 +34,24 @@ function stepTask(runbook: string, spec: Pick<RunbookStepSpec, 'id' | 'title' | 
   };
 }
 
+/** A Task that invokes one of the remediate workflow's functions with the whole state, its result under `resultPath`. */
+function sharedTask(fn: string, comment: string, resultPath: string, retry: object, next: string, onError?: { next: string; path: string }): State {
+  return {
+    Type: 'Task',
+    Comment: comment,
+    Resource: 'arn:aws:states:::lambda:invoke',
+    Parameters: { FunctionName: fnArn(fn), 'Payload.$': '$' },
+    ResultSelector: { 'result.$': '$.Payload' },
+    ResultPath: resultPath,
+    TimeoutSeconds: 30,
+    Retry: [retry],
+    ...(onError ? { Catch: catchTo(onError.next, onError.path) } : {}),
+    Next: next,
+  };
+}
+
+const RETRY_SHARED = { ErrorEquals: LAMBDA_ERRORS, IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 3 };
+
 const mark = (outcome: string): State => ({ Type: 'Pass', Result: outcome, ResultPath: '$.outcome', Next: 'Conclude' });
 
 function approvalStates(first: string): Record<string, State> {
@@ -56,18 +74,10 @@ function approvalStates(first: string): Record<string, State> {
       ],
       Next: first,
     },
-    ExpireApproval: {
-      Type: 'Task',
-      Comment: 'Nobody decided in time: mark the approval expired (a late click is refused). Incidents do not wait for an escalation.',
-      Resource: 'arn:aws:states:::lambda:invoke',
-      Parameters: { FunctionName: fnArn('ExpireApproval'), 'Payload.$': '$' },
-      ResultSelector: { 'result.$': '$.Payload' },
-      ResultPath: '$.expired',
-      TimeoutSeconds: 30,
-      Retry: [{ ErrorEquals: LAMBDA_ERRORS, IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 3 }],
-      Catch: catchTo('MarkExpired', '$.expireError'),
-      Next: 'MarkExpired',
-    },
+    ExpireApproval: sharedTask(
+      'ExpireApproval', 'Nobody decided in time: mark the approval expired (a late click is refused). Incidents do not wait for an escalation.',
+      '$.expired', RETRY_SHARED, 'MarkExpired', { next: 'MarkExpired', path: '$.expireError' },
+    ),
     MarkDenied: mark('denied'),
     MarkExpired: mark('expired'),
   };
@@ -86,29 +96,15 @@ function tail(): Record<string, State> {
       Catch: catchTo('Notify', '$.concludeError'),
       Next: 'Notify',
     },
-    Notify: {
-      Type: 'Task',
-      Comment: 'Tell the owning team, with the timeline. Channel failures are recorded, never thrown.',
-      Resource: 'arn:aws:states:::lambda:invoke',
-      Parameters: { FunctionName: fnArn('Notify'), 'Payload.$': '$' },
-      ResultSelector: { 'result.$': '$.Payload' },
-      ResultPath: '$.notified',
-      TimeoutSeconds: 30,
-      Retry: [{ ErrorEquals: LAMBDA_ERRORS, IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 3 }],
-      Catch: catchTo('Record', '$.notifyError'),
-      Next: 'Record',
-    },
-    Record: {
-      Type: 'Task',
-      Comment: "Write the final audit record (over the run's progress item) and emit 'Warden Remediation Completed|Failed'.",
-      Resource: 'arn:aws:states:::lambda:invoke',
-      Parameters: { FunctionName: fnArn('RecordAudit'), 'Payload.$': '$' },
-      ResultSelector: { 'result.$': '$.Payload' },
-      ResultPath: '$.recorded',
-      TimeoutSeconds: 30,
-      Retry: [{ ErrorEquals: ['Warden.Throttled', ...LAMBDA_ERRORS], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 6, MaxDelaySeconds: 60, JitterStrategy: 'FULL' }],
-      Next: 'Finished',
-    },
+    Notify: sharedTask(
+      'Notify', 'Tell the owning team, with the timeline. Channel failures are recorded, never thrown.',
+      '$.notified', RETRY_SHARED, 'Record', { next: 'Record', path: '$.notifyError' },
+    ),
+    Record: sharedTask(
+      'RecordAudit', "Write the final audit record (over the run's progress item) and emit 'Warden Remediation Completed|Failed'.",
+      '$.recorded', { ErrorEquals: ['Warden.Throttled', ...LAMBDA_ERRORS], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 6, MaxDelaySeconds: 60, JitterStrategy: 'FULL' },
+      'Finished',
+    ),
     Finished: {
       Type: 'Choice',
       Choices: [{ Variable: '$.error', IsPresent: true, Next: 'Failed' }],
