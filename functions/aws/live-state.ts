@@ -2,6 +2,8 @@ import type { ActionClients } from '../actions/action';
 import type { LiveState } from '../domain/model';
 import { ECS_LIVE_TYPES, readEcsResource } from './live-ecs';
 import { readEcrRepository, readEksCluster } from './live-eks-ecr';
+import { listClusters, nameOf } from './ecs';
+import { findContainerInstance } from './instances';
 import { ec2LiveState } from './security-groups';
 
 const ECS_TYPES: readonly string[] = ECS_LIVE_TYPES;
@@ -15,5 +17,10 @@ export const awsLiveState = (clients: ActionClients): LiveState => ({
     if (ref.type === 'AWS::ECR::Repository') return readEcrRepository(ref, clients);
     // Nothing to read (e.g. an account setting): the event is the state.
     return { facts: hint, tags: ref.tags ?? {} };
+  },
+  async containerHost(instanceId) {
+    const ecs = clients.ecs();
+    const found = await findContainerInstance(ecs, instanceId, await listClusters(ecs));
+    return found ? { cluster: nameOf(found.cluster) } : undefined;
   },
 });

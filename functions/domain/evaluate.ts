@@ -1,7 +1,7 @@
 import { controls } from './controls';
 import { normalize } from './events';
 import { isOwnChange } from './loop-guard';
-import type { Decision, LiveState, Observation } from './model';
+import type { Decision, GuardDutyFacts, LiveState, Observation } from './model';
 import { isWorldOpen } from './net';
 import type { Policy } from './policy/schema';
 
@@ -65,11 +65,20 @@ function normalizedToDecision(n: Exclude<ReturnType<typeof normalize>, { kind: '
 /** Fill in what the event could not carry, from live state. Returns undefined when the resource is gone. */
 async function withLiveState(o: Observation, live: LiveState): Promise<Observation | undefined> {
   if (o.resource.type === 'AWS::EC2::SecurityGroup') return withLiveSecurityGroup(o, live);
-  // A GuardDuty finding is about what ran, not the resource's configuration: its facts are the evidence.
-  if (!live.resource || o.facts.kind === 'guardduty-finding') return o;
+  // A GuardDuty finding is about what ran, not the resource's configuration: its facts are the evidence. Only an
+  // instance without host tags needs a read: is it an ECS container instance after all?
+  if (o.facts.kind === 'guardduty-finding') return withContainerHost(o, o.facts.finding, live);
+  if (!live.resource) return o;
   const read = await live.resource(o.resource, o.facts);
   if (!read) return undefined;
   return { ...o, resource: { ...o.resource, tags: read.tags }, facts: read.facts };
+}
+
+async function withContainerHost(o: Observation, g: GuardDutyFacts, live: LiveState): Promise<Observation> {
+  if (o.resource.type !== 'AWS::EC2::Instance' || g.host || !g.instanceId || !live.containerHost) return o;
+  const found = await live.containerHost(g.instanceId);
+  const finding: GuardDutyFacts = found ? { ...g, host: 'ecs', clusterName: found.cluster } : { ...g, notAHost: true };
+  return { ...o, facts: { kind: 'guardduty-finding', finding } };
 }
 
 /**

@@ -196,8 +196,10 @@ export interface GuardDutyFacts {
   containers?: string[];
   instanceId?: string;
   instanceArn?: string;
-  /** For Instance findings: which orchestrator the host belongs to, from its tags. */
+  /** For Instance findings: which orchestrator the host belongs to, from its tags or a live lookup. */
   host?: 'ecs' | 'eks';
+  /** An Instance finding without host tags whose live lookup found no ECS cluster with it as a container instance. */
+  notAHost?: boolean;
   kubernetesUser?: string;
   kubernetesNamespace?: string;
   /** "<type>/<name>", e.g. "Pod/web-7d9c". */
@@ -274,4 +276,6 @@ export interface LiveState {
    * no longer exists. For task runs, the facts include the task definition.
    */
   resource?(ref: ResourceRef, hint: Facts): Promise<{ facts: Facts; tags: Tags } | undefined>;
+  /** The ECS cluster that has this EC2 instance as a container instance, for hosts without ECS tags. */
+  containerHost?(instanceId: string): Promise<{ cluster: string } | undefined>;
 }

@@ -30,6 +30,7 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   TriageFunction: [
     'dynamodb:GetItem', 'dynamodb:UpdateItem',
     'ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', ...LIVE_READS, 'states:StartExecution',
+    'ecs:DescribeContainerInstances', 'ecs:ListContainerInstances',
   ],
   LoadLiveStateFunction: ['ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', ...LIVE_READS],
   ApplyRemediationFunction: [

@@ -130,11 +130,11 @@ function place(r: Resource, w: Where): Placed | string {
     const i = r.instanceDetails;
     if (!i?.instanceId) return 'GuardDuty Instance finding without instanceDetails.instanceId';
     const tags = tagsOf(i.tags);
+    // Without ECS or EKS tags the host is unknown: the control asks live state (an ECS container-instance lookup).
     const host = hostOf(tags);
-    if (!host) return `GuardDuty finding on EC2 instance ${i.instanceId}: no ECS or EKS tag, not a container host`;
     const arn = instanceArn(w, i.instanceId);
     const resource: ResourceRef = { type: INSTANCE_TYPE, id: arn, arn, account: w.account, region: w.region, ...(tags ? { tags } : {}) };
-    return { resource, facts: compact({ instanceId: i.instanceId, instanceArn: arn, host: host.host, clusterName: host.cluster }) };
+    return { resource, facts: compact({ instanceId: i.instanceId, instanceArn: arn, host: host?.host, clusterName: host?.cluster }) };
   }
   return `GuardDuty finding on ${r.resourceType}: not an ECS task, EKS cluster or container host`;
 }

@@ -217,3 +217,25 @@ test('a GuardDuty finding on an ECS container instance starts the runbook throug
   expect(record).toMatchObject({ outcome: 'fixed', source: 'guardduty', runbook: { startedBy: `GuardDuty finding ${sample.detail.id}` } });
   expect(record.runbook!.evidence).toMatchObject({ finding: { id: sample.detail.id, type: sample.detail.type } });
 });
+
+test('an untagged instance is recognized as an ECS container instance by a live lookup; an unknown one is recorded only', async () => {
+  const w = await warden();
+  const h = await host('ecs');
+  const sample = JSON.parse(readFileSync(join(process.cwd(), 'events', 'guardduty', 'ec2-plain-instance.json'), 'utf8'));
+  sample.detail.severity = 8;
+  sample.detail.resource.instanceDetails.instanceId = h.instanceId;
+  sample.detail.resource.instanceDetails.tags = [];
+  const triaged = await w.triage(sample, { wait: false });
+  expect(triaged).toMatchObject({ status: 'violation', executions: [{ control: 'guardduty-container-threat' }] });
+  const { token } = await approvalOf(w, triaged.executions[0]!.name);
+  await w.tokens.callbacks.failure(token, 'Warden.ApprovalDenied', JSON.stringify({ decidedBy: 'U0LEAD', via: 'cli' }));
+  await w.done(triaged.executions[0]!.name);
+  const record = (await audit(w, triaged.executions[0]!.name))!;
+  expect(record).toMatchObject({ outcome: 'denied', runbook: { name: RUNBOOK } });
+  expect(record.plan!.details).toMatchObject({ host: 'ecs', cluster: 'payments', containerInstanceArn: h.containerInstanceArn });
+
+  sample.id = 'another-event';
+  sample.detail.id = 'another-finding';
+  sample.detail.resource.instanceDetails.instanceId = 'i-0123456789abcdef0';
+  expect(await w.triage(sample)).toMatchObject({ status: 'ignored', reason: expect.stringContaining('is not a container host (no ECS or EKS tag, and no ECS cluster has it as a container instance)') });
+});

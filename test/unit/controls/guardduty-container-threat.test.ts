@@ -99,7 +99,7 @@ describe('guardduty-container-threat', () => {
       ['AWS::EC2::Instance', 'isolate-container-instance'],
       ['AWS::EKS::Cluster', 'eks-finding-response'],
     ])('%s: notify-owner naming the %s runbook', (type, runbook) => {
-      const { finding, note } = only(gdObs({ severity: 5 }, type));
+      const { finding, note } = only(gdObs({ severity: 5, ...(type === 'AWS::EC2::Instance' ? { host: 'ecs' as const } : {}) }, type));
       expect(finding).toMatchObject({ severity: 'MEDIUM', remediation: { action: 'notify-owner', mode: 'notify' } });
       expect(note).toContain(`with the ${runbook} runbook`);
     });
@@ -181,4 +181,19 @@ test('with live state, a GuardDuty finding keeps its own facts (live reads never
   expect(offline.status).toBe('violation');
   expect(online).toEqual(offline);
   expect(reads).toBe(0);
+});
+
+describe('an EC2 instance without ECS or EKS tags', () => {
+  const untagged = (f: Partial<GuardDutyFacts> = {}) => gdObs({ instanceId: 'i-0123456789abcdef0', ...f }, 'AWS::EC2::Instance');
+  test('offline: needs live state, never a finding', () => {
+    const r = control.evaluate(untagged(), policy());
+    expect(r).toEqual({ findings: [], note: expect.stringMatching(/^needs live state: EC2 instance i-0123456789abcdef0 has no ECS or EKS tag, so it is not a container host by its tags/) });
+  });
+  test('looked up and not a container instance: recorded only', () => {
+    const r = control.evaluate(untagged({ notAHost: true }), policy());
+    expect(r).toEqual({ findings: [], note: expect.stringMatching(/^recorded only: EC2 instance i-0123456789abcdef0 is not a container host/) });
+  });
+  test('looked up and found: isolate-container-instance like a tagged host', () => {
+    expect(only(untagged({ host: 'ecs', clusterName: 'payments' })).finding.remediation).toMatchObject({ action: 'isolate-container-instance', mode: 'approval' });
+  });
 });

@@ -128,8 +128,6 @@ describe('GuardDuty Finding normalizer', () => {
   });
 
   test.each([
-    ['a plain EC2 instance', finding(instance([{ key: 'Name', value: 'bastion' }])), 'not a container host'],
-    ['an untagged EC2 instance', finding({ resourceType: 'Instance', instanceDetails: { instanceId: 'i-1' } }), 'not a container host'],
     ['an archived finding', finding(ecsResource(), { service: { archived: true } }), 'is archived'],
     ['a sample finding', finding(ecsResource(), { service: { additionalInfo: { value: '{}', type: 'default', sample: true } } }), 'is a sample finding'],
     ['an S3 finding', finding({ resourceType: 'S3Bucket' }), 'not an ECS task, EKS cluster or container host'],
@@ -140,6 +138,15 @@ describe('GuardDuty Finding normalizer', () => {
     const n = normalize(gd(detail));
     expect(n.kind).toBe('ignored');
     if (n.kind === 'ignored') expect(n.reason).toContain(reason);
+  });
+
+  test.each([
+    ['a plain EC2 instance', finding(instance([{ key: 'Name', value: 'bastion' }]))],
+    ['an untagged EC2 instance', finding({ resourceType: 'Instance', instanceDetails: { instanceId: 'i-0123456789abcdef0' } })],
+  ])('%s is an observation without a host: the control asks live state whether it is an ECS container instance', (_name, detail) => {
+    const f = factsOf(normalize(gd(detail)), 'guardduty-finding').finding;
+    expect(f).toMatchObject({ resourceType: 'Instance', instanceId: 'i-0123456789abcdef0' });
+    expect(f.host).toBeUndefined();
   });
 
   test('archived and sample findings keep the observation for the audit trail', () => {
