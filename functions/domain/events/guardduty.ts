@@ -123,6 +123,8 @@ function place(r: Resource, w: Where): Placed | string {
       kubernetesNamespace: wl?.namespace ?? undefined,
       kubernetesWorkload: wl?.name ? `${wl.type ?? 'workload'}/${wl.name}` : undefined,
       containers: containersOf(wl?.containers),
+      // Runtime findings also name the node's instance: the EKS runbook finds the node to cordon by it.
+      instanceId: r.instanceDetails?.instanceId ?? undefined,
     });
     return { resource, facts };
   }

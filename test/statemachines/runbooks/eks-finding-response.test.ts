@@ -115,7 +115,7 @@ test('a GuardDuty runtime finding through triage: the pod, the node and the comm
   const slack = slackTexts();
   expect(slack).toContain("The finding names: object 'reporting/pods/reports-7d9c5b6f4-x2x8k'");
   expect(slack).toContain(`${K} -n 'reporting' get pod 'reports-7d9c5b6f4-x2x8k' -o yaml`);
-  expect(slack).toContain(`NODE=$(${K} -n 'reporting' get pod 'reports-7d9c5b6f4-x2x8k' -o jsonpath='{.spec.nodeName}')`);
+  expect(slack).toContain(`NODE=$(${K} get nodes -o json | jq -r --arg id 'i-0a11c0ffee0000002'`);
   expect(slack).toContain(`${K} drain "$NODE" --ignore-daemonsets --delete-emptydir-data`);
   expect(slack).toContain(`${K} -n 'reporting' delete pod 'reports-7d9c5b6f4-x2x8k'`);
   expect(slack).toContain('Warden cannot say: the finding names no Kubernetes user');

@@ -169,4 +169,11 @@ describe('GuardDuty Finding normalizer', () => {
     expect(observed(normalize(sample('guardduty/eks-runtime-crypto-miner.json'))).resource.type).toBe('AWS::EKS::Cluster');
     expect(observed(normalize(sample('guardduty/ec2-eks-node.json'))).resource.type).toBe('AWS::EC2::Instance');
   });
+
+  test('an EKS runtime finding keeps the node instance it names (the runbook cordons that node)', () => {
+    const f = observed(normalize(sample('guardduty/eks-runtime-crypto-miner.json'))).facts;
+    expect(f).toMatchObject({ kind: 'guardduty-finding', finding: { resourceType: 'EKSCluster', instanceId: 'i-0a11c0ffee0000002', kubernetesWorkload: 'pods/reports-7d9c5b6f4-x2x8k' } });
+    const audit = observed(normalize(sample('guardduty/eks-audit-anonymous-access.json'))).facts;
+    expect(audit.kind === 'guardduty-finding' && audit.finding.instanceId).toBeFalsy();
+  });
 });

@@ -65,13 +65,13 @@ describe('kubectlPlan: a runtime finding on a pod (events/guardduty/eks-runtime-
   const plan = kubectlPlan(CLUSTER, factsOf('guardduty/eks-runtime-crypto-miner.json'));
   const pod = "-n 'reporting' get pod 'reports-7d9c5b6f4-x2x8k'";
 
-  test('kubeconfig, inspect, logs, owner, node from the pod, cordon, drain, delete: in that order', () => {
+  test('kubeconfig, inspect, logs, owner, node from the finding\'s instance, cordon, drain, delete: in that order', () => {
     expect(commandsOf(plan)).toEqual([
       "aws eks update-kubeconfig --name 'platform' --region 'us-east-1' --alias 'warden-platform'",
       `${K} ${pod} -o yaml`,
       `${K} -n 'reporting' logs 'reports-7d9c5b6f4-x2x8k' --all-containers --timestamps`,
       `${K} ${pod} -o jsonpath='{.metadata.ownerReferences[*].kind} {.metadata.ownerReferences[*].name}'`,
-      `NODE=$(${K} ${pod} -o jsonpath='{.spec.nodeName}')`,
+      `NODE=$(${K} get nodes -o json | jq -r --arg id 'i-0a11c0ffee0000002' '.items[] | select((.spec.providerID // "") | endswith("/" + $id)) | .metadata.name')`,
       `${K} cordon "$NODE"`,
       `${K} drain "$NODE" --ignore-daemonsets --delete-emptydir-data`,
       `${K} -n 'reporting' delete pod 'reports-7d9c5b6f4-x2x8k'`,
