@@ -42,19 +42,28 @@ export function planned(
 }
 
 const MAX_EVIDENCE_BYTES = 48 * 1024;
+/** All evidence together: the state must stay well under Step Functions' 256 KB with the policy, plan and timeline. */
+const MAX_TOTAL_EVIDENCE_BYTES = 96 * 1024;
+const bytes = (v: unknown): number => Buffer.byteLength(JSON.stringify(v ?? null), 'utf8');
+const isCut = (v: unknown): boolean => (v as { truncated?: unknown } | null)?.truncated === true;
 
-/** Evidence that fits in the state (Step Functions carries at most 256 KB): an oversized item is cut and marked. */
-export function capped(value: unknown): unknown {
+/** Evidence that fits in the state: an oversized item is cut and marked, never dropped silently. */
+export function capped(value: unknown, max = MAX_EVIDENCE_BYTES): unknown {
   const json = JSON.stringify(value ?? null);
-  if (Buffer.byteLength(json, 'utf8') <= MAX_EVIDENCE_BYTES) return value ?? null;
+  if (Buffer.byteLength(json, 'utf8') <= max) return value ?? null;
   return { truncated: true, originalBytes: Buffer.byteLength(json, 'utf8'), preview: json.slice(0, 4096) };
 }
 
-/** The state with more evidence. */
-export const withEvidence = (state: RunbookState, evidence: Record<string, unknown>): RunbookState => ({
-  ...state,
-  runbook: { ...state.runbook, evidence: { ...state.runbook.evidence, ...Object.fromEntries(Object.entries(evidence).map(([k, v]) => [k, capped(v)])) } },
-});
+/** The state with more evidence; when all of it outgrows its budget, the largest items are cut first. */
+export function withEvidence(state: RunbookState, evidence: Record<string, unknown>): RunbookState {
+  const all: Record<string, unknown> = { ...state.runbook.evidence, ...Object.fromEntries(Object.entries(evidence).map(([k, v]) => [k, capped(v)])) };
+  while (bytes(all) > MAX_TOTAL_EVIDENCE_BYTES) {
+    const [largest] = Object.entries(all).filter(([, v]) => !isCut(v)).sort(([, a], [, b]) => bytes(b) - bytes(a));
+    if (!largest) break;
+    all[largest[0]] = capped(largest[1], 0);
+  }
+  return { ...state, runbook: { ...state.runbook, evidence: all } };
+}
 
 /** The state with a step's results for later steps. */
 export const withResults = (state: RunbookState, results: Record<string, unknown>): RunbookState => ({

@@ -2,7 +2,7 @@
 import { defaultPolicy } from '../../../functions/domain/policy';
 import { conclude } from '../../../functions/runbooks/conclude';
 import type { RunbookState, RunbookSteps, StepDeps } from '../../../functions/runbooks/model';
-import { capped, runbookMode } from '../../../functions/runbooks/plan-kit';
+import { capped, runbookMode, withEvidence } from '../../../functions/runbooks/plan-kit';
 import { runStep } from '../../../functions/runbooks/run-step';
 import { startRun } from '../../../functions/runbooks/start';
 
@@ -170,4 +170,15 @@ test('oversized evidence is cut and marked, small evidence kept as is', () => {
   expect(big).toMatchObject({ truncated: true, originalBytes: expect.any(Number) });
   expect(big.originalBytes).toBeGreaterThan(100_000);
   expect(big.preview.length).toBe(4096);
+});
+
+test('all evidence together stays within its budget: the largest items are cut first, small ones kept whole', () => {
+  const big = (n: number) => ({ text: 'x'.repeat(n) });
+  const s = withEvidence(hand({ target: TASK }), { a: big(40_000), b: big(45_000), c: big(30_000), finding: { id: 'gd-1' } });
+  const e = s.runbook.evidence as Record<string, { truncated?: boolean; text?: string; id?: string }>;
+  expect(Buffer.byteLength(JSON.stringify(e))).toBeLessThanOrEqual(96 * 1024);
+  expect(e.b).toMatchObject({ truncated: true });
+  expect(e.a!.text).toHaveLength(40_000);
+  expect(e.c!.text).toHaveLength(30_000);
+  expect(e.finding).toEqual({ id: 'gd-1' });
 });
