@@ -56,7 +56,7 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
     'ecs:StopTask', 'ecs:TagResource', 'ecs:UpdateContainerInstancesState',
     'eks:DescribeCluster',
   ],
-  RestoreRuleFunction: ['dynamodb:GetItem', 'dynamodb:PutItem', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:DescribeSecurityGroupRules'],
+  RestoreRuleFunction: ['dynamodb:PutItem', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:DescribeSecurityGroupRules'],
   RemediationStateMachine: STATE_MACHINE,
   ContainEcsTaskRunbook: STATE_MACHINE,
   IsolateContainerInstanceRunbook: STATE_MACHINE,
