@@ -75,7 +75,9 @@ export async function main(argv: string[], out = process.stdout, err = process.s
     throw new UsageError(`unknown command: ${command}`);
   } catch (e) {
     if (e instanceof UsageError) {
-      err.write(`warden: ${e.message}\n\n${USAGE}\n`);
+      // A mistake in one command shows that command's usage; anything else, all of them.
+      const usage: Record<string, string> = { evaluate: EVALUATE_USAGE, runbook: RUNBOOK_USAGE, audit: AUDIT_USAGE };
+      err.write(`warden: ${e.message}\n\n${(command && usage[command]?.trim()) || USAGE}\n`);
       return 2;
     }
     throw e;
