@@ -30,6 +30,16 @@ export const taskEniIds = (task: Task): string[] =>
     .flatMap((a) => (a.details ?? []).filter((d) => d.name === 'networkInterfaceId').map((d) => d.value ?? ''))
     .filter(Boolean);
 
+const redactEnv = <T extends { environment?: { name?: string; value?: string }[] }>(c: T): T =>
+  c.environment ? { ...c, environment: c.environment.map((e) => ({ name: e.name, value: '[redacted]' })) } : c;
+
+/** A task as evidence: environment values passed at RunTask (overrides) are dropped; names stay. */
+export function redactedTask(task: Task): Task {
+  const overrides = task.overrides;
+  if (!overrides?.containerOverrides) return task;
+  return { ...task, overrides: { ...overrides, containerOverrides: overrides.containerOverrides.map(redactEnv) } };
+}
+
 /** A task definition as evidence: environment values are dropped (they may hold secrets); names stay. */
 export function redactedTaskDefinition(td: TaskDefinition): Record<string, unknown> {
   return {

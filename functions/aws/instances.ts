@@ -2,14 +2,16 @@ import {
   CreateSecurityGroupCommand, CreateSnapshotCommand, CreateTagsCommand, DescribeInstancesCommand, DescribeNetworkInterfacesCommand,
   DescribeSecurityGroupsCommand, DescribeSnapshotsCommand, DescribeVolumesCommand, ModifyNetworkInterfaceAttributeCommand,
   RevokeSecurityGroupEgressCommand,
-  type EC2Client, type Instance, type IpPermission, type NetworkInterface, type SecurityGroup, type Snapshot, type Volume,
+  type EC2Client, type Instance, type NetworkInterface, type SecurityGroup, type Snapshot, type Volume,
 } from '@aws-sdk/client-ec2';
 import {
   DescribeContainerInstancesCommand, ListContainerInstancesCommand, UpdateContainerInstancesStateCommand,
   type ContainerInstance, type ECSClient,
 } from '@aws-sdk/client-ecs';
-import type { Tags } from '../domain/model';
-import { describeKnown, errorName, rethrowThrottling } from './errors';
+import type { SgRule, Tags } from '../domain/model';
+import { describeRule, isWorldCidr } from '../domain/net';
+import { WardenError, describeKnown, errorName, rethrowThrottling } from './errors';
+import { describeRules } from './security-groups';
 
 /**
  * The EC2 and ECS calls of isolate-container-instance: read the instance, find or create the quarantine group,
@@ -61,6 +63,12 @@ export async function instanceEnis(ec2: EC2Client, instanceId: string): Promise<
 
 export const groupIdsOf = (eni: NetworkInterface): string[] => (eni.Groups ?? []).map((g) => g.GroupId ?? '').filter(Boolean);
 
+/**
+ * A trunk ENI (ECS awsvpc trunking, EKS security groups for pods): the tasks' or pods' branch ENIs hang off it and are
+ * not attached to the instance, so swapping the instance's ENIs does not reach them.
+ */
+export const isTrunk = (eni: NetworkInterface): boolean => eni.InterfaceType === 'trunk';
+
 /** Volumes by id, with their attachments; ids that no longer exist are left out. */
 export const describeVolumes = (ec2: EC2Client, ids: string[]): Promise<Volume[]> =>
   describeKnown(ids, 'InvalidVolume.NotFound', async (VolumeIds) => (await ec2.send(new DescribeVolumesCommand({ VolumeIds }))).Volumes);
@@ -79,66 +87,92 @@ async function groupsWhere(ec2: EC2Client, vpcId: string, filter: { Name: string
   return (out.SecurityGroups ?? []).sort((a, b) => (a.GroupId ?? '').localeCompare(b.GroupId ?? ''));
 }
 
-/** The VPC's quarantine group: the one tagged `warden:quarantine=true`, else the one named `warden-quarantine-<vpc>`. */
+const isTaggedQuarantine = (g: SecurityGroup) => (g.Tags ?? []).some((t) => t.Key === QUARANTINE_TAG && t.Value === 'true');
+
+/**
+ * The VPC's quarantine group: the one named `warden-quarantine-<vpc>` AND tagged `warden:quarantine=true`. A group with
+ * only the tag is someone else's and is ignored. A group with only the name blocks Warden's own: refused, never adopted
+ * (its rules are not Warden's to trust).
+ */
 export async function findQuarantineGroup(ec2: EC2Client, vpcId: string): Promise<SecurityGroup | undefined> {
-  const [tagged] = await groupsWhere(ec2, vpcId, { Name: `tag:${QUARANTINE_TAG}`, Values: ['true'] });
-  if (tagged) return tagged;
-  const [named] = await groupsWhere(ec2, vpcId, { Name: 'group-name', Values: [quarantineGroupName(vpcId)] });
-  return named;
-}
-
-const ALL_TRAFFIC = ['0.0.0.0/0', '::/0'];
-
-/** The "allow all outbound" rules EC2 puts on every new group (IPv4, and IPv6 in dual-stack VPCs). */
-export function allTrafficEgress(g: SecurityGroup): IpPermission[] {
-  return (g.IpPermissionsEgress ?? []).flatMap((p) => {
-    if (p.IpProtocol !== '-1') return [];
-    const v4 = (p.IpRanges ?? []).filter((r) => ALL_TRAFFIC.includes(r.CidrIp ?? ''));
-    const v6 = (p.Ipv6Ranges ?? []).filter((r) => ALL_TRAFFIC.includes(r.CidrIpv6 ?? ''));
-    return v4.length || v6.length ? [{ IpProtocol: '-1', ...(v4.length ? { IpRanges: v4 } : {}), ...(v6.length ? { Ipv6Ranges: v6 } : {}) }] : [];
-  });
-}
-
-/** How many rules a group has (ingress and egress, counted per source/destination). */
-export const ruleCount = (g: SecurityGroup): number =>
-  [...(g.IpPermissions ?? []), ...(g.IpPermissionsEgress ?? [])].reduce(
-    (n, p) => n + (p.IpRanges?.length ?? 0) + (p.Ipv6Ranges?.length ?? 0) + (p.PrefixListIds?.length ?? 0) + (p.UserIdGroupPairs?.length ?? 0),
-    0,
+  const name = quarantineGroupName(vpcId);
+  const [named] = await groupsWhere(ec2, vpcId, { Name: 'group-name', Values: [name] });
+  if (!named || isTaggedQuarantine(named)) return named;
+  throw new WardenError(
+    'Warden.InvalidInput',
+    `the quarantine group name ${name} is taken in ${vpcId} by ${named.GroupId}, which is not tagged ${QUARANTINE_TAG}=true: Warden never adopts a group it did not create. Rename or delete ${named.GroupId}, then run again (Warden creates its own)`,
   );
+}
+
+/** A rule whose CIDR is /0 reaches every address, whatever its protocol and ports. */
+const reachesWorld = (r: SgRule) => isWorldCidr(r.cidrIpv4) || isWorldCidr(r.cidrIpv6);
+
+/** A quarantine group's rules, sorted by what Warden does with them. */
+export interface QuarantineRules {
+  /** Never allowed: the group would open every ENI put in it. */
+  ingress: SgRule[];
+  /** Egress to 0.0.0.0/0 or ::/0 (any protocol or port): revoked. */
+  worldEgress: SgRule[];
+  /** Narrower egress a team added on purpose (e.g. HTTPS to the SSM endpoints, for forensics): kept. */
+  keptEgress: SgRule[];
+}
+
+export async function quarantineRules(ec2: EC2Client, groupId: string): Promise<QuarantineRules> {
+  const rules = await describeRules(ec2, groupId);
+  const egress = rules.filter((r) => r.isEgress);
+  return { ingress: rules.filter((r) => !r.isEgress), worldEgress: egress.filter(reachesWorld), keptEgress: egress.filter((r) => !reachesWorld(r)) };
+}
+
+/** An egress rule for a timeline line: `sgr-… tcp/443 to 10.0.0.0/16 ("SSM endpoints")`. */
+export const describeEgress = (r: SgRule): string =>
+  `${describeRule(r).replace(/ from (\S+)$/, ' to $1')}${r.description ? ` ("${r.description}")` : ''}`;
+
+/** Refuse a quarantine group with ingress rules: Warden never keeps ingress on it, and never removes a person's rule. */
+export function refuseIngress(groupId: string, ingress: SgRule[]): void {
+  if (ingress.length === 0) return;
+  throw new WardenError(
+    'Warden.InvalidInput',
+    `the quarantine group ${groupId} has ingress rules ${ingress.map(describeRule).join('; ')}: remove them or delete the group; Warden never adds or keeps ingress on it`,
+  );
+}
 
 export interface QuarantineGroup {
   groupId: string;
   created: boolean;
-  /** Allow-all egress rules revoked now (a new group has one; an existing group should have none). */
-  revoked: number;
-  /** Rules left on the group: ones a responder added on purpose (e.g. egress to SSM endpoints for forensics). */
-  rules: number;
+  /** World-reaching egress rules revoked now (a new group has EC2's default allow-all; an existing one should have none). */
+  revoked: SgRule[];
+  /** Egress rules left on the group: ones a team added on purpose, none reaching the world. */
+  kept: SgRule[];
 }
 
 /**
- * Find or create the VPC's quarantine group, and make sure it has no allow-all egress rule. Never adds a rule.
- * Safe to repeat: a retry after the create finds the group by tag, and a concurrent create is found by name.
+ * Find or create the VPC's quarantine group and make sure it cannot widen access: no ingress rule (refused with
+ * Warden.InvalidInput, before any change) and no egress to the world (revoked). Never adds a rule.
+ * Safe to repeat: a retry after the create finds the group by name and tag, and a concurrent create is found too.
  */
 export async function ensureQuarantineGroup(ec2: EC2Client, vpcId: string, tags: Tags): Promise<QuarantineGroup> {
   let group = await findQuarantineGroup(ec2, vpcId);
   let created = false;
   if (!group) {
     created = await createQuarantineGroup(ec2, vpcId, tags);
-    // Read it back with its default egress rule (also when another run created it first).
+    // Read it back (also when another run created it first).
     group = await findQuarantineGroup(ec2, vpcId);
     if (!group?.GroupId) throw new Error(`quarantine group ${quarantineGroupName(vpcId)} was neither created nor found`);
   }
-  const allowAll = allTrafficEgress(group);
-  if (allowAll.length) {
-    try {
-      await ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: group.GroupId!, IpPermissions: allowAll }));
-    } catch (err) {
-      // Already gone (a retry, or another run): nothing to revoke.
-      if (errorName(err) !== 'InvalidPermission.NotFound') return rethrowThrottling(err);
-    }
+  const groupId = group.GroupId!;
+  const { ingress, worldEgress, keptEgress } = await quarantineRules(ec2, groupId);
+  refuseIngress(groupId, ingress);
+  for (const rule of worldEgress) await revokeEgressRule(ec2, groupId, rule.ruleId ?? '');
+  return { groupId, created, revoked: worldEgress, kept: keptEgress };
+}
+
+async function revokeEgressRule(ec2: EC2Client, groupId: string, ruleId: string): Promise<void> {
+  try {
+    await ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: groupId, SecurityGroupRuleIds: [ruleId] }));
+  } catch (err) {
+    // Already gone (a retry, or another run): nothing to revoke.
+    if (!['InvalidPermission.NotFound', 'InvalidSecurityGroupRuleId.NotFound'].includes(errorName(err))) rethrowThrottling(err);
   }
-  const revoked = allowAll.reduce((n, p) => n + (p.IpRanges?.length ?? 0) + (p.Ipv6Ranges?.length ?? 0), 0);
-  return { groupId: group.GroupId!, created, revoked, rules: Math.max(0, ruleCount(group) - revoked) };
 }
 
 /** CreateSecurityGroup, tagged in the same call; false when a group of that name already exists (a concurrent run). */

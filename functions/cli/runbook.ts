@@ -30,7 +30,7 @@ export const RUNBOOK_USAGE = `usage: warden runbook list [--json]
     --target             what the runbook acts on (see runbook list)
     --dry-run            plan and capture evidence only: every step that changes something is skipped
     --reason             why, kept in the timeline and the audit record
-    --wait               poll the execution every 2 s until it ends, then print its timeline (exit 0 = SUCCEEDED)
+    --wait               poll the execution every 2 s until it ends, then print its timeline
     --timeout            how long --wait waits, in seconds (default 900)
     --table              the audit table for --wait (default: env AUDIT_TABLE)
     --stack              the stack name (default: env WARDEN_STACK, else warden)
@@ -42,7 +42,8 @@ export const RUNBOOK_USAGE = `usage: warden runbook list [--json]
 
   runbooks: ${runbooks.map((r) => r.name).join(', ')}
 
-exit codes: 0 started (with --wait or --endpoint: succeeded), 1 failed, denied or still running, 2 usage error`;
+exit codes: 0 started (with --wait or --endpoint: the outcome is fixed, already-fixed, dry-run or notified),
+            1 failed, denied, expired or still running, 2 usage error`;
 
 /** What `warden runbook run` needs from AWS. */
 export interface AwsRunbookPorts {
@@ -152,6 +153,10 @@ export async function runbookCommand(args: string[], deps: RunbookDeps): Promise
   return runOnAws(name, id, input, values, deps);
 }
 
+/** Outcomes that mean "the run did what was asked": anything else (denied, expired, failed, in progress) exits 1. */
+const DONE = new Set(['fixed', 'already-fixed', 'dry-run', 'notified']);
+const exitFor = (outcome: string | undefined): number => (outcome !== undefined && DONE.has(outcome) ? 0 : 1);
+
 async function runOnAws(name: string, id: string, input: (by: string) => HandStart, values: Values, deps: RunbookDeps): Promise<number> {
   const env = deps.env ?? process.env;
   const timeoutS = values.timeout === undefined ? 900 : Number(values.timeout);
@@ -182,7 +187,8 @@ async function runOnAws(name: string, id: string, input: (by: string) => HandSta
   deps.out.write(`\nexecution ${status.status}${status.error ? `: ${status.error}${status.cause ? `: ${status.cause}` : ''}` : ''}\n`);
   const record = await aws.auditReader(table)(id);
   deps.out.write(record ? `\n${formatRecord(record)}\n` : `no audit record ${id} in ${table}\n`);
-  return status.status === 'SUCCEEDED' ? 0 : 1;
+  // A denied or expired run ends in the state machine's Succeeded state: the record's outcome decides.
+  return status.status === 'SUCCEEDED' ? exitFor(record?.outcome) : 1;
 }
 
 async function runLocal(name: string, id: string, input: (by: string) => HandStart, endpoint: string, approveAs: string | undefined, deps: RunbookDeps): Promise<number> {
@@ -215,7 +221,7 @@ async function runLocal(name: string, id: string, input: (by: string) => HandSta
   if (run.failed) deps.out.write(`\nrun failed: ${run.failed.error}: ${run.failed.cause}\n`);
   else deps.out.write(`\noutcome: ${record?.outcome ?? 'unknown'}\n`);
   deps.out.write(`show again with: warden audit show ${id} --endpoint ${endpoint}\n`);
-  return run.failed || denied ? 1 : 0;
+  return run.failed || denied ? 1 : exitFor(record?.outcome);
 }
 
 /** The real AWS edges: STS, Step Functions and the audit table, through the usual credentials and region. */

@@ -32,7 +32,7 @@ export async function evaluate(raw: unknown, { policy, live }: EvaluateOptions):
     return { status: 'ignored', reason: `no enabled control reads ${observed.resource.type}`, observation: observed };
   }
 
-  const observation = live ? await withLiveState(observed, live) : observed;
+  const observation = live ? await withLiveState(observed, live, policy) : observed;
   if (observation === undefined) {
     return { status: 'ignored', reason: `${observed.resource.id} no longer exists`, observation: observed };
   }
@@ -63,19 +63,22 @@ function normalizedToDecision(n: Exclude<ReturnType<typeof normalize>, { kind: '
 }
 
 /** Fill in what the event could not carry, from live state. Returns undefined when the resource is gone. */
-async function withLiveState(o: Observation, live: LiveState): Promise<Observation | undefined> {
+async function withLiveState(o: Observation, live: LiveState, policy: Policy): Promise<Observation | undefined> {
   if (o.resource.type === 'AWS::EC2::SecurityGroup') return withLiveSecurityGroup(o, live);
   // A GuardDuty finding is about what ran, not the resource's configuration: its facts are the evidence. Only an
   // instance without host tags needs a read: is it an ECS container instance after all?
-  if (o.facts.kind === 'guardduty-finding') return withContainerHost(o, o.facts.finding, live);
+  if (o.facts.kind === 'guardduty-finding') return withContainerHost(o, o.facts.finding, live, policy);
   if (!live.resource) return o;
   const read = await live.resource(o.resource, o.facts);
   if (!read) return undefined;
   return { ...o, resource: { ...o.resource, tags: read.tags }, facts: read.facts };
 }
 
-async function withContainerHost(o: Observation, g: GuardDutyFacts, live: LiveState): Promise<Observation> {
+/** An untagged instance with a finding worth telling someone about: is it an ECS container instance? (Below the
+ * notify band the answer changes nothing, so the lookup, one call per ECS cluster, is not made.) */
+async function withContainerHost(o: Observation, g: GuardDutyFacts, live: LiveState, policy: Policy): Promise<Observation> {
   if (o.resource.type !== 'AWS::EC2::Instance' || g.host || !g.instanceId || !live.containerHost) return o;
+  if (g.severity < policy.guardduty.notify) return o;
   const found = await live.containerHost(g.instanceId);
   const finding: GuardDutyFacts = found ? { ...g, host: 'ecs', clusterName: found.cluster } : { ...g, notAHost: true };
   return { ...o, facts: { kind: 'guardduty-finding', finding } };

@@ -60,6 +60,8 @@ function approvalOf(state: RemediationState): ApprovalSummary | undefined {
     return { decision: 'denied', approvalId, decidedBy, decidedAt, via, reason, messageTs, ...since(decidedAt), ...escalated };
   }
   if (state.escalationTimeout) return { decision: state.outcome === 'expired' ? 'expired' : 'applied-on-timeout', escalated: true };
+  // Runbooks do not escalate: their request expires on the first timeout.
+  if (state.approvalTimeout && state.outcome === 'expired') return { decision: 'expired' };
   return undefined;
 }
 

@@ -58,7 +58,7 @@ export function outcomeText(input: NotifyInput): string {
     case 'denied':
       return `Nothing was changed: denied by ${input.approval?.decidedBy ?? 'an approver'}${input.approval?.reason ? ` (${input.approval.reason})` : ''}.`;
     case 'expired':
-      return 'Nothing was changed: no approver decided before the deadline, even after escalation. Please apply the steps yourself or re-run.';
+      return `Nothing was changed: no approver decided before the deadline${input.approval?.escalated ? ', even after escalation' : ''}. Please apply the steps yourself or re-run.`;
     case 'failed':
       return `The remediation failed: ${input.error ? `${input.error.error}: ${input.error.cause}` : 'unknown error'}.`;
     case 'in-progress':

@@ -1,6 +1,6 @@
 import { clusterOfTask, describeTaskDefinition, describeTasks, isTaskLive, stopTask, toTags } from '../aws/ecs';
-import { describeEnis, describeGroups, redactedTaskDefinition, tagEcsResource, taskEniIds } from '../aws/evidence';
-import { WardenError } from '../aws/errors';
+import { describeEnis, describeGroups, redactedTask, redactedTaskDefinition, tagEcsResource, taskEniIds } from '../aws/evidence';
+import { errorName, WardenError } from '../aws/errors';
 import { isServiceGroup } from '../domain/controls/ecs-task-root-or-privileged';
 import type { Plan } from '../domain/remediation';
 import type { RunbookState, RunbookSteps } from './model';
@@ -65,7 +65,7 @@ export const containEcsTask: RunbookSteps = {
     const groups = await describeGroups(ec2, groupIds);
     const images = (task?.containers ?? []).map((c) => ({ name: c.name, image: c.image, imageDigest: c.imageDigest, runtimeId: c.runtimeId, lastStatus: c.lastStatus }));
     const state = withEvidence(s, {
-      task: task ?? null,
+      task: task ? redactedTask(task) : null,
       taskDefinition: td ? { ...redactedTaskDefinition(td.taskDefinition), tags: td.tags } : null,
       networkInterfaces: enis,
       securityGroups: groups,
@@ -79,7 +79,13 @@ export const containEcsTask: RunbookSteps = {
   async 'tag-task'(s, deps) {
     const { taskArn } = details(s);
     const tags = { 'warden:incident': s.context.id, 'warden:finding': s.context.guardduty?.id ?? 'manual' };
-    await tagEcsResource(deps.clients.ecs(), taskArn, tags);
+    try {
+      await tagEcsResource(deps.clients.ecs(), taskArn, tags);
+    } catch (err) {
+      // The tag only marks the task: a task that cannot be tagged (50 tags, an old ARN format) is still contained.
+      if (errorName(err) === 'Warden.Throttled') throw err;
+      return { result: 'failed', detail: `could not tag ${taskArn} (${errorName(err) || 'Error'}: ${(err as Error).message}); containment goes on` };
+    }
     return { detail: `tagged ${taskArn} ${Object.entries(tags).map(([k, v]) => `${k}=${v}`).join(' ')}` };
   },
 

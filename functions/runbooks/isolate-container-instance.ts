@@ -3,10 +3,11 @@ import { listClusters, nameOf } from '../aws/ecs';
 import { errorName, WardenError } from '../aws/errors';
 import { describeGroups } from '../aws/evidence';
 import {
-  INSTANCE_ID, allTrafficEgress, describeContainerInstances, describeInstance, describeSnapshots, describeVolumes, drainContainerInstance,
+  INSTANCE_ID, describeContainerInstances, describeEgress, describeInstance, describeSnapshots, describeVolumes, drainContainerInstance,
   ensureQuarantineGroup, findContainerInstance, findQuarantineGroup, groupIdsOf, incidentSnapshots, instanceEnis, instanceVolumeIds,
-  isInstanceGone, quarantineGroupName, ruleCount, setEniGroups, snapshotVolume, tagEc2,
+  isInstanceGone, isTrunk, quarantineGroupName, quarantineRules, refuseIngress, setEniGroups, snapshotVolume, tagEc2,
 } from '../aws/instances';
+import { describeRule } from '../domain/net';
 import { hostOf } from '../domain/events/guardduty';
 import type { Tags } from '../domain/model';
 import type { Plan } from '../domain/remediation';
@@ -15,8 +16,9 @@ import { planned, withEvidence, withResults } from './plan-kit';
 
 /**
  * isolate-container-instance: after approval, swap every ENI of an ECS container instance or EKS node to a quarantine
- * group with no rules, drain it (ECS only), snapshot its volumes, tag it, verify. The plan records each ENI's groups
- * as they were: that is the undo.
+ * group with no ingress and no egress to the world, drain it (ECS only), snapshot its volumes, tag it, verify. The plan
+ * records each ENI's groups as they were: that is the undo. Only a gone instance leaves nothing to do: a re-run of a
+ * half-finished isolation completes the missing steps.
  */
 
 type Host = 'ecs' | 'eks' | 'unknown';
@@ -25,6 +27,8 @@ interface EniBefore {
   id: string;
   vpcId: string;
   groups: string[];
+  /** A trunk ENI: its branch ENIs (awsvpc tasks, pods with security groups) are not the instance's and are not swapped. */
+  trunk?: true;
 }
 
 interface Details {
@@ -64,6 +68,9 @@ const results = (s: RunbookState) => (s.runbook.results ?? {}) as {
 };
 const toTags = (list: { Key?: string; Value?: string }[] | undefined): Tags => Object.fromEntries((list ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
 const list = (ids: string[]) => ids.join(',') || '(none)';
+const onlyIn = (groups: string[], q: string | undefined) => q !== undefined && groups.length === 1 && groups[0] === q;
+const trunkNote = (eniId: string) =>
+  `ENI ${eniId} is a trunk: branch ENIs of awsvpc tasks / pods (ENI trunking, security groups for pods) are not swapped by this runbook: contain those tasks with contain-ecs-task, or the pods with kubectl`;
 
 /** `i-…` as given, or the id of an instance ARN (what a GuardDuty finding names). */
 function instanceIdOf(target: string): string {
@@ -107,18 +114,23 @@ export const isolateContainerInstance: RunbookSteps = {
       return planned(s, { stillViolating: false, plan: { ...base, steps: [why] }, runbookDefault: 'approval', detail: why });
     }
     const tags = toTags(instance.Tags);
-    const enis: EniBefore[] = (await instanceEnis(ec2, instanceId)).map((e) => ({ id: e.NetworkInterfaceId ?? '', vpcId: e.VpcId ?? instance.VpcId ?? '', groups: groupIdsOf(e) }));
+    const enis: EniBefore[] = (await instanceEnis(ec2, instanceId)).map((e) => ({
+      id: e.NetworkInterfaceId ?? '', vpcId: e.VpcId ?? instance.VpcId ?? '', groups: groupIdsOf(e), ...(isTrunk(e) ? { trunk: true as const } : {}),
+    }));
     const vpcs = [...new Set([instance.VpcId ?? '', ...enis.map((e) => e.vpcId)].filter(Boolean))];
     const quarantineGroups: Record<string, string> = {};
+    const groupSteps: string[] = [];
     for (const vpc of vpcs) {
-      const q = await findQuarantineGroup(ec2, vpc);
-      if (q?.GroupId) quarantineGroups[vpc] = q.GroupId;
+      // A group with the quarantine name but not the tag, or a Warden group with ingress, fails the plan here.
+      const q = (await findQuarantineGroup(ec2, vpc))?.GroupId;
+      if (!q) continue;
+      quarantineGroups[vpc] = q;
+      const rules = await quarantineRules(ec2, q);
+      refuseIngress(q, rules.ingress);
+      if (rules.worldEgress.length) groupSteps.push(`revoke the egress of ${q} that reaches the world: ${rules.worldEgress.map(describeEgress).join(', ')}`);
+      if (rules.keptEgress.length) groupSteps.push(`${q} keeps the egress a team added: ${rules.keptEgress.map(describeEgress).join(', ')}`);
     }
-    const isolated = (e: EniBefore) => e.groups.length === 1 && e.groups[0] === quarantineGroups[e.vpcId];
-    if (enis.length > 0 && enis.every(isolated)) {
-      const why = `instance ${instanceId} is already isolated: every ENI has only ${list([...new Set(enis.map((e) => e.groups[0]!))])}`;
-      return planned(s, { stillViolating: false, plan: { ...base, resource: { ...base.resource, tags }, steps: [why] }, tags, runbookDefault: 'approval', detail: why });
-    }
+    const isolated = (e: EniBefore) => onlyIn(e.groups, quarantineGroups[e.vpcId]);
     const host = await hostFacts(s, deps.clients.ecs(), instanceId, tags);
     const d: Details = {
       instanceId, vpcId: instance.VpcId ?? vpcs[0] ?? '', enis, volumes: instanceVolumeIds(instance), host: host.host, quarantineGroups,
@@ -133,17 +145,22 @@ export const isolateContainerInstance: RunbookSteps = {
       targets: [instanceId, ...enis.map((e) => e.id)],
       steps: [
         `capture evidence: the instance, its ${enis.length} ENI(s) and their security groups with rules, ${d.volumes.length} volume(s), ${d.containerInstanceArn ? 'the container instance, ' : ''}the finding`,
-        ...enis.filter((e) => !isolated(e)).map((e) => `swap ${e.id} ${list(e.groups)} → ${to(e.vpcId)}`),
+        ...groupSteps,
+        // Already quarantined (a re-run after a half-finished isolation): left as is, the other steps still run.
+        ...enis.map((e) => (isolated(e) ? `${e.id} already has only the quarantine group ${e.groups[0]}: left as is` : `swap ${e.id} ${list(e.groups)} → ${to(e.vpcId)}`)),
+        ...enis.filter((e) => e.trunk).map((e) => trunkNote(e.id)),
         drainStep(d),
         `snapshot ${list(d.volumes)} (tagged warden:incident=${s.context.id})`,
         `tag ${instanceId} warden:incident=${s.context.id} warden:isolated=true warden:finding=${s.context.guardduty?.id ?? 'manual'} warden:quarantine-group=<group>`,
-        'verify: only the quarantine group on every ENI, the container instance DRAINING, the snapshots started',
+        'verify: only the quarantine group on every ENI, no ingress and no world-reaching egress on it, the container instance DRAINING, the snapshots started',
         'notify the owner with the timeline',
       ],
       details: d as unknown as Record<string, unknown>,
     };
     const what = host.host === 'ecs' ? `ECS container instance${host.cluster ? ` on ${host.cluster}` : ''}` : host.host === 'eks' ? `EKS node${host.cluster ? ` of ${host.cluster}` : ''}` : 'instance (no ECS container instance, no EKS tag)';
-    return planned(s, { stillViolating: true, plan, tags, runbookDefault: 'approval', detail: `${instanceId} is a running ${what} with ${enis.length} ENI(s) and ${d.volumes.length} volume(s)` });
+    const already = enis.filter(isolated).length;
+    const quarantined = already ? ` (${already} already in the quarantine group)` : '';
+    return planned(s, { stillViolating: true, plan, tags, runbookDefault: 'approval', detail: `${instanceId} is a running ${what} with ${enis.length} ENI(s)${quarantined} and ${d.volumes.length} volume(s)` });
   },
 
   async 'capture-evidence'(s, deps) {
@@ -170,20 +187,24 @@ export const isolateContainerInstance: RunbookSteps = {
   async quarantine(s, deps) {
     const d = details(s);
     const ec2 = deps.clients.ec2();
-    // Read the ENIs again: one attached since the plan is quarantined too (its groups are recorded here).
+    // Read the ENIs again: one attached since the plan is quarantined too (its live groups are recorded here). An ENI
+    // of the plan keeps its plan-time groups: after a retry it is already in quarantine, and those are still the undo.
     const live = await instanceEnis(ec2, d.instanceId);
     const known = new Set(d.enis.map((e) => e.id));
     const enis: EniBefore[] = [...d.enis, ...live.filter((e) => !known.has(e.NetworkInterfaceId ?? '')).map((e) => ({ id: e.NetworkInterfaceId ?? '', vpcId: e.VpcId ?? d.vpcId, groups: groupIdsOf(e) }))];
     const now = new Map(live.map((e) => [e.NetworkInterfaceId ?? '', e]));
     const groups: Record<string, string> = {};
     const notes: string[] = [];
+    // Every group first: one with ingress fails the step (Warden.InvalidInput) before any ENI is swapped.
     for (const vpc of [...new Set(enis.map((e) => e.vpcId))]) {
       const q = await ensureQuarantineGroup(ec2, vpc, { 'warden:created-by': s.context.id });
       groups[vpc] = q.groupId;
       if (q.created) notes.push(`created ${q.groupId} (${quarantineGroupName(vpc)}) with no rules`);
-      else if (q.revoked) notes.push(`revoked ${q.revoked} allow-all egress rule(s) from ${q.groupId}`);
-      if (q.rules) notes.push(`${q.groupId} keeps ${q.rules} rule(s) someone added`);
+      else if (q.revoked.length) notes.push(`revoked world-reaching egress from ${q.groupId}: ${q.revoked.map(describeEgress).join(', ')}`);
+      if (q.kept.length) notes.push(`${q.groupId} keeps egress ${q.kept.map(describeEgress).join(', ')}`);
     }
+    const trunks = new Set([...d.enis.filter((e) => e.trunk).map((e) => e.id), ...live.filter(isTrunk).map((e) => e.NetworkInterfaceId ?? '')]);
+    notes.push(...enis.filter((e) => trunks.has(e.id)).map((e) => trunkNote(e.id)));
     const swaps: EniSwap[] = [];
     for (const e of enis) {
       const q = groups[e.vpcId]!;
@@ -192,9 +213,9 @@ export const isolateContainerInstance: RunbookSteps = {
         swaps.push({ id: e.id, before: e.groups, outcome: 'gone' });
         continue;
       }
-      const currentGroups = groupIdsOf(current);
-      if (currentGroups.length === 1 && currentGroups[0] === q) {
-        swaps.push({ id: e.id, before: e.groups, outcome: 'already' });
+      if (onlyIn(groupIdsOf(current), q)) {
+        // In quarantine already: by this run (an earlier attempt of this step) unless it was so at plan time.
+        swaps.push({ id: e.id, before: e.groups, outcome: onlyIn(e.groups, q) ? 'already' : 'quarantined' });
         continue;
       }
       try {
@@ -295,9 +316,14 @@ export const isolateContainerInstance: RunbookSteps = {
     }
     for (const groupId of Object.values(groups)) {
       const [g] = await describeGroups(ec2, [groupId]);
-      if (!g) problems.push(`quarantine group ${groupId} is gone`);
-      else if (allTrafficEgress(g).length) problems.push(`quarantine group ${groupId} allows all outbound traffic again`);
-      else checked.push(`${groupId} has no allow-all rule (${ruleCount(g)} rule(s))`);
+      if (!g) {
+        problems.push(`quarantine group ${groupId} is gone`);
+        continue;
+      }
+      const { ingress, worldEgress, keptEgress } = await quarantineRules(ec2, groupId);
+      if (ingress.length) problems.push(`quarantine group ${groupId} has ingress rule(s) ${ingress.map(describeRule).join('; ')}`);
+      if (worldEgress.length) problems.push(`quarantine group ${groupId} reaches the world: ${worldEgress.map(describeEgress).join(', ')}`);
+      if (!ingress.length && !worldEgress.length) checked.push(`${groupId} has no ingress and no world-reaching egress (${keptEgress.length} egress rule(s) kept)`);
     }
     if (r.drained?.outcome === 'draining') {
       const [ci] = await describeContainerInstances(deps.clients.ecs(), r.drained.cluster, [r.drained.containerInstanceArn]);

@@ -129,18 +129,41 @@ export const restoreSecurityGroupRule: RunbookSteps = {
   },
 
   async 'restore-rules'(s, deps) {
-    const { groupId, rules } = details(s);
+    const { groupId, rules, rulesBefore } = details(s);
     const ec2 = deps.clients.ec2();
-    // The rules right before the change: verify compares against these, not against the plan's (the approval may have
-    // waited an hour while the team changed other rules).
-    const rulesBeforeRestore = await describeRules(ec2, groupId);
+    const live = await describeRules(ec2, groupId);
     const { authorized, alreadyPresent } = await authorizeIngressRules(ec2, groupId, rules);
-    const restored = authorized.map((a) => ({ revokedAs: a.rule.ruleId, ruleId: a.ruleId }));
-    const state = withResults(s, { rulesBeforeRestore, restored, alreadyPresent: alreadyPresent.map((r) => r.ruleId) });
-    const applied = { applied: authorized.map((a) => a.ruleId ?? '').filter(Boolean), alreadyGone: [] };
+    // A retry (Step Functions re-runs the step after a timeout or a crash) finds the rules its first attempt added as
+    // duplicates. A planned rule that is on the group now exactly as recorded (description included) and was absent at
+    // plan time was put back by this run: it is restored, with its live id. Only one present at plan time is "already
+    // present" (or one someone put back differently since: verify then fails on it).
+    const absentAtPlan = new Set(minus(rules, rulesBefore, ruleKey));
+    const unclaimed = [...live];
+    const byEarlierAttempt: { rule: SgRule; ruleId?: string }[] = [];
+    const present: SgRule[] = [];
+    for (const rule of alreadyPresent) {
+      const i = absentAtPlan.has(rule) ? unclaimed.findIndex((l) => exactKey(l) === exactKey(rule)) : -1;
+      if (i < 0) {
+        present.push(rule);
+        continue;
+      }
+      const ruleId = unclaimed.splice(i, 1)[0]!.ruleId;
+      byEarlierAttempt.push({ rule, ...(ruleId ? { ruleId } : {}) });
+    }
+    // In the planned order, whichever attempt added them: a retry reports what the first attempt would have.
+    const done = new Map([...authorized, ...byEarlierAttempt].map((a) => [a.rule, a]));
+    const restoredRules = rules.flatMap((r) => (done.has(r) ? [done.get(r)!] : []));
+    // The rules right before the change (without this run's own): verify compares against these, not against the
+    // plan's (the approval may have waited an hour while the team changed other rules).
+    const ours = new Set(byEarlierAttempt.flatMap((a) => (a.ruleId ? [a.ruleId] : [])));
+    const rulesBeforeRestore = live.filter((l) => !(l.ruleId && ours.has(l.ruleId)));
+    const restored = restoredRules.map((a) => ({ revokedAs: a.rule.ruleId, ruleId: a.ruleId }));
+    const state = withResults(s, { rulesBeforeRestore, restored, alreadyPresent: present.map((r) => r.ruleId) });
+    const applied = { applied: restoredRules.map((a) => a.ruleId ?? '').filter(Boolean), alreadyGone: [] };
+    const earlier = new Set(byEarlierAttempt.map((a) => a.rule));
     const parts = [
-      ...authorized.map((a) => `authorized ${described(a.rule)} as ${a.ruleId ?? '(id not returned)'}`),
-      ...alreadyPresent.map((r) => `already present: ${described(r)}`),
+      ...restoredRules.map((a) => `authorized ${described(a.rule)} as ${a.ruleId ?? '(id not returned)'}${earlier.has(a.rule) ? ' (by an earlier attempt of this step)' : ''}`),
+      ...present.map((r) => `already present: ${described(r)}`),
     ];
     return { state: { ...state, applied: { result: applied } }, detail: `${parts.join('; ')} on ${groupId}` };
   },

@@ -47,8 +47,13 @@ export async function runStep(stepId: string, state: RunbookState, registry: Rec
   const current = withDecision(state, now);
   const spec = [...definition.before, ...definition.changes].find((s) => s.id === step);
   const mutates = spec !== undefined && (spec.mutates || definition.changes.includes(spec));
-  if (mutates && current.runbook.dryRun) {
-    const entry: TimelineEntry = { at: now.toISOString(), step, result: 'dry-run', detail: `would ${spec.title.charAt(0).toLowerCase()}${spec.title.slice(1)}` };
+  // A step that changes something runs only when the run may change things: auto, or approval (a change step is
+  // reached after the approval; a tag before the decision marks the resource as under investigation).
+  const mode = current.live?.result.mode;
+  const held = current.runbook.dryRun ? 'dry-run' : mode === 'dry-run' || mode === 'notify' ? mode : undefined;
+  if (mutates && held) {
+    const would = `${spec.title.charAt(0).toLowerCase()}${spec.title.slice(1)}`;
+    const entry: TimelineEntry = { at: now.toISOString(), step, result: held === 'dry-run' ? 'dry-run' : 'skipped', detail: held === 'dry-run' ? `would ${would}` : `${held} mode: would ${would}` };
     return { ...current, runbook: { ...current.runbook, timeline: appended(current.runbook.timeline, entry) } };
   }
   const out = await fn(current, deps);

@@ -51,13 +51,16 @@ export function startRun(start: StartInput, deps: Pick<StepDeps, 'policy' | 'now
   if (!definition) throw new WardenError('Warden.UnknownRunbook', `no runbook ${start.runbook}`);
   const now = deps.now().toISOString();
   const fromTriage = start.input as Partial<RemediationState> | undefined;
-  if (fromTriage?.context && fromTriage.policy) {
+  if (fromTriage?.context) {
+    // Only triage starts a run with a context, and only for runbooks that answer findings. Whatever the input says, the
+    // run decides with the deployed policy: anyone who may start an execution must not bring their own approvers.
+    if (!definition.startedByFindings) throw new WardenError('Warden.InvalidInput', `${definition.name} is started by hand only: give {"target": …}, not a finding context`);
     const context: RemediationContext = { ...fromTriage.context, executionArn: start.executionArn };
     const g = context.guardduty;
     const startedBy = g ? `GuardDuty finding ${g.id}` : `${context.source} ${context.eventName}`;
     const why = g ? `${g.type}, severity ${g.severity}` : context.finding.evidence;
     return {
-      context, policy: fromTriage.policy,
+      context, policy: deps.policy(),
       runbook: {
         name: definition.name, target: context.finding.remediation.targets[0] ?? context.finding.resource.id,
         dryRun: context.finding.remediation.mode === 'dry-run', startedBy,

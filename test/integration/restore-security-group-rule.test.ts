@@ -77,6 +77,7 @@ async function planRestore(target: string): Promise<RunbookState> {
 }
 const restoreStep = (s: RunbookState) => restoreRule({ step: RESTORE_STEP, state: s }, deps);
 const verifyStep = (s: RunbookState) => runStep('restore-security-group-rule.verify-restored', s, runbookSteps, deps);
+const last = (s: RunbookState) => s.runbook.timeline.at(-1)!;
 
 test('the restore puts back exactly the revoked rules: protocol, ports, source and description; nothing else', async () => {
   const r = await revocation();
@@ -112,15 +113,38 @@ test('an exempt group is still restored after approval (the exemption does not b
   expect(live.plan.steps.join('\n')).not.toContain('flag the restored');
 });
 
-test('a retried restore step adds nothing twice: the rules already there are reported as present', async () => {
+test('a retried restore step adds nothing twice, and reports the rules its first attempt put back as restored by this run', async () => {
   const r = await revocation();
   await save(r.record);
   const planned = await planRestore(r.id);
-  await restoreStep(planned);
+  const first = await restoreStep(planned);
+  // Step Functions retries the step after a timeout or a crash with the same input: the rules are there already.
   const again = await restoreStep(planned);
-  expect(again.applied!.result.applied).toEqual([]);
-  expect(again.runbook.results).toMatchObject({ alreadyPresent: expect.arrayContaining([r.ssh, r.v6]) });
+  expect(again.applied!.result.applied.sort()).toEqual(first.applied!.result.applied.sort());
+  expect(again.applied!.result.applied).toHaveLength(2);
+  expect(again.runbook.results).toMatchObject({ restored: first.runbook.results!.restored, alreadyPresent: [] });
+  expect((again.runbook.results!.restored as { revokedAs: string }[]).map((x) => x.revokedAs).sort()).toEqual([r.ssh, r.v6].sort());
+  // The live ids, as DescribeSecurityGroupRules reports them.
+  const live = await describeRules(clients.ec2(), r.groupId);
+  for (const { ruleId } of again.runbook.results!.restored as { ruleId: string }[]) expect(live.map((x) => x.ruleId)).toContain(ruleId);
+  expect(last(again).detail).not.toContain('already present');
+  // The rules before the restore do not count the first attempt's rules, and verification passes after the retry.
+  expect((again.runbook.results!.rulesBeforeRestore as SgRule[]).map((x) => x.ruleId).sort()).toEqual((first.runbook.results!.rulesBeforeRestore as SgRule[]).map((x) => x.ruleId).sort());
+  expect((await verifyStep(again)).verified!.result.verified).toBe(true);
   expect(await shapes(r.groupId)).toEqual(r.original);
+});
+
+test('a planned rule someone put back after the plan with another description is "already present", not restored, and verification says so', async () => {
+  const r = await revocation();
+  await save(r.record);
+  const planned = await planRestore(r.id);
+  await allow(r.groupId, { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'added by hand' }] });
+  const restored = await restoreStep(planned);
+  expect(restored.runbook.results).toMatchObject({ alreadyPresent: [r.ssh] });
+  expect((restored.runbook.results!.restored as { revokedAs: string }[]).map((x) => x.revokedAs)).toEqual([r.v6]);
+  expect(restored.applied!.result.applied).toHaveLength(1);
+  expect(last(restored).detail).toContain('already present: ');
+  await expect(verifyStep(restored)).rejects.toMatchObject({ name: 'Warden.VerificationFailed', message: expect.stringContaining('not restored exactly') });
 });
 
 test('rules already present again are not planned; when all are, there is nothing to do', async () => {

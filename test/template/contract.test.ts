@@ -2,6 +2,7 @@
  * The names, handler files, environment variables and build settings the handlers and scripts/build.ts rely on.
  * A change here must be deliberate: update this test together with the code that reads the value.
  */
+import { RUNBOOK_STEP_TIMEOUT_SECONDS, runbookAsl } from '../../functions/domain/runbooks/asl';
 import { runbooks } from '../../functions/domain/runbooks/catalog';
 import { basename, extname } from 'node:path';
 import { functions, loadTemplate, parseTemplate, stateMachines, type Json } from '../../functions/local/template';
@@ -94,7 +95,7 @@ describe.each(Object.keys(EXPECTED_FUNCTIONS))('%s', (id) => {
       MemorySize: 256,
       // Slack expects an answer within 3 s: its endpoint gets a short timeout of its own. Runbook steps may snapshot
       // several volumes or page through container instances.
-      Timeout: id === 'ApprovalInteractionsFunction' ? 10 : id === 'RunbookStepFunction' ? 120 : 30,
+      Timeout: id === 'ApprovalInteractionsFunction' ? 10 : id === 'RunbookStepFunction' ? 90 : 30,
       LoggingConfig: { LogFormat: 'JSON', LogGroup: expect.objectContaining({ Ref: expect.any(String) }) },
     });
   });
@@ -193,4 +194,17 @@ test('template loader: short-form tags become long forms; unknown tags and YAML 
     .toEqual({ Resources: { A: { Type: 'X', Properties: { P: { 'Fn::If': ['C', { 'Fn::GetAtt': ['B', 'Arn'] }, { Ref: 'AWS::NoValue' }] } } } } });
   expect(() => parseTemplate('Resources:\n  A: !Foo x\n')).toThrow(/Unresolved tag/);
   expect(() => parseTemplate('x: &a [1]\nResources:\n  A:\n    Type: X\n    Properties: { P: *a }\n')).toThrow(/alias/);
+});
+
+test('runbook steps never outlive their Task: the step functions time out before the Task does', () => {
+  for (const id of ['RunbookStepFunction', 'RestoreRuleFunction']) {
+    const timeout = Number(byId.get(id)!.properties.Timeout ?? t.Globals?.Function?.Timeout);
+    expect(timeout).toBeLessThan(RUNBOOK_STEP_TIMEOUT_SECONDS);
+  }
+  for (const r of runbooks) {
+    const states = (runbookAsl(r) as { States: Record<string, { Parameters?: { FunctionName?: string }; TimeoutSeconds?: number }> }).States;
+    for (const s of Object.values(states).filter((x) => /RunbookStep|RestoreRule/.test(x.Parameters?.FunctionName ?? ''))) {
+      expect(s.TimeoutSeconds).toBe(RUNBOOK_STEP_TIMEOUT_SECONDS);
+    }
+  }
 });

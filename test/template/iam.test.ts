@@ -239,7 +239,17 @@ test('runbook writes are scoped to the resource type they change', () => {
   expect(step('ecs:StopTask')).toEqual([arn('ecs', 'task/*')]);
   expect(step('ecs:TagResource')).toEqual([arn('ecs', 'task/*')]);
   expect(step('ecs:UpdateContainerInstancesState')).toEqual([arn('ecs', 'container-instance/*')]);
-  expect(step('ec2:ModifyNetworkInterfaceAttribute')).toEqual([arn('ec2', 'network-interface/*'), arn('ec2', 'security-group/*')]);
+  expect(step('ec2:ModifyNetworkInterfaceAttribute')).toEqual([arn('ec2', 'network-interface/*'), arn('ec2', 'instance/*'), arn('ec2', 'vpc/*'), arn('ec2', 'security-group/*')]);
   expect(step('ec2:RevokeSecurityGroupIngress')).toEqual([arn('ec2', 'security-group/*')]);
   for (const a of ['dynamodb:GetItem', 'dynamodb:PutItem']) expect(step(a)).toEqual([{ 'Fn::GetAtt': ['AuditTable', 'Arn'] }]);
+});
+
+test('the runbook role can only swap ENIs into, and empty, groups tagged warden:quarantine=true, and tags groups only as it creates them', () => {
+  const statements = principals.find((p) => p.id === 'RunbookStepFunction')!.statements;
+  const onGroups = (action: string) => statements.filter((st) => st.Action.includes(action) && st.Resource.some((r) => JSON.stringify(r).includes('security-group/')));
+  const quarantineOnly = { StringEquals: { 'aws:ResourceTag/warden:quarantine': 'true' } };
+  for (const action of ['ec2:ModifyNetworkInterfaceAttribute', 'ec2:RevokeSecurityGroupEgress']) {
+    expect(onGroups(action).map((st) => st.Condition)).toEqual([quarantineOnly]);
+  }
+  expect(onGroups('ec2:CreateTags').map((st) => st.Condition)).toEqual([{ StringEquals: { 'ec2:CreateAction': ['CreateSecurityGroup', 'CreateSnapshot'] } }]);
 });

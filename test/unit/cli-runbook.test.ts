@@ -147,6 +147,13 @@ describe('warden runbook run on AWS', () => {
     for (const line of timelineLines(runbookRecord().runbook!.timeline)) expect(out.text()).toContain(line);
   });
 
+  test.each([
+    ['denied', 1], ['expired', 1], ['in-progress', 1], ['fixed', 0], ['already-fixed', 0], ['dry-run', 0], ['notified', 0],
+  ] as const)('--wait: a SUCCEEDED execution whose record says %s exits %i', async (outcome, code) => {
+    const aws = fakeAws(['SUCCEEDED'], runbookRecord({ outcome }));
+    expect(await runbookCommand(['run', 'contain-ecs-task', '--target', TASK, '--wait'], deps(aws.ports, { env: { AUDIT_TABLE: 't' } }).d)).toBe(code);
+  });
+
   test('--wait: a FAILED execution exits 1 with its error; --table names the table', async () => {
     const aws = fakeAws(['FAILED'], runbookRecord({ outcome: 'failed', error: { error: 'Warden.VerificationFailed', cause: 'still running' } }));
     const { d, out } = deps(aws.ports);

@@ -79,14 +79,14 @@ export const guarddutyContainerThreat: Control = {
     const g = o.facts.finding;
     const severity = severityLabel(g.severity);
     const { contain, notify } = policy.guardduty;
+    if (g.severity < notify) {
+      return { findings: [], note: `recorded only: GuardDuty ${g.type} severity ${g.severity} is below the notify threshold ${notify}` };
+    }
     if (o.resource.type === INSTANCE && !g.host) {
       const id = g.instanceId ?? o.resource.id;
       return g.notAHost
         ? { findings: [], note: `recorded only: EC2 instance ${id} is not a container host (no ECS or EKS tag, and no ECS cluster has it as a container instance)` }
         : { findings: [], note: `needs live state: EC2 instance ${id} has no ECS or EKS tag, so it is not a container host by its tags; whether an ECS cluster has it as a container instance needs a live lookup` };
-    }
-    if (g.severity < notify) {
-      return { findings: [], note: `recorded only: GuardDuty ${g.type} severity ${g.severity} is below the notify threshold ${notify}` };
     }
     const evidence = evidenceOf(o, g);
     const targets = [o.resource.id];

@@ -11,6 +11,13 @@ import type { RunbookDefinition, RunbookStepSpec } from './model';
 
 type State = Record<string, unknown>;
 
+/**
+ * Every Task on the RunbookStep or RestoreRule function waits this long; the functions' own timeouts (template.yaml)
+ * are shorter, so a step never outlives its Task (a timed-out Task with a still-running Lambda would record "failed"
+ * for a change that then happens).
+ */
+export const RUNBOOK_STEP_TIMEOUT_SECONDS = 100;
+
 const LAMBDA_ERRORS = ['Lambda.TooManyRequestsException', 'Lambda.ServiceException', 'Lambda.SdkClientException'];
 const RETRY_TRANSIENT = {
   ErrorEquals: ['Warden.Throttled', ...LAMBDA_ERRORS], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 5, MaxDelaySeconds: 30, JitterStrategy: 'FULL',
@@ -20,14 +27,14 @@ const RETRY_VERIFY = { ErrorEquals: ['Warden.VerificationFailed'], IntervalSecon
 const catchTo = (next: string, path = '$.error') => [{ ErrorEquals: ['States.ALL'], ResultPath: path, Next: next }];
 const fnArn = (fn: string) => `\${${fn}FunctionArn}`;
 
-function stepTask(runbook: string, spec: Pick<RunbookStepSpec, 'id' | 'title' | 'fn' | 'verify' | 'timeoutSeconds'>, next: string): State {
+function stepTask(runbook: string, spec: Pick<RunbookStepSpec, 'id' | 'title' | 'fn' | 'verify'>, next: string): State {
   return {
     Type: 'Task',
     Comment: spec.title,
     Resource: 'arn:aws:states:::lambda:invoke',
     Parameters: { FunctionName: fnArn(spec.fn ?? 'RunbookStep'), Payload: { step: `${runbook}.${spec.id}`, 'state.$': '$' } },
     OutputPath: '$.Payload',
-    TimeoutSeconds: spec.timeoutSeconds ?? 60,
+    TimeoutSeconds: RUNBOOK_STEP_TIMEOUT_SECONDS,
     Retry: [RETRY_TRANSIENT, ...(spec.verify ? [RETRY_VERIFY] : []), RETRY_UPDATE],
     Catch: catchTo('Conclude'),
     Next: next,
@@ -91,7 +98,7 @@ function tail(): Record<string, State> {
       Resource: 'arn:aws:states:::lambda:invoke',
       Parameters: { FunctionName: fnArn('RunbookStep'), Payload: { step: 'conclude', 'state.$': '$' } },
       OutputPath: '$.Payload',
-      TimeoutSeconds: 30,
+      TimeoutSeconds: RUNBOOK_STEP_TIMEOUT_SECONDS,
       Retry: [RETRY_TRANSIENT],
       Catch: catchTo('Notify', '$.concludeError'),
       Next: 'Notify',
@@ -129,7 +136,7 @@ export function runbookAsl(r: RunbookDefinition): Record<string, unknown> {
       Payload: { step: 'start', runbook: r.name, 'input.$': '$', 'executionName.$': '$$.Execution.Name', 'executionArn.$': '$$.Execution.Id' },
     },
     OutputPath: '$.Payload',
-    TimeoutSeconds: 30,
+    TimeoutSeconds: RUNBOOK_STEP_TIMEOUT_SECONDS,
     Retry: [RETRY_TRANSIENT],
     Next: 'Plan',
   };

@@ -34,7 +34,6 @@ export interface RunbookStepSpec {
   mutates?: boolean;
   /** A verification step: retried on Warden.VerificationFailed. */
   verify?: boolean;
-  timeoutSeconds?: number;
 }
 
 /**
@@ -53,6 +52,8 @@ export interface RunbookDefinition {
   /** The control a hand-started run is checked against, when the runbook re-runs one (revoke-open-ingress). */
   control?: string;
   approval: RunbookApproval;
+  /** Triage starts it for findings (input `{context, policy}`); other runbooks accept hand starts only. */
+  startedByFindings?: boolean;
   /** Read-only or benign steps, before the mode decides (evidence, tags). Plan always comes first. */
   before: RunbookStepSpec[];
   /** The steps that change the account, after approval; the last one should verify. */

@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  DescribeInstancesCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, DescribeSnapshotsCommand, RunInstancesCommand,
-  TerminateInstancesCommand,
+  DescribeInstancesCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand, DescribeSnapshotsCommand,
+  ModifyNetworkInterfaceAttributeCommand, RunInstancesCommand, TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { CreateClusterCommand, DescribeContainerInstancesCommand, RegisterContainerInstanceCommand } from '@aws-sdk/client-ecs';
 import type { ApprovalDecision } from '../../../functions/approvals/model';
@@ -18,7 +18,7 @@ import { getAuditRecord } from '../../../functions/audit/get';
 import { clients } from '../../../functions/aws/clients';
 import type { LocalWarden } from '../../../functions/local/warden-local';
 import { useLocalWarden } from '../../support/emulator';
-import { createGroup, ecsNetwork } from '../../support/sandbox';
+import { allow, createGroup, ecsNetwork } from '../../support/sandbox';
 
 const { start } = useLocalWarden();
 // An approval waits 86,400 s of policy time: 8.6 s here (the emulator runs timeouts 10,000 times faster).
@@ -186,6 +186,45 @@ test('EKS node: isolated and snapshotted; the drain step is skipped with the kub
   expect(drain.result).toBe('skipped');
   expect(drain.detail).toContain('not an ECS container instance: cordon with kubectl');
   expect(drain.detail).toContain('on EKS cluster prod');
+});
+
+test('a half-finished isolation (ENIs already in the quarantine group) is not "already fixed": a new run completes drain, snapshots and tags', async () => {
+  const w = await warden();
+  const h = await host('ecs');
+  const q = await createGroup(h.vpc, `warden-quarantine-${h.vpc}`, { 'warden:quarantine': 'true' });
+  for (const eni of Object.keys(h.before)) await clients.ec2().send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eni, Groups: [q] }));
+  const e = w.runbook(RUNBOOK, { target: h.instanceId, requestedBy: responder });
+  const { token, approvalId } = await approvalOf(w, e.name);
+  await w.tokens.callbacks.success(token, decision(approvalId));
+  const run = await e.done;
+  expect(run.failed).toBeUndefined();
+  expect(run.path).toEqual([
+    'Start', 'Plan', 'Needed', 'CaptureEvidence', 'ChooseMode', 'RequestApproval',
+    'SwapToQuarantineGroup', 'DrainContainerInstance', 'SnapshotVolumes', 'TagInstance', 'VerifyIsolation', 'MarkFixed', ...TAIL,
+  ]);
+  const after = await scene(h);
+  expect(after.quarantineGroups).toEqual([q]);
+  expect(after.containerInstance).toBe('DRAINING');
+  expect(after.snapshots).toHaveLength(2);
+  expect(after.tags).toMatchObject({ 'warden:incident': e.name, 'warden:quarantine-group': q });
+  const record = (await audit(w, e.name))!;
+  expect(record.outcome).toBe('fixed');
+  expect(record.plan!.steps).toEqual(expect.arrayContaining(Object.keys(h.before).map((eni) => `${eni} already has only the quarantine group ${q}: left as is`)));
+  expect(record.runbook!.timeline.find((t) => t.step === 'quarantine')!.detail).toContain(`already ${q}`);
+});
+
+test('a Warden quarantine group with an ingress rule fails the run at plan, notified and recorded: no ENI is swapped', async () => {
+  const w = await warden();
+  const h = await host('ecs');
+  const q = await createGroup(h.vpc, `warden-quarantine-${h.vpc}`, { 'warden:quarantine': 'true' });
+  const ssh = await allow(q, { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] });
+  const before = await scene(h);
+  const e = w.runbook(RUNBOOK, { target: h.instanceId, requestedBy: responder });
+  const run = await e.done;
+  expect(run.path).toEqual(['Start', 'Plan', 'Conclude', 'Notify', 'Record', 'Finished', 'Failed']);
+  expect(await scene(h)).toEqual(before);
+  const record = (await audit(w, e.name))!;
+  expect(record).toMatchObject({ outcome: 'failed', error: { error: 'Warden.InvalidInput', cause: expect.stringContaining(`the quarantine group ${q} has ingress rules ${ssh} tcp/22 from 0.0.0.0/0`) } });
 });
 
 test('a bad target fails the run cleanly: notified and recorded, nothing read or changed', async () => {

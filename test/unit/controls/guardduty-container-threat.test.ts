@@ -193,6 +193,9 @@ describe('an EC2 instance without ECS or EKS tags', () => {
     const r = control.evaluate(untagged({ notAHost: true }), policy());
     expect(r).toEqual({ findings: [], note: expect.stringMatching(/^recorded only: EC2 instance i-0123456789abcdef0 is not a container host/) });
   });
+  test('below the notify band it is recorded only, host or not (triage does not look it up)', () => {
+    expect(control.evaluate(untagged({ severity: 2 }), policy()).note).toMatch(/^recorded only: GuardDuty .* severity 2 is below the notify threshold 4/);
+  });
   test('looked up and found: isolate-container-instance like a tagged host', () => {
     expect(only(untagged({ host: 'ecs', clusterName: 'payments' })).finding.remediation).toMatchObject({ action: 'isolate-container-instance', mode: 'approval' });
   });

@@ -48,6 +48,17 @@ describe('start', () => {
     expect(() => hand(input)).toThrow(expect.objectContaining({ name: 'Warden.InvalidInput', message: expect.stringContaining(message) }));
   });
 
+  test('a finding context is accepted only by the runbooks that answer findings, and never brings its own policy', () => {
+    const base = hand({ target: TASK });
+    const forged = { context: { ...base.context, source: 'guardduty' as const }, policy: { ...base.policy, approvals: { ...base.policy.approvals, approvers: ['arn:aws:iam::123456789012:user/mallory'] } } };
+    for (const runbook of ['restore-security-group-rule', 'revoke-open-ingress']) {
+      expect(() => startRun({ runbook, input: forged, executionName: 'run-1', executionArn: ARN }, deps)).toThrow(expect.objectContaining({ name: 'Warden.InvalidInput', message: expect.stringContaining('started by hand only') }));
+    }
+    const s = startRun({ runbook: 'contain-ecs-task', input: forged, executionName: 'run-1', executionArn: ARN }, deps);
+    expect(s.policy).toEqual(defaultPolicy());
+    expect(s.policy.approvals.approvers).not.toContain('arn:aws:iam::123456789012:user/mallory');
+  });
+
   test('an unknown runbook fails', () => {
     expect(() => hand({ target: TASK }, 'nope')).toThrow(expect.objectContaining({ name: 'Warden.UnknownRunbook' }));
   });
@@ -93,6 +104,18 @@ describe('runStep', () => {
       { at: NOW.toISOString(), step: 'tag-task', result: 'dry-run', detail: 'would tag the task as under investigation' },
       { at: NOW.toISOString(), step: 'stop-task', result: 'dry-run', detail: 'would stop the task' },
     ]);
+  });
+
+  test('a tag before the decision runs only when the run may change things (auto or approval), never in notify or dry-run mode', async () => {
+    const withMode = (mode: 'auto' | 'approval' | 'notify' | 'dry-run') =>
+      ({ ...hand({ target: TASK }), live: { result: { stillViolating: true, mode, plan: { action: 'contain-ecs-task', resource: hand({ target: TASK }).context.finding.resource, targets: [TASK], steps: [] }, channel: '#x' } } }) as RunbookState;
+    for (const mode of ['auto', 'approval'] as const) await runStep('contain-ecs-task.tag-task', withMode(mode), registry, deps);
+    expect(calls).toEqual(['tag', 'tag']);
+    const notify = await runStep('contain-ecs-task.tag-task', withMode('notify'), registry, deps);
+    const dry = await runStep('contain-ecs-task.tag-task', withMode('dry-run'), registry, deps);
+    expect(calls).toEqual(['tag', 'tag']);
+    expect(notify.runbook.timeline.at(-1)).toMatchObject({ step: 'tag-task', result: 'skipped', detail: 'notify mode: would tag the task as under investigation' });
+    expect(dry.runbook.timeline.at(-1)).toMatchObject({ step: 'tag-task', result: 'dry-run', detail: 'would tag the task as under investigation' });
   });
 
   test('the approval decision becomes one timeline entry before the next step', async () => {
@@ -181,4 +204,32 @@ test('all evidence together stays within its budget: the largest items are cut f
   expect(e.a!.text).toHaveLength(40_000);
   expect(e.c!.text).toHaveLength(30_000);
   expect(e.finding).toEqual({ id: 'gd-1' });
+});
+
+test('an expired runbook approval is recorded as expired, and the message does not claim an escalation', async () => {
+  const { toRecord } = await import('../../../functions/handlers/state');
+  const { outcomeText } = await import('../../../functions/notify/message');
+  const record = toRecord({ ...hand({ target: TASK }), outcome: 'expired', approvalTimeout: { Error: 'States.Timeout' } }, NOW);
+  expect(record.approval).toEqual({ decision: 'expired' });
+  expect(outcomeText(record)).toBe('Nothing was changed: no approver decided before the deadline. Please apply the steps yourself or re-run.');
+  expect(outcomeText({ ...record, approval: { decision: 'expired', escalated: true } })).toContain('even after escalation');
+});
+
+describe('contain-ecs-task evidence and tags (fake ECS client, no emulator needed)', () => {
+  test('environment values passed at RunTask are redacted from the task evidence; names stay', async () => {
+    const { redactedTask } = await import('../../../functions/aws/evidence');
+    const task = { taskArn: TASK, overrides: { containerOverrides: [{ name: 'api', command: ['run'], environment: [{ name: 'TOKEN', value: 's3cr3t' }] }] } };
+    const r = redactedTask(task);
+    expect(JSON.stringify(r)).not.toContain('s3cr3t');
+    expect(r.overrides!.containerOverrides![0]).toEqual({ name: 'api', command: ['run'], environment: [{ name: 'TOKEN', value: '[redacted]' }] });
+    expect(redactedTask({ taskArn: TASK })).toEqual({ taskArn: TASK });
+  });
+
+  test('a task that cannot be tagged is still contained: the tag step records the failure; throttling is retried', async () => {
+    const { containEcsTask } = await import('../../../functions/runbooks/contain-ecs-task');
+    const state = { ...hand({ target: TASK }), live: { result: { stillViolating: true, mode: 'auto', channel: '#x', plan: { action: 'contain-ecs-task', resource: hand({ target: TASK }).context.finding.resource, targets: [TASK], steps: [], details: { cluster: 'payments', taskArn: TASK, reason: 'r' } } } } } as RunbookState;
+    const failing = (name: string) => ({ clients: { ecs: () => ({ send: async () => { throw Object.assign(new Error('too many tags'), { name }); } }) } }) as unknown as StepDeps;
+    expect(await containEcsTask['tag-task']!(state, failing('InvalidParameterException'))).toMatchObject({ result: 'failed', detail: expect.stringContaining('containment goes on') });
+    await expect(containEcsTask['tag-task']!(state, failing('ThrottlingException'))).rejects.toMatchObject({ name: 'Warden.Throttled' });
+  });
 });
