@@ -90,19 +90,25 @@ const decision = (approvalId: string): ApprovalDecision => ({ decision: 'approve
 const audit = (w: LocalWarden, id: string) => getAuditRecord(id, { dynamodb: clients.dynamodb(), tableName: w.resources.tableName });
 const steps = (timeline: { step: string; result: string }[]) => timeline.map((t) => `${t.step}:${t.result}`);
 const TAIL = ['Conclude', 'Notify', 'Record', 'Finished', 'Succeeded'];
+const ISOLATED = [
+  'Start', 'Plan', 'Needed', 'CaptureEvidence', 'ChooseMode', 'RequestApproval',
+  'SwapToQuarantineGroup', 'DrainContainerInstance', 'SnapshotVolumes', 'TagInstance', 'VerifyIsolation', 'MarkFixed', ...TAIL,
+];
+
+/** Approve the run's request and check it went through every isolation step. */
+async function approveAndFinish(w: LocalWarden, e: { name: string; done: Promise<{ failed?: unknown; path: string[] }> }): Promise<void> {
+  const { token, approvalId } = await approvalOf(w, e.name);
+  await w.tokens.callbacks.success(token, decision(approvalId));
+  const run = await e.done;
+  expect(run.failed).toBeUndefined();
+  expect(run.path).toEqual(ISOLATED);
+}
 
 test('approved: ENIs swapped to the quarantine group, instance DRAINING, volumes snapshotted, tagged, verified', async () => {
   const w = await warden();
   const h = await host('ecs');
   const e = w.runbook(RUNBOOK, { target: h.instanceId, requestedBy: responder, reason: 'IR-7' });
-  const { token, approvalId } = await approvalOf(w, e.name);
-  await w.tokens.callbacks.success(token, decision(approvalId));
-  const run = await e.done;
-  expect(run.failed).toBeUndefined();
-  expect(run.path).toEqual([
-    'Start', 'Plan', 'Needed', 'CaptureEvidence', 'ChooseMode', 'RequestApproval',
-    'SwapToQuarantineGroup', 'DrainContainerInstance', 'SnapshotVolumes', 'TagInstance', 'VerifyIsolation', 'MarkFixed', ...TAIL,
-  ]);
+  await approveAndFinish(w, e);
   const after = await scene(h);
   const [q] = after.quarantineGroups;
   expect(Object.values(after.enis)).toEqual([[q], [q]]);
@@ -194,14 +200,7 @@ test('a half-finished isolation (ENIs already in the quarantine group) is not "a
   const q = await createGroup(h.vpc, `warden-quarantine-${h.vpc}`, { 'warden:quarantine': 'true' });
   for (const eni of Object.keys(h.before)) await clients.ec2().send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eni, Groups: [q] }));
   const e = w.runbook(RUNBOOK, { target: h.instanceId, requestedBy: responder });
-  const { token, approvalId } = await approvalOf(w, e.name);
-  await w.tokens.callbacks.success(token, decision(approvalId));
-  const run = await e.done;
-  expect(run.failed).toBeUndefined();
-  expect(run.path).toEqual([
-    'Start', 'Plan', 'Needed', 'CaptureEvidence', 'ChooseMode', 'RequestApproval',
-    'SwapToQuarantineGroup', 'DrainContainerInstance', 'SnapshotVolumes', 'TagInstance', 'VerifyIsolation', 'MarkFixed', ...TAIL,
-  ]);
+  await approveAndFinish(w, e);
   const after = await scene(h);
   expect(after.quarantineGroups).toEqual([q]);
   expect(after.containerInstance).toBe('DRAINING');
