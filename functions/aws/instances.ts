@@ -9,7 +9,7 @@ import {
   type ContainerInstance, type ECSClient,
 } from '@aws-sdk/client-ecs';
 import type { SgRule, Tags } from '../domain/model';
-import { describeRule, isWorldCidr } from '../domain/net';
+import { describeRule, isPrivateCidr } from '../domain/net';
 import { WardenError, describeKnown, errorName, rethrowThrottling } from './errors';
 import { describeRules } from './security-groups';
 
@@ -104,16 +104,20 @@ export async function findQuarantineGroup(ec2: EC2Client, vpcId: string): Promis
   );
 }
 
-/** A rule whose CIDR is /0 reaches every address, whatever its protocol and ports. */
-const reachesWorld = (r: SgRule) => isWorldCidr(r.cidrIpv4) || isWorldCidr(r.cidrIpv6);
+/**
+ * Egress that can leave the private network: anything but a private CIDR or another security group. Public ranges, /0
+ * (or a split such as 0.0.0.0/1 + 128.0.0.0/1) and prefix lists (the S3 list reaches every bucket) all count.
+ */
+const reachesWorld = (r: SgRule) =>
+  r.referencedGroupId === undefined && !isPrivateCidr(r.cidrIpv4 ?? r.cidrIpv6);
 
 /** A quarantine group's rules, sorted by what Warden does with them. */
 export interface QuarantineRules {
   /** Never allowed: the group would open every ENI put in it. */
   ingress: SgRule[];
-  /** Egress to 0.0.0.0/0 or ::/0 (any protocol or port): revoked. */
+  /** Egress that can reach beyond private addresses (public CIDRs, /0, prefix lists), any protocol or port: revoked. */
   worldEgress: SgRule[];
-  /** Narrower egress a team added on purpose (e.g. HTTPS to the SSM endpoints, for forensics): kept. */
+  /** Egress to private CIDRs or security groups a team added on purpose (e.g. HTTPS to the SSM endpoints): kept. */
   keptEgress: SgRule[];
 }
 

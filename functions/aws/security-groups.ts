@@ -108,13 +108,15 @@ export function ipPermissionOf(rule: SgRule): IpPermission {
  * and source) is "already present", not an error. Every rule is checked before the first call.
  */
 export async function authorizeIngressRules(
-  ec2: EC2Client, groupId: string, rules: SgRule[],
+  ec2: EC2Client, groupId: string, rules: SgRule[], tags: Tags = {},
 ): Promise<{ authorized: { rule: SgRule; ruleId?: string }[]; alreadyPresent: SgRule[] }> {
   const permissions = rules.map((rule) => ({ rule, permission: ipPermissionOf(rule) }));
   const result = { authorized: [] as { rule: SgRule; ruleId?: string }[], alreadyPresent: [] as SgRule[] };
+  const Tags = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+  const TagSpecifications = Tags.length ? [{ ResourceType: 'security-group-rule' as const, Tags }] : undefined;
   for (const { rule, permission } of permissions) {
     try {
-      const out = await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [permission] }));
+      const out = await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [permission], ...(TagSpecifications ? { TagSpecifications } : {}) }));
       const ruleId = out.SecurityGroupRules?.[0]?.SecurityGroupRuleId;
       result.authorized.push({ rule, ...(ruleId ? { ruleId } : {}) });
     } catch (err) {
@@ -123,6 +125,22 @@ export async function authorizeIngressRules(
     }
   }
   return result;
+}
+
+/** Ids of a group's rules that carry the tag `key=value` (e.g. the rules one restore run put back). */
+export async function ruleIdsTagged(ec2: EC2Client, groupId: string, key: string, value: string): Promise<Set<string>> {
+  const ids = new Set<string>();
+  let NextToken: string | undefined;
+  do {
+    const page = await ec2
+      .send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }], NextToken }))
+      .catch(rethrowThrottling);
+    for (const r of page.SecurityGroupRules ?? []) {
+      if (r.SecurityGroupRuleId && (r.Tags ?? []).some((t) => t.Key === key && t.Value === value)) ids.add(r.SecurityGroupRuleId);
+    }
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return ids;
 }
 
 /** LiveState over EC2, for triage and `warden evaluate --live`. */

@@ -155,7 +155,8 @@ export async function runbookCommand(args: string[], deps: RunbookDeps): Promise
 
 /** Outcomes that mean "the run did what was asked": anything else (denied, expired, failed, in progress) exits 1. */
 const DONE = new Set(['fixed', 'already-fixed', 'dry-run', 'notified']);
-const exitFor = (outcome: string | undefined): number => (outcome !== undefined && DONE.has(outcome) ? 0 : 1);
+const exitFor = (record: { outcome?: string; verified?: boolean } | undefined): number =>
+  record?.outcome !== undefined && DONE.has(record.outcome) && record.verified !== false ? 0 : 1;
 
 async function runOnAws(name: string, id: string, input: (by: string) => HandStart, values: Values, deps: RunbookDeps): Promise<number> {
   const env = deps.env ?? process.env;
@@ -188,7 +189,7 @@ async function runOnAws(name: string, id: string, input: (by: string) => HandSta
   const record = await aws.auditReader(table)(id);
   deps.out.write(record ? `\n${formatRecord(record)}\n` : `no audit record ${id} in ${table}\n`);
   // A denied or expired run ends in the state machine's Succeeded state: the record's outcome decides.
-  return status.status === 'SUCCEEDED' ? exitFor(record?.outcome) : 1;
+  return status.status === 'SUCCEEDED' ? exitFor(record) : 1;
 }
 
 async function runLocal(name: string, id: string, input: (by: string) => HandStart, endpoint: string, approveAs: string | undefined, deps: RunbookDeps): Promise<number> {
@@ -221,7 +222,7 @@ async function runLocal(name: string, id: string, input: (by: string) => HandSta
   if (run.failed) deps.out.write(`\nrun failed: ${run.failed.error}: ${run.failed.cause}\n`);
   else deps.out.write(`\noutcome: ${record?.outcome ?? 'unknown'}\n`);
   deps.out.write(`show again with: warden audit show ${id} --endpoint ${endpoint}\n`);
-  return run.failed || denied ? 1 : exitFor(record?.outcome);
+  return run.failed || denied ? 1 : exitFor(record);
 }
 
 /** The real AWS edges: STS, Step Functions and the audit table, through the usual credentials and region. */

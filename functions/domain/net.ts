@@ -8,6 +8,29 @@ export function isWorldCidr(cidr: string | undefined): boolean {
   return /^0+$/.test(cidr.trim().slice(slash + 1));
 }
 
+const ipv4 = (a: string): number | undefined => {
+  const parts = a.split('.');
+  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return undefined;
+  return parts.reduce((n, p) => n * 256 + Number(p), 0);
+};
+const PRIVATE_V4: [number, number][] = [['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16], ['100.64.0.0', 10]].map(([a, l]) => [ipv4(a as string)!, l as number]);
+
+/**
+ * A CIDR wholly inside private address space: RFC 1918, the shared 100.64.0.0/10, or IPv6 unique-local fc00::/7.
+ * Anything else (a public range, /0, or a split like 0.0.0.0/1) can reach the internet.
+ */
+export function isPrivateCidr(cidr: string | undefined): boolean {
+  const [addr = '', lenText = ''] = (cidr ?? '').trim().split('/');
+  const len = Number(lenText);
+  if (!/^\d{1,3}$/.test(lenText)) return false;
+  const v4 = ipv4(addr);
+  if (v4 !== undefined) {
+    return len <= 32 && PRIVATE_V4.some(([base, l]) => len >= l && Math.floor(v4 / 2 ** (32 - l)) === Math.floor(base / 2 ** (32 - l)));
+  }
+  const first = /^([0-9a-f]{1,4}):/i.exec(addr)?.[1];
+  return len >= 7 && len <= 128 && first !== undefined && (parseInt(first.padStart(4, '0').slice(0, 2), 16) & 0xfe) === 0xfc;
+}
+
 export const isWorldOpen = (rule: SgRule): boolean =>
   !rule.isEgress && rule.prefixListId === undefined && rule.referencedGroupId === undefined &&
   (isWorldCidr(rule.cidrIpv4) || isWorldCidr(rule.cidrIpv6));

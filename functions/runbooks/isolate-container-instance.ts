@@ -157,6 +157,13 @@ export const isolateContainerInstance: RunbookSteps = {
       ],
       details: d as unknown as Record<string, unknown>,
     };
+    // Fully isolated by an earlier run (it tags the instance last, after the swap, the drain and the snapshots): a new
+    // finding on the quarantined host asks nobody again and takes no new snapshots. A half-isolated host goes on.
+    const done = tags['warden:isolated'] === 'true' && enis.length > 0 && enis.every(isolated) && (!d.containerInstanceArn || d.containerInstanceStatus === 'DRAINING');
+    if (done) {
+      const why = `instance ${instanceId} is already isolated by ${tags['warden:incident'] ?? 'an earlier run'}: every ENI has only the quarantine group${d.containerInstanceArn ? ', the container instance is DRAINING' : ''}`;
+      return planned(s, { stillViolating: false, plan: { ...plan, targets: [], steps: [why] }, tags, runbookDefault: 'approval', detail: why });
+    }
     const what = host.host === 'ecs' ? `ECS container instance${host.cluster ? ` on ${host.cluster}` : ''}` : host.host === 'eks' ? `EKS node${host.cluster ? ` of ${host.cluster}` : ''}` : 'instance (no ECS container instance, no EKS tag)';
     const already = enis.filter(isolated).length;
     const quarantined = already ? ` (${already} already in the quarantine group)` : '';
@@ -339,6 +346,15 @@ export const isolateContainerInstance: RunbookSteps = {
     }
     if (wanted.length) checked.push(`${wanted.length} snapshot(s) ${[...new Set(snaps.map((x) => x.State))].join('/')}`);
     if (problems.length) throw new WardenError('Warden.VerificationFailed', problems.join('; '));
+    // Branch ENIs of a trunk are not swapped: the host is cut off, but its tasks or pods may not be. Say so in the
+    // record and the notification (verified: false) rather than calling it contained.
+    const trunks = d.enis.filter((e) => e.trunk).map((e) => e.id);
+    if (trunks.length) {
+      return {
+        state: { ...s, verified: { result: { verified: false, remaining: trunks } } }, result: 'failed',
+        detail: `${checked.join('; ')}; NOT fully contained: ${list(trunks)} ${trunks.length > 1 ? 'are trunks' : 'is a trunk'} whose branch ENIs keep their groups (contain those tasks with contain-ecs-task, or the pods with kubectl)`,
+      };
+    }
     return { state: { ...s, verified: { result: { verified: true, remaining: [] } } }, detail: checked.join('; ') };
   },
 };

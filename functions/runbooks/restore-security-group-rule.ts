@@ -1,6 +1,6 @@
 import { getAuditRecord } from '../audit/get';
 import { WardenError } from '../aws/errors';
-import { authorizeIngressRules, describeGroupTags, describeRules } from '../aws/security-groups';
+import { authorizeIngressRules, describeGroupTags, describeRules, ruleIdsTagged } from '../aws/security-groups';
 import type { SgRule, Tags } from '../domain/model';
 import { describeRule, isAllTraffic, isWorldOpen } from '../domain/net';
 import type { Plan, RemediationRecord } from '../domain/remediation';
@@ -15,6 +15,8 @@ import { planned, withEvidence, withResults } from './plan-kit';
 
 /** The action whose records can be restored: the remediate workflow's and revoke-open-ingress's (it reuses it). */
 export const REVOCATION_ACTION = 'revoke-sg-ingress';
+/** The tag every rule a restore puts back carries: the restore run's id. */
+export const RESTORED_BY = 'warden:restored-by';
 
 interface Details {
   sourceRecord: string;
@@ -129,20 +131,20 @@ export const restoreSecurityGroupRule: RunbookSteps = {
   },
 
   async 'restore-rules'(s, deps) {
-    const { groupId, rules, rulesBefore } = details(s);
+    const { groupId, rules } = details(s);
     const ec2 = deps.clients.ec2();
     const live = await describeRules(ec2, groupId);
-    const { authorized, alreadyPresent } = await authorizeIngressRules(ec2, groupId, rules);
-    // A retry (Step Functions re-runs the step after a timeout or a crash) finds the rules its first attempt added as
-    // duplicates. A planned rule that is on the group now exactly as recorded (description included) and was absent at
-    // plan time was put back by this run: it is restored, with its live id. Only one present at plan time is "already
-    // present" (or one someone put back differently since: verify then fails on it).
-    const absentAtPlan = new Set(minus(rules, rulesBefore, ruleKey));
-    const unclaimed = [...live];
+    // Every rule this run puts back carries its id as a tag (tagged in the same call): a retry (Step Functions re-runs
+    // the step after a timeout or a crash) finds the rules its first attempt added as duplicates, and tells them from
+    // a rule someone else put back meanwhile by that tag alone.
+    const tag = { [RESTORED_BY]: s.context.id };
+    const { authorized, alreadyPresent } = await authorizeIngressRules(ec2, groupId, rules, tag);
+    const mine = alreadyPresent.length ? await ruleIdsTagged(ec2, groupId, RESTORED_BY, s.context.id) : new Set<string>();
+    const unclaimed = live.filter((l) => l.ruleId !== undefined && mine.has(l.ruleId));
     const byEarlierAttempt: { rule: SgRule; ruleId?: string }[] = [];
     const present: SgRule[] = [];
     for (const rule of alreadyPresent) {
-      const i = absentAtPlan.has(rule) ? unclaimed.findIndex((l) => exactKey(l) === exactKey(rule)) : -1;
+      const i = unclaimed.findIndex((l) => exactKey(l) === exactKey(rule));
       if (i < 0) {
         present.push(rule);
         continue;

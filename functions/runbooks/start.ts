@@ -55,7 +55,8 @@ export function startRun(start: StartInput, deps: Pick<StepDeps, 'policy' | 'now
     // Only triage starts a run with a context, and only for runbooks that answer findings. Whatever the input says, the
     // run decides with the deployed policy: anyone who may start an execution must not bring their own approvers.
     if (!definition.startedByFindings) throw new WardenError('Warden.InvalidInput', `${definition.name} is started by hand only: give {"target": …}, not a finding context`);
-    const context: RemediationContext = { ...fromTriage.context, executionArn: start.executionArn };
+    // The run is this execution, whatever id the input claims: its audit item, approvals and snapshots are keyed by it.
+    const context: RemediationContext = { ...fromTriage.context, id: start.executionName, executionArn: start.executionArn };
     const g = context.guardduty;
     const startedBy = g ? `GuardDuty finding ${g.id}` : `${context.source} ${context.eventName}`;
     const why = g ? `${g.type}, severity ${g.severity}` : context.finding.evidence;

@@ -250,6 +250,9 @@ test('a Warden quarantine group keeps the egress a team added unless it reaches 
   const q = await wardenQuarantineGroup(h.vpc);
   const ssm = await egress(q, '10.0.0.0/16', 443, 'SSM endpoints');
   const web = await egress(q, '0.0.0.0/0', 443);
+  // Not /0, but as good as: half of the internet, and one public range (a command-and-control server's).
+  const half = await egress(q, '0.0.0.0/1', 443);
+  const c2 = await egress(q, '203.0.113.0/24', 8443);
   const [allowAll] = (await describeRules(clients.ec2(), q)).filter((r) => r.isEgress && r.protocol === '-1');
   const planned = await step('plan', started(h.instanceId));
   const steps = planned.live!.result.plan.steps.join('\n');
@@ -261,7 +264,10 @@ test('a Warden quarantine group keeps the egress a team added unless it reaches 
   expect(Object.values(await eniGroups(h.instanceId))).toEqual([[q], [q]]);
   const rules = await describeRules(clients.ec2(), q);
   expect(rules.map((r) => r.ruleId)).toEqual([ssm]);
-  expect(last(s).detail).toContain(`revoked world-reaching egress from ${q}: ${allowAll!.ruleId} all traffic to 0.0.0.0/0, ${web} tcp/443 to 0.0.0.0/0`);
+  expect(last(s).detail).toContain(`revoked world-reaching egress from ${q}: `);
+  for (const r of [`${allowAll!.ruleId} all traffic to 0.0.0.0/0`, `${web} tcp/443 to 0.0.0.0/0`, `${half} tcp/443 to 0.0.0.0/1`, `${c2} tcp/8443 to 203.0.113.0/24`]) {
+    expect(last(s).detail).toContain(r);
+  }
   expect(last(s).detail).toContain(`${q} keeps egress ${ssm} tcp/443 to 10.0.0.0/16 ("SSM endpoints")`);
   // A retry finds nothing more to revoke, and still lists what is kept.
   const again = await step('quarantine', planned);
@@ -290,6 +296,11 @@ test('a trunk ENI (awsvpc trunking, security groups for pods) is named in the pl
   // The trunk ENI itself is swapped like any other.
   const [q] = await quarantineGroups(h.vpc);
   expect((await eniGroups(h.instanceId))[trunk!]).toEqual([q!.GroupId]);
+  // Verification does not call the host contained: the record and the notification say verified: false.
+  const rest = await step('drain', s, trunking).then((x) => step('snapshot', x, trunking)).then((x) => step('tag-instance', x, trunking));
+  const verified = await step('verify-isolated', rest, trunking);
+  expect(verified.verified!.result).toEqual({ verified: false, remaining: [trunk] });
+  expect(last(verified)).toMatchObject({ result: 'failed', detail: expect.stringContaining(`NOT fully contained: ${trunk} is a trunk`) });
   // Without trunks there is no such line.
   const plain = await through(started(h.instanceId), 'plan');
   expect(plain.live!.result.plan.steps.join('\n')).not.toContain('is a trunk');
@@ -343,7 +354,7 @@ test('tag-instance tags the instance with the incident and the quarantine group'
   ]));
 });
 
-test('verify-isolated passes after every step, fails when an ENI gets a group back; a new run is planned again, saying the ENIs are quarantined', async () => {
+test('verify-isolated passes after every step, fails when an ENI gets a group back; a new finding on the isolated host is nothing to do', async () => {
   const h = await instance('ecs');
   const s = await through(started(h.instanceId), 'plan', 'capture-evidence', 'quarantine', 'drain', 'snapshot', 'tag-instance', 'verify-isolated');
   expect(s.runbook.timeline.map((t) => `${t.step}:${t.result}`)).toEqual([
@@ -353,12 +364,10 @@ test('verify-isolated passes after every step, fails when an ENI gets a group ba
   expect(last(s).detail).toContain('container instance DRAINING');
   expect(last(s).detail).toContain('2 snapshot(s)');
 
-  // A new run is not "already isolated": only a gone instance leaves nothing to do (a re-run completes missing steps).
+  // Fully isolated (tagged last, every ENI quarantined, DRAINING): a new run asks nobody and snapshots nothing.
   const rerun = await step('plan', started(h.instanceId));
-  expect(rerun.live!.result.stillViolating).toBe(true);
-  const q = s.runbook.results!.quarantineGroupId as string;
-  for (const id of h.enis) expect(rerun.live!.result.plan.steps).toContain(`${id} already has only the quarantine group ${q}: left as is`);
-  expect(rerun.live!.result.plan.steps.join('\n')).not.toContain('swap');
+  expect(rerun.live!.result.stillViolating).toBe(false);
+  expect(rerun.live!.result.plan.steps).toEqual([`instance ${h.instanceId} is already isolated by ${s.context.id}: every ENI has only the quarantine group, the container instance is DRAINING`]);
 
   // Something puts a group back: verification fails by name (the state machine retries, then fails the run).
   const [first] = h.enis;

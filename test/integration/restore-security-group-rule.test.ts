@@ -7,7 +7,8 @@ import { revokeSgIngress } from '../../functions/actions/revoke-sg-ingress';
 import { fitRecord } from '../../functions/audit/fit';
 import { put } from '../../functions/audit/record';
 import { clients } from '../../functions/aws/clients';
-import { describeRules, ipPermissionOf } from '../../functions/aws/security-groups';
+import { describeRules, ipPermissionOf, ruleIdsTagged } from '../../functions/aws/security-groups';
+import { RESTORED_BY } from '../../functions/runbooks/restore-security-group-rule';
 import type { Finding, SgRule } from '../../functions/domain/model';
 import { defaultPolicy } from '../../functions/domain/policy';
 import type { RemediationRecord } from '../../functions/domain/remediation';
@@ -145,6 +146,21 @@ test('a planned rule someone put back after the plan with another description is
   expect(restored.applied!.result.applied).toHaveLength(1);
   expect(last(restored).detail).toContain('already present: ');
   await expect(verifyStep(restored)).rejects.toMatchObject({ name: 'Warden.VerificationFailed', message: expect.stringContaining('not restored exactly') });
+});
+
+test('a planned rule someone put back exactly (same description) while the approval waited is theirs, not this run\'s: only the rules this run tags count as restored', async () => {
+  const r = await revocation();
+  await save(r.record);
+  const planned = await planRestore(r.id);
+  const ssh = (planned.live!.result.plan.details as { rules: SgRule[] }).rules.find((x) => x.ruleId === r.ssh)!;
+  const byHand = await allow(r.groupId, { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: ssh.description }] });
+  const restored = await restoreStep(planned);
+  expect(restored.runbook.results).toMatchObject({ alreadyPresent: [r.ssh] });
+  expect(restored.applied!.result.applied).not.toContain(byHand);
+  expect((restored.runbook.results!.restored as { revokedAs: string }[]).map((x) => x.revokedAs)).toEqual([r.v6]);
+  // What this run put back carries its id, so a retry, or a responder, can tell.
+  const tagged = await ruleIdsTagged(clients.ec2(), r.groupId, RESTORED_BY, planned.context.id);
+  expect([...tagged]).toEqual(restored.applied!.result.applied);
 });
 
 test('rules already present again are not planned; when all are, there is nothing to do', async () => {

@@ -4,6 +4,7 @@
  */
 import { RUNBOOK_STEP_TIMEOUT_SECONDS, runbookAsl } from '../../functions/domain/runbooks/asl';
 import { runbooks } from '../../functions/domain/runbooks/catalog';
+import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { functions, loadTemplate, parseTemplate, stateMachines, type Json } from '../../functions/local/template';
 
@@ -205,6 +206,19 @@ test('runbook steps never outlive their Task: the step functions time out before
     const states = (runbookAsl(r) as { States: Record<string, { Parameters?: { FunctionName?: string }; TimeoutSeconds?: number }> }).States;
     for (const s of Object.values(states).filter((x) => /RunbookStep|RestoreRule/.test(x.Parameters?.FunctionName ?? ''))) {
       expect(s.TimeoutSeconds).toBe(RUNBOOK_STEP_TIMEOUT_SECONDS);
+    }
+  }
+});
+
+test('every Lambda Task of every state machine waits longer than its function may run', () => {
+  const lambdaTimeout = (id: string) => Number(byId.get(id)!.properties.Timeout ?? t.Globals?.Function?.Timeout);
+  for (const sm of stateMachines(t)) {
+    const states = (JSON.parse(readFileSync(sm.definitionUri!, 'utf8')) as { States: Record<string, { Type: string; Resource?: string; Parameters?: { FunctionName?: string }; TimeoutSeconds?: number }> }).States;
+    for (const [name, s] of Object.entries(states)) {
+      if (s.Type !== 'Task' || s.Resource?.endsWith('.waitForTaskToken')) continue;
+      const fn = /^\$\{(\w+)Arn\}$/.exec(s.Parameters?.FunctionName ?? '')?.[1];
+      expect({ machine: sm.logicalId, state: name, fn: fn ?? null }).toEqual({ machine: sm.logicalId, state: name, fn: expect.any(String) });
+      expect({ state: `${sm.logicalId}.${name}`, longer: (s.TimeoutSeconds ?? 0) > lambdaTimeout(fn!) }).toEqual({ state: `${sm.logicalId}.${name}`, longer: true });
     }
   }
 });

@@ -56,7 +56,7 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
     'ecs:StopTask', 'ecs:TagResource', 'ecs:UpdateContainerInstancesState',
     'eks:DescribeCluster',
   ],
-  RestoreRuleFunction: ['dynamodb:PutItem', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:DescribeSecurityGroupRules'],
+  RestoreRuleFunction: ['dynamodb:PutItem', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:CreateTags', 'ec2:DescribeSecurityGroupRules'],
   RemediationStateMachine: STATE_MACHINE,
   ContainEcsTaskRunbook: STATE_MACHINE,
   IsolateContainerInstanceRunbook: STATE_MACHINE,
@@ -231,7 +231,9 @@ test('only the restore function can add access, and only to security groups', ()
   const adding = ['ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:ModifySecurityGroupRules', 'ec2:UpdateSecurityGroupRuleDescriptionsIngress'];
   const holders = principals.filter((p) => p.statements.some((s) => s.Action.some((a) => adding.includes(a)))).map((p) => p.id);
   expect(holders).toEqual(['RestoreRuleFunction']);
-  expect(resourcesFor('RestoreRuleFunction', 'ec2:AuthorizeSecurityGroupIngress')).toEqual([{ resource: arn('ec2', 'security-group/*') }]);
+  expect(resourcesFor('RestoreRuleFunction', 'ec2:AuthorizeSecurityGroupIngress')).toEqual([{ resource: arn('ec2', 'security-group/*') }, { resource: arn('ec2', 'security-group-rule/*') }]);
+  const tagging = principals.find((p) => p.id === 'RestoreRuleFunction')!.statements.filter((st) => st.Action.includes('ec2:CreateTags'));
+  expect(tagging.map((st) => st.Condition)).toEqual([{ StringEquals: { 'ec2:CreateAction': 'AuthorizeSecurityGroupIngress' } }]);
 });
 
 test('runbook writes are scoped to the resource type they change', () => {

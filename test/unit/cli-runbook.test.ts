@@ -154,6 +154,11 @@ describe('warden runbook run on AWS', () => {
     expect(await runbookCommand(['run', 'contain-ecs-task', '--target', TASK, '--wait'], deps(aws.ports, { env: { AUDIT_TABLE: 't' } }).d)).toBe(code);
   });
 
+  test('--wait: fixed but not verified (a trunked host) exits 1', async () => {
+    const aws = fakeAws(['SUCCEEDED'], runbookRecord({ outcome: 'fixed', verified: false }));
+    expect(await runbookCommand(['run', 'contain-ecs-task', '--target', TASK, '--wait'], deps(aws.ports, { env: { AUDIT_TABLE: 't' } }).d)).toBe(1);
+  });
+
   test('--wait: a FAILED execution exits 1 with its error; --table names the table', async () => {
     const aws = fakeAws(['FAILED'], runbookRecord({ outcome: 'failed', error: { error: 'Warden.VerificationFailed', cause: 'still running' } }));
     const { d, out } = deps(aws.ports);

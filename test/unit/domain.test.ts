@@ -3,13 +3,18 @@ import { sgWorldOpenIngress } from '../../functions/domain/controls/sg-world-ope
 import { isOwnChange, roleName } from '../../functions/domain/loop-guard';
 import type { Observation, SgRule } from '../../functions/domain/model';
 import { executionName } from '../../functions/domain/naming';
-import { coversPort, isWorldCidr, isWorldOpen, onlyPorts } from '../../functions/domain/net';
+import { coversPort, isPrivateCidr, isWorldCidr, isWorldOpen, onlyPorts } from '../../functions/domain/net';
 import { decideMode, defaultPolicy, ownerChannel, parsePolicy, PolicyError } from '../../functions/domain/policy';
 import { policyFromEnv } from '../../functions/runtime/config';
 
 const rule = (over: Partial<SgRule>): SgRule => ({ groupId: 'sg-1', isEgress: false, protocol: 'tcp', fromPort: 22, toPort: 22, ...over });
 
 describe('net', () => {
+  test.each(['10.0.0.0/8', '10.1.2.0/24', '172.16.0.0/12', '172.31.255.0/24', '192.168.1.1/32', '100.64.0.0/10', 'fc00::/7', 'fd12:3456::/48', 'FD00::/8'])(
+    '%s is private', (c) => expect(isPrivateCidr(c)).toBe(true));
+  test.each(['0.0.0.0/0', '0.0.0.0/1', '128.0.0.0/1', '::/0', '::/1', '8.8.8.0/24', '172.32.0.0/16', '10.0.0.0/7', '192.168.0.0/15', '100.128.0.0/10',
+    'fe80::/10', '2001:db8::/32', 'fc00::/6', '10.0.0.0', '', undefined, '10.0.0.0/33', '300.1.1.1/32'])(
+    '%s can reach the internet (or is not a CIDR)', (c) => expect(isPrivateCidr(c)).toBe(false));
   test.each(['0.0.0.0/0', '::/0', '::0/0', '10.1.2.3/0', ' 0.0.0.0/00 '])('%s is the whole internet', (c) => expect(isWorldCidr(c)).toBe(true));
   test.each(['203.0.113.7/32', '0.0.0.0/1', '::/1', '0.0.0.0', undefined])('%s is not', (c) => expect(isWorldCidr(c)).toBe(false));
   test('prefix lists, group references and egress are never world-open', () => {

@@ -50,7 +50,8 @@ function sharedTask(fn: string, comment: string, resultPath: string, retry: obje
     Parameters: { FunctionName: fnArn(fn), 'Payload.$': '$' },
     ResultSelector: { 'result.$': '$.Payload' },
     ResultPath: resultPath,
-    TimeoutSeconds: 30,
+    // Above the shared functions' 30 s (Globals): the Task never gives up on a function that is still running.
+    TimeoutSeconds: 40,
     Retry: [retry],
     ...(onError ? { Catch: catchTo(onError.next, onError.path) } : {}),
     Next: next,

@@ -68,7 +68,10 @@ describe('start', () => {
     const guardduty = { id: 'gd-1', type: 'Execution:Runtime/ReverseShell', severity: 8, resourceType: 'ECSCluster' as const };
     const context = { ...base.context, source: 'guardduty' as const, executionArn: undefined, guardduty };
     const s = startRun({ runbook: 'contain-ecs-task', input: { context, policy: base.policy }, executionName: 'run-1', executionArn: ARN }, deps);
-    expect(s.context).toEqual({ ...context, executionArn: ARN });
+    expect(s.context).toEqual({ ...context, id: 'run-1', executionArn: ARN });
+    // A context that names another run's id cannot write that run's record, approvals or snapshots.
+    const other = startRun({ runbook: 'contain-ecs-task', input: { context: { ...context, id: 'someone-elses-run' }, policy: base.policy }, executionName: 'run-2', executionArn: ARN }, deps);
+    expect(other.context.id).toBe('run-2');
     expect(s.runbook.startedBy).toBe('GuardDuty finding gd-1');
     expect(s.runbook.timeline[0]!.detail).toBe('started by GuardDuty finding gd-1 (Execution:Runtime/ReverseShell, severity 8)');
   });
