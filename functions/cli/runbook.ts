@@ -42,8 +42,8 @@ export const RUNBOOK_USAGE = `usage: warden runbook list [--json]
 
   runbooks: ${runbooks.map((r) => r.name).join(', ')}
 
-exit codes: 0 started (with --wait or --endpoint: the outcome is fixed, already-fixed, dry-run or notified),
-            1 failed, denied, expired or still running, 2 usage error`;
+exit codes: 0 started (with --wait or --endpoint: the outcome is fixed and verified, already-fixed, dry-run or
+            notified), 1 failed, denied, expired, not verified or still running, 2 usage error`;
 
 /** What `warden runbook run` needs from AWS. */
 export interface AwsRunbookPorts {

@@ -17,8 +17,8 @@ import { planned, withEvidence, withResults } from './plan-kit';
 /**
  * isolate-container-instance: after approval, swap every ENI of an ECS container instance or EKS node to a quarantine
  * group with no ingress and no egress to the world, drain it (ECS only), snapshot its volumes, tag it, verify. The plan
- * records each ENI's groups as they were: that is the undo. Only a gone instance leaves nothing to do: a re-run of a
- * half-finished isolation completes the missing steps.
+ * records each ENI's groups as they were: that is the undo. Nothing to do only for a gone instance or one an earlier
+ * run fully isolated (and still is); a re-run of a half-finished isolation completes the missing steps.
  */
 
 type Host = 'ecs' | 'eks' | 'unknown';
@@ -120,6 +120,7 @@ export const isolateContainerInstance: RunbookSteps = {
     const vpcs = [...new Set([instance.VpcId ?? '', ...enis.map((e) => e.vpcId)].filter(Boolean))];
     const quarantineGroups: Record<string, string> = {};
     const groupSteps: string[] = [];
+    let groupsNeedWork = false;
     for (const vpc of vpcs) {
       // A group with the quarantine name but not the tag, or a Warden group with ingress, fails the plan here.
       const q = (await findQuarantineGroup(ec2, vpc))?.GroupId;
@@ -127,6 +128,7 @@ export const isolateContainerInstance: RunbookSteps = {
       quarantineGroups[vpc] = q;
       const rules = await quarantineRules(ec2, q);
       refuseIngress(q, rules.ingress);
+      groupsNeedWork ||= rules.worldEgress.length > 0;
       if (rules.worldEgress.length) groupSteps.push(`revoke the egress of ${q} that reaches the world: ${rules.worldEgress.map(describeEgress).join(', ')}`);
       if (rules.keptEgress.length) groupSteps.push(`${q} keeps the egress a team added: ${rules.keptEgress.map(describeEgress).join(', ')}`);
     }
@@ -159,7 +161,9 @@ export const isolateContainerInstance: RunbookSteps = {
     };
     // Fully isolated by an earlier run (it tags the instance last, after the swap, the drain and the snapshots): a new
     // finding on the quarantined host asks nobody again and takes no new snapshots. A half-isolated host goes on.
-    const done = tags['warden:isolated'] === 'true' && enis.length > 0 && enis.every(isolated) && (!d.containerInstanceArn || d.containerInstanceStatus === 'DRAINING');
+    // Not when the quarantine group has world egress again, or when trunk ENIs leave tasks or pods reachable.
+    const done = tags['warden:isolated'] === 'true' && enis.length > 0 && enis.every(isolated) && !groupsNeedWork &&
+      !enis.some((e) => e.trunk) && (!d.containerInstanceArn || d.containerInstanceStatus === 'DRAINING');
     if (done) {
       const why = `instance ${instanceId} is already isolated by ${tags['warden:incident'] ?? 'an earlier run'}: every ENI has only the quarantine group${d.containerInstanceArn ? ', the container instance is DRAINING' : ''}`;
       return planned(s, { stillViolating: false, plan: { ...plan, targets: [], steps: [why] }, tags, runbookDefault: 'approval', detail: why });

@@ -301,6 +301,10 @@ test('a trunk ENI (awsvpc trunking, security groups for pods) is named in the pl
   const verified = await step('verify-isolated', rest, trunking);
   expect(verified.verified!.result).toEqual({ verified: false, remaining: [trunk] });
   expect(last(verified)).toMatchObject({ result: 'failed', detail: expect.stringContaining(`NOT fully contained: ${trunk} is a trunk`) });
+  // A later finding on this host is not "already isolated": its tasks or pods are still reachable.
+  const later = await step('plan', started(h.instanceId), trunking);
+  expect(later.live!.result.stillViolating).toBe(true);
+  expect(later.live!.result.plan.steps).toContain(note);
   // Without trunks there is no such line.
   const plain = await through(started(h.instanceId), 'plan');
   expect(plain.live!.result.plan.steps.join('\n')).not.toContain('is a trunk');
@@ -368,6 +372,13 @@ test('verify-isolated passes after every step, fails when an ENI gets a group ba
   const rerun = await step('plan', started(h.instanceId));
   expect(rerun.live!.result.stillViolating).toBe(false);
   expect(rerun.live!.result.plan.steps).toEqual([`instance ${h.instanceId} is already isolated by ${s.context.id}: every ENI has only the quarantine group, the container instance is DRAINING`]);
+  // Unless the quarantine group reaches the world again: then the run goes on and revokes it.
+  const qg = s.runbook.results!.quarantineGroupId as string;
+  const reopened = await egress(qg, '0.0.0.0/0', 443);
+  const again = await step('plan', started(h.instanceId));
+  expect(again.live!.result.stillViolating).toBe(true);
+  expect(again.live!.result.plan.steps.join('\n')).toContain(`${reopened} tcp/443 to 0.0.0.0/0`);
+  await clients.ec2().send(new RevokeSecurityGroupEgressCommand({ GroupId: qg, SecurityGroupRuleIds: [reopened] }));
 
   // Something puts a group back: verification fails by name (the state machine retries, then fails the run).
   const [first] = h.enis;
