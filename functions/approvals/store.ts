@@ -1,11 +1,11 @@
 import {
-  ConditionalCheckFailedException,
   GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { isConditionFailed } from '../aws/errors';
 import type { ApprovalRecord } from './model';
 
 /**
@@ -122,8 +122,9 @@ export async function decide(id: string, decision: DecideInput, deps: StoreDeps)
     if (!record) throw new Error(`approval ${id}: decided but not readable`);
     return { ok: true, record };
   } catch (err) {
-    if (!(err instanceof ConditionalCheckFailedException) && (err as Error).name !== 'ConditionalCheckFailedException') throw err;
-    const old = fromItem((err as ConditionalCheckFailedException).Item) ?? (await getApproval(id, deps));
+    if (!isConditionFailed(err)) throw err;
+    // ReturnValuesOnConditionCheckFailure: the item as it was comes with the error.
+    const old = fromItem((err as { Item?: Record<string, AttributeValue> }).Item) ?? (await getApproval(id, deps));
     if (!old) return { ok: false, why: 'unknown' };
     const why = old.status === 'expired' || (old.status === 'pending' && old.expiresAt <= nowSec) ? 'expired' : 'already-decided';
     return { ok: false, record: old, why };

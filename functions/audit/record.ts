@@ -3,6 +3,7 @@ import { GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/clie
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { RemediationRecord } from '../domain/remediation';
+import { isConditionFailed } from '../aws/errors';
 import { EVENT_MAX_BYTES, ITEM_MAX_BYTES, fitRecord } from './fit';
 import { toItem } from './item';
 
@@ -32,7 +33,6 @@ const EVENT_DETAIL_BUDGET = EVENT_MAX_BYTES - 4 * 1024;
 
 export const IN_PROGRESS = 'in-progress';
 
-export const isConditionFailed = (err: unknown): boolean => (err as { name?: string }).name === 'ConditionalCheckFailedException';
 
 export async function put(record: RemediationRecord, deps: Pick<AuditDeps, 'dynamodb' | 'tableName'>): Promise<boolean> {
   try {

@@ -4,6 +4,7 @@ import {
 } from '@aws-sdk/client-ecr';
 import type { RepositoryFacts, Tags } from '../domain/model';
 import { errorName, rethrowThrottling } from './errors';
+import { fromAwsTags } from './tags';
 
 /** Small typed wrappers over the ECR calls Warden makes on private repositories (in the caller's own registry). */
 
@@ -27,7 +28,7 @@ export async function describeRepository(ecr: ECRClient, repositoryName: string)
 export async function repositoryTags(ecr: ECRClient, repositoryArn: string): Promise<Tags | undefined> {
   try {
     const out = await ecr.send(new ListTagsForResourceCommand({ resourceArn: repositoryArn }));
-    return Object.fromEntries((out.tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+    return fromAwsTags(out.tags);
   } catch (err) {
     if (errorName(err) === 'RepositoryNotFoundException') return undefined;
     return rethrowThrottling(err);

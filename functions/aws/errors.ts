@@ -13,6 +13,9 @@ const THROTTLE_CODES = new Set([
 
 export const errorName = (err: unknown): string => (err as { name?: string })?.name ?? '';
 
+/** A DynamoDB conditional write whose condition did not hold: an answer, not a fault. */
+export const isConditionFailed = (err: unknown): boolean => errorName(err) === 'ConditionalCheckFailedException';
+
 /** Re-throw AWS throttling as Warden.Throttled so the state machine's Retry (with backoff) handles it. */
 export function rethrowThrottling(err: unknown): never {
   const status = (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;

@@ -1,6 +1,6 @@
 import { GetItemCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FindingMemory, SeenFinding } from '../domain/repeats';
-import { errorName, rethrowThrottling } from './errors';
+import { isConditionFailed, rethrowThrottling } from './errors';
 
 /** How long a handled finding is remembered (TTL attribute `purgeAt`, epoch seconds). */
 export const REMEMBER_SECONDS = 90 * 86_400;
@@ -64,7 +64,7 @@ export function dynamoFindingMemory(deps: FindingMemoryDeps): FindingMemory {
           ExpressionAttributeValues: values,
         }));
       } catch (err) {
-        if (errorName(err) === 'ConditionalCheckFailedException') return;
+        if (isConditionFailed(err)) return;
         rethrowThrottling(err);
       }
     },

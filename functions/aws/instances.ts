@@ -11,7 +11,9 @@ import {
 import type { SgRule, Tags } from '../domain/model';
 import { describeRule, isPrivateCidr } from '../domain/net';
 import { WardenError, describeKnown, errorName, rethrowThrottling } from './errors';
+import { listClusters } from './ecs';
 import { describeRules } from './security-groups';
+import { fromAwsTags, toAwsTags } from './tags';
 
 /**
  * The EC2 and ECS calls of isolate-container-instance: read the instance, find or create the quarantine group,
@@ -24,8 +26,6 @@ export const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 /** The tag that marks a quarantine group, and the name Warden gives the one it creates in a VPC. */
 export const QUARANTINE_TAG = 'warden:quarantine';
 export const quarantineGroupName = (vpcId: string): string => `warden-quarantine-${vpcId}`;
-
-const toEc2Tags = (tags: Tags) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
 // ---------- instances ----------
 
@@ -75,7 +75,7 @@ export const describeVolumes = (ec2: EC2Client, ids: string[]): Promise<Volume[]
 
 /** CreateTags on EC2 resources (instance, group, snapshot). Overwrites: safe to repeat. */
 export async function tagEc2(ec2: EC2Client, resourceIds: string[], tags: Tags): Promise<void> {
-  await ec2.send(new CreateTagsCommand({ Resources: resourceIds, Tags: toEc2Tags(tags) })).catch(rethrowThrottling);
+  await ec2.send(new CreateTagsCommand({ Resources: resourceIds, Tags: toAwsTags(tags) })).catch(rethrowThrottling);
 }
 
 // ---------- the quarantine group ----------
@@ -87,7 +87,7 @@ async function groupsWhere(ec2: EC2Client, vpcId: string, filter: { Name: string
   return (out.SecurityGroups ?? []).sort((a, b) => (a.GroupId ?? '').localeCompare(b.GroupId ?? ''));
 }
 
-const isTaggedQuarantine = (g: SecurityGroup) => (g.Tags ?? []).some((t) => t.Key === QUARANTINE_TAG && t.Value === 'true');
+const isTaggedQuarantine = (g: SecurityGroup) => fromAwsTags(g.Tags)[QUARANTINE_TAG] === 'true';
 
 /**
  * The VPC's quarantine group: the one named `warden-quarantine-<vpc>` AND tagged `warden:quarantine=true`. A group with
@@ -186,21 +186,11 @@ async function createQuarantineGroup(ec2: EC2Client, vpcId: string, tags: Tags):
       VpcId: vpcId,
       GroupName: quarantineGroupName(vpcId),
       Description: 'Warden quarantine: no rules, blocks all traffic of the ENIs it is put on. Do not add rules.',
-      TagSpecifications: [{ ResourceType: 'security-group', Tags: toEc2Tags({ ...tags, [QUARANTINE_TAG]: 'true', Name: quarantineGroupName(vpcId) }) }],
+      TagSpecifications: [{ ResourceType: 'security-group', Tags: toAwsTags({ ...tags, [QUARANTINE_TAG]: 'true', Name: quarantineGroupName(vpcId) }) }],
     }));
     return true;
   } catch (err) {
     if (errorName(err) === 'InvalidGroup.Duplicate') return false;
-    return rethrowThrottling(err);
-  }
-}
-
-/** One group with its rules, or undefined when it does not exist. */
-export async function describeGroup(ec2: EC2Client, groupId: string): Promise<SecurityGroup | undefined> {
-  try {
-    return (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))).SecurityGroups?.[0];
-  } catch (err) {
-    if (errorName(err) === 'InvalidGroup.NotFound') return undefined;
     return rethrowThrottling(err);
   }
 }
@@ -219,13 +209,14 @@ export async function setEniGroups(ec2: EC2Client, eniId: string, groupIds: stri
 // ---------- ECS container instances ----------
 
 /**
- * The container instance an EC2 instance is registered as, searching the given clusters in order. ListContainerInstances
- * filters with the cluster query language (`ec2InstanceId == i-…`); the match is checked again on the description.
+ * The container instance an EC2 instance is registered as, searching the given clusters in order, or every cluster of
+ * the region. ListContainerInstances filters with the cluster query language (`ec2InstanceId == i-…`); the match is
+ * checked again on the description.
  */
 export async function findContainerInstance(
-  ecs: ECSClient, instanceId: string, clusters: string[],
+  ecs: ECSClient, instanceId: string, clusters?: string[],
 ): Promise<{ cluster: string; containerInstance: ContainerInstance } | undefined> {
-  for (const cluster of clusters) {
+  for (const cluster of clusters ?? (await listClusters(ecs))) {
     const arns: string[] = [];
     let nextToken: string | undefined;
     try {
@@ -294,7 +285,7 @@ export async function snapshotVolume(ec2: EC2Client, volumeId: string, descripti
     return await ec2.send(new CreateSnapshotCommand({
       VolumeId: volumeId,
       Description: description.slice(0, 255),
-      TagSpecifications: [{ ResourceType: 'snapshot', Tags: toEc2Tags(tags) }],
+      TagSpecifications: [{ ResourceType: 'snapshot', Tags: toAwsTags(tags) }],
     }));
   } catch (err) {
     if (errorName(err) === 'InvalidVolume.NotFound') return 'gone';

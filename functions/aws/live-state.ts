@@ -2,7 +2,7 @@ import type { ActionClients } from '../actions/action';
 import type { LiveState } from '../domain/model';
 import { ECS_LIVE_TYPES, readEcsResource } from './live-ecs';
 import { readEcrRepository, readEksCluster } from './live-eks-ecr';
-import { listClusters, nameOf } from './ecs';
+import { nameOf } from './ecs';
 import { findContainerInstance } from './instances';
 import { ec2LiveState } from './security-groups';
 
@@ -19,8 +19,7 @@ export const awsLiveState = (clients: ActionClients): LiveState => ({
     return { facts: hint, tags: ref.tags ?? {} };
   },
   async containerHost(instanceId) {
-    const ecs = clients.ecs();
-    const found = await findContainerInstance(ecs, instanceId, await listClusters(ecs));
+    const found = await findContainerInstance(clients.ecs(), instanceId);
     return found ? { cluster: nameOf(found.cluster) } : undefined;
   },
 });

@@ -5,6 +5,7 @@ import {
 import type { LiveSecurityGroup, LiveState, SgRule, Tags } from '../domain/model';
 import { isAllTraffic } from '../domain/net';
 import { WardenError, errorName, rethrowThrottling } from './errors';
+import { fromAwsTags, toAwsTags } from './tags';
 
 /** Small typed wrappers over the EC2 calls Warden makes on security groups. */
 
@@ -22,19 +23,22 @@ export const toSgRule = (r: SecurityGroupRule): SgRule => ({
   ...(r.Description ? { description: r.Description } : {}),
 });
 
-/** All rules of a group (one call per page). A deleted group has no rules. */
-export async function describeRules(ec2: EC2Client, groupId: string): Promise<SgRule[]> {
-  const rules: SgRule[] = [];
+/** Every rule of a group as EC2 returns it, tags included (one call per page). A deleted group has no rules. */
+async function groupRules(ec2: EC2Client, groupId: string): Promise<SecurityGroupRule[]> {
+  const rules: SecurityGroupRule[] = [];
   let NextToken: string | undefined;
   do {
     const page = await ec2
       .send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }], NextToken }))
       .catch(rethrowThrottling);
-    for (const r of page.SecurityGroupRules ?? []) rules.push(toSgRule(r));
+    rules.push(...(page.SecurityGroupRules ?? []));
     NextToken = page.NextToken;
   } while (NextToken);
   return rules;
 }
+
+/** All rules of a group. A deleted group has no rules. */
+export const describeRules = async (ec2: EC2Client, groupId: string): Promise<SgRule[]> => (await groupRules(ec2, groupId)).map(toSgRule);
 
 /** Group tags, or undefined when the group no longer exists. */
 export async function describeGroupTags(ec2: EC2Client, groupId: string): Promise<Tags | undefined> {
@@ -42,7 +46,7 @@ export async function describeGroupTags(ec2: EC2Client, groupId: string): Promis
     const out = await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }));
     const group = out.SecurityGroups?.[0];
     if (!group) return undefined;
-    return Object.fromEntries((group.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+    return fromAwsTags(group.Tags);
   } catch (err) {
     if (errorName(err) === 'InvalidGroup.NotFound') return undefined;
     return rethrowThrottling(err);
@@ -112,7 +116,7 @@ export async function authorizeIngressRules(
 ): Promise<{ authorized: { rule: SgRule; ruleId?: string }[]; alreadyPresent: SgRule[] }> {
   const permissions = rules.map((rule) => ({ rule, permission: ipPermissionOf(rule) }));
   const result = { authorized: [] as { rule: SgRule; ruleId?: string }[], alreadyPresent: [] as SgRule[] };
-  const Tags = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+  const Tags = toAwsTags(tags);
   const TagSpecifications = Tags.length ? [{ ResourceType: 'security-group-rule' as const, Tags }] : undefined;
   for (const { rule, permission } of permissions) {
     try {
@@ -129,18 +133,8 @@ export async function authorizeIngressRules(
 
 /** Ids of a group's rules that carry the tag `key=value` (e.g. the rules one restore run put back). */
 export async function ruleIdsTagged(ec2: EC2Client, groupId: string, key: string, value: string): Promise<Set<string>> {
-  const ids = new Set<string>();
-  let NextToken: string | undefined;
-  do {
-    const page = await ec2
-      .send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }], NextToken }))
-      .catch(rethrowThrottling);
-    for (const r of page.SecurityGroupRules ?? []) {
-      if (r.SecurityGroupRuleId && (r.Tags ?? []).some((t) => t.Key === key && t.Value === value)) ids.add(r.SecurityGroupRuleId);
-    }
-    NextToken = page.NextToken;
-  } while (NextToken);
-  return ids;
+  const tagged = (await groupRules(ec2, groupId)).filter((r) => fromAwsTags(r.Tags)[key] === value);
+  return new Set(tagged.flatMap((r) => (r.SecurityGroupRuleId ? [r.SecurityGroupRuleId] : [])));
 }
 
 /** LiveState over EC2, for triage and `warden evaluate --live`. */

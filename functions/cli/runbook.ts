@@ -7,7 +7,6 @@ import { resolveApproval } from '../approvals/decide';
 import { approvalIdsOfRun } from '../approvals/expire';
 import { dynamoApprovalStore } from '../approvals/ports';
 import { getApproval } from '../approvals/store';
-import { getAuditRecord } from '../audit/get';
 import { resetClients } from '../aws/client-cache';
 import { dynamodb } from '../aws/clients/dynamodb';
 import { sfn } from '../aws/clients/sfn';
@@ -272,7 +271,7 @@ export async function localRunbookPorts(endpoint: string): Promise<LocalRunbookP
       );
       return outcome.kind === 'decided' && outcome.resumed;
     },
-    audit: (id) => getAuditRecord(id, { dynamodb: dynamodb(), tableName: w.resources.tableName }),
+    audit: dynamoAuditReader(w.resources.tableName),
     user: () => userInfo().username,
   };
 }

@@ -1,14 +1,10 @@
-import { dynamodb } from '../aws/clients/dynamodb';
 import { ec2 } from '../aws/clients/ec2';
-import { saveProgress } from '../audit/progress';
 import { WardenError } from '../aws/errors';
 import type { RunbookState, StepDeps } from '../runbooks/model';
 import { restoreSecurityGroupRule } from '../runbooks/restore-security-group-rule';
 import { runStep } from '../runbooks/run-step';
-import { requireEnv } from '../runtime/env';
 import { lambda } from '../runtime/lambda';
-import { logger } from '../runtime/logger';
-import { toRecord } from './state';
+import { auditTable, keepProgress, saveRunProgress } from './progress';
 
 /** The one step this function runs: the only Warden code with ec2:AuthorizeSecurityGroupIngress. */
 export const RESTORE_STEP = 'restore-security-group-rule.restore-rules';
@@ -29,18 +25,13 @@ export async function restoreRule(
 ): Promise<RunbookState> {
   if (input.step !== RESTORE_STEP) throw new WardenError('Warden.UnknownStep', `the restore function runs only ${RESTORE_STEP}, not ${input.step}`);
   const state = await runStep(input.step, input.state, REGISTRY, { ...deps, policy: () => input.state.policy });
-  await deps.progress?.(state).catch((err: unknown) => logger.warn('progress not saved', { id: state.context.id, error: (err as Error).message }));
+  await keepProgress(state, deps.progress);
   return state;
 }
-
-const audit = () => ({ dynamodb: dynamodb(), tableName: requireEnv('AUDIT_TABLE') });
 
 export const handler = lambda((input: { step: string; state: RunbookState }) =>
   restoreRule(input, {
     clients: { ec2, ecs: only('ECS'), eks: only('EKS'), ecr: only('ECR') },
-    audit, now: () => new Date(),
-    progress: async (state) => {
-      await saveProgress(toRecord(state), audit());
-    },
+    audit: auditTable, now: () => new Date(), progress: saveRunProgress,
   }),
 );

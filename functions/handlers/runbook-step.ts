@@ -1,15 +1,12 @@
 import { actionClients } from '../aws/action-clients';
-import { dynamodb } from '../aws/clients/dynamodb';
-import { saveProgress } from '../audit/progress';
 import { conclude } from '../runbooks/conclude';
 import { runbookSteps, type RunbookState, type RunbookSteps, type StepDeps } from '../runbooks';
 import { runStep } from '../runbooks/run-step';
 import { startRun, type StartInput } from '../runbooks/start';
 import { runtimePolicy } from '../runtime/config';
-import { requireEnv } from '../runtime/env';
 import { lambda } from '../runtime/lambda';
 import { logger } from '../runtime/logger';
-import { toRecord } from './state';
+import { auditTable, keepProgress, saveRunProgress } from './progress';
 
 /** `{ step: "start", runbook, input, executionName, executionArn }`, `{ step: "conclude", state }` or `{ step: "<runbook>.<id>", state }`. */
 export type RunbookStepInput = ({ step: 'start' } & StartInput) | { step: string; state: RunbookState };
@@ -29,20 +26,11 @@ export async function runbookStep(input: RunbookStepInput, deps: RunbookStepDeps
   if (input.step === 'start') state = startRun(input as StartInput, deps);
   else if (input.step === 'conclude') state = conclude((input as { state: RunbookState }).state, deps.now());
   else state = await runStep(input.step, (input as { state: RunbookState }).state, deps.registry ?? runbookSteps, deps);
-  if (deps.progress) {
-    await deps.progress(state).catch((err: unknown) => logger.warn('progress not saved', { id: state.context.id, error: (err as Error).message }));
-  }
+  await keepProgress(state, deps.progress);
   logger.info('runbook step', { id: state.context.id, runbook: state.runbook.name, step: input.step, last: state.runbook.timeline.at(-1) });
   return state;
 }
 
-const audit = () => ({ dynamodb: dynamodb(), tableName: requireEnv('AUDIT_TABLE') });
-
 export const handler = lambda((input: RunbookStepInput) =>
-  runbookStep(input, {
-    clients: actionClients, audit, policy: runtimePolicy, now: () => new Date(),
-    progress: async (state) => {
-      await saveProgress(toRecord(state), audit());
-    },
-  }),
+  runbookStep(input, { clients: actionClients, audit: auditTable, policy: runtimePolicy, now: () => new Date(), progress: saveRunProgress }),
 );

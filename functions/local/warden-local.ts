@@ -102,10 +102,12 @@ export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<L
   const busName = `${prefix}-events`;
   const existed = (e: unknown) => opts.reuse === true && ['ResourceInUseException', 'ResourceAlreadyExistsException', 'ResourceExistsException'].includes((e as Error).name);
   const create = <T>(call: Promise<T>): Promise<T | undefined> => call.catch((e: unknown) => (existed(e) ? undefined : Promise.reject(e)));
-  await create(clients.dynamodb().send(new CreateTableCommand({
-    TableName: tableName, BillingMode: 'PAY_PER_REQUEST',
+  // A table keyed by `id` (S), as template.yaml declares them.
+  const idTable = (TableName: string) => create(clients.dynamodb().send(new CreateTableCommand({
+    TableName, BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
   })));
+  await idTable(tableName);
   await create(clients.events().send(new CreateEventBusCommand({ Name: busName })));
   const topicArn = (await clients.sns().send(new CreateTopicCommand({ Name: `${prefix}-notify` }))).TopicArn!;
   const approvalsTable = `${prefix}-approvals`;
@@ -116,10 +118,7 @@ export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<L
     GlobalSecondaryIndexes: [{ IndexName: 'ByRemediation', KeySchema: [{ AttributeName: 'remediationId', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } }],
   })));
   const findingsTable = `${prefix}-findings`;
-  await create(clients.dynamodb().send(new CreateTableCommand({
-    TableName: findingsTable, BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-  })));
+  await idTable(findingsTable);
   const secret = async (name: string, value: string | undefined) => {
     if (!value) return undefined;
     const made = await create(clients.secrets().send(new CreateSecretCommand({ Name: `${prefix}/${name}`, SecretString: value })));
@@ -139,15 +138,12 @@ export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<L
   resetRuntimePolicy();
 
   const tokens = taskTokenBroker();
-  const machine = localStateMachine(join(findRepoRoot().root, 'statemachines', 'remediate.asl.json'), REMEDIATE_HANDLERS, {
-    tokens, msPerTimeoutSecond: opts.msPerTimeoutSecond ?? 1000,
-  });
+  const root = findRepoRoot().root;
+  const local = { tokens, msPerTimeoutSecond: opts.msPerTimeoutSecond ?? 1000 };
+  const machine = localStateMachine(join(root, 'statemachines', 'remediate.asl.json'), REMEDIATE_HANDLERS, local);
   const runs = new Map<string, LocalRun>();
   const pending = new Map<string, Promise<LocalRun>>();
-  const root = findRepoRoot().root;
-  const runbookMachines = new Map(runbooks.map((r) => [r.name, localStateMachine(join(root, 'statemachines', 'runbooks', `${r.name}.asl.json`), RUNBOOK_HANDLERS, {
-    tokens, msPerTimeoutSecond: opts.msPerTimeoutSecond ?? 1000,
-  })]));
+  const runbookMachines = new Map(runbooks.map((r) => [r.name, localStateMachine(join(root, 'statemachines', 'runbooks', `${r.name}.asl.json`), RUNBOOK_HANDLERS, local)]));
   const arnOf = (machineName: string, name: string) => `arn:aws:states:us-east-1:123456789012:execution:${prefix}-${machineName}:${name}`;
   const execute = (machineName: string, name: string, input: unknown): LocalExecution => {
     const m = runbookMachines.get(machineName) ?? machine;

@@ -4,7 +4,7 @@ import { errorName, WardenError } from '../aws/errors';
 import { isServiceGroup } from '../domain/controls/ecs-task-root-or-privileged';
 import type { Plan } from '../domain/remediation';
 import type { RunbookState, RunbookSteps } from './model';
-import { planned, withEvidence } from './plan-kit';
+import { findingEvidence, incidentTags, planned, tagText, withEvidence } from './plan-kit';
 
 /** contain-ecs-task: evidence, tag, stop, verify. Only the stop needs a decision (policy: auto for standalone tasks). */
 
@@ -70,7 +70,7 @@ export const containEcsTask: RunbookSteps = {
       networkInterfaces: enis,
       securityGroups: groups,
       images,
-      finding: s.context.guardduty ?? { startedBy: s.runbook.startedBy, evidence: s.context.finding.evidence },
+      finding: findingEvidence(s),
     });
     const digests = images.filter((i) => i.imageDigest).length;
     return { state, detail: `task, task definition${td ? '' : ' (unreadable)'}, ${enis.length} ENI(s), ${groups.length} security group(s), ${images.length} container(s) with ${digests} image digest(s), the finding` };
@@ -78,7 +78,7 @@ export const containEcsTask: RunbookSteps = {
 
   async 'tag-task'(s, deps) {
     const { taskArn } = details(s);
-    const tags = { 'warden:incident': s.context.id, 'warden:finding': s.context.guardduty?.id ?? 'manual' };
+    const tags = incidentTags(s);
     try {
       await tagEcsResource(deps.clients.ecs(), taskArn, tags);
     } catch (err) {
@@ -86,7 +86,7 @@ export const containEcsTask: RunbookSteps = {
       if (errorName(err) === 'Warden.Throttled') throw err;
       return { result: 'failed', detail: `could not tag ${taskArn} (${errorName(err) || 'Error'}: ${(err as Error).message}); containment goes on` };
     }
-    return { detail: `tagged ${taskArn} ${Object.entries(tags).map(([k, v]) => `${k}=${v}`).join(' ')}` };
+    return { detail: `tagged ${taskArn} ${tagText(tags)}` };
   },
 
   async 'stop-task'(s, deps) {

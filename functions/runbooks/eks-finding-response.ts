@@ -4,7 +4,7 @@ import { errorName, WardenError } from '../aws/errors';
 import type { Plan } from '../domain/remediation';
 import { isEksClusterName, isRegion, kubectlPlan, kubectlSteps, type KubectlPlan } from '../domain/runbooks/kubectl';
 import type { RunbookState, RunbookSteps, StepDeps } from './model';
-import { planned, withEvidence } from './plan-kit';
+import { findingEvidence, planned, withEvidence } from './plan-kit';
 
 /**
  * eks-finding-response: read the cluster, tell the owner what the finding names and the exact kubectl commands that
@@ -69,8 +69,7 @@ export const eksFindingResponse: RunbookSteps = {
   async 'capture-evidence'(s, deps) {
     const { cluster: name } = details(s);
     const { cluster, why } = await readCluster(deps, name);
-    const finding = s.context.guardduty ?? { startedBy: s.runbook.startedBy, evidence: s.context.finding.evidence };
-    const state = withEvidence(s, { finding, cluster: cluster ?? null, ...(why ? { clusterUnreadable: why } : {}) });
+    const state = withEvidence(s, { finding: findingEvidence(s), cluster: cluster ?? null, ...(why ? { clusterUnreadable: why } : {}) });
     return { state, detail: `the finding${s.context.guardduty ? ` ${s.context.guardduty.id}` : ' (hand start: none)'}, ${cluster ? `the description of cluster ${name}` : why}` };
   },
 };

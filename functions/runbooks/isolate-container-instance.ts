@@ -1,6 +1,7 @@
 import type { ContainerInstance, ECSClient } from '@aws-sdk/client-ecs';
-import { listClusters, nameOf } from '../aws/ecs';
+import { nameOf } from '../aws/ecs';
 import { errorName, WardenError } from '../aws/errors';
+import { fromAwsTags } from '../aws/tags';
 import { describeGroups } from '../aws/evidence';
 import {
   INSTANCE_ID, describeContainerInstances, describeEgress, describeInstance, describeSnapshots, describeVolumes, drainContainerInstance,
@@ -12,7 +13,7 @@ import { hostOf } from '../domain/events/guardduty';
 import type { Tags } from '../domain/model';
 import type { Plan } from '../domain/remediation';
 import type { RunbookState, RunbookSteps } from './model';
-import { planned, withEvidence, withResults } from './plan-kit';
+import { findingEvidence, incidentTags, planned, tagText, withEvidence, withResults } from './plan-kit';
 
 /**
  * isolate-container-instance: after approval, swap every ENI of an ECS container instance or EKS node to a quarantine
@@ -66,7 +67,6 @@ const results = (s: RunbookState) => (s.runbook.results ?? {}) as {
   quarantineGroupId?: string; quarantineGroups?: Record<string, string>; enis?: EniSwap[];
   drained?: { cluster: string; containerInstanceArn: string; outcome: 'draining' | 'gone' }; snapshots?: Snap[];
 };
-const toTags = (list: { Key?: string; Value?: string }[] | undefined): Tags => Object.fromEntries((list ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
 const list = (ids: string[]) => ids.join(',') || '(none)';
 const onlyIn = (groups: string[], q: string | undefined) => q !== undefined && groups.length === 1 && groups[0] === q;
 const trunkNote = (eniId: string) =>
@@ -90,8 +90,7 @@ async function hostFacts(
     return { host: 'eks', ...(cluster ? { cluster } : {}) };
   }
   // The finding names the ECS cluster; a hand start on an untagged host searches every cluster of the region.
-  const clusters = g?.clusterName ? [g.clusterName] : await listClusters(ecs);
-  const found = await findContainerInstance(ecs, instanceId, clusters);
+  const found = await findContainerInstance(ecs, instanceId, g?.clusterName ? [g.clusterName] : undefined);
   if (found) return { host: 'ecs', cluster: nameOf(found.cluster), containerInstance: found.containerInstance };
   return { host: fromTags?.host === 'ecs' || g?.host === 'ecs' ? 'ecs' : 'unknown', ...(g?.clusterName ? { cluster: g.clusterName } : {}) };
 }
@@ -113,7 +112,7 @@ export const isolateContainerInstance: RunbookSteps = {
       const why = instance ? `instance ${instanceId} is ${instance.State?.Name}: nothing to isolate` : `instance ${instanceId} not found: nothing to isolate`;
       return planned(s, { stillViolating: false, plan: { ...base, steps: [why] }, runbookDefault: 'approval', detail: why });
     }
-    const tags = toTags(instance.Tags);
+    const tags = fromAwsTags(instance.Tags);
     const enis: EniBefore[] = (await instanceEnis(ec2, instanceId)).map((e) => ({
       id: e.NetworkInterfaceId ?? '', vpcId: e.VpcId ?? instance.VpcId ?? '', groups: groupIdsOf(e), ...(isTrunk(e) ? { trunk: true as const } : {}),
     }));
@@ -153,7 +152,7 @@ export const isolateContainerInstance: RunbookSteps = {
         ...enis.filter((e) => e.trunk).map((e) => trunkNote(e.id)),
         drainStep(d),
         `snapshot ${list(d.volumes)} (tagged warden:incident=${s.context.id})`,
-        `tag ${instanceId} warden:incident=${s.context.id} warden:isolated=true warden:finding=${s.context.guardduty?.id ?? 'manual'} warden:quarantine-group=<group>`,
+        `tag ${instanceId} ${tagText({ ...incidentTags(s), 'warden:isolated': 'true' })} warden:quarantine-group=<group>`,
         'verify: only the quarantine group on every ENI, no ingress and no world-reaching egress on it, the container instance DRAINING, the snapshots started',
         'notify the owner with the timeline',
       ],
@@ -190,7 +189,7 @@ export const isolateContainerInstance: RunbookSteps = {
       securityGroups: groups,
       volumes,
       containerInstance: containerInstance ?? null,
-      finding: s.context.guardduty ?? { startedBy: s.runbook.startedBy, evidence: s.context.finding.evidence },
+      finding: findingEvidence(s),
     });
     return { state, detail: `instance, ${enis.length} ENI(s), ${groups.length} security group(s) with rules, ${volumes.length} volume(s), ${containerInstance ? 'the container instance, ' : ''}the finding` };
   },
@@ -276,7 +275,7 @@ export const isolateContainerInstance: RunbookSteps = {
     const instance = await describeInstance(ec2, d.instanceId);
     const volumes = [...new Set([...d.volumes, ...(instance ? instanceVolumeIds(instance) : [])])];
     const incident = s.context.id;
-    const tags: Tags = { 'warden:incident': incident, 'warden:instance': d.instanceId, 'warden:finding': s.context.guardduty?.id ?? 'manual' };
+    const tags: Tags = { ...incidentTags(s), 'warden:instance': d.instanceId };
     const snaps: Snap[] = [];
     for (const volumeId of volumes) {
       // A retry after a partial success: the snapshot this incident already took of the volume is kept, not taken twice.
@@ -294,7 +293,7 @@ export const isolateContainerInstance: RunbookSteps = {
 
   async 'tag-instance'(s, deps) {
     const d = details(s);
-    const tags: Tags = { 'warden:incident': s.context.id, 'warden:isolated': 'true', 'warden:finding': s.context.guardduty?.id ?? 'manual' };
+    const tags: Tags = { ...incidentTags(s), 'warden:isolated': 'true' };
     const q = results(s).quarantineGroupId;
     if (q) tags['warden:quarantine-group'] = q;
     try {
@@ -303,7 +302,7 @@ export const isolateContainerInstance: RunbookSteps = {
       if (errorName(err) === 'InvalidInstanceID.NotFound') return { result: 'skipped', detail: `${d.instanceId} is gone: not tagged` };
       throw err;
     }
-    return { detail: `tagged ${d.instanceId} ${Object.entries(tags).map(([k, v]) => `${k}=${v}`).join(' ')}` };
+    return { detail: `tagged ${d.instanceId} ${tagText(tags)}` };
   },
 
   async 'verify-isolated'(s, deps) {

@@ -70,3 +70,13 @@ export const withResults = (state: RunbookState, results: Record<string, unknown
   ...state,
   runbook: { ...state.runbook, results: { ...state.runbook.results, ...results } },
 });
+
+/** The finding as evidence: GuardDuty's, or who started the run by hand and why. */
+export const findingEvidence = (s: RunbookState): unknown =>
+  s.context.guardduty ?? { startedBy: s.runbook.startedBy, evidence: s.context.finding.evidence };
+
+/** The tags every resource a runbook marks carries: the run, and the GuardDuty finding (or `manual`). */
+export const incidentTags = (s: RunbookState): Tags => ({ 'warden:incident': s.context.id, 'warden:finding': s.context.guardduty?.id ?? 'manual' });
+
+/** Tags as a timeline detail: `k=v k=v`. */
+export const tagText = (tags: Tags): string => Object.entries(tags).map(([k, v]) => `${k}=${v}`).join(' ');
