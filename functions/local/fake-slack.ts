@@ -34,6 +34,8 @@ export interface FakeSlack {
   /** Never answer (timeouts). */
   setHang(hang: boolean): void;
   clear(): void;
+  /** Between tests: forget what was received and answer normally again (no failures, status or hang). */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -158,6 +160,12 @@ export function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeSlack> 
         },
         clear: () => {
           received.length = 0;
+        },
+        reset: () => {
+          received.length = 0;
+          failures.clear();
+          status = undefined;
+          hang = false;
         },
         close: () =>
           (closing ??= new Promise<void>((done) => {

@@ -56,10 +56,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  slack.clear();
-  slack.setStatus(undefined);
-  slack.setHang(false);
-  slack.failMethod('chat.postMessage', undefined);
+  slack.reset();
   clearBotTokenCache();
   clearWebhookCache();
 });

@@ -13,10 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => slack.close());
 beforeEach(() => {
-  slack.clear();
-  slack.setStatus(undefined);
-  slack.setHang(false);
-  slack.failMethod('chat.postMessage', undefined);
+  slack.reset();
   clearBotTokenCache();
 });
 
