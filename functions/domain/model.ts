@@ -58,6 +58,11 @@ export type Facts =
       complete: boolean;
       /** The event cannot say everything about its rules (ModifySecurityGroupRules omits ingress/egress): read live. */
       directionUnknown?: boolean;
+      /**
+       * Set only from live state: why the group is a public front end (e.g. "security group of internet-facing load
+       * balancer app/web/50dc6c495c0c9188"), or null when the live lookup found it is not one. Absent = not looked up.
+       */
+      frontEnd?: string | null;
     }
   /** An evaluator (Config rule, Security Hub control) says the group fails, without rule data: read live state. */
   | { kind: 'sg-flagged'; groupId: string; flaggedBy: string }
@@ -271,6 +276,12 @@ export interface LiveState {
   securityGroup(groupId: string): Promise<LiveSecurityGroup | undefined>;
   /** Tags only: one cheaper call, enough when the event already carries exact rules. */
   securityGroupTags(groupId: string): Promise<Tags | undefined>;
+  /**
+   * Why the group is a public front end (a security group of an internet-facing load balancer, or of the registered
+   * targets of an internet-facing NLB that preserves client IPs), or null when it is none. Made only when the answer
+   * changes a decision (world-open public ports on a group without the public tag).
+   */
+  publicFrontEnd?(groupId: string): Promise<string | null>;
   /**
    * The live facts and tags of an ECS, EKS or ECR resource (type + id/ARN as in ResourceRef), or undefined when it
    * no longer exists. For task runs, the facts include the task definition.
