@@ -1,14 +1,14 @@
 import { controls } from './controls';
 import { normalize } from './events';
 import { isOwnChange } from './loop-guard';
-import type { Decision, GuardDutyFacts, LiveState, Observation } from './model';
-import { isWorldOpen } from './net';
+import { needsFrontEndLookup } from './controls/sg-world-open-ingress';
+import type { Decision, GuardDutyFacts, LiveState, Observation, SgRule } from './model';
+import { invalidRanges, protocolOf } from './reach';
 import type { Policy } from './policy/schema';
 
-/** Prefix of a control note meaning "cannot decide without live state" (offline decisions). */
-export const NEEDS_LIVE_STATE = 'needs live state';
-/** Prefix of a control note meaning "seen and recorded, below any action threshold" (e.g. low GuardDuty severity). */
-export const RECORDED_ONLY = 'recorded only';
+import { NEEDS_LIVE_STATE, RECORDED_ONLY } from './notes';
+
+export { NEEDS_LIVE_STATE, RECORDED_ONLY };
 
 export interface EvaluateOptions {
   policy: Policy;
@@ -21,6 +21,8 @@ export async function evaluate(raw: unknown, { policy, live }: EvaluateOptions):
   const normalized = normalize(raw);
   if (normalized.kind !== 'observation') return normalizedToDecision(normalized);
   const observed = normalized.observation;
+  const invalid = observed.facts.kind === 'sg-rules' ? invalidRanges(observed.facts.rules) : [];
+  if (invalid.length) return { status: 'invalid', reason: `not a valid CIDR: ${invalid.map((c) => JSON.stringify(c)).join(', ')}` };
 
   if (isOwnChange(observed.actor, policy.ownRoles)) {
     const who = observed.actor?.roleArn ?? observed.actor?.arn ?? 'unknown';
@@ -64,7 +66,7 @@ function normalizedToDecision(n: Exclude<ReturnType<typeof normalize>, { kind: '
 
 /** Fill in what the event could not carry, from live state. Returns undefined when the resource is gone. */
 async function withLiveState(o: Observation, live: LiveState, policy: Policy): Promise<Observation | undefined> {
-  if (o.resource.type === 'AWS::EC2::SecurityGroup') return withLiveSecurityGroup(o, live);
+  if (o.resource.type === 'AWS::EC2::SecurityGroup') return withLiveSecurityGroup(o, live, policy);
   // A GuardDuty finding is about what ran, not the resource's configuration: its facts are the evidence. Only an
   // instance without host tags needs a read: is it an ECS container instance after all?
   if (o.facts.kind === 'guardduty-finding') return withContainerHost(o, o.facts.finding, live, policy);
@@ -85,26 +87,30 @@ async function withContainerHost(o: Observation, g: GuardDutyFacts, live: LiveSt
 }
 
 /**
- * Security groups: group tags (public front-end policy, owner, environment) and, where the event has no rule ids or
- * no direction (Config, Security Hub, ModifySecurityGroupRules), the live rules themselves, limited to the event's
- * rule ids when it named any.
+ * Security groups: the group's whole live rule set and tags, whatever the event carried. The event's own rules are
+ * marked (`eventRuleIds`) so that other world-open rules already on the group are reported apart, in their own run;
+ * events about the whole group (Config items, Config and Security Hub evaluations) own every rule. Whether the group is
+ * a public front end is looked up only when the answer changes the decision.
  */
-async function withLiveSecurityGroup(o: Observation, live: LiveState): Promise<Observation | undefined> {
+async function withLiveSecurityGroup(o: Observation, live: LiveState, policy: Policy): Promise<Observation | undefined> {
   const f = o.facts;
   if (f.kind !== 'sg-rules' && f.kind !== 'sg-flagged') return o;
-  const candidates = f.kind === 'sg-rules' ? f.rules.filter(isWorldOpen) : [];
-  const needsRules =
-    f.kind === 'sg-flagged' || (candidates.length > 0 && (f.directionUnknown === true || candidates.some((r) => !r.ruleId)));
-  if (needsRules) {
-    const group = await live.securityGroup(f.groupId);
-    if (!group) return undefined;
-    const named = new Set(candidates.flatMap((r) => (r.ruleId ? [r.ruleId] : [])));
-    const onlyNamed = named.size > 0 && candidates.every((r) => r.ruleId);
-    const rules = onlyNamed ? group.rules.filter((r) => named.has(r.ruleId ?? '')) : group.rules;
-    const facts = { kind: 'sg-rules', groupId: group.groupId, rules, complete: !onlyNamed } as const;
-    return { ...o, resource: { ...o.resource, tags: group.tags }, facts };
-  }
-  if (o.resource.tags !== undefined || candidates.length === 0) return o;
-  const tags = await live.securityGroupTags(f.groupId);
-  return tags === undefined ? undefined : { ...o, resource: { ...o.resource, tags } };
+  const group = await live.securityGroup(f.groupId);
+  if (!group) return undefined;
+  const eventRuleIds = f.kind === 'sg-rules' && !f.complete ? eventRulesIn(f.rules, group.rules) : undefined;
+  const frontEnd = live.publicFrontEnd && needsFrontEndLookup(group.rules, group.tags, policy) ? await live.publicFrontEnd(group.groupId) : undefined;
+  const facts = {
+    kind: 'sg-rules', groupId: group.groupId, rules: group.rules, complete: true,
+    ...(eventRuleIds ? { eventRuleIds } : {}), ...(frontEnd !== undefined ? { frontEnd } : {}),
+  } as const;
+  return { ...o, resource: { ...o.resource, tags: group.tags }, facts };
+}
+
+/** Live rule ids of the rules the event named: by id, or, for an event that carries no ids, by protocol, ports and source. */
+function eventRulesIn(eventRules: SgRule[], liveRules: SgRule[]): string[] {
+  const same = (a: SgRule, b: SgRule) =>
+    protocolOf(a) === protocolOf(b) && a.fromPort === b.fromPort && a.toPort === b.toPort && a.isEgress === b.isEgress &&
+    a.cidrIpv4 === b.cidrIpv4 && a.cidrIpv6 === b.cidrIpv6 && a.prefixListId === b.prefixListId && a.referencedGroupId === b.referencedGroupId;
+  const ids = new Set(eventRules.flatMap((r) => (r.ruleId ? [r.ruleId] : [])));
+  return liveRules.filter((l) => ids.has(l.ruleId ?? '') || eventRules.some((e) => !e.ruleId && same(e, l))).flatMap((l) => (l.ruleId ? [l.ruleId] : []));
 }

@@ -4,14 +4,14 @@ import { stricterOf } from './policy/mode';
 const RANK: readonly Severity[] = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
 
 /**
- * One remediation per action and resource: findings of several controls that one fix covers (e.g. root user and
+ * One remediation per action and resource (and run key, when a control keeps findings apart): findings of several controls that one fix covers (e.g. root user and
  * privileged, both fixed by one hardened revision) become one run. The most severe finding leads; targets are
  * merged; the mode is the most cautious of the group.
  */
 export function groupFindings(findings: Finding[]): { finding: Finding; relatedControls: string[] }[] {
   const groups = new Map<string, Finding[]>();
   for (const f of findings) {
-    const key = `${f.remediation.action}|${f.resource.id}`;
+    const key = `${f.remediation.action}|${f.resource.id}|${f.remediation.runKey ?? ''}`;
     groups.set(key, [...(groups.get(key) ?? []), f]);
   }
   return [...groups.values()].map((group) => {

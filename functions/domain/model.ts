@@ -59,6 +59,11 @@ export type Facts =
       /** The event cannot say everything about its rules (ModifySecurityGroupRules omits ingress/egress): read live. */
       directionUnknown?: boolean;
       /**
+       * Rule ids the event itself named, when `rules` is the group's whole live rule set read in triage: other
+       * world-open rules are reported apart, as found on the live read. Absent: every rule is the event's.
+       */
+      eventRuleIds?: string[];
+      /**
        * Set only from live state: why the group is a public front end (e.g. "security group of internet-facing load
        * balancer app/web/50dc6c495c0c9188"), or null when the live lookup found it is not one. Absent = not looked up.
        */
@@ -232,6 +237,11 @@ export interface Remediation {
   mode: Mode;
   /** Exact targets, e.g. sgr-… rule ids. Empty when they can only be resolved from live state. */
   targets: string[];
+  /**
+   * Keeps findings of one action on one resource in separate runs when they must not wait for each other or share a
+   * mode (e.g. a world-open SSH rule to revoke now, a world-open 443 rule that needs an approval).
+   */
+  runKey?: string;
 }
 
 export interface Finding {
@@ -242,6 +252,8 @@ export interface Finding {
   /** Human-readable, never contains secret values. */
   evidence: string;
   remediation: Remediation;
+  /** `live-read`: found on triage's live read of the resource, not named by the event itself. */
+  origin?: 'live-read';
 }
 
 export type Status = 'violation' | 'compliant' | 'ignored' | 'invalid';

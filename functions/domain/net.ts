@@ -1,4 +1,6 @@
+import { DEFAULT_REACH, isValidCidr, reachesWorld } from './cidr';
 import type { SgRule } from './model';
+import { isRangeRule, protocolOf } from './reach';
 
 /** A CIDR with prefix length 0 covers every address, whatever its address part ("0.0.0.0/0", "::/0", "::0/0"). */
 export function isWorldCidr(cidr: string | undefined): boolean {
@@ -31,9 +33,20 @@ export function isPrivateCidr(cidr: string | undefined): boolean {
   return len >= 7 && len <= 128 && first !== undefined && (parseInt(first.padStart(4, '0').slice(0, 2), 16) & 0xfe) === 0xfc;
 }
 
+/** The rule alone reaches the whole internet (default threshold; see cidr.ts). Unions of rules: see reach.ts. */
 export const isWorldOpen = (rule: SgRule): boolean =>
-  !rule.isEgress && rule.prefixListId === undefined && rule.referencedGroupId === undefined &&
-  (isWorldCidr(rule.cidrIpv4) || isWorldCidr(rule.cidrIpv6));
+  isRangeRule(rule) && isValidCidr((rule.cidrIpv4 ?? rule.cidrIpv6)!) && reachesWorld([(rule.cidrIpv4 ?? rule.cidrIpv6)!], DEFAULT_REACH);
+
+/**
+ * An ICMP rule whose every type and code is on the list ("type" = any code, "type:code" = that code only): e.g. echo
+ * and path-MTU discovery, which policy tolerates from anywhere. All-ICMP and all-traffic rules never are.
+ */
+export function onlyIcmpTypes(rule: SgRule, lists: { icmp: readonly string[]; icmpv6: readonly string[] }): boolean {
+  const protocol = protocolOf(rule);
+  if ((protocol !== 'icmp' && protocol !== 'icmpv6') || rule.fromPort < 0) return false;
+  const list = lists[protocol];
+  return list.includes(String(rule.fromPort)) || (rule.toPort >= 0 && list.includes(`${rule.fromPort}:${rule.toPort}`));
+}
 
 export const isAllTraffic = (rule: SgRule): boolean => rule.protocol === '-1' || rule.protocol === 'all';
 

@@ -1,14 +1,16 @@
 import { PolicyError, policyFrom } from '../domain/policy/load';
+import { stricterOf } from '../domain/policy/mode';
 import { ModeSchema, type Policy } from '../domain/policy/schema';
 
 /**
- * The triage Lambda's policy: WARDEN_POLICY (JSON, may be empty), with WARDEN_DEFAULT_MODE as the global mode
- * (modes only get stricter, so it acts as a floor) and WARDEN_OWN_ROLES as the loop guard's roles.
+ * The triage Lambda's policy: WARDEN_POLICY (JSON, may be empty), with WARDEN_DEFAULT_MODE combined with the policy's
+ * defaults.mode by strictest (modes only get stricter) and WARDEN_OWN_ROLES as the loop guard's roles.
  * Invalid configuration fails the cold start loudly rather than acting on a half-read policy.
  */
 export function policyFromEnv(env: NodeJS.ProcessEnv = process.env): Policy {
   const base = policyFrom(env.WARDEN_POLICY?.trim() ? parseJson(env.WARDEN_POLICY) : {});
-  const mode = env.WARDEN_DEFAULT_MODE?.trim() ? ModeSchema.parse(env.WARDEN_DEFAULT_MODE.trim()) : base.defaults.mode;
+  // The deployment's mode and the policy's combine by strictest: neither can loosen the other.
+  const mode = env.WARDEN_DEFAULT_MODE?.trim() ? stricterOf(ModeSchema.parse(env.WARDEN_DEFAULT_MODE.trim()), base.defaults.mode) : base.defaults.mode;
   // The template sets WARDEN_OWN_ROLES to the exact ARN of the role that makes changes. It then replaces the
   // default name glob (a glob would let any role with a matching name bypass Warden); roles the policy lists stay.
   const envRoles = (env.WARDEN_OWN_ROLES ?? '').split(',').map((s) => s.trim()).filter(Boolean);

@@ -108,13 +108,23 @@ describe('sg-world-open-ingress', () => {
     expect(findings[0]!.remediation.targets).toEqual(['sgr-open']);
     expect(findings[0]!.severity).toBe('CRITICAL');
   });
-  test('443 world-open: allowed on a tagged front end, a HIGH finding elsewhere, flagged with a note offline', () => {
+  test('443 world-open: allowed on a front end (tag or live), approval on a group live state says is none, undecided offline', () => {
     const https = rule({ ruleId: 'sgr-443', fromPort: 443, toPort: 443, cidrIpv4: '0.0.0.0/0' });
+    const withFrontEnd = (frontEnd: string | null, tags?: Record<string, string>): Observation => {
+      const o = obs([https], tags);
+      return { ...o, facts: { ...(o.facts as Extract<Observation['facts'], { kind: 'sg-rules' }>), frontEnd } };
+    };
     expect(sgWorldOpenIngress.evaluate(obs([https], { 'warden:public': 'true' }), policy).findings).toEqual([]);
-    expect(sgWorldOpenIngress.evaluate(obs([https], { 'warden:public': 'false' }), policy).findings[0]?.severity).toBe('HIGH');
-    expect(sgWorldOpenIngress.evaluate(obs([https]), policy).note).toMatch(/tags unknown offline/);
+    expect(sgWorldOpenIngress.evaluate(withFrontEnd('security group of internet-facing load balancer app/web/1'), policy).findings).toEqual([]);
+    const notFrontEnd = sgWorldOpenIngress.evaluate(withFrontEnd(null, { 'warden:public': 'false' }), policy).findings;
+    expect(notFrontEnd.map((f) => [f.severity, f.remediation.mode, f.remediation.targets])).toEqual([['HIGH', 'approval', ['sgr-443']]]);
+    for (const tags of [undefined, { 'warden:public': 'false' }]) {
+      const offline = sgWorldOpenIngress.evaluate(obs([https], tags), policy);
+      expect(offline.findings).toEqual([]);
+      expect(offline.note).toMatch(/^needs live state: .*public front end/);
+    }
     const custom = defaultPolicy({ controls: { 'sg-world-open-ingress': { publicPorts: [8443], publicTag: { key: 'tier', value: 'edge' } } } });
-    expect(sgWorldOpenIngress.evaluate(obs([https], { tier: 'edge' }), custom).findings).toHaveLength(1);
+    expect(sgWorldOpenIngress.evaluate(obs([https], { tier: 'edge' }), custom).findings.map((f) => f.remediation.mode)).toEqual(['auto']);
     expect(sgWorldOpenIngress.evaluate(obs([rule({ fromPort: 8443, toPort: 8443, cidrIpv4: '0.0.0.0/0' })], { tier: 'edge' }), custom).findings).toEqual([]);
   });
   test('a disabled control reads nothing', () => {

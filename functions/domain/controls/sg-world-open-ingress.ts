@@ -1,6 +1,9 @@
-import type { Finding, Observation, SgRule, Tags } from '../model';
-import { coversPort, describeRule, isAllTraffic, isWorldOpen, onlyPorts } from '../net';
-import { decideMode } from '../policy/mode';
+import { isNonPublicCidr } from '../cidr';
+import type { Finding, Mode, Observation, SgRule, Tags } from '../model';
+import { NEEDS_LIVE_STATE } from '../notes';
+import { coversPort, describeRule, isAllTraffic, onlyIcmpTypes, onlyPorts } from '../net';
+import { isRangeRule, worldOpenRules } from '../reach';
+import { decideMode, stricterOf } from '../policy/mode';
 import type { Policy } from '../policy/schema';
 import type { Control, ControlResult } from './control';
 
@@ -11,11 +14,61 @@ const DEFAULT_PUBLIC_TAG = { key: 'warden:public', value: 'true' };
 const HIGH_RISK_PORTS = [20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500,
   5601, 8080, 8088, 8888, 9200, 9300];
 
-function allowedByPolicy(rule: SgRule, tags: Tags | undefined, policy: Policy): boolean {
-  const settings = policy.controls[ID];
-  const tag = settings?.publicTag ?? DEFAULT_PUBLIC_TAG;
-  return tags?.[tag.key] === tag.value && onlyPorts(rule, settings?.publicPorts ?? DEFAULT_PUBLIC_PORTS);
+/** How each world-open rule is handled: revoked by the control's mode, held for an approval, or only notified. */
+type Handling = 'revoke' | 'approve-public-port' | 'notify-icmp';
+
+interface Group {
+  handling: Handling;
+  origin: 'event' | 'live-read';
+  rules: SgRule[];
 }
+
+/**
+ * Is the group a public front end? By the policy's tag, or by what live state found (an internet-facing load
+ * balancer's group, or its client-IP-preserving targets'). undefined: not known (offline, not looked up).
+ */
+function frontEndOf(o: Observation, policy: Policy): string | null | undefined {
+  const tag = policy.controls[ID]?.publicTag ?? DEFAULT_PUBLIC_TAG;
+  if (o.resource.tags?.[tag.key] === tag.value) return `tagged ${tag.key}=${tag.value}`;
+  return o.facts.kind === 'sg-rules' ? o.facts.frontEnd : undefined;
+}
+
+export const publicPortsOf = (policy: Policy): readonly number[] => policy.controls[ID]?.publicPorts ?? DEFAULT_PUBLIC_PORTS;
+
+/**
+ * Does the decision depend on whether the group is a public front end? Only when it has an ingress rule from a
+ * public range on public ports only, and lacks the public tag. The lookup (load balancers, their targets) is made
+ * only then.
+ */
+export function needsFrontEndLookup(rules: readonly SgRule[], tags: Tags | undefined, policy: Policy): boolean {
+  const tag = policy.controls[ID]?.publicTag ?? DEFAULT_PUBLIC_TAG;
+  if (tags?.[tag.key] === tag.value) return false;
+  const ports = publicPortsOf(policy);
+  return rules.some((r) => isRangeRule(r) && onlyPorts(r, ports) && !isNonPublicCidr((r.cidrIpv4 ?? r.cidrIpv6)!));
+}
+
+/** The world-open rules of a rule set, each with how it is handled and whether the event named it. */
+function classify(rules: SgRule[], frontEnd: string | null | undefined, eventRuleIds: string[] | undefined, policy: Policy): Group[] {
+  const publicPorts = publicPortsOf(policy);
+  const isPublicPort = (r: SgRule) => onlyPorts(r, publicPorts);
+  // Public ports on a known front end are what it is for: out of the picture entirely.
+  const considered = typeof frontEnd === 'string' ? rules.filter((r) => !isPublicPort(r)) : rules;
+  const isIcmp = (r: SgRule) => onlyIcmpTypes(r, policy.network.icmpNotify);
+  const { open, tolerated } = worldOpenRules(considered, policy.network.worldOpen, (r) => isIcmp(r) || isPublicPort(r));
+  const named = eventRuleIds ? new Set(eventRuleIds) : undefined;
+  const groups = new Map<string, Group>();
+  const add = (r: SgRule, handling: Handling) => {
+    const origin = named && !named.has(r.ruleId ?? '') ? 'live-read' : 'event';
+    const key = `${handling}|${origin}`;
+    if (!groups.has(key)) groups.set(key, { handling, origin, rules: [] });
+    groups.get(key)!.rules.push(r);
+  };
+  for (const r of open) add(r, 'revoke');
+  for (const r of tolerated) add(r, isIcmp(r) ? 'notify-icmp' : 'approve-public-port');
+  return [...groups.values()];
+}
+
+const tagText = (policy: Policy) => { const t = policy.controls[ID]?.publicTag ?? DEFAULT_PUBLIC_TAG; return `${t.key}=${t.value}`; };
 
 export const sgWorldOpenIngress: Control = {
   id: ID,
@@ -37,7 +90,7 @@ export const sgWorldOpenIngress: Control = {
   remediation: {
     action: 'revoke-sg-ingress',
     defaultMode: 'auto',
-    summary: 'Revoke exactly the world-open rules by SecurityGroupRuleIds (never other rules)',
+    summary: 'Revoke exactly the world-open rules by SecurityGroupRuleIds (never other rules). Public ports on a group not known to be a front end wait for an approval; tolerated ICMP (echo, path MTU) is only notified',
   },
 
   appliesTo: (o: Observation) => o.resource.type === 'AWS::EC2::SecurityGroup',
@@ -62,20 +115,32 @@ export const sgWorldOpenIngress: Control = {
     }
 
     if (o.facts.kind !== 'sg-rules') return { findings: [] };
-    const open: SgRule[] = [];
-    for (const rule of o.facts.rules) {
-      if (isWorldOpen(rule) && !allowedByPolicy(rule, tags, policy)) open.push(rule);
-    }
-    if (open.length === 0) return { findings: [] };
-
-    const critical = open.some((r) => isAllTraffic(r) || HIGH_RISK_PORTS.some((p) => coversPort(r, p)));
-    const targets = open.flatMap((r) => (r.ruleId ? [r.ruleId] : []));
-    const evidence = `world-open ingress on ${o.facts.groupId}: ${open.map(describeRule).join('; ')}`;
+    const frontEnd = frontEndOf(o, policy);
+    const groups = classify(o.facts.rules, frontEnd, o.facts.eventRuleIds, policy);
+    const findings: Finding[] = [];
     const notes: string[] = [];
-    if (targets.length < open.length) notes.push('some rule ids are resolved from live state at remediation time');
-    if (tags === undefined && open.some((r) => onlyPorts(r, policy.controls[ID]?.publicPorts ?? DEFAULT_PUBLIC_PORTS))) {
-      notes.push('group tags unknown offline: public front-end ports count as open until live tags say otherwise');
+    for (const { handling, origin, rules } of groups) {
+      if (handling === 'approve-public-port' && frontEnd === undefined) {
+        notes.push(`${NEEDS_LIVE_STATE}: ${rules.map(describeRule).join('; ')} is world-open on a public port; only live state can say whether ${o.facts.groupId} is a public front end`);
+        continue;
+      }
+      const critical = handling === 'revoke' && rules.some((r) => isAllTraffic(r) || HIGH_RISK_PORTS.some((p) => coversPort(r, p)));
+      const why = {
+        revoke: 'world-open ingress',
+        'approve-public-port': `world-open public-port ingress on a group that is not a public front end (no ${tagText(policy)} tag, no internet-facing load balancer)`,
+        'notify-icmp': 'ICMP from anywhere that policy tolerates (recorded and notified, never revoked)',
+      }[handling];
+      const seen = origin === 'live-read' ? ' (found on the live read of the group, not named by the event)' : '';
+      const f = finding(rules.flatMap((r) => (r.ruleId ? [r.ruleId] : [])), `${why} on ${o.facts.groupId}${seen}: ${rules.map(describeRule).join('; ')}`, critical);
+      const floor: Mode = handling === 'notify-icmp' ? 'notify' : handling === 'approve-public-port' ? 'approval' : 'auto';
+      const runKey = [handling === 'revoke' ? '' : handling, origin === 'live-read' ? origin : ''].filter(Boolean).join('+');
+      findings.push({
+        ...f,
+        remediation: { ...f.remediation, mode: stricterOf(mode, floor), ...(runKey ? { runKey } : {}) },
+        ...(origin === 'live-read' ? { origin } : {}),
+      });
+      if (f.remediation.targets.length < rules.length) notes.push('some rule ids are resolved from live state at remediation time');
     }
-    return { findings: [finding(targets, evidence, critical)], ...(notes.length ? { note: notes.join('; ') } : {}) };
+    return { findings, ...(notes.length ? { note: [...new Set(notes)].join('; ') } : {}) };
   },
 };

@@ -2,13 +2,20 @@ import { z } from 'zod';
 
 export const ModeSchema = z.enum(['auto', 'approval', 'notify', 'dry-run']);
 
+const IcmpType = z.string().regex(/^\d{1,3}(:\d{1,3})?$/, 'an ICMP "type" or "type:code", e.g. "8" or "3:4"');
+const ICMP_NOTIFY = ['0', '8', '3:4'] as const;
+const ICMPV6_NOTIFY = ['128', '129', '2'] as const;
+
 const TagMatch = z.object({ key: z.string().min(1), value: z.string().min(1) }).strict();
 
 const ControlSettings = z
   .object({
     mode: ModeSchema.optional(),
     enabled: z.boolean().optional(),
-    /** sg-world-open-ingress: ports that may be world-open, only on groups carrying `publicTag`. */
+    /**
+     * sg-world-open-ingress: ports that may be world-open on a public front end (a group carrying `publicTag`, or one
+     * live state shows is an internet-facing load balancer's or its client-IP-preserving targets'). Default 80, 443.
+     */
     publicPorts: z.array(z.number().int().min(0).max(65535)).optional(),
     publicTag: TagMatch.optional(),
   })
@@ -35,6 +42,28 @@ export const PolicySchema = z
       .strict()
       .default({ tag: 'Owner', channels: {}, fallback: '#security-alerts' }),
     exemptions: z.object({ tag: z.string().min(1).default('warden:exempt') }).strict().default({ tag: 'warden:exempt' }),
+    /** What counts as world-open network access. */
+    network: z
+      .object({
+        /**
+         * A union of ingress ranges is world-open when it holds at least as many public addresses as one /ipv4
+         * (IPv4) or /ipv6 (IPv6) block. Defaults: a /8 (2^24 addresses) and a /16 (2^112).
+         */
+        worldOpen: z
+          .object({ ipv4: z.number().int().min(0).max(32).default(8), ipv6: z.number().int().min(0).max(128).default(16) })
+          .strict()
+          .default({ ipv4: 8, ipv6: 16 }),
+        /**
+         * ICMP open to the world that is recorded and notified, never revoked: "type" (any code) or "type:code".
+         * Defaults: echo request and reply, and path-MTU discovery (IPv4 3:4 fragmentation needed, IPv6 2 packet too big).
+         */
+        icmpNotify: z
+          .object({ icmp: z.array(IcmpType).default([...ICMP_NOTIFY]), icmpv6: z.array(IcmpType).default([...ICMPV6_NOTIFY]) })
+          .strict()
+          .default({ icmp: [...ICMP_NOTIFY], icmpv6: [...ICMPV6_NOTIFY] }),
+      })
+      .strict()
+      .default({ worldOpen: { ipv4: 8, ipv6: 16 }, icmpNotify: { icmp: [...ICMP_NOTIFY], icmpv6: [...ICMPV6_NOTIFY] } }),
     /** Image registries (globs, `*` allowed) that images may come from. Empty: only the account's own ECR. */
     trustedRegistries: z.array(z.string().min(1)).default([]),
     /** CIDRs allowed to reach a public EKS endpoint. Empty: restrict-eks-endpoint turns public access off. */
