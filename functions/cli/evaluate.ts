@@ -15,6 +15,9 @@ export interface EvaluationReport {
     resourceType: string;
     resourceId: string;
     remediation: { action: string; mode: string; targets: string[] };
+    /** Offline, tags unknown: the mode may be stricter once they are known (and why). */
+    modeMayTighten?: true;
+    modeMayTightenReason?: string;
   }[];
 }
 
@@ -51,6 +54,7 @@ export function toReport(input: string, d: Decision): EvaluationReport {
       ? d.findings.map((f) => ({
           control: f.control, severity: f.severity, resourceType: f.resource.type, resourceId: f.resource.id,
           remediation: { action: f.remediation.action, mode: f.remediation.mode, targets: f.remediation.targets },
+          ...(f.modeMayTighten ? { modeMayTighten: true as const, modeMayTightenReason: f.modeMayTightenReason ?? '' } : {}),
         }))
       : [];
   return { input, status: d.status, ...('reason' in d && d.reason ? { reason: d.reason } : {}), findings };
@@ -77,8 +81,8 @@ export function formatTable(reports: EvaluationReport[]): string {
   const rows = reports.flatMap((r) => {
     if (r.findings.length === 0) return [[r.input, r.status, '', '', '', '', r.reason ?? '']];
     return r.findings.map((f) => [
-      r.input, r.status, f.control, f.severity, f.resourceId, f.remediation.mode,
-      [f.remediation.targets.join(','), r.reason].filter(Boolean).join(' | '),
+      r.input, r.status, f.control, f.severity, f.resourceId, f.modeMayTighten ? `${f.remediation.mode} (may tighten)` : f.remediation.mode,
+      [f.remediation.targets.join(','), r.reason, f.modeMayTightenReason].filter(Boolean).join(' | '),
     ]);
   });
   const header = ['INPUT', 'STATUS', 'CONTROL', 'SEVERITY', 'RESOURCE', 'MODE', 'TARGETS / REASON'];

@@ -4,6 +4,7 @@ import { isOwnChange } from './loop-guard';
 import { needsFrontEndLookup } from './controls/sg-world-open-ingress';
 import type { Decision, GuardDutyFacts, LiveState, Observation, SgRule } from './model';
 import { invalidRanges, protocolOf } from './reach';
+import { mayTighten } from './policy/mode';
 import type { Policy } from './policy/schema';
 
 import { NEEDS_LIVE_STATE, RECORDED_ONLY } from './notes';
@@ -49,6 +50,11 @@ export async function evaluate(raw: unknown, { policy, live }: EvaluateOptions):
     const notDecided = result.note.startsWith(NEEDS_LIVE_STATE) || result.note.startsWith(RECORDED_ONLY);
     if (result.findings.length === 0 && notDecided) undecided.push(result.note);
     else notes.push(result.note);
+  }
+  // Offline, a mode decided without tags may tighten once they are known: say so, never imply it is final.
+  for (const [i, f] of findings.entries()) {
+    const why = f.resource.tags === undefined ? mayTighten(policy, f.remediation.mode) : undefined;
+    if (why) findings[i] = { ...f, modeMayTighten: true as const, modeMayTightenReason: why };
   }
   const reason = (list: string[]) => (list.length ? { reason: [...new Set(list)].join('; ') } : {});
   if (findings.length > 0) return { status: 'violation', observation, findings, ...reason(notes) };

@@ -254,6 +254,9 @@ export interface Finding {
   remediation: Remediation;
   /** `live-read`: found on triage's live read of the resource, not named by the event itself. */
   origin?: 'live-read';
+  /** Offline only: the resource's tags were not known, and policy has tags that would make the mode stricter. */
+  modeMayTighten?: true;
+  modeMayTightenReason?: string;
 }
 
 export type Status = 'violation' | 'compliant' | 'ignored' | 'invalid';

@@ -26,7 +26,10 @@ test('evaluate events/ --json: one element per event, in input order, following 
     if (r.status === 'ignored' || r.status === 'invalid') expect(typeof r.reason).toBe('string');
     expect(Array.isArray(r.findings)).toBe(true);
     for (const f of r.findings as Record<string, unknown>[]) {
-      expect(Object.keys(f).sort()).toEqual(['control', 'remediation', 'resourceId', 'resourceType', 'severity']);
+      // The contract's keys, always; extensions only as optional keys (today: the offline mode caveat).
+      const keys = Object.keys(f);
+      expect(keys.filter((k) => !['modeMayTighten', 'modeMayTightenReason'].includes(k)).sort()).toEqual(['control', 'remediation', 'resourceId', 'resourceType', 'severity']);
+      if ('modeMayTighten' in f) expect([f.modeMayTighten, typeof f.modeMayTightenReason]).toEqual([true, 'string']);
       expect(Object.keys(f.remediation as object).sort()).toEqual(['action', 'mode', 'targets']);
       expect(['auto', 'approval', 'notify', 'dry-run']).toContain((f.remediation as { mode: string }).mode);
     }
@@ -39,6 +42,22 @@ test('the table names each event, its status and a count per status', async () =
   expect(code).toBe(0);
   expect(stdout).toMatch(/authorize-ssh-world\.json\s+violation\s+sg-world-open-ingress\s+CRITICAL/);
   expect(stdout).toContain('2 events: 1 violation, 1 compliant, 0 ignored, 0 invalid');
+});
+
+test('offline, a mode that tags could tighten says so, in --json and in the table', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-'));
+  writeFileSync(join(dir, 'p.yaml'), 'environments:\n  modes: { prod: approval }\n');
+  const args = ['evaluate', 'events/cloudtrail/authorize-ssh-world.json', '--policy', join(dir, 'p.yaml')];
+  const json = JSON.parse((await run([...args, '--json'])).stdout)[0].findings[0];
+  expect(json.remediation.mode).toBe('auto');
+  expect(json.modeMayTighten).toBe(true);
+  expect(json.modeMayTightenReason).toMatch(/Environment=prod → approval/);
+  const table = (await run(args)).stdout;
+  expect(table).toMatch(/auto \(may tighten\)/);
+  expect(table).toMatch(/Environment=prod → approval/);
+  // Nothing can be stricter than dry-run: no caveat.
+  writeFileSync(join(dir, 'd.yaml'), 'defaults: { mode: dry-run }\nenvironments:\n  modes: { prod: approval }\n');
+  expect(JSON.parse((await run(['evaluate', 'events/cloudtrail/authorize-ssh-world.json', '--json', '--policy', join(dir, 'd.yaml')])).stdout)[0].findings[0].modeMayTighten).toBeUndefined();
 });
 
 test('a policy file changes the mode; a broken policy is a usage error', async () => {

@@ -19,6 +19,17 @@ export function decideMode(policy: Policy, controlId: string, controlDefault: Mo
   return mode;
 }
 
+/**
+ * When the resource's tags are unknown (offline), can they make `mode` stricter? Returns why (which environment
+ * values or the exemption tag would), or undefined when no tag could.
+ */
+export function mayTighten(policy: Policy, mode: Mode): string | undefined {
+  const stricter = Object.entries(policy.environments.modes).filter(([, m]) => stricterOf(m, mode) !== mode);
+  const why = stricter.map(([env, m]) => `${policy.environments.tag}=${env} → ${m}`);
+  if (stricterOf('notify', mode) !== mode) why.push(`${policy.exemptions.tag} → notify`);
+  return why.length ? `tags unknown offline; the mode may be stricter once they are known (${why.join(', ')})` : undefined;
+}
+
 /** Owner channel from the owner tag, with the policy's fallback. */
 export function ownerChannel(policy: Policy, tags: Tags | undefined): { owner?: string; channel: string } {
   const owner = tags?.[policy.owners.tag];
