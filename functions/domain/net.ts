@@ -2,14 +2,6 @@ import { DEFAULT_REACH, isValidCidr, reachesWorld } from './cidr';
 import type { SgRule } from './model';
 import { isRangeRule, protocolOf } from './reach';
 
-/** A CIDR with prefix length 0 covers every address, whatever its address part ("0.0.0.0/0", "::/0", "::0/0"). */
-export function isWorldCidr(cidr: string | undefined): boolean {
-  if (!cidr) return false;
-  const slash = cidr.trim().lastIndexOf('/');
-  if (slash < 0) return false;
-  return /^0+$/.test(cidr.trim().slice(slash + 1));
-}
-
 const ipv4 = (a: string): number | undefined => {
   const parts = a.split('.');
   if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return undefined;

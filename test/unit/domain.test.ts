@@ -3,7 +3,7 @@ import { sgWorldOpenIngress } from '../../functions/domain/controls/sg-world-ope
 import { isOwnChange, roleName } from '../../functions/domain/loop-guard';
 import type { Observation, SgRule } from '../../functions/domain/model';
 import { executionName } from '../../functions/domain/naming';
-import { coversPort, isPrivateCidr, isWorldCidr, isWorldOpen, onlyPorts } from '../../functions/domain/net';
+import { coversPort, isPrivateCidr, isWorldOpen, onlyPorts } from '../../functions/domain/net';
 import { decideMode, defaultPolicy, ownerChannel, parsePolicy, PolicyError } from '../../functions/domain/policy';
 import { policyFromEnv } from '../../functions/runtime/config';
 
@@ -15,8 +15,9 @@ describe('net', () => {
   test.each(['0.0.0.0/0', '0.0.0.0/1', '128.0.0.0/1', '::/0', '::/1', '8.8.8.0/24', '172.32.0.0/16', '10.0.0.0/7', '192.168.0.0/15', '100.128.0.0/10',
     'fe80::/10', '2001:db8::/32', 'fc00::/6', '10.0.0.0', '', undefined, '10.0.0.0/33', '300.1.1.1/32'])(
     '%s can reach the internet (or is not a CIDR)', (c) => expect(isPrivateCidr(c)).toBe(false));
-  test.each(['0.0.0.0/0', '::/0', '::0/0', '10.1.2.3/0', ' 0.0.0.0/00 '])('%s is the whole internet', (c) => expect(isWorldCidr(c)).toBe(true));
-  test.each(['203.0.113.7/32', '0.0.0.0/1', '::/1', '0.0.0.0', undefined])('%s is not', (c) => expect(isWorldCidr(c)).toBe(false));
+  test.each(['0.0.0.0/0', '::/0', '::0/0', '10.1.2.3/0', ' 0.0.0.0/00 ', '0.0.0.0/1', '::/1', '2000::/3', '::ffff:0:0/96'])(
+    'a rule from %s alone reaches the world', (c) => expect(isWorldOpen(rule(c.includes(':') ? { cidrIpv6: c } : { cidrIpv4: c }))).toBe(true));
+  test.each(['203.0.113.7/32', '10.0.0.0/8', 'fc00::/7', '0.0.0.0', '1.0.0.0/9'])('a rule from %s does not', (c) => expect(isWorldOpen(rule({ cidrIpv4: c }))).toBe(false));
   test('prefix lists, group references and egress are never world-open', () => {
     expect(isWorldOpen(rule({ prefixListId: 'pl-1', cidrIpv4: undefined }))).toBe(false);
     expect(isWorldOpen(rule({ referencedGroupId: 'sg-2' }))).toBe(false);

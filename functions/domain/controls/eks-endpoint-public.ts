@@ -1,5 +1,5 @@
 import type { Observation } from '../model';
-import { isWorldCidr } from '../net';
+import { isValidCidr, reachesWorld } from '../cidr';
 import type { Policy } from '../policy/schema';
 import type { Control, ControlResult } from './control';
 import { findingOf, flaggedResult, NONE } from './control-kit';
@@ -34,7 +34,9 @@ export const eksEndpointPublic: Control = {
     const isPublic = c.endpointPublicAccess ?? (c.partial ? undefined : true);
     const cidrs = c.publicAccessCidrs ?? (c.partial ? undefined : ['0.0.0.0/0']);
     if (isPublic === false) return NONE;
-    const open = cidrs?.filter((x) => isWorldCidr(x));
+    // Like security groups: the union of the CIDRs counts (0.0.0.0/1 + 128.0.0.0/1 is the whole internet).
+    const valid = cidrs?.filter(isValidCidr);
+    const open = valid && reachesWorld(valid, policy.network.worldOpen) ? valid : [];
     if (isPublic === true && open?.length) {
       const evidence = `cluster ${c.name}: public endpoint open to ${open.join(', ')}${c.endpointPrivateAccess ? ' (private access also on)' : ''}`;
       return { findings: [findingOf(eksEndpointPublic, o, policy, [o.resource.id], evidence)] };

@@ -15,6 +15,10 @@ describe('eks-endpoint-public', () => {
   test('CreateCluster without the fields gets the API default: public to the world', () => {
     expect(control.evaluate(eksObs({}, { eventName: 'CreateCluster' }), policy()).findings).toHaveLength(1);
   });
+  test('the whole internet split into halves is as open as 0.0.0.0/0', () => {
+    const o = eksObs({ endpointPublicAccess: true, publicAccessCidrs: ['0.0.0.0/1', '128.0.0.0/1'] });
+    expect(control.evaluate(o, policy()).findings[0]?.evidence).toBe('cluster prod: public endpoint open to 0.0.0.0/1, 128.0.0.0/1');
+  });
   test('an endpoint restricted to a /24 is fine', () => {
     expect(control.evaluate(eksObs({ endpointPublicAccess: true, publicAccessCidrs: ['203.0.113.0/24'] }), policy()).findings).toEqual([]);
   });
