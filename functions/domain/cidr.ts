@@ -27,10 +27,22 @@ const NOT_PUBLIC_V6 = ['::/3', '4000::/2', '8000::/1', '2001:db8::/32'];
 const MAPPED_V4 = ipaddr.parseCIDR('::ffff:0:0/96');
 
 /** A valid CIDR: four-part dotted IPv4 or IPv6 with a prefix length in range. Host bits may be set (EC2 keeps them). */
-export function isValidCidr(cidr: string): boolean {
+export const isValidCidr = (cidr: string): boolean => cidrInfo(cidr) !== undefined;
+
+/**
+ * One CIDR's public reach, or undefined when it is not a valid CIDR. Cached: the same few ranges (0.0.0.0/0, ::/0,
+ * office /32s) recur in almost every event, and this is the hot path of evaluation.
+ */
+export function cidrInfo(cidr: string): PublicReach | undefined {
+  if (known.has(cidr)) return known.get(cidr);
   const c = cidr.trim();
-  return ipaddr.IPv4.isValidCIDRFourPartDecimal(c) || ipaddr.IPv6.isValidCIDR(c);
+  const valid = ipaddr.IPv4.isValidCIDRFourPartDecimal(c) || ipaddr.IPv6.isValidCIDR(c);
+  const info = valid ? publicReach([c]) : undefined;
+  if (known.size >= 10_000) known.clear();
+  known.set(cidr, info);
+  return info;
 }
+const known = new Map<string, PublicReach | undefined>();
 
 /** The network in canonical form ("10.0.0.5/8" → "10.0.0.0/8"), IPv4-mapped IPv6 turned into IPv4. */
 function canonical(cidr: string): { v4?: string; v6?: string } {
@@ -77,7 +89,6 @@ export function reachesWorld(cidrs: readonly string[], threshold: ReachThreshold
 
 /** Is every address of the CIDR outside the public internet (private, shared, link-local, ULA, ...)? */
 export function isNonPublicCidr(cidr: string): boolean {
-  if (!isValidCidr(cidr)) return false;
-  const reach = publicReach([cidr]);
-  return reach.ipv4 === 0n && reach.ipv6 === 0n;
+  const reach = cidrInfo(cidr);
+  return reach !== undefined && reach.ipv4 === 0n && reach.ipv6 === 0n;
 }

@@ -1,4 +1,4 @@
-import { isValidCidr, publicReach, reachesWorld, type PublicReach, type ReachThreshold } from './cidr';
+import { cidrInfo, isValidCidr, reachesWorld, type PublicReach, type ReachThreshold } from './cidr';
 import type { SgRule } from './model';
 
 /**
@@ -57,9 +57,8 @@ export function worldOpenRules(rules: readonly SgRule[], threshold: ReachThresho
   const limit = { v4: 2n ** BigInt(32 - threshold.ipv4), v6: 2n ** BigInt(128 - threshold.ipv6) };
   const reach = new Map<SgRule, PublicReach>();
   for (const r of rules) {
-    if (!isRangeRule(r) || !isValidCidr(cidrOf(r)!)) continue;
-    const p = reachOf(cidrOf(r)!);
-    if (p.ipv4 > 0n || p.ipv6 > 0n) reach.set(r, p);
+    const p = isRangeRule(r) ? cidrInfo(cidrOf(r)!) : undefined;
+    if (p && (p.ipv4 > 0n || p.ipv6 > 0n)) reach.set(r, p);
   }
   const candidates = [...reach.keys()];
   // Widest first (relative to the threshold of its family); ties keep the rules' order.
@@ -67,8 +66,15 @@ export function worldOpenRules(rules: readonly SgRule[], threshold: ReachThresho
   const byWidth = [...candidates].sort((a, b) => weight(b) - weight(a));
   const memo = new Map<string, boolean>();
   const worldOpen = (set: SgRule[]): boolean => {
-    // The union is never larger than the sum of its parts: most sets are decided without any set arithmetic.
-    const sum = set.reduce((n, r) => ({ v4: n.v4 + reach.get(r)!.ipv4, v6: n.v6 + reach.get(r)!.ipv6 }), { v4: 0n, v6: 0n });
+    // The union is never smaller than its largest part nor larger than the sum of its parts: most sets are decided
+    // without any set arithmetic.
+    const sum = { v4: 0n, v6: 0n };
+    for (const r of set) {
+      const p = reach.get(r)!;
+      if (p.ipv4 >= limit.v4 || p.ipv6 >= limit.v6) return true;
+      sum.v4 += p.ipv4;
+      sum.v6 += p.ipv6;
+    }
     if (sum.v4 < limit.v4 && sum.v6 < limit.v6) return false;
     const cidrs = [...new Set(set.map((r) => cidrOf(r)!))].sort();
     const key = cidrs.join(',');
@@ -112,14 +118,4 @@ export function worldOpenRules(rules: readonly SgRule[], threshold: ReachThresho
   }
   const keep = (s: Set<SgRule>) => rules.filter((r) => s.has(r));
   return { open: keep(open), tolerated: keep(tol) };
-}
-
-const reachCache = new Map<string, PublicReach>();
-function reachOf(cidr: string): PublicReach {
-  let known = reachCache.get(cidr);
-  if (known === undefined) {
-    known = publicReach([cidr]);
-    if (reachCache.size < 10_000) reachCache.set(cidr, known);
-  }
-  return known;
 }
