@@ -6,7 +6,7 @@ export interface Control {
   id: string;
   title: string;
   severity: Severity;
-  /** Section of the best-practice document (../shared/seed) this control implements. */
+  /** Section of the best-practice document ("Key Security Points for Provisioning an Application on Amazon ECS and Amazon EKS") this control implements. */
   seedRef: string;
   mappings: { securityHub?: string[]; configRules?: string[]; prowler?: string[] };
   resourceTypes: ResourceType[];

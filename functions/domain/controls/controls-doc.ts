@@ -52,7 +52,7 @@ export function renderControlsDoc(catalog: readonly Control[]): string {
     '',
     '## Seed coverage',
     '',
-    'Every point of sections 1 to 3 of the best-practice document (`../shared/seed/container-security-best-practices.en.txt`),',
+    'Every point of sections 1 to 3 of the best-practice document the catalog is built from ("Key Security Points for Provisioning an Application on Amazon ECS and Amazon EKS"),',
     'with the controls that cover it, or why it cannot be checked from AWS APIs.',
     '',
     ...seedSections.flatMap((s) => seedTable(s, seedCoverage.filter((p) => p.section === s.section))),
