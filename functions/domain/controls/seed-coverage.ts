@@ -1,7 +1,8 @@
 /**
  * Every point of the best-practice document the catalog is built from ("Key Security Points for Provisioning an
- * Application on Amazon ECS and Amazon EKS", sections 1 to 3) with the controls that cover it, or why AWS APIs cannot check it. docs/controls.md is generated from this;
- * a test fails when a point has neither, or names a control that is not in the catalog.
+ * Application on Amazon ECS and Amazon EKS", sections 1 to 3) with the controls that cover it, or why AWS APIs
+ * cannot check it. docs/controls.md is generated from this; a test fails when a point has neither, or names a
+ * control that is not in the catalog.
  */
 export interface SeedPoint {
   section: string;
