@@ -131,7 +131,7 @@ const ALWAYS_PRESERVED = new Set(['UDP', 'TCP_UDP', 'QUIC', 'TCP_QUIC']);
  * `preserve_client_ip.enabled` as set, else its documented default: enabled for instance targets and for the
  * protocols above, disabled for ip targets over TCP and TLS.
  */
-export async function preservesClientIp(elbv2: ElasticLoadBalancingV2Client, tg: TargetGroup): Promise<boolean> {
+async function preservesClientIp(elbv2: ElasticLoadBalancingV2Client, tg: TargetGroup): Promise<boolean> {
   if (ALWAYS_PRESERVED.has(tg.Protocol ?? '')) return true;
   const out = await elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: tg.TargetGroupArn })).catch(goneAs(undefined));
   const set = out?.Attributes?.find((a) => a.Key === 'preserve_client_ip.enabled')?.Value;
