@@ -2,6 +2,8 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { EKSClient } from '@aws-sdk/client-eks';
+import type { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Finding, Tags } from '../domain/model';
 import type { Policy } from '../domain/policy/schema';
 import type { Plan } from '../domain/remediation';
@@ -12,6 +14,9 @@ export interface ActionClients {
   ecs: () => ECSClient;
   eks: () => EKSClient;
   ecr: () => ECRClient;
+  /** Load balancers (ELBv2, Classic): only read, to tell public front ends (aws/front-ends.ts). */
+  elbv2: () => ElasticLoadBalancingV2Client;
+  elb: () => ElasticLoadBalancingClient;
 }
 
 /** What the live re-check found, and the exact change to make. */

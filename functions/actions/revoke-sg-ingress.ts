@@ -1,32 +1,47 @@
+import { publicFrontEnd } from '../aws/front-ends';
 import { describeGroupTags, describeRules, revokeIngressRules } from '../aws/security-groups';
 import { controlById } from '../domain/controls';
-import type { Finding, Observation, SgRule } from '../domain/model';
+import { withFrontEnd } from '../domain/front-end';
+import type { Finding, Observation, SgRule, Tags } from '../domain/model';
 import { describeRule } from '../domain/net';
+import type { Policy } from '../domain/policy/schema';
 import type { Plan } from '../domain/remediation';
-import type { FixingAction, Inspection } from './action';
+import type { ActionClients, FixingAction, Inspection } from './action';
+
+/**
+ * The group as the re-check sees it: live rules and tags (read when the finding has none) and, when it can change
+ * the decision (world-open public ports on a group without the public tag), the live front-end answer, the same
+ * lookup triage makes. `tags` is undefined when the group no longer exists.
+ */
+export async function recheckObservation(
+  finding: Finding, clients: ActionClients, policy: Policy,
+): Promise<{ observation: Observation; rules: SgRule[]; tags?: Tags }> {
+  const groupId = finding.resource.id;
+  const ec2 = clients.ec2();
+  const tags = finding.resource.tags === undefined ? await describeGroupTags(ec2, groupId) : finding.resource.tags;
+  const rules = tags === undefined ? [] : await describeRules(ec2, groupId);
+  const observation: Observation = {
+    source: 'cloudtrail', eventId: 'live-recheck', eventName: 'LiveRecheck', time: new Date().toISOString(),
+    account: finding.resource.account, region: finding.resource.region,
+    resource: { ...finding.resource, ...(tags ? { tags } : {}) },
+    facts: { kind: 'sg-rules', groupId, rules, complete: true },
+  };
+  const live = { publicFrontEnd: (id: string) => publicFrontEnd(clients, id) };
+  return { observation: await withFrontEnd(observation, live, policy), rules, ...(tags ? { tags } : {}) };
+}
 
 /**
  * Revoke world-open ingress rules by SecurityGroupRuleIds. Only ever removes rules the finding's control flags on
  * live state; when the finding named rules, only those. One EC2 call each for inspect, apply and verify
- * (plus one for tags when the finding has none).
+ * (plus one for tags when the finding has none, and the load-balancer reads of the front-end lookup when needed).
  */
 export const revokeSgIngress: FixingAction = {
   id: 'revoke-sg-ingress',
   title: 'Revoke world-open security-group ingress rules',
 
   async inspect(finding, clients, policy): Promise<Inspection> {
-    const groupId = finding.resource.id;
-    const ec2 = clients.ec2();
     const readTags = finding.resource.tags === undefined;
-    const tags = readTags ? await describeGroupTags(ec2, groupId) : finding.resource.tags;
-    const rules = tags === undefined ? [] : await describeRules(ec2, groupId);
-
-    const live: Observation = {
-      source: 'cloudtrail', eventId: 'live-recheck', eventName: 'LiveRecheck', time: new Date().toISOString(),
-      account: finding.resource.account, region: finding.resource.region,
-      resource: { ...finding.resource, ...(tags ? { tags } : {}) },
-      facts: { kind: 'sg-rules', groupId, rules, complete: true },
-    };
+    const { observation: live, rules, tags } = await recheckObservation(finding, clients, policy);
     const control = controlById(finding.control);
     const flagged = new Set(control?.evaluate(live, policy).findings.flatMap((f) => f.remediation.targets) ?? []);
     const named = finding.remediation.targets;

@@ -4,11 +4,13 @@ import { ec2 } from './clients/ec2';
 import { ecr } from './clients/ecr';
 import { ecs } from './clients/ecs';
 import { eks } from './clients/eks';
+import { elb } from './clients/elb';
+import { elbv2 } from './clients/elbv2';
 import { events } from './clients/events';
 import { secrets } from './clients/secrets';
 import { sfn } from './clients/sfn';
 import { sns } from './clients/sns';
 
 export { resetClients } from './client-cache';
-export const clients = { ec2, ecs, eks, ecr, sfn, dynamodb, events, sns, secrets };
+export const clients = { ec2, ecs, eks, ecr, elbv2, elb, sfn, dynamodb, events, sns, secrets };
 export type Clients = typeof clients;

@@ -31,7 +31,7 @@ export async function restoreRule(
 
 export const handler = lambda((input: { step: string; state: RunbookState }) =>
   restoreRule(input, {
-    clients: { ec2, ecs: only('ECS'), eks: only('EKS'), ecr: only('ECR') },
+    clients: { ec2, ecs: only('ECS'), eks: only('EKS'), ecr: only('ECR'), elbv2: only('ELBv2'), elb: only('ELB') },
     audit: auditTable, now: () => new Date(), progress: saveRunProgress,
   }),
 );

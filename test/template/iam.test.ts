@@ -19,6 +19,13 @@ const LIVE_READS = [
   'ec2:DescribeRouteTables', 'ec2:DescribeSubnets', 'ec2:DescribeVpcEndpoints',
 ];
 
+/** The public front-end lookup (aws/front-ends.ts): load balancers, their target groups, and the group's ENIs. */
+const LOAD_BALANCER_READS = [
+  'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTargetGroupAttributes',
+  'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetHealth',
+];
+const FRONT_END_READS = [...LOAD_BALANCER_READS, 'ec2:DescribeNetworkInterfaces'];
+
 /** Every state machine: invoke its Tasks' functions, deliver its execution logs. */
 const STATE_MACHINE = [
   'lambda:InvokeFunction',
@@ -29,10 +36,10 @@ const STATE_MACHINE = [
 const EXPECTED_ACTIONS: Record<string, string[]> = {
   TriageFunction: [
     'dynamodb:GetItem', 'dynamodb:UpdateItem',
-    'ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', ...LIVE_READS, 'states:StartExecution',
+    'ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', ...LIVE_READS, ...FRONT_END_READS, 'states:StartExecution',
     'ecs:DescribeContainerInstances', 'ecs:ListContainerInstances',
   ],
-  LoadLiveStateFunction: ['ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', ...LIVE_READS],
+  LoadLiveStateFunction: ['ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', ...LIVE_READS, ...FRONT_END_READS],
   ApplyRemediationFunction: [
     'ec2:RevokeSecurityGroupIngress',
     'ecs:DescribeServices', 'ecs:DescribeTaskDefinition', 'ecs:DescribeTasks', 'ecs:ListTaskDefinitions',
@@ -52,6 +59,7 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
     'ec2:CreateSecurityGroup', 'ec2:CreateSnapshot', 'ec2:CreateTags', 'ec2:DescribeInstances', 'ec2:DescribeNetworkInterfaces',
     'ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSnapshots', 'ec2:DescribeVolumes',
     'ec2:ModifyNetworkInterfaceAttribute', 'ec2:RevokeSecurityGroupEgress', 'ec2:RevokeSecurityGroupIngress',
+    ...LOAD_BALANCER_READS,
     'ecs:DescribeContainerInstances', 'ecs:DescribeTaskDefinition', 'ecs:DescribeTasks', 'ecs:ListClusters', 'ecs:ListContainerInstances',
     'ecs:StopTask', 'ecs:TagResource', 'ecs:UpdateContainerInstancesState',
     'eks:DescribeCluster',
@@ -73,6 +81,7 @@ const RESOURCE_STAR_OK = new Set([
   'ec2:DescribeSecurityGroups', 'ec2:DescribeSecurityGroupRules',
   'ec2:DescribeRouteTables', 'ec2:DescribeSubnets', 'ec2:DescribeVpcEndpoints',
   'ec2:DescribeInstances', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSnapshots', 'ec2:DescribeVolumes',
+  ...LOAD_BALANCER_READS,
   'ecs:DescribeTaskDefinition', 'ecs:ListClusters', 'ecs:ListTaskDefinitions', 'ecs:ListServices', 'ecs:ListTasks', 'ecs:RegisterTaskDefinition',
   'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery',
   'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',

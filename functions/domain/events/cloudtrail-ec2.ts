@@ -5,50 +5,14 @@
  * newer calls in `<Operation>Request` with PascalCase members. Shapes and sources: events/README.md.
  */
 import { z } from 'zod';
-import type { Normalized, SgRule } from '../model';
+import type { Facts, Normalized, SgRule } from '../model';
+import { authorizeRules, AuthorizeRequest, ResponseRule } from './cloudtrail-ec2-authorize';
 import { CLOUDTRAIL_DETAIL_TYPE, cloudTrailObservation, failedCall, parseCloudTrail, UserIdentity } from './cloudtrail-common';
-import {
-  Bool,
-  EventBridgeSchema,
-  firstIssue,
-  itemsOf,
-  oneOrMany,
-  Port,
-  Protocol,
-  sgRef,
-  splitPermission,
-  type Envelope,
-} from './envelope';
+import { Bool, EventBridgeSchema, itemsOf, oneOrMany, Port, Protocol, sgRef, type Envelope } from './envelope';
 
 export { CLOUDTRAIL_DETAIL_TYPE };
 export const CLOUDTRAIL_EC2_EVENTS = ['AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'ModifySecurityGroupRules'] as const;
 type Ec2EventName = (typeof CLOUDTRAIL_EC2_EVENTS)[number];
-
-/** requestParameters.ipPermissions.items[] (AuthorizeSecurityGroupIngress/Egress). */
-const IpPermission = z.object({
-  ipProtocol: Protocol,
-  fromPort: Port,
-  toPort: Port,
-  ipRanges: itemsOf(z.object({ cidrIp: z.string() })),
-  ipv6Ranges: itemsOf(z.object({ cidrIpv6: z.string() })),
-  prefixListIds: itemsOf(z.object({ prefixListId: z.string() })),
-  groups: itemsOf(z.object({ groupId: z.string() })),
-});
-
-/** responseElements.securityGroupRuleSet.items[]: one rule each, with its sgr- id. */
-const ResponseRule = z.object({
-  groupId: z.string().optional(),
-  securityGroupRuleId: z.string().optional(),
-  isEgress: Bool.optional(),
-  ipProtocol: Protocol,
-  fromPort: Port,
-  toPort: Port,
-  cidrIpv4: z.string().optional(),
-  cidrIpv6: z.string().optional(),
-  prefixListId: z.string().optional(),
-  referencedGroupInfo: z.object({ groupId: z.string().optional() }).nullish(),
-  description: z.string().optional(),
-});
 
 /** requestParameters.ModifySecurityGroupRulesRequest.SecurityGroupRule (one object, or a list). */
 const ModifiedRule = z.object({
@@ -71,13 +35,11 @@ const Common = {
   errorCode: z.string().optional(),
 };
 
-const IpPermissions = itemsOf(IpPermission);
-
-/** The request's permissions are parsed only when the response has no rule set (see authorizeRules). */
+/** The request's rules are parsed in authorizeRules: a broken request must not hide the rules AWS says it created. */
 const AuthorizeDetail = z.object({
   ...Common,
   eventName: z.enum(['AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress']),
-  requestParameters: z.object({ groupId: z.string().optional(), ipPermissions: z.unknown() }).nullish(),
+  requestParameters: AuthorizeRequest.nullish(),
   responseElements: z.object({ securityGroupRuleSet: itemsOf(ResponseRule) }).nullish(),
 });
 
@@ -90,58 +52,14 @@ const ModifyDetail = z.object({
   responseElements: z.object({ ModifySecurityGroupRulesResponse: z.object({ return: Bool.optional() }).nullish() }).nullish(),
 });
 
-/** Envelope + detail, for Powertools' parser. The Authorize request's permissions are checked in authorizeRules. */
+/** Envelope + detail, for Powertools' parser. The Authorize request's rules are checked in authorizeRules. */
 export const AuthorizeSecurityGroupEvent = EventBridgeSchema.extend({ detail: AuthorizeDetail });
 export const ModifySecurityGroupRulesEvent = EventBridgeSchema.extend({ detail: ModifyDetail });
 
-type Authorize = z.output<typeof AuthorizeDetail>;
 type Modify = z.output<typeof ModifyDetail>;
 
 export const isCloudTrailEc2Event = (name: unknown): name is Ec2EventName =>
   typeof name === 'string' && (CLOUDTRAIL_EC2_EVENTS as readonly string[]).includes(name);
-
-/**
- * Rules of an Authorize call: the response's rule set (one rule per item, with its sgr- id) when present, else
- * the request's permissions split per source (no ids). Returns the schema problem when the request is malformed.
- */
-function authorizeRules(d: Authorize, groupId: string): SgRule[] | string {
-  const rules: SgRule[] = [];
-  const response = d.responseElements?.securityGroupRuleSet ?? [];
-  if (response.length > 0) {
-    for (const r of response) {
-      const rule: SgRule = {
-        groupId: r.groupId ?? groupId,
-        isEgress: r.isEgress ?? d.eventName === 'AuthorizeSecurityGroupEgress',
-        protocol: r.ipProtocol,
-        fromPort: r.fromPort,
-        toPort: r.toPort,
-      };
-      if (r.securityGroupRuleId) rule.ruleId = r.securityGroupRuleId;
-      if (r.cidrIpv4) rule.cidrIpv4 = r.cidrIpv4;
-      if (r.cidrIpv6) rule.cidrIpv6 = r.cidrIpv6;
-      if (r.prefixListId) rule.prefixListId = r.prefixListId;
-      if (r.referencedGroupInfo?.groupId) rule.referencedGroupId = r.referencedGroupInfo.groupId;
-      if (r.description) rule.description = r.description;
-      rules.push(rule);
-    }
-    return rules;
-  }
-  const permissions = IpPermissions.safeParse(d.requestParameters?.ipPermissions);
-  if (!permissions.success) return firstIssue(permissions.error, 'detail.requestParameters.ipPermissions');
-  const isEgress = d.eventName === 'AuthorizeSecurityGroupEgress';
-  for (const p of permissions.data) {
-    splitPermission(groupId, isEgress, {
-      protocol: p.ipProtocol,
-      fromPort: p.fromPort,
-      toPort: p.toPort,
-      cidrIpv4: p.ipRanges.map((r) => r.cidrIp),
-      cidrIpv6: p.ipv6Ranges.map((r) => r.cidrIpv6),
-      prefixListIds: p.prefixListIds.map((r) => r.prefixListId),
-      groupIds: p.groups.map((g) => g.groupId),
-    }, rules);
-  }
-  return rules;
-}
 
 /**
  * ModifySecurityGroupRules carries the rule id but not the direction: rules are reported as ingress (the
@@ -169,28 +87,43 @@ export function normalizeCloudTrailEc2(env: Envelope, eventName: Ec2EventName): 
   const failed = d.errorCode ? failedCall(d.errorCode) : undefined;
   let groupId: string | undefined;
   let rules: SgRule[] | string;
+  // The record cannot say everything about its rules: the facts ask for a live read (`directionUnknown`) before any
+  // decision. Modify omits the direction; an Authorize record may lack its request or disagree with its response.
+  let readLive = false;
   if (d.eventName === 'ModifySecurityGroupRules') {
     groupId = d.requestParameters?.ModifySecurityGroupRulesRequest.GroupId;
     rules = groupId ? modifyRules(d, groupId) : [];
+    readLive = true;
   } else {
-    groupId = d.requestParameters?.groupId ?? d.responseElements?.securityGroupRuleSet.find((r) => r.groupId)?.groupId;
-    rules = groupId ? authorizeRules(d, groupId) : [];
+    const created = d.responseElements?.securityGroupRuleSet ?? [];
+    groupId = d.requestParameters?.groupId ?? created.find((r) => r.groupId)?.groupId;
+    const found = groupId ? authorizeRules(d.eventName, d.requestParameters, created, groupId) : { rules: [], trusted: true };
+    rules = typeof found === 'string' ? found : found.rules;
+    readLive = typeof found !== 'string' && !found.trusted;
   }
   if (!groupId || typeof rules === 'string') {
     if (failed) return { kind: 'ignored', reason: failed };
-    const problem = typeof rules === 'string' ? `detail does not match its schema at ${rules}` : 'no security group id in requestParameters or responseElements';
+    const groupName = d.eventName === 'ModifySecurityGroupRules' ? undefined : d.requestParameters?.groupName;
+    const problem = typeof rules === 'string'
+      ? `detail does not match its schema at ${rules}`
+      : groupName
+        ? `the request names its group by name only (${groupName}, default VPC) and no response carries the group id`
+        : 'no security group id in requestParameters or responseElements';
     return { kind: 'invalid', reason: `${what}: ${problem}` };
   }
 
-  const observation = cloudTrailObservation(env, d, sgRef(groupId, env.account, env.region), {
-    kind: 'sg-rules', groupId, rules, complete: false, ...(d.eventName === 'ModifySecurityGroupRules' ? { directionUnknown: true } : {}),
-  });
+  const isEgressCall = d.eventName === 'AuthorizeSecurityGroupEgress';
+  // A successful Authorize call always adds a rule: when the record shows none, only live state can say which.
+  const facts: Facts = !failed && rules.length === 0 && d.eventName === 'AuthorizeSecurityGroupIngress'
+    ? { kind: 'sg-flagged', groupId, flaggedBy: `CloudTrail ${d.eventName} (no readable rule in the record)` }
+    : { kind: 'sg-rules', groupId, rules, complete: false, ...(readLive ? { directionUnknown: true } : {}) };
+  const observation = cloudTrailObservation(env, d, sgRef(groupId, env.account, env.region), facts);
 
   if (failed) return { kind: 'ignored', reason: failed, observation };
   if (d.eventName === 'ModifySecurityGroupRules' && d.responseElements?.ModifySecurityGroupRulesResponse?.return === false) {
     return { kind: 'ignored', reason: 'the API call returned false: nothing changed', observation };
   }
-  if (d.eventName === 'AuthorizeSecurityGroupEgress' || (rules.length > 0 && rules.every((r) => r.isEgress))) {
+  if (isEgressCall || (rules.length > 0 && rules.every((r) => r.isEgress))) {
     return { kind: 'ignored', reason: `only egress rules (${d.eventName}): Warden watches ingress`, observation };
   }
   return { kind: 'observation', observation };

@@ -1,9 +1,9 @@
 import { evaluate } from '../../../functions/domain/evaluate';
 import { normalize } from '../../../functions/domain/events';
-import type { Normalized, SgRule } from '../../../functions/domain/model';
+import type { LiveState, Normalized, SgRule } from '../../../functions/domain/model';
 import { isWorldOpen } from '../../../functions/domain/net';
 import { defaultPolicy } from '../../../functions/domain/policy';
-import { ACCOUNT, authorize, authorizeRequest, cloudTrail, observed, permission, responseRule, SG } from './fixtures';
+import { ACCOUNT, authorize, authorizeRequest, cloudTrail, observed, permission, responseRule, sample, SG } from './fixtures';
 
 const policy = defaultPolicy();
 
@@ -25,11 +25,13 @@ describe('CloudTrail item lists', () => {
     expect(rulesOf(normalize(authorizeRequest(open22)))).toEqual([{ ...base, protocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0' }]);
   });
 
-  test('empty containers {} and absent lists yield no sources', () => {
+  test('empty containers {} and absent lists yield no sources: a record without any rule is read live', () => {
+    // A successful Authorize call always adds a rule, so "no rule" in the record means "unknown", never "compliant".
     const p = { ipProtocol: 'tcp', fromPort: 22, toPort: 22, groups: {}, ipRanges: {}, ipv6Ranges: {}, prefixListIds: {} };
-    expect(rulesOf(normalize(authorizeRequest([p])))).toEqual([]);
+    const flagged = { kind: 'sg-flagged', groupId: SG, flaggedBy: 'CloudTrail AuthorizeSecurityGroupIngress (no readable rule in the record)' };
+    expect(observed(normalize(authorizeRequest([p]))).facts).toEqual(flagged);
     const ev = cloudTrail('AuthorizeSecurityGroupIngress', { groupId: SG, ipPermissions: {} }, { securityGroupRuleSet: {} });
-    expect(rulesOf(normalize(ev))).toEqual([]);
+    expect(observed(normalize(ev)).facts).toEqual(flagged);
   });
 
   test('a permission with several sources is split: one rule per CIDR, prefix list and group', () => {
@@ -78,6 +80,130 @@ describe('rule sources and ports', () => {
       ['sgr-1', 'pl-0123456789abcdef0'],
       ['sgr-2', 'sg-0fedcba9876543210'],
     ]);
+  });
+});
+
+describe('every documented AuthorizeSecurityGroupIngress request form', () => {
+  const factsOf = (n: Normalized) => {
+    const f = observed(n).facts;
+    if (f.kind !== 'sg-rules') throw new Error(`expected sg-rules, got ${f.kind}`);
+    return f;
+  };
+  const G4 = 'sg-0a11c0ffee0000004';
+  const flat = (extra: Record<string, unknown>) => ({ groupId: SG, ipPermissions: {}, ...extra });
+  const ssh = { ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIp: '0.0.0.0/0' };
+
+  test('legacy flat form (sample): the response matches the request, so its rules are trusted as they are', () => {
+    const f = factsOf(normalize(sample('cloudtrail/authorize-flat-ssh-world.json')));
+    expect(f.rules).toEqual([{ ...base, ruleId: 'sgr-0a11c0ffee00000aa', protocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0' }]);
+    expect(f.directionUnknown).toBeUndefined();
+  });
+
+  test('legacy flat form without a response: its one rule, world-open, revoked once live state names it', async () => {
+    for (const request of [flat(ssh), { groupId: SG, ...ssh }]) {
+      const ev = cloudTrail('AuthorizeSecurityGroupIngress', request, null);
+      expect(rulesOf(normalize(ev))).toEqual([{ ...base, protocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0' }]);
+      const d = await evaluate(ev, { policy });
+      expect(d).toMatchObject({ status: 'violation', reason: expect.stringContaining('resolved from live state') });
+    }
+  });
+
+  test('legacy flat form with a group source (sample): the three rules AWS created, trusted', () => {
+    const f = factsOf(normalize(sample('cloudtrail/authorize-flat-group-source.json')));
+    const ref = { groupId: G4, isEgress: false, referencedGroupId: 'sg-0a11c0ffee0000002' };
+    expect(f.rules).toEqual([
+      { ...ref, ruleId: 'sgr-0a11c0ffee00000d3', protocol: 'tcp', fromPort: 0, toPort: 65535 },
+      { ...ref, ruleId: 'sgr-0a11c0ffee00000d4', protocol: 'udp', fromPort: 0, toPort: 65535 },
+      { ...ref, ruleId: 'sgr-0a11c0ffee00000d5', protocol: 'icmp', fromPort: -1, toPort: -1 },
+    ]);
+    expect(f.directionUnknown).toBeUndefined();
+  });
+
+  test('a flat group source without a response grants full TCP, UDP and ICMP from the named group; with a protocol, only that', async () => {
+    const named = flat({ sourceSecurityGroupName: 'payments-app', sourceSecurityGroupOwnerId: ACCOUNT });
+    const ev = cloudTrail('AuthorizeSecurityGroupIngress', named, null);
+    const ref = { ...base, referencedGroupId: 'payments-app' };
+    expect(rulesOf(normalize(ev))).toEqual([
+      { ...ref, protocol: 'tcp', fromPort: 0, toPort: 65535 },
+      { ...ref, protocol: 'udp', fromPort: 0, toPort: 65535 },
+      { ...ref, protocol: 'icmp', fromPort: -1, toPort: -1 },
+    ]);
+    expect((await evaluate(ev, { policy })).status).toBe('compliant');
+    const one = cloudTrail('AuthorizeSecurityGroupIngress', { ...named, ipProtocol: 'tcp', fromPort: 5432, toPort: 5432 }, null);
+    expect(rulesOf(normalize(one))).toEqual([{ ...ref, protocol: 'tcp', fromPort: 5432, toPort: 5432 }]);
+  });
+
+  test('a default-VPC group named in ipPermissions (groupName) is a reference like any other', () => {
+    const p = { ipProtocol: 'tcp', fromPort: 5432, toPort: 5432, groups: { items: [{ groupName: 'payments-app', userId: ACCOUNT }] } };
+    expect(rulesOf(normalize(authorizeRequest([p])))).toEqual([{ ...base, protocol: 'tcp', fromPort: 5432, toPort: 5432, referencedGroupId: 'payments-app' }]);
+  });
+
+  test('request missing, response present (sample): what AWS created, marked for a live read', () => {
+    const f = factsOf(normalize(sample('cloudtrail/authorize-response-only.json')));
+    expect(f.rules).toEqual([{ ...base, ruleId: 'sgr-0a11c0ffee00000ab', protocol: 'tcp', fromPort: 3389, toPort: 3389, cidrIpv4: '0.0.0.0/0' }]);
+    expect(f.directionUnknown).toBe(true);
+  });
+
+  test('request disagreeing with the response (sample): the created rules, the unaccounted request rule without id, live read', () => {
+    const f = factsOf(normalize(sample('cloudtrail/authorize-request-disagrees.json')));
+    expect(f.rules).toEqual([
+      { ...base, ruleId: 'sgr-0a11c0ffee00000ac', protocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0' },
+      { ...base, protocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '10.0.0.0/16' },
+    ]);
+    expect(f.directionUnknown).toBe(true);
+  });
+
+  test('more created rules than requested, or a malformed request beside a response: the response, marked for a live read', () => {
+    const extra = authorize([permission({ from: 22, v4: ['0.0.0.0/0'] })], [
+      responseRule('sgr-1', { from: 22, v4: '0.0.0.0/0' }), responseRule('sgr-2', { from: 443, v4: '0.0.0.0/0' }),
+    ]);
+    expect(factsOf(normalize(extra))).toMatchObject({ directionUnknown: true, rules: [{ ruleId: 'sgr-1' }, { ruleId: 'sgr-2' }] });
+    const broken = cloudTrail('AuthorizeSecurityGroupIngress', flat({ cidrIp: '0.0.0.0/0', fromPort: 'ssh' }), { securityGroupRuleSet: { items: [responseRule('sgr-1', { from: 22, v4: '0.0.0.0/0' })] } });
+    expect(factsOf(normalize(broken))).toMatchObject({ directionUnknown: true, rules: [{ ruleId: 'sgr-1' }] });
+  });
+
+  test('AWS canonicalizes CIDRs: a non-canonical request still agrees with its response', () => {
+    const ev = authorize([permission({ from: 443, v4: ['100.68.0.18/18'], v6: ['2001:DB8::5/32'] })], [
+      responseRule('sgr-1', { from: 443, v4: '100.68.0.0/18' }), responseRule('sgr-2', { from: 443, v6: '2001:db8::/32' }),
+    ]);
+    expect(factsOf(normalize(ev)).directionUnknown).toBeUndefined();
+  });
+
+  test('a malformed flat form with no response is invalid, naming the problem', () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [flat({ cidrIp: '0.0.0.0/0', fromPort: 22, toPort: 22 }), 'cidrIp without ipProtocol'],
+      [flat({ ipProtocol: 'tcp', fromPort: 22, toPort: 22 }), 'ipProtocol without cidrIp or sourceSecurityGroupName'],
+      [flat({ ...ssh, sourceSecurityGroupName: 'payments-app' }), 'both cidrIp and sourceSecurityGroupName'],
+      [flat({ ...ssh, fromPort: 'ssh' }), 'detail.requestParameters.fromPort'],
+    ];
+    for (const [request, problem] of cases) {
+      expect(normalize(cloudTrail('AuthorizeSecurityGroupIngress', request, null))).toMatchObject({ kind: 'invalid', reason: expect.stringContaining(problem) });
+    }
+  });
+
+  test('a group named only by name, with no response to give its id, is invalid with that reason', () => {
+    const ev = cloudTrail('AuthorizeSecurityGroupIngress', { groupName: 'launch-wizard-1', ipPermissions: {}, ...ssh }, null);
+    expect(normalize(ev)).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('names its group by name only (launch-wizard-1') });
+  });
+
+  test('with live state, a record marked for a live read decides from the live rule; a trusted one reads tags only', async () => {
+    const calls: string[] = [];
+    const live: LiveState = {
+      async securityGroup(groupId) {
+        calls.push('rules');
+        return { groupId, tags: {}, rules: [{ ...base, ruleId: 'sgr-0a11c0ffee00000ab', protocol: 'tcp', fromPort: 3389, toPort: 3389, cidrIpv4: '10.0.0.0/8' }] };
+      },
+      async securityGroupTags() {
+        calls.push('tags');
+        return {};
+      },
+    };
+    // The response said 0.0.0.0/0, live state says the rule is private now: compliant, from the live read.
+    expect((await evaluate(sample('cloudtrail/authorize-response-only.json'), { policy, live })).status).toBe('compliant');
+    expect(calls).toEqual(['rules']);
+    calls.length = 0;
+    expect((await evaluate(sample('cloudtrail/authorize-flat-ssh-world.json'), { policy, live })).status).toBe('violation');
+    expect(calls).toEqual(['tags']);
   });
 });
 
