@@ -1,6 +1,7 @@
 import { publicFrontEnd } from '../aws/front-ends';
 import { describeGroupTags, describeRules, revokeIngressRules } from '../aws/security-groups';
 import { controlById } from '../domain/controls';
+import { handlingOf } from '../domain/controls/sg-world-open-ingress';
 import { withFrontEnd } from '../domain/front-end';
 import type { Finding, Observation, SgRule, Tags } from '../domain/model';
 import { describeRule } from '../domain/net';
@@ -43,7 +44,9 @@ export const revokeSgIngress: FixingAction = {
     const readTags = finding.resource.tags === undefined;
     const { observation: live, rules, tags } = await recheckObservation(finding, clients, policy);
     const control = controlById(finding.control);
-    const flagged = new Set(control?.evaluate(live, policy).findings.flatMap((f) => f.remediation.targets) ?? []);
+    // Only rules handled as this finding's are (never a tolerated ICMP rule, or a public port awaiting its approval).
+    const same = control?.evaluate(live, policy).findings.filter((f) => handlingOf(f) === handlingOf(finding)) ?? [];
+    const flagged = new Set(same.flatMap((f) => f.remediation.targets));
     const named = finding.remediation.targets;
     const targets = (named.length ? named : [...flagged]).filter((id) => flagged.has(id)).sort();
     const revoked = rules.filter((r) => targets.includes(r.ruleId ?? ''));

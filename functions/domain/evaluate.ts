@@ -1,7 +1,7 @@
 import { controls } from './controls';
 import { normalize } from './events';
 import { isOwnChange } from './loop-guard';
-import { needsFrontEndLookup } from './controls/sg-world-open-ingress';
+import { withFrontEnd } from './front-end';
 import type { Decision, GuardDutyFacts, LiveState, Observation, SgRule } from './model';
 import { invalidRanges, protocolOf } from './reach';
 import { mayTighten } from './policy/mode';
@@ -104,12 +104,8 @@ async function withLiveSecurityGroup(o: Observation, live: LiveState, policy: Po
   const group = await live.securityGroup(f.groupId);
   if (!group) return undefined;
   const eventRuleIds = f.kind === 'sg-rules' && !f.complete ? eventRulesIn(f.rules, group.rules) : undefined;
-  const frontEnd = live.publicFrontEnd && needsFrontEndLookup(group.rules, group.tags, policy) ? await live.publicFrontEnd(group.groupId) : undefined;
-  const facts = {
-    kind: 'sg-rules', groupId: group.groupId, rules: group.rules, complete: true,
-    ...(eventRuleIds ? { eventRuleIds } : {}), ...(frontEnd !== undefined ? { frontEnd } : {}),
-  } as const;
-  return { ...o, resource: { ...o.resource, tags: group.tags }, facts };
+  const facts = { kind: 'sg-rules', groupId: group.groupId, rules: group.rules, complete: true, ...(eventRuleIds ? { eventRuleIds } : {}) } as const;
+  return withFrontEnd({ ...o, resource: { ...o.resource, tags: group.tags }, facts }, live, policy);
 }
 
 /** Live rule ids of the rules the event named: by id, or, for an event that carries no ids, by protocol, ports and source. */

@@ -1,9 +1,11 @@
+import { isNonPublicCidr } from './cidr';
 import type { LiveState, Observation, SgRule, Tags } from './model';
-import { isWorldOpen, onlyPorts } from './net';
+import { onlyPorts } from './net';
+import { isRangeRule } from './reach';
 import type { Policy } from './policy/schema';
 
 /**
- * When the live public-front-end lookup is worth its calls: the group lacks the public tag and has a world-open rule
+ * When the live public-front-end lookup is worth its calls: the group lacks the public tag and has a public-range rule
  * on public ports only (the one case its answer can change). Shared by triage (evaluate) and the re-check
  * (revoke-sg-ingress inspect), so both decide from the same answer.
  */
@@ -21,11 +23,15 @@ export function hasPublicTag(tags: Tags | undefined, policy: Policy): boolean {
   return tags?.[tag.key] === tag.value;
 }
 
-/** Does the front-end answer matter for these rules? World-open public-port ingress on a group without the public tag. */
+/**
+ * Does the front-end answer matter for these rules? Ingress from a public range on public ports only, on a group
+ * without the public tag. Any public range counts, not only world-open ones: several narrower ranges can be
+ * world-open together (see reach.ts).
+ */
 export function needsFrontEndLookup(rules: readonly SgRule[], tags: Tags | undefined, policy: Policy): boolean {
   if (hasPublicTag(tags, policy)) return false;
   const ports = publicPorts(policy);
-  return rules.some((r) => isWorldOpen(r) && onlyPorts(r, ports));
+  return rules.some((r) => isRangeRule(r) && onlyPorts(r, ports) && !isNonPublicCidr((r.cidrIpv4 ?? r.cidrIpv6)!));
 }
 
 /**

@@ -3,7 +3,7 @@ import { AuthorizeSecurityGroupEgressCommand, ModifySecurityGroupRulesCommand, R
 import { readFileSync } from 'node:fs';
 import { revokeSgIngress } from '../../functions/actions/revoke-sg-ingress';
 import { clients } from '../../functions/aws/clients';
-import { ec2LiveState } from '../../functions/aws/security-groups';
+import { awsLiveState } from '../../functions/aws/live-state';
 import { evaluate } from '../../functions/domain/evaluate';
 import type { Finding } from '../../functions/domain/model';
 import { defaultPolicy } from '../../functions/domain/policy';
@@ -34,14 +34,17 @@ async function mixedGroup(tags: Record<string, string> = {}) {
   };
 }
 
-test('with no named targets, the live re-check plans every world-open rule and nothing else', async () => {
+test('with no named targets, the live re-check plans every world-open rule it revokes, and nothing else', async () => {
   const g = await mixedGroup();
   const { stillViolating, plan } = await revokeSgIngress.inspect(finding(g.groupId, []), clients, policy);
   expect(stillViolating).toBe(true);
-  expect(plan.targets).toEqual([g.ssh, g.rdp6, g.all, g.https].sort());
+  // 443 on a group that is not a front end is not this run's: it waits for its own approval run.
+  expect(plan.targets).toEqual([g.ssh, g.rdp6, g.all].sort());
   await revokeSgIngress.apply(plan, clients);
-  expect(await ingressRuleIds(g.groupId)).toEqual([g.admin, g.ref].sort());
+  expect(await ingressRuleIds(g.groupId)).toEqual([g.admin, g.ref, g.https].sort());
   expect((await revokeSgIngress.verify(plan, clients)).verified).toBe(true);
+  const approvalRun = { ...finding(g.groupId, [g.https]), remediation: { action: 'revoke-sg-ingress', mode: 'approval' as const, targets: [g.https], runKey: 'approve-public-port' } };
+  expect((await revokeSgIngress.inspect(approvalRun, clients, policy)).plan.targets).toEqual([g.https]);
 });
 
 test('a tagged public front end keeps its 443 rule; named targets limit the plan', async () => {
@@ -88,7 +91,7 @@ describe('triage live lookups', () => {
     for (const [a, b] of Object.entries(map)) text = text.split(a).join(b);
     return JSON.parse(text) as unknown;
   };
-  const live = ec2LiveState(clients.ec2);
+  const live = awsLiveState(clients);
 
   test('ModifySecurityGroupRules of an egress rule is resolved live and is compliant', async () => {
     const groupId = await createGroup(await createVpc(), 'egress');
@@ -109,17 +112,22 @@ describe('triage live lookups', () => {
     const d = await evaluate(sample('config/compliance-restricted-ssh-noncompliant.json', { 'sg-0a11c0ffee0000001': g.groupId }), { policy, live });
     expect(d.status).toBe('violation');
     if (d.status !== 'violation') return;
-    expect(d.findings[0]!.remediation.targets.sort()).toEqual([g.ssh, g.rdp6, g.all, g.https].sort());
+    expect(d.findings.map((f) => [f.remediation.targets.sort(), f.remediation.mode])).toEqual([
+      [[g.ssh, g.rdp6, g.all].sort(), 'auto'],
+      [[g.https], 'approval'], // not a front end: a public port waits for a person
+    ]);
     expect(d.findings[0]!.severity).toBe('CRITICAL');
   });
 
-  test('tcp/443 on a tagged front end is compliant once live tags are read; untagged it is a violation', async () => {
+  test('tcp/443 on a tagged front end is compliant once live tags are read; untagged and unattached it waits for an approval', async () => {
     const vpc = await createVpc();
-    for (const [tags, status] of [[{ 'warden:public': 'true' }, 'compliant'], [{}, 'violation']] as const) {
+    for (const [tags, status, mode] of [[{ 'warden:public': 'true' }, 'compliant', undefined], [{}, 'violation', 'approval']] as const) {
       const groupId = await createGroup(vpc, `web-${status}`, tags);
       const rule = await allow(groupId, tcp(443, '0.0.0.0/0'));
       const event = sample('cloudtrail/authorize-https-world.json', { 'sg-0a11c0ffee0000002': groupId, 'sgr-0a11c0ffee00000b1': rule });
-      expect((await evaluate(event, { policy, live })).status).toBe(status);
+      const d = await evaluate(event, { policy, live });
+      expect(d.status).toBe(status);
+      expect(d.status === 'violation' ? d.findings.map((f) => f.remediation.mode) : []).toEqual(mode ? [mode] : []);
     }
   });
 });

@@ -1,15 +1,13 @@
-import { isNonPublicCidr } from '../cidr';
-import type { Finding, Mode, Observation, SgRule, Tags } from '../model';
+import { DEFAULT_PUBLIC_TAG, hasPublicTag, publicPorts } from '../front-end';
+import type { Finding, Mode, Observation, SgRule } from '../model';
 import { NEEDS_LIVE_STATE } from '../notes';
 import { coversPort, describeRule, isAllTraffic, onlyIcmpTypes, onlyPorts } from '../net';
-import { isRangeRule, worldOpenRules } from '../reach';
+import { worldOpenRules } from '../reach';
 import { decideMode, stricterOf } from '../policy/mode';
 import type { Policy } from '../policy/schema';
 import type { Control, ControlResult } from './control';
 
 export const ID = 'sg-world-open-ingress';
-const DEFAULT_PUBLIC_PORTS = [80, 443];
-const DEFAULT_PUBLIC_TAG = { key: 'warden:public', value: 'true' };
 /** Security Hub EC2.19's high-risk ports: world-open access to any of them is critical. */
 const HIGH_RISK_PORTS = [20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500,
   5601, 8080, 8088, 8888, 9200, 9300];
@@ -28,29 +26,14 @@ interface Group {
  * balancer's group, or its client-IP-preserving targets'). undefined: not known (offline, not looked up).
  */
 function frontEndOf(o: Observation, policy: Policy): string | null | undefined {
-  const tag = policy.controls[ID]?.publicTag ?? DEFAULT_PUBLIC_TAG;
-  if (o.resource.tags?.[tag.key] === tag.value) return `tagged ${tag.key}=${tag.value}`;
+  if (hasPublicTag(o.resource.tags, policy)) return `tagged ${tagText(policy)}`;
   return o.facts.kind === 'sg-rules' ? o.facts.frontEnd : undefined;
-}
-
-export const publicPortsOf = (policy: Policy): readonly number[] => policy.controls[ID]?.publicPorts ?? DEFAULT_PUBLIC_PORTS;
-
-/**
- * Does the decision depend on whether the group is a public front end? Only when it has an ingress rule from a
- * public range on public ports only, and lacks the public tag. The lookup (load balancers, their targets) is made
- * only then.
- */
-export function needsFrontEndLookup(rules: readonly SgRule[], tags: Tags | undefined, policy: Policy): boolean {
-  const tag = policy.controls[ID]?.publicTag ?? DEFAULT_PUBLIC_TAG;
-  if (tags?.[tag.key] === tag.value) return false;
-  const ports = publicPortsOf(policy);
-  return rules.some((r) => isRangeRule(r) && onlyPorts(r, ports) && !isNonPublicCidr((r.cidrIpv4 ?? r.cidrIpv6)!));
 }
 
 /** The world-open rules of a rule set, each with how it is handled and whether the event named it. */
 function classify(rules: SgRule[], frontEnd: string | null | undefined, eventRuleIds: string[] | undefined, policy: Policy): Group[] {
-  const publicPorts = publicPortsOf(policy);
-  const isPublicPort = (r: SgRule) => onlyPorts(r, publicPorts);
+  const ports = publicPorts(policy);
+  const isPublicPort = (r: SgRule) => onlyPorts(r, ports);
   // Public ports on a known front end are what it is for: out of the picture entirely.
   const considered = typeof frontEnd === 'string' ? rules.filter((r) => !isPublicPort(r)) : rules;
   const isIcmp = (r: SgRule) => onlyIcmpTypes(r, policy.network.icmpNotify);
@@ -67,6 +50,12 @@ function classify(rules: SgRule[], frontEnd: string | null | undefined, eventRul
   for (const r of tolerated) add(r, isIcmp(r) ? 'notify-icmp' : 'approve-public-port');
   return [...groups.values()];
 }
+
+/**
+ * How a finding of this control is handled, from its run key: a re-check keeps only the rules handled the same way,
+ * so a run that revokes never takes a tolerated ICMP rule or a public port waiting for its approval with it.
+ */
+export const handlingOf = (f: Finding): string => (f.remediation.runKey ?? '').replace(/\+?live-read$/, '') || 'revoke';
 
 const tagText = (policy: Policy) => { const t = policy.controls[ID]?.publicTag ?? DEFAULT_PUBLIC_TAG; return `${t.key}=${t.value}`; };
 
