@@ -70,7 +70,7 @@ function connectionStringPassword(v: string): boolean {
 
 /** `scheme://user:password@host`, unless the password is a placeholder. */
 function urlWithPassword(v: string): boolean {
-  const m = /\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:([^/\s@]+)@/i.exec(v);
+  const m = /\b[a-z][a-z0-9+.-]{0,31}:\/\/[^/\s:@]*:([^/\s@]+)@/i.exec(v); // a bounded scheme: linear on long values
   return m !== null && !PLACEHOLDER.test(decodeURIComponentSafe(m[1]!));
 }
 
