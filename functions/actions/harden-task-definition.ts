@@ -34,9 +34,9 @@ interface Details {
 
 /**
  * Register a hardened revision of a task definition (non-root user, privileged off and ALL / SYS_ADMIN out of
- * capabilities.add, read-only root filesystem, awslogs logging, no host PID namespace), then point every ACTIVE service that runs a non-compliant revision of the
- * family at it. Services already on a compliant revision are left alone. Env values are never read into the plan:
- * apply re-reads the source revision and re-derives the change.
+ * capabilities.add, read-only root filesystem, awslogs logging, no host PID namespace), then point every ACTIVE
+ * service that runs a non-compliant revision of the family at it. Services already on a compliant revision are left
+ * alone. Env values are never read into the plan: apply re-reads the source revision and re-derives the change.
  */
 export const hardenTaskDefinition: FixingAction = {
   id: 'harden-task-definition',

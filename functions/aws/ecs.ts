@@ -255,7 +255,10 @@ export function toTaskDefinitionFacts(td: TaskDefinition): TaskDefinitionFacts {
 export const toEnvironmentOverrides = (task: Task | undefined): NonNullable<TaskRunFacts['environmentOverrides']> =>
   (task?.overrides?.containerOverrides ?? [])
     .filter((o) => (o.environment ?? []).length > 0)
-    .map((o) => ({ container: o.name ?? '(unnamed)', environment: environmentFacts((o.environment ?? []).map((e) => ({ name: e.name ?? '', value: e.value }))) }));
+    .map((o) => ({
+      container: o.name ?? '(unnamed)',
+      environment: environmentFacts((o.environment ?? []).map((e) => ({ name: e.name ?? '', value: e.value }))),
+    }));
 
 export function toServiceFacts(s: Service, definition?: TaskDefinitionFacts): ServiceFacts {
   const vpc = s.networkConfiguration?.awsvpcConfiguration;
