@@ -3,7 +3,7 @@ import {
   clusterOfTask, describeService, describeTaskDefinition, familyOf, familyServices, listRevisions, nameOf,
   registerInputOf, registerTaskDefinition, revisionOf, serviceOfArn, updateService,
 } from '../aws/ecs';
-import { isLinux, isRootUser } from '../domain/controls/ecs-containers';
+import { capabilityName, isLinux, isRootUser, PRIVILEGED_CAPABILITIES } from '../domain/controls/ecs-containers';
 import type { Finding, Tags } from '../domain/model';
 import type { Policy } from '../domain/policy/schema';
 import type { Plan } from '../domain/remediation';
@@ -33,10 +33,10 @@ interface Details {
 }
 
 /**
- * Register a hardened revision of a task definition (non-root user, privileged off, read-only root filesystem,
- * awslogs logging, no host PID namespace), then point every ACTIVE service that runs a non-compliant revision of the
- * family at it. Services already on a compliant revision are left alone. Env values are never read into the plan:
- * apply re-reads the source revision and re-derives the change.
+ * Register a hardened revision of a task definition (non-root user, privileged off and ALL / SYS_ADMIN out of
+ * capabilities.add, read-only root filesystem, awslogs logging, no host PID namespace), then point every ACTIVE
+ * service that runs a non-compliant revision of the family at it. Services already on a compliant revision are left
+ * alone. Env values are never read into the plan: apply re-reads the source revision and re-derives the change.
  */
 export const hardenTaskDefinition: FixingAction = {
   id: 'harden-task-definition',
@@ -170,6 +170,9 @@ function planFor(finding: Finding, d: Details): Plan {
   if (d.changes.some((c) => c.field === 'user' || c.field === 'readonlyRootFilesystem')) {
     steps.push(`check first: the images must run as user ${d.settings.user} and write only to mounted volumes (read-only root filesystem)`);
   }
+  if (d.changes.some((c) => c.field === CAPABILITIES_ADD)) {
+    steps.push('check first: the containers must work without ALL / SYS_ADMIN (mounts, namespaces, raw devices); capabilities.drop is kept as it is');
+  }
   if (d.changes.some((c) => c.field === 'logConfiguration')) {
     steps.push(`log group ${d.settings.logGroupPrefix}${d.family} must exist; the execution role needs logs:CreateLogStream and logs:PutLogEvents`);
   }
@@ -185,6 +188,9 @@ function planFor(finding: Finding, d: Details): Plan {
 // ---------- the change itself (pure) ----------
 
 export type Fix = 'user' | 'privileged' | 'readonlyRootFilesystem' | 'logging' | 'pidMode';
+
+/** The field change that drops ALL / SYS_ADMIN (part of the `privileged` fix). */
+const CAPABILITIES_ADD = 'linuxParameters.capabilities.add';
 
 /** The control each fix answers: a fix whose control policy disables is not made. */
 const FIX_CONTROL: Record<Fix, string> = {
@@ -236,6 +242,16 @@ export function harden(td: TaskDefinition, s: HardeningSettings): { taskDefiniti
     if (on('privileged') && c.privileged === true) {
       change('privileged', true, 'false');
       c.privileged = false;
+    }
+    const added = c.linuxParameters?.capabilities?.add ?? [];
+    const keep = added.filter((cap) => !PRIVILEGED_CAPABILITIES.includes(capabilityName(cap)));
+    if (on('privileged') && keep.length < added.length) {
+      // Privileged-equivalent capabilities leave `add`; other added ones (the owner's call) and `drop` stay.
+      change(CAPABILITIES_ADD, added.join(', '), keep.length ? keep.join(', ') : '(none)');
+      const capabilities = { ...c.linuxParameters!.capabilities };
+      if (keep.length) capabilities.add = keep;
+      else delete capabilities.add;
+      c.linuxParameters = { ...c.linuxParameters, capabilities };
     }
     if (on('readonlyRootFilesystem') && linux && c.readonlyRootFilesystem !== true) {
       change('readonlyRootFilesystem', c.readonlyRootFilesystem, 'true');

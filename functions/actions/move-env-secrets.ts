@@ -2,7 +2,6 @@ import type { ECSClient, TaskDefinition } from '@aws-sdk/client-ecs';
 import {
   describeTaskDefinition, familyOf, familyServices, listRevisions, nameOf, revisionOf, toTaskDefinitionFacts,
 } from '../aws/ecs';
-import { isSecretName } from '../domain/controls/secret-patterns';
 import type { Plan } from '../domain/remediation';
 import type { Action, Inspection } from './action';
 
@@ -62,24 +61,18 @@ export const moveEnvSecrets: Action = {
   },
 };
 
-/** Secret-like plain env vars (by name or value, as the normalizers judge them). */
+/** Secret-like plain env vars, as the normalizers judge them (the value's shape, or a secret name over a non-setting). */
 export function secretMoves(td: TaskDefinition): SecretMove[] {
   const arn = td.taskDefinitionArn ?? '';
   const [, partition = 'aws', , region = '<region>', account = '<account>'] = arn.split(':');
   const family = td.family ?? familyOf(arn);
   return toTaskDefinitionFacts(td).containers.flatMap((c) =>
-    c.environment
-      .filter((e) => e.secretLike !== undefined || isSecretName(e.name))
-      .map((e) => {
-        const secretName = `${family}/${c.name}/${e.name}`;
-        return {
-          container: c.name,
-          name: e.name,
-          secretName,
-          valueFrom: `arn:${partition}:secretsmanager:${region}:${account}:secret:${secretName}-XXXXXX`,
-          by: e.secretLike ?? 'name',
-        };
-      }),
+    c.environment.flatMap(({ name, secretLike }) => {
+      if (!secretLike) return [];
+      const secretName = `${family}/${c.name}/${name}`;
+      const valueFrom = `arn:${partition}:secretsmanager:${region}:${account}:secret:${secretName}-XXXXXX`;
+      return [{ container: c.name, name, secretName, valueFrom, by: secretLike }];
+    }),
   );
 }
 

@@ -113,11 +113,33 @@ export function ownerSteps(finding: Finding, facts?: Facts): string[] {
       ];
     case 'ecs-service-noncompliant-task-definition':
       return [`${finding.evidence}`];
-    default: {
-      const control = controlById(finding.control);
-      return [`${finding.title} on ${finding.resource.id}: ${finding.evidence}`, ...(control ? [`fix: ${control.remediation.summary}`] : [])];
-    }
+    case 'ecs-task-env-secrets':
+      return finding.resource.type === 'AWS::ECS::Task' ? overrideSecretSteps(finding) : defaultSteps(finding);
+    case 'ecs-task-dangerous-capabilities':
+      return [
+        `${finding.title} on ${finding.resource.id}: ${finding.evidence}`,
+        `register a new revision of ${family} without them: remove the capabilities from linuxParameters.capabilities.add (keep capabilities.drop) and the host devices from linuxParameters.devices of ${finding.remediation.targets.join(', ')}, then UpdateService its services to it`,
+        "if the workload needs one (a VPN or network agent needs NET_ADMIN, a profiler SYS_PTRACE), keep it and say so: add an exemption tag, or remove it from the policy's dangerousCapabilities",
+      ];
+    default:
+      return defaultSteps(finding);
   }
+}
+
+function defaultSteps(finding: Finding): string[] {
+  const control = controlById(finding.control);
+  return [`${finding.title} on ${finding.resource.id}: ${finding.evidence}`, ...(control ? [`fix: ${control.remediation.summary}`] : [])];
+}
+
+/** A secret passed in RunTask/StartTask overrides: rotate it and move it to secrets[]; the tasks keep running. */
+function overrideSecretSteps(finding: Finding): string[] {
+  const names = finding.remediation.targets;
+  return [
+    finding.evidence,
+    `rotate ${names.join(', ')} where they are issued: the values passed in the call's overrides are kept in CloudTrail (and in DescribeTasks while the tasks are listed), so treat them as leaked`,
+    "store the new values in Secrets Manager or Parameter Store and reference them from the task definition's secrets[] (valueFrom), with secretsmanager:GetSecretValue or ssm:GetParameters for the task execution role: containerOverrides cannot carry secrets[], so pass only non-secret settings there",
+    'the tasks are not stopped for this: stopping them would not take the values back',
+  ];
 }
 
 /** `nginx:1.27` → `<acct>.dkr.ecr.<region>.amazonaws.com/library/nginx:1.27`. */

@@ -5,8 +5,8 @@ import {
   type Cluster, type ECSClient, type RegisterTaskDefinitionCommandInput, type Service, type Tag, type Task,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
-import { containerFacts } from '../domain/events/task-definition';
-import type { ClusterFacts, ServiceFacts, Tags, TaskDefinitionFacts } from '../domain/model';
+import { containerFacts, environmentFacts } from '../domain/events/task-definition';
+import type { ClusterFacts, ServiceFacts, Tags, TaskDefinitionFacts, TaskRunFacts } from '../domain/model';
 import { errorName, rethrowThrottling } from './errors';
 
 /** Small typed wrappers over the ECS calls Warden makes, and the mapping of SDK shapes to the model's facts. */
@@ -234,6 +234,8 @@ export function toTaskDefinitionFacts(td: TaskDefinition): TaskDefinitionFacts {
         privileged: c.privileged,
         readonlyRootFilesystem: c.readonlyRootFilesystem,
         logDriver: c.logConfiguration?.logDriver,
+        capabilitiesAdded: c.linuxParameters?.capabilities?.add,
+        devices: c.linuxParameters?.devices?.map((d) => ({ hostPath: d.hostPath ?? '', containerPath: d.containerPath, permissions: d.permissions })),
         environment: (c.environment ?? []).map((e) => ({ name: e.name ?? '', value: e.value })),
         secrets: (c.secrets ?? []).map((s) => ({ name: s.name ?? '' })),
       }),
@@ -248,6 +250,15 @@ export function toTaskDefinitionFacts(td: TaskDefinition): TaskDefinitionFacts {
   if (td.executionRoleArn) facts.executionRoleArn = td.executionRoleArn;
   return facts;
 }
+
+/** A task's environment overrides (values judged, then dropped), per container. */
+export const toEnvironmentOverrides = (task: Task | undefined): NonNullable<TaskRunFacts['environmentOverrides']> =>
+  (task?.overrides?.containerOverrides ?? [])
+    .filter((o) => (o.environment ?? []).length > 0)
+    .map((o) => ({
+      container: o.name ?? '(unnamed)',
+      environment: environmentFacts((o.environment ?? []).map((e) => ({ name: e.name ?? '', value: e.value }))),
+    }));
 
 export function toServiceFacts(s: Service, definition?: TaskDefinitionFacts): ServiceFacts {
   const vpc = s.networkConfiguration?.awsvpcConfiguration;

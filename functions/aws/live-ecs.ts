@@ -2,7 +2,7 @@ import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { Facts, ResourceRef, Tags } from '../domain/model';
 import {
   clusterOfTask, describeCluster, describeService, describeTaskDefinition, describeTasks, isTaskLive, serviceOfArn,
-  toClusterFacts, toServiceFacts, toTaskDefinitionFacts, toTags,
+  toClusterFacts, toEnvironmentOverrides, toServiceFacts, toTaskDefinitionFacts, toTags,
 } from './ecs';
 
 /** Live facts + tags of ECS resources, for triage and `warden evaluate --live`. Env values never leave ecs.ts. */
@@ -45,14 +45,25 @@ export async function readEcsResource(ref: ResourceRef, hint: Facts, clients: { 
   }
 }
 
-/** The run's tasks still running, with the task definition they run. Tags: the definition's, then the first task's. */
+/**
+ * The run's tasks still running, with the task definition they run. Tags: the definition's, then the first task's.
+ * Environment overrides: the event's, else the live task's. When no task runs any more but the call passed a
+ * secret-like override, the run is still returned (`ended`): the value leaked with the call, whatever became of it.
+ */
 async function readTaskRun(ecs: ECSClient, ref: ResourceRef, hint: Facts): Promise<LiveFacts> {
   const run = hint.kind === 'ecs-task-run' ? hint.run : undefined;
   const arns = run?.tasks.length ? run.tasks : [ref.id];
   const cluster = run?.cluster ?? clusterOfTask(ref.id) ?? 'default';
-  const live = (await describeTasks(ecs, cluster, arns)).filter(isTaskLive);
+  const described = await describeTasks(ecs, cluster, arns);
+  const overrides = run?.environmentOverrides ?? toEnvironmentOverrides(described[0]);
+  const live = described.filter(isTaskLive);
   const first = live[0];
-  if (!first) return undefined;
+  if (!first) {
+    const leaked = overrides.some((o) => o.environment.some((e) => e.secretLike));
+    if (!run || !leaked) return undefined;
+    const td = await describeTaskDefinition(ecs, run.taskDefinition);
+    return { facts: { kind: 'ecs-task-run', run: { ...run, environmentOverrides: overrides, ended: true } }, tags: td?.tags ?? {} };
+  }
   const td = await describeTaskDefinition(ecs, run?.taskDefinition ?? first.taskDefinitionArn ?? '');
   const facts: Facts = {
     kind: 'ecs-task-run',
@@ -63,6 +74,7 @@ async function readTaskRun(ecs: ECSClient, ref: ResourceRef, hint: Facts): Promi
       ...(first.group ? { group: first.group } : {}),
       ...(first.startedBy ? { startedBy: first.startedBy } : {}),
       ...(td ? { definition: toTaskDefinitionFacts(td.taskDefinition) } : {}),
+      ...(overrides.length ? { environmentOverrides: overrides } : {}),
     },
   };
   return { facts, tags: { ...(td?.tags ?? {}), ...toTags(first.tags) } };

@@ -83,6 +83,24 @@ export type Facts =
   /** A GuardDuty finding on an ECS task/cluster, an EKS cluster, or an EC2 host of ECS or EKS. */
   | { kind: 'guardduty-finding'; finding: GuardDutyFacts };
 
+/**
+ * One plain environment variable, by name; its value is never kept. `secretLike` (controls/secret-patterns.ts):
+ * `value` when the value has a credential's shape whatever the name, `name` when a secret-like name holds a value
+ * that is not an obvious setting.
+ */
+export interface EnvFacts {
+  name: string;
+  secretLike?: 'name' | 'value';
+}
+
+/** A host device mapped into a container (linuxParameters.devices[]). */
+export interface DeviceFacts {
+  hostPath: string;
+  containerPath?: string;
+  /** read | write | mknod; absent = all three. */
+  permissions?: string[];
+}
+
 /** One container of a task definition, normalized. Secret values are never kept: only whether they looked secret. */
 export interface ContainerFacts {
   name: string;
@@ -93,8 +111,11 @@ export interface ContainerFacts {
   readonlyRootFilesystem?: boolean;
   /** A logConfiguration with a logDriver is present. */
   logging: boolean;
-  /** Plain environment variables, by name. `secretLike` when the name or the value matched a secret pattern. */
-  environment: { name: string; secretLike?: 'name' | 'value' }[];
+  /** linuxParameters.capabilities.add, upper-cased without a `CAP_` prefix ("SYS_ADMIN", "ALL"). */
+  capabilitiesAdded?: string[];
+  /** linuxParameters.devices: host devices the container can reach. */
+  devices?: DeviceFacts[];
+  environment: EnvFacts[];
   /** Names injected from Secrets Manager / Parameter Store (`secrets[]`): the right way. */
   secrets: string[];
 }
@@ -137,6 +158,10 @@ export interface TaskRunFacts {
   startedBy?: string;
   /** The task definition, read live; absent offline. */
   definition?: TaskDefinitionFacts;
+  /** overrides.containerOverrides[].environment of the call (values judged, then dropped), per container. */
+  environmentOverrides?: { container: string; environment: EnvFacts[] }[];
+  /** Read live: none of the tasks still runs. Only what the call itself leaked (its overrides) still counts. */
+  ended?: boolean;
 }
 
 export interface ClusterFacts {

@@ -25,7 +25,7 @@ import { notifyOwner } from '../../functions/actions/notify-owner';
 import { stopEcsTasks } from '../../functions/actions/stop-ecs-tasks';
 import { clients } from '../../functions/aws/clients';
 import { readEcsResource } from '../../functions/aws/live-ecs';
-import type { Facts, Finding, ResourceRef } from '../../functions/domain/model';
+import type { Facts, Finding, ResourceRef, TaskRunFacts } from '../../functions/domain/model';
 import { defaultPolicy } from '../../functions/domain/policy';
 import { useMoto } from '../support/emulator';
 import { ecsNetwork, type EcsNetwork } from '../support/sandbox';
@@ -263,6 +263,24 @@ describe('harden-task-definition', () => {
     expect(inspection.plan.targets).toEqual(again.plan.targets);
   });
 
+  test('SYS_ADMIN counts as privileged: the hardened revision drops it from capabilities.add, keeps drop and the rest, and the plan says so', async () => {
+    const net = await ecsNetwork();
+    await cluster();
+    const linuxParameters = { initProcessEnabled: true, capabilities: { add: ['SYS_ADMIN', 'NET_ADMIN'], drop: ['NET_RAW'] } };
+    const source = await register('fuse', [{ ...hardened('mounter'), linuxParameters }]);
+    const svc = await service(net, 'fuse', source);
+    const { inspection, applied, verified } = await remediate(hardenTaskDefinition, finding('ecs-task-privileged', 'harden-task-definition', ref('AWS::ECS::TaskDefinition', source), ['mounter']));
+    expect(inspection.plan.steps).toEqual(expect.arrayContaining([
+      '  container mounter: linuxParameters.capabilities.add SYS_ADMIN, NET_ADMIN → NET_ADMIN',
+      'check first: the containers must work without ALL / SYS_ADMIN (mounts, namespaces, raw devices); capabilities.drop is kept as it is',
+    ]));
+    expect(applied).toEqual({ applied: [source, svc], alreadyGone: [] });
+    expect(verified).toEqual({ verified: true, remaining: [] });
+    const hardenedArn = (await describeService(svc)).taskDefinition!;
+    const out = await ecs().send(new DescribeTaskDefinitionCommand({ taskDefinition: hardenedArn }));
+    expect(out.taskDefinition!.containerDefinitions![0]!.linuxParameters).toEqual({ initProcessEnabled: true, capabilities: { add: ['NET_ADMIN'], drop: ['NET_RAW'] } });
+  });
+
   test('a compliant latest revision is not violating; Windows containers keep their user', async () => {
     await cluster();
     const compliant = await register('ok', [hardened('app')]);
@@ -403,6 +421,22 @@ describe('notify-owner', () => {
     expect(plan.steps[0]).toContain(`push the image to ECR: nginx:1.27 → ${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/library/nginx:1.27`);
   });
 
+  test('dangerous capabilities and host devices: re-checked live, the plan says what to remove (or keep on purpose)', async () => {
+    await cluster();
+    const wireguard = { ...hardened('wireguard'), linuxParameters: { capabilities: { add: ['NET_ADMIN'], drop: ['ALL'] }, devices: [{ hostPath: '/dev/net/tun' }] } };
+    const td = await register('vpn', [hardened('app'), wireguard], { networkMode: 'bridge', requiresCompatibilities: ['EC2'] });
+    const f = finding('ecs-task-dangerous-capabilities', 'notify-owner', ref('AWS::ECS::TaskDefinition', td), ['wireguard']);
+    const { stillViolating, plan } = await notifyOwner.inspect(f, clients, policy);
+    expect(stillViolating).toBe(true);
+    expect(plan.targets).toEqual(['wireguard']);
+    expect(plan.steps[0]).toContain('wireguard adds NET_ADMIN; wireguard maps host devices /dev/net/tun (read, write, mknod)');
+    expect(plan.steps[1]).toBe(
+      'register a new revision of vpn without them: remove the capabilities from linuxParameters.capabilities.add (keep capabilities.drop) and the host devices from linuxParameters.devices of wireguard, then UpdateService its services to it',
+    );
+    const fixed = await register('vpn', [hardened('app'), hardened('wireguard')], { networkMode: 'bridge', requiresCompatibilities: ['EC2'] });
+    expect((await notifyOwner.inspect({ ...f, resource: ref('AWS::ECS::TaskDefinition', fixed) }, clients, policy)).stillViolating).toBe(false);
+  });
+
   test('a task definition that no longer fails (or no longer exists) is not violating', async () => {
     await cluster();
     const td = await register('web', [hardened('app')]);
@@ -487,6 +521,42 @@ describe('readEcsResource', () => {
     expect(live?.facts).toMatchObject({ kind: 'ecs-task-run', run: { cluster: 'apps', taskDefinition: td, tasks: [tasks[1]], group: 'service:jobs', definition: { family: 'batch' } } });
     await stopEcsTasks.apply({ action: 'stop-ecs-tasks', resource: ref('AWS::ECS::Task', tasks[1]!), targets: [tasks[1]!], steps: [], details: { cluster: 'apps', reason: 'test' } }, clients);
     expect(await readEcsResource(ref('AWS::ECS::Task', tasks[0]!), hint, clients)).toBeUndefined();
+  });
+
+  test('a task definition: capabilities and host devices reach the facts', async () => {
+    const td = await register('vpn', [container('wireguard', { linuxParameters: { capabilities: { add: ['NET_ADMIN'] }, devices: [{ hostPath: '/dev/net/tun', permissions: ['read', 'write'] }] } })], {
+      requiresCompatibilities: ['EC2'], networkMode: 'bridge',
+    });
+    const live = await readEcsResource(ref('AWS::ECS::TaskDefinition', td), flagged, clients);
+    expect(live?.facts).toMatchObject({ taskDefinition: { containers: [{ name: 'wireguard', capabilitiesAdded: ['NET_ADMIN'], devices: [{ hostPath: '/dev/net/tun', permissions: ['read', 'write'] }] }] } });
+  });
+
+  test('a task run with a secret in its overrides: verdicts from the live task; once every task ended the run is still read (ended), without one it is gone', async () => {
+    const net = await ecsNetwork();
+    await cluster();
+    const td = await register('migrate', [container('job')], { tags: [{ key: 'Owner', value: 'db-team' }] });
+    const out = await ecs().send(new RunTaskCommand({
+      cluster: 'apps', taskDefinition: td, launchType: 'FARGATE',
+      overrides: { containerOverrides: [{ name: 'job', environment: [{ name: 'DB_PASSWORD', value: PASSWORD }, { name: 'MODE', value: 'full' }] }] },
+      networkConfiguration: { awsvpcConfiguration: { subnets: [net.subnet], securityGroups: [net.sg], assignPublicIp: 'DISABLED' } },
+    }));
+    const task = out.tasks![0]!.taskArn!;
+    const overrides: TaskRunFacts['environmentOverrides'] = [{ container: 'job', environment: [{ name: 'DB_PASSWORD', secretLike: 'name' }, { name: 'MODE' }] }];
+    // Read with a hint that carries no overrides (a flagged resource, or an event without them): the live task's.
+    const bare: Facts = { kind: 'ecs-task-run', run: { cluster: 'apps', taskDefinition: td, tasks: [task] } };
+    const running = await readEcsResource(ref('AWS::ECS::Task', task), bare, clients);
+    expect(running?.facts).toMatchObject({ run: { tasks: [task], environmentOverrides: overrides } });
+    expect(JSON.stringify(running)).not.toContain(PASSWORD);
+
+    await stopEcsTasks.apply({ action: 'stop-ecs-tasks', resource: ref('AWS::ECS::Task', task), targets: [task], steps: [], details: { cluster: 'apps', reason: 'test' } }, clients);
+    const run: TaskRunFacts = { cluster: 'apps', taskDefinition: td, tasks: [task], environmentOverrides: overrides };
+    const hint: Facts = { kind: 'ecs-task-run', run };
+    expect(await readEcsResource(ref('AWS::ECS::Task', task), hint, clients)).toEqual({
+      facts: { kind: 'ecs-task-run', run: { cluster: 'apps', taskDefinition: td, tasks: [task], environmentOverrides: overrides, ended: true } },
+      tags: { Owner: 'db-team' },
+    });
+    const settingsOnly: Facts = { kind: 'ecs-task-run', run: { ...run, environmentOverrides: [{ container: 'job', environment: [{ name: 'MODE' }] }] } };
+    expect(await readEcsResource(ref('AWS::ECS::Task', task), settingsOnly, clients)).toBeUndefined();
   });
 
   test('a cluster: Container Insights setting and tags; a missing cluster is gone', async () => {

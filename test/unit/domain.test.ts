@@ -157,6 +157,19 @@ describe('grouping findings into fixes', () => {
     expect(groups[0]!.relatedControls).toEqual(['root']);
     expect(groups[1]!.relatedControls).toEqual([]);
   });
+  test('notify-owner advice stays per control: two controls on one resource are two runs', async () => {
+    const { groupFindings } = await import('../../functions/domain/grouping');
+    const groups = groupFindings([
+      finding('ecs-task-dangerous-capabilities', 'notify-owner', 'td:1', 'HIGH', 'approval', ['vpn']),
+      finding('ecs-task-host-network', 'notify-owner', 'td:1', 'HIGH', 'approval', ['vpn']),
+      finding('ecs-task-host-network', 'notify-owner', 'td:2', 'HIGH', 'approval', ['vpn']),
+    ]);
+    expect(groups.map((g) => [g.finding.control, g.finding.resource.id, g.relatedControls])).toEqual([
+      ['ecs-task-dangerous-capabilities', 'td:1', []],
+      ['ecs-task-host-network', 'td:1', []],
+      ['ecs-task-host-network', 'td:2', []],
+    ]);
+  });
 });
 
 describe('evaluate: a control that needs live state', () => {

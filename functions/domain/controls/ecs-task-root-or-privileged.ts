@@ -2,7 +2,7 @@ import type { Observation } from '../model';
 import type { Policy } from '../policy/schema';
 import type { Control, ControlResult } from './control';
 import { findingOf, flaggedResult, NEEDS_DEFINITION, NONE } from './control-kit';
-import { describeUser, isLinux, isRootUser, taskDefinitionLabel } from './ecs-containers';
+import { describePrivileged, describeUser, isLinux, isPrivileged, isRootUser, taskDefinitionLabel } from './ecs-containers';
 
 export const TASK = 'AWS::ECS::Task';
 
@@ -33,15 +33,17 @@ export const ecsTaskRootOrPrivileged: Control = {
     if (o.facts.kind === 'flagged') return flaggedResult(ecsTaskRootOrPrivileged, o, policy);
     if (o.facts.kind !== 'ecs-task-run') return NONE;
     const run = o.facts.run;
+    // Nothing runs any more: nothing to stop (a secret the call passed is ecs-task-env-secrets' finding).
+    if (run.ended) return NONE;
     const td = run.definition;
     if (!td) return { findings: [], note: NEEDS_DEFINITION };
 
     const root = isLinux(td) ? td.containers.filter((c) => isRootUser(c.user)) : [];
-    const privileged = td.containers.filter((c) => c.privileged === true);
+    const privileged = td.containers.filter(isPrivileged);
     if (root.length === 0 && privileged.length === 0) return NONE;
 
     const parts = [
-      ...(privileged.length ? [`privileged: ${privileged.map((c) => c.name).join(', ')}`] : []),
+      ...(privileged.length ? [`privileged: ${privileged.map(describePrivileged).join(', ')}`] : []),
       ...(root.length ? [`root: ${root.map((c) => `${c.name} (${describeUser(c)})`).join(', ')}`] : []),
     ];
     const started = isServiceGroup(run.group) ? `started by ${run.group}` : 'standalone';

@@ -48,7 +48,10 @@ export const seedCoverage: readonly SeedPoint[] = [
   },
   {
     section: '1', topic: 'Least privilege', point: 'Restrict permissions (filesystem, network, etc.) to the minimum necessary',
-    controls: ['ecs-task-privileged', 'ecs-task-writable-root-fs', 'ecs-task-host-pid', 'ecs-task-host-network', 'ecs-task-root-or-privileged'],
+    controls: [
+      'ecs-task-privileged', 'ecs-task-dangerous-capabilities', 'ecs-task-writable-root-fs', 'ecs-task-host-pid', 'ecs-task-host-network',
+      'ecs-task-root-or-privileged',
+    ],
   },
   {
     section: '1', topic: 'Separation of responsibilities', point: 'Keep development and operations teams separate', controls: [],

@@ -1,4 +1,5 @@
 import type { Control } from './control';
+import { ecsTaskDangerousCapabilities } from './ecs-task-dangerous-capabilities';
 import { ecsTaskEnvSecrets } from './ecs-task-env-secrets';
 import { ecsTaskHostNetwork } from './ecs-task-host-network';
 import { ecsTaskHostPid } from './ecs-task-host-pid';
@@ -12,6 +13,7 @@ import { ecsTaskWritableRootFs } from './ecs-task-writable-root-fs';
 export const taskDefinitionControls: readonly Control[] = [
   ecsTaskRootUser,
   ecsTaskPrivileged,
+  ecsTaskDangerousCapabilities,
   ecsTaskWritableRootFs,
   ecsTaskEnvSecrets,
   ecsTaskUntrustedImage,

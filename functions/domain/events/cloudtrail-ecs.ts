@@ -4,11 +4,11 @@
  * events/README.md. Task definitions are read from the request (what the caller sent), else from the response.
  */
 import { z } from 'zod';
-import type { AccountSettingFacts, ClusterFacts, Normalized, ServiceFacts, TaskDefinitionFacts, TaskRunFacts } from '../model';
+import type { AccountSettingFacts, ClusterFacts, EnvFacts, Normalized, ServiceFacts, TaskDefinitionFacts, TaskRunFacts } from '../model';
 import { cloudTrailDetail, cloudTrailResult, failedCall, parseCloudTrail, whereOf } from './cloudtrail-common';
 import { Bool, listOf, type Envelope } from './envelope';
 import { accountRef, clusterArn, clusterRef, nameOf, revisionOf, serviceRef, taskDefinitionRef, taskRef } from './refs';
-import { containerFacts } from './task-definition';
+import { containerFacts, environmentFacts } from './task-definition';
 
 export const CLOUDTRAIL_ECS_EVENTS = [
   'RegisterTaskDefinition',
@@ -34,7 +34,10 @@ const str = z.string().nullish();
 
 // ---- Schemas (API members, lowerCamelCase) -------------------------------------------------------------------
 
-/** ContainerDefinition: only what the controls read. `environment[].value` is inspected, then dropped. */
+/** KeyValuePair: `value` is inspected, then dropped. */
+const EnvEntry = z.object({ name: z.string(), value: z.unknown().optional() });
+
+/** ContainerDefinition: only what the controls read. */
 const Container = z.object({
   name: z.string().min(1),
   image: str,
@@ -42,7 +45,13 @@ const Container = z.object({
   privileged: Bool.nullish(),
   readonlyRootFilesystem: Bool.nullish(),
   logConfiguration: z.object({ logDriver: str }).nullish(),
-  environment: listOf(z.object({ name: z.string(), value: z.unknown().optional() })),
+  linuxParameters: z
+    .object({
+      capabilities: z.object({ add: listOf(z.string()) }).nullish(),
+      devices: listOf(z.object({ hostPath: z.string(), containerPath: str, permissions: listOf(z.string()) })),
+    })
+    .nullish(),
+  environment: listOf(EnvEntry),
   secrets: listOf(z.object({ name: z.string() })),
 });
 
@@ -68,7 +77,9 @@ const Awsvpc = z.object({
 const NetworkConfiguration = z.object({ awsvpcConfiguration: Awsvpc.nullish() });
 const ServiceResponse = z.object({ service: z.object({ serviceArn: str, serviceName: str, clusterArn: str }).nullish() });
 
-const Task = z.object({ taskArn: z.string(), group: str, startedBy: str, taskDefinitionArn: str, clusterArn: str });
+/** TaskOverride: only the containers' environment (ContainerOverride has no secrets[]: a secret here is plain). */
+const Overrides = z.object({ containerOverrides: listOf(z.object({ name: str, environment: listOf(EnvEntry) })) });
+const Task = z.object({ taskArn: z.string(), group: str, startedBy: str, taskDefinitionArn: str, clusterArn: str, overrides: Overrides.nullish() });
 const Setting = z.object({ name: z.string(), value: z.string().nullish() });
 const ClusterResponse = z.object({ cluster: z.object({ clusterArn: str, clusterName: str }).nullish() });
 
@@ -88,7 +99,7 @@ const UpdateServiceDetail = cloudTrailDetail(
 const RunDetail = cloudTrailDetail(
   source,
   z.enum(['RunTask', 'StartTask']),
-  z.object({ cluster: str, taskDefinition: str, group: str, startedBy: str }),
+  z.object({ cluster: str, taskDefinition: str, group: str, startedBy: str, overrides: Overrides.nullish() }),
   z.object({ tasks: listOf(Task), failures: listOf(z.object({ arn: str, reason: str })) }),
 );
 const CreateClusterDetail = cloudTrailDetail(source, z.literal('CreateCluster'), z.object({ clusterName: str, settings: listOf(Setting) }), ClusterResponse);
@@ -122,7 +133,15 @@ function taskDefinitionFacts(req: TaskDefinitionBody | null | undefined, res: Ta
   if (!family || !body) return undefined;
   const arn = res?.taskDefinitionArn ?? undefined;
   const revision = res?.revision ?? revisionOf(arn);
-  const facts: TaskDefinitionFacts = { family, containers: body.containerDefinitions.map((c) => containerFacts({ ...c, logDriver: c.logConfiguration?.logDriver })) };
+  const containers = body.containerDefinitions.map((c) =>
+    containerFacts({
+      ...c,
+      logDriver: c.logConfiguration?.logDriver,
+      capabilitiesAdded: c.linuxParameters?.capabilities?.add,
+      devices: c.linuxParameters?.devices,
+    }),
+  );
+  const facts: TaskDefinitionFacts = { family, containers };
   if (revision !== undefined) facts.revision = revision;
   if (arn) facts.arn = arn;
   const networkMode = req?.networkMode ?? res?.networkMode;
@@ -192,9 +211,16 @@ function updateService(env: Envelope): Normalized {
   return cloudTrailResult(env, d, ref, { kind: 'ecs-service', service });
 }
 
+/** Environment overrides per container (the request's, else the first task's), values judged then dropped. */
+function environmentOverrides(overrides: z.output<typeof Overrides> | null | undefined): { container: string; environment: EnvFacts[] }[] {
+  return (overrides?.containerOverrides ?? [])
+    .filter((o) => o.environment.length > 0)
+    .map((o) => ({ container: o.name ?? '(unnamed)', environment: environmentFacts(o.environment) }));
+}
+
 /**
  * RunTask / StartTask: the tasks from the response. The task definition they run is not in the event; live state
- * reads it (`definition`).
+ * reads it (`definition`). The environment overrides are in the event itself.
  */
 function runTask(env: Envelope): Normalized {
   const parsed = parseCloudTrail(RunDetail, env, (env.detail as { eventName: string }).eventName);
@@ -219,6 +245,8 @@ function runTask(env: Envelope): Normalized {
   if (group) run.group = group;
   const startedBy = first.startedBy ?? req?.startedBy;
   if (startedBy) run.startedBy = startedBy;
+  const overrides = environmentOverrides(req?.overrides?.containerOverrides.length ? req.overrides : first.overrides);
+  if (overrides.length) run.environmentOverrides = overrides;
   return cloudTrailResult(env, d, taskRef(whereOf(env), first.taskArn), { kind: 'ecs-task-run', run });
 }
 

@@ -76,6 +76,12 @@ const TaskDefinitionConfig = z.object({
       Privileged: Bool.nullish(),
       ReadonlyRootFilesystem: Bool.nullish(),
       LogConfiguration: z.object({ LogDriver: str }).nullish(),
+      LinuxParameters: z
+        .object({
+          Capabilities: z.object({ Add: listOf(z.string()) }).nullish(),
+          Devices: listOf(z.object({ HostPath: z.string(), ContainerPath: str, Permissions: listOf(z.string()) })),
+        })
+        .nullish(),
       Environment: listOf(z.object({ Name: z.string(), Value: z.unknown().optional() })),
       Secrets: listOf(z.object({ Name: z.string() })),
     }),
@@ -168,6 +174,8 @@ const taskDefinition = builder(TaskDefinitionConfig, (cfg, ci, w, tags) => {
           privileged: k.Privileged,
           readonlyRootFilesystem: k.ReadonlyRootFilesystem,
           logDriver: k.LogConfiguration?.LogDriver,
+          capabilitiesAdded: k.LinuxParameters?.Capabilities?.Add,
+          devices: k.LinuxParameters?.Devices.map((d) => ({ hostPath: d.HostPath, containerPath: d.ContainerPath, permissions: d.Permissions })),
           environment: k.Environment.map((e) => ({ name: e.Name, value: e.Value })),
           secrets: k.Secrets.map((s) => ({ name: s.Name })),
         }),

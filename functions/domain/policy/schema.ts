@@ -22,6 +22,17 @@ const ControlSettings = z
   .strict();
 
 /**
+ * Capabilities that let a container reach past its own namespaces: network stack (NET_ADMIN), other processes
+ * (SYS_PTRACE), the kernel (SYS_MODULE, SYS_RAWIO, BPF, PERFMON, SYSLOG, SYS_BOOT), any host file
+ * (DAC_READ_SEARCH), the host clock (SYS_TIME, not namespaced), the LSM policy (MAC_ADMIN, MAC_OVERRIDE) and the
+ * audit trail (AUDIT_CONTROL). None is in Docker's default set.
+ */
+export const DANGEROUS_CAPABILITIES = [
+  'NET_ADMIN', 'SYS_PTRACE', 'SYS_MODULE', 'SYS_RAWIO', 'DAC_READ_SEARCH', 'BPF', 'PERFMON', 'SYSLOG', 'SYS_BOOT',
+  'SYS_TIME', 'MAC_ADMIN', 'MAC_OVERRIDE', 'AUDIT_CONTROL',
+] as const;
+
+/**
  * The policy document (YAML or JSON). Every field has a default, so `{}` is a valid policy.
  * Modes only ever get stricter: see mode.ts.
  */
@@ -66,6 +77,11 @@ export const PolicySchema = z
       .default({ worldOpen: { ipv4: 8, ipv6: 16 }, icmpNotify: { icmp: [...ICMP_NOTIFY], icmpv6: [...ICMPV6_NOTIFY] } }),
     /** Image registries (globs, `*` allowed) that images may come from. Empty: only the account's own ECR. */
     trustedRegistries: z.array(z.string().min(1)).default([]),
+    /**
+     * Linux capabilities whose addition (linuxParameters.capabilities.add) ecs-task-dangerous-capabilities reports.
+     * ALL and SYS_ADMIN are privileged whatever this says (ecs-task-privileged).
+     */
+    dangerousCapabilities: z.array(z.string().min(1)).default([...DANGEROUS_CAPABILITIES]),
     /** CIDRs allowed to reach a public EKS endpoint. Empty: restrict-eks-endpoint turns public access off. */
     eks: z.object({ adminCidrs: z.array(z.string().min(1)).default([]) }).strict().default({ adminCidrs: [] }),
     /** What harden-task-definition sets. */

@@ -78,3 +78,38 @@ test('facts keep env names and secret verdicts, never values', () => {
   expect(facts.containers[1]).toMatchObject({ user: '0:0', privileged: true, logging: true });
   expect(JSON.stringify(facts)).not.toContain('hunter2');
 });
+
+test('ALL and SYS_ADMIN leave capabilities.add (other added capabilities and drop stay); privileged off too', () => {
+  const input = td({
+    containerDefinitions: [
+      { name: 'mounter', image: 'm:1', user: '1000', readonlyRootFilesystem: true, logConfiguration: { logDriver: 'awslogs' },
+        linuxParameters: { initProcessEnabled: true, capabilities: { add: ['SYS_ADMIN', 'NET_ADMIN'], drop: ['NET_RAW'] } } },
+      { name: 'toolbox', image: 't:1', user: '1000', readonlyRootFilesystem: true, logConfiguration: { logDriver: 'awslogs' },
+        privileged: true, linuxParameters: { capabilities: { add: ['cap_sys_admin', 'ALL'] } } },
+      { name: 'vpn', image: 'v:1', user: '1000', readonlyRootFilesystem: true, logConfiguration: { logDriver: 'awslogs' },
+        linuxParameters: { capabilities: { add: ['NET_ADMIN'] } } },
+    ],
+  });
+  const { taskDefinition, changes } = harden(input, settings);
+  expect(changes.map(describeChange)).toEqual([
+    'container mounter: linuxParameters.capabilities.add SYS_ADMIN, NET_ADMIN → NET_ADMIN',
+    'container toolbox: privileged true → false',
+    'container toolbox: linuxParameters.capabilities.add cap_sys_admin, ALL → (none)',
+  ]);
+  const [mounter, toolbox, vpn] = taskDefinition.containerDefinitions!;
+  expect(mounter!.linuxParameters).toEqual({ initProcessEnabled: true, capabilities: { add: ['NET_ADMIN'], drop: ['NET_RAW'] } });
+  expect(toolbox!.linuxParameters).toEqual({ capabilities: {} });
+  expect(vpn).toEqual(input.containerDefinitions![2]);
+  expect(input.containerDefinitions![0]!.linuxParameters!.capabilities!.add).toEqual(['SYS_ADMIN', 'NET_ADMIN']);
+  expect(harden(taskDefinition, settings).changes).toEqual([]);
+  // The privileged control off: neither privileged nor the capabilities are touched.
+  const off = settingsFor(PolicySchema.parse({ controls: { 'ecs-task-privileged': { enabled: false } } }), 'eu-west-1');
+  expect(harden(input, off).changes).toEqual([]);
+});
+
+test('live facts carry capabilities and host devices', () => {
+  const facts = toTaskDefinitionFacts(td({
+    containerDefinitions: [{ name: 'a', image: 'a:1', linuxParameters: { capabilities: { add: ['SYS_PTRACE'] }, devices: [{ hostPath: '/dev/fuse', permissions: ['read'] }] } }],
+  }));
+  expect(facts.containers[0]).toMatchObject({ capabilitiesAdded: ['SYS_PTRACE'], devices: [{ hostPath: '/dev/fuse', permissions: ['read'] }] });
+});

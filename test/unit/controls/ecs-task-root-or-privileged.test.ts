@@ -16,6 +16,16 @@ describe('ecs-task-root-or-privileged', () => {
     const o = runObs({ definition: taskDefinition([container({ privileged: true })]) });
     expect(control.evaluate(o, policy()).findings[0]?.severity).toBe('CRITICAL');
   });
+  test('a definition that adds SYS_ADMIN is privileged too: CRITICAL, and the evidence says why', () => {
+    const o = runObs({ definition: taskDefinition([container({ capabilitiesAdded: ['SYS_ADMIN'] })]) });
+    const [f] = control.evaluate(o, policy()).findings;
+    expect(f?.severity).toBe('CRITICAL');
+    expect(f?.evidence).toBe('1 task(s) of web:3 on cluster main (standalone); privileged: web (adds SYS_ADMIN)');
+  });
+  test('a run whose tasks all ended (live state): nothing to stop', () => {
+    const o = runObs({ ended: true, definition: taskDefinition([container({ user: 'root', privileged: true })]) });
+    expect(control.evaluate(o, policy())).toEqual({ findings: [] });
+  });
   test('tasks of a service (group service:…) wait for approval', () => {
     const o = runObs({ group: 'service:web', definition: taskDefinition([container({ user: undefined })]) }, { eventName: 'StartTask' });
     expect(control.evaluate(o, policy()).findings[0]?.remediation.mode).toBe('approval');

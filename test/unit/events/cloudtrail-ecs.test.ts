@@ -146,6 +146,32 @@ describe('secrets in plain environment variables', () => {
   });
 });
 
+describe('Linux capabilities and host devices (linuxParameters)', () => {
+  test('the samples: SYS_ADMIN, ALL, NET_ADMIN (with drop ALL) and a host device', () => {
+    const first = (file: string) => taskDefinitionOf(normalize(sample(file))).containers[0];
+    expect(first('cloudtrail/ecs-register-task-definition-sys-admin.json')?.capabilitiesAdded).toEqual(['SYS_ADMIN']);
+    expect(first('cloudtrail/ecs-register-task-definition-cap-all.json')?.capabilitiesAdded).toEqual(['ALL']);
+    expect(first('cloudtrail/ecs-register-task-definition-net-admin.json')?.capabilitiesAdded).toEqual(['NET_ADMIN']);
+    expect(first('cloudtrail/ecs-register-task-definition-host-device.json')).toMatchObject({
+      devices: [{ hostPath: '/dev/fuse', containerPath: '/dev/fuse', permissions: ['read', 'write'] }],
+    });
+    expect(first('cloudtrail/ecs-register-task-definition-host-device.json')?.capabilitiesAdded).toBeUndefined();
+  });
+
+  test('names are upper-cased without CAP_, repeats dropped; empty lists and absent parameters leave the facts alone', () => {
+    const td = taskDefinitionOf(normalize(register([
+      container('a', { linuxParameters: { capabilities: { add: ['cap_sys_admin', 'NET_ADMIN', 'SYS_ADMIN'], drop: ['ALL'] }, devices: [{ hostPath: '/dev/kvm' }] } }),
+      container('b', { linuxParameters: { capabilities: { add: [] }, devices: [], initProcessEnabled: true } }),
+      container('c', { linuxParameters: null }),
+    ])));
+    expect(td.containers[0]).toMatchObject({ capabilitiesAdded: ['SYS_ADMIN', 'NET_ADMIN'], devices: [{ hostPath: '/dev/kvm' }] });
+    for (const c of td.containers.slice(1)) {
+      expect(c).not.toHaveProperty('capabilitiesAdded');
+      expect(c).not.toHaveProperty('devices');
+    }
+  });
+});
+
 describe('services', () => {
   const net = (assignPublicIp?: string) => ({ awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'], ...(assignPublicIp ? { assignPublicIp } : {}) } });
 
@@ -208,6 +234,25 @@ describe('RunTask and StartTask', () => {
   test('a run that started no task is ignored, with the failure reasons', () => {
     const ev = serviceCall('ecs', 'RunTask', { cluster: 'payments', taskDefinition: 'batch' }, { tasks: [], failures: [{ arn: 'x', reason: 'RESOURCE:MEMORY' }] });
     expect(normalize(ev)).toEqual({ kind: 'ignored', reason: 'RunTask started no task (failures: RESOURCE:MEMORY): nothing runs' });
+  });
+
+  test('environment overrides come from the event itself: names and verdicts, never values', async () => {
+    const ev = sample('cloudtrail/ecs-run-task-override-secret.json');
+    expect(factsOf(normalize(ev), 'ecs-task-run').run.environmentOverrides).toEqual([
+      { container: 'batch', environment: [{ name: 'REPORT_DATE' }, { name: 'DB_PASSWORD', secretLike: 'name' }] },
+    ]);
+    const d = await evaluate(ev, { policy });
+    expect(d).toMatchObject({ status: 'violation', findings: [{ control: 'ecs-task-env-secrets', remediation: { action: 'notify-owner', mode: 'notify', targets: ['batch/DB_PASSWORD'] } }] });
+    expect(JSON.stringify([normalize(ev), d])).not.toContain('correct-horse-battery-staple');
+  });
+
+  test("overrides: the request's, else the response task's; containers without environment are left out", () => {
+    const task = { taskArn: 'arn:aws:ecs:us-east-1:111122223333:task/payments/abc' };
+    const env = [{ name: 'MODE', value: 'nightly' }];
+    const fromResponse = serviceCall('ecs', 'RunTask', { taskDefinition: 'batch:3' }, { tasks: [{ ...task, overrides: { containerOverrides: [{ name: 'batch', environment: env }, { name: 'sidecar' }] } }] });
+    expect(factsOf(normalize(fromResponse), 'ecs-task-run').run.environmentOverrides).toEqual([{ container: 'batch', environment: [{ name: 'MODE' }] }]);
+    const none = serviceCall('ecs', 'StartTask', { taskDefinition: 'batch:3', overrides: { containerOverrides: [{ name: 'batch', command: ['x'] }] } }, { tasks: [task] });
+    expect(factsOf(normalize(none), 'ecs-task-run').run).not.toHaveProperty('environmentOverrides');
   });
 
   test('a service task keeps its service: group', () => {

@@ -59,6 +59,17 @@ describe('Config configuration items (PascalCase)', () => {
     });
   });
 
+  test('task definition: LinuxParameters.Capabilities.Add and Devices (PascalCase) become capabilitiesAdded and devices', () => {
+    const td = factsOf(normalize(sample('config/item-ecs-task-definition-capabilities.json')), 'ecs-task-definition').taskDefinition;
+    expect(td.containers).toEqual([
+      expect.objectContaining({
+        name: 'wireguard',
+        capabilitiesAdded: ['NET_ADMIN', 'SYS_PTRACE'],
+        devices: [{ hostPath: '/dev/net/tun', containerPath: '/dev/net/tun', permissions: ['read', 'write'] }],
+      }),
+    ]);
+  });
+
   test('a secret Environment Value is flagged and dropped', () => {
     const ev = sample('config/item-ecs-task-definition-compliant.json') as Json;
     ev.detail.configurationItem.configuration.ContainerDefinitions[0].Environment.push({ Name: 'UPSTREAM', Value: 'AKIAIOSFODNN7EXAMPLE' });

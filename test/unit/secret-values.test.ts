@@ -1,0 +1,79 @@
+// A plaintext secret in an event never leaves the normalizer: it is not in the decision, triage's logs or execution
+// input, the notify-owner plan, the audit record, or the Slack and SNS messages. The samples' values are the needles.
+import { jest } from '@jest/globals';
+import { notifyOwner } from '../../functions/actions/notify-owner';
+import type { ActionClients } from '../../functions/actions/action';
+import { evaluate } from '../../functions/domain/evaluate';
+import { defaultPolicy } from '../../functions/domain/policy';
+import { toRecord, type RemediationState } from '../../functions/handlers/state';
+import { createTriage, type ExecutionStarter } from '../../functions/handlers/triage';
+import { slackMessage } from '../../functions/notify/slack-message';
+import { snsMessage } from '../../functions/notify/sns-message';
+import { logger } from '../../functions/runtime/logger';
+import { sample } from './events/fixtures';
+
+const policy = defaultPolicy();
+const PASSPHRASE = 'correct-horse-battery-staple-EXAMPLE';
+const ACCESS_KEY = ['AKIA', 'IOSFODNN7EXAMPLE'].join('');
+
+/** notify-owner on a task run reads nothing live: any AWS call would be a bug here. */
+const noAws = (() => {
+  throw new Error('no AWS call expected');
+}) as never;
+const clients: ActionClients = { ec2: noAws, ecs: noAws, eks: noAws, ecr: noAws, elbv2: noAws, elb: noAws };
+
+/** Runs `fn` with the logger at DEBUG, returning everything written to stdout and stderr. */
+async function captured(fn: () => Promise<void>): Promise<string> {
+  const chunks: string[] = [];
+  const capture = ((chunk: string | Uint8Array) => {
+    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    return true;
+  }) as typeof process.stdout.write;
+  const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
+  logger.setLogLevel('DEBUG');
+  try {
+    await fn();
+  } finally {
+    logger.setLogLevel('WARN');
+    for (const spy of spies) spy.mockRestore();
+  }
+  return chunks.join('');
+}
+
+describe.each([
+  ['cloudtrail/ecs-run-task-override-secret.json', PASSPHRASE, 'notify-owner'],
+  ['cloudtrail/ecs-register-task-definition-env-secret-name.json', PASSPHRASE, 'move-env-secrets'],
+  ['cloudtrail/ecs-register-task-definition-env-secret-value.json', ACCESS_KEY, 'move-env-secrets'],
+])('%s', (file, value, action) => {
+  test('the value is in the event, and nowhere after it', async () => {
+    const event = sample(file);
+    expect(JSON.stringify(event)).toContain(value); // the needle is really there
+
+    const decision = await evaluate(event, { policy });
+    expect(decision.status).toBe('violation');
+
+    const started: RemediationState[] = [];
+    const starter: ExecutionStarter = {
+      async start(name, input) {
+        started.push(input);
+        return { executionArn: `arn:aws:states:us-east-1:111122223333:execution:remediate:${name}`, duplicate: false };
+      },
+    };
+    const logs = await captured(async () => {
+      await createTriage({ policy: () => policy, starter })(event);
+    });
+    expect(logs).toContain('remediation started'); // the capture works
+    expect(started.map((s) => s.context.finding.remediation.action)).toEqual([action]);
+
+    const outputs: unknown[] = [decision, started, logs];
+    if (action === 'notify-owner') {
+      const state = started[0]!;
+      const { stillViolating, plan } = await notifyOwner.inspect(state.context.finding, clients, policy);
+      expect(stillViolating).toBe(true);
+      expect(plan.steps.join('\n')).toContain('rotate batch/DB_PASSWORD');
+      const record = toRecord({ ...state, live: { result: { stillViolating, mode: 'notify', plan, channel: '#security-alerts' } }, outcome: 'notified' });
+      outputs.push(plan, record, slackMessage(record), snsMessage(record));
+    }
+    expect(JSON.stringify(outputs)).not.toContain(value);
+  });
+});
