@@ -48,7 +48,8 @@ function classify(rules: SgRule[], frontEnd: string | null | undefined, eventRul
   };
   for (const r of open) add(r, 'revoke');
   for (const r of tolerated) add(r, isIcmp(r) ? 'notify-icmp' : 'approve-public-port');
-  return [...groups.values()];
+  // The event's own rules first: their run starts before the runs for what the live read found.
+  return [...groups.values()].sort((a, b) => Number(a.origin === 'live-read') - Number(b.origin === 'live-read'));
 }
 
 /**
