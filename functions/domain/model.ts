@@ -56,8 +56,12 @@ export type Facts =
       groupId: string;
       rules: SgRule[];
       complete: boolean;
-      /** The event cannot say everything about its rules (ModifySecurityGroupRules omits ingress/egress): read live. */
-      directionUnknown?: boolean;
+      /**
+       * The event cannot say everything about its rules (ModifySecurityGroupRules omits ingress/egress; an Authorize
+       * record may lack its request or disagree with its response): only the live read decides. Triage always reads
+       * the group live, so this only explains an offline decision.
+       */
+      readLive?: boolean;
       /**
        * Rule ids the event itself named, when `rules` is the group's whole live rule set read in triage: other
        * world-open rules are reported apart, as found on the live read. Absent: every rule is the event's.

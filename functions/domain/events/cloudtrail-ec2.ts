@@ -87,7 +87,7 @@ export function normalizeCloudTrailEc2(env: Envelope, eventName: Ec2EventName): 
   const failed = d.errorCode ? failedCall(d.errorCode) : undefined;
   let groupId: string | undefined;
   let rules: SgRule[] | string;
-  // The record cannot say everything about its rules: the facts ask for a live read (`directionUnknown`) before any
+  // The record cannot say everything about its rules: the facts ask for a live read (`readLive`) before any
   // decision. Modify omits the direction; an Authorize record may lack its request or disagree with its response.
   let readLive = false;
   if (d.eventName === 'ModifySecurityGroupRules') {
@@ -116,7 +116,7 @@ export function normalizeCloudTrailEc2(env: Envelope, eventName: Ec2EventName): 
   // A successful Authorize call always adds a rule: when the record shows none, only live state can say which.
   const facts: Facts = !failed && rules.length === 0 && d.eventName === 'AuthorizeSecurityGroupIngress'
     ? { kind: 'sg-flagged', groupId, flaggedBy: `CloudTrail ${d.eventName} (no readable rule in the record)` }
-    : { kind: 'sg-rules', groupId, rules, complete: false, ...(readLive ? { directionUnknown: true } : {}) };
+    : { kind: 'sg-rules', groupId, rules, complete: false, ...(readLive ? { readLive: true } : {}) };
   const observation = cloudTrailObservation(env, d, sgRef(groupId, env.account, env.region), facts);
 
   if (failed) return { kind: 'ignored', reason: failed, observation };

@@ -96,7 +96,7 @@ describe('every documented AuthorizeSecurityGroupIngress request form', () => {
   test('legacy flat form (sample): the response matches the request, so its rules are trusted as they are', () => {
     const f = factsOf(normalize(sample('cloudtrail/authorize-flat-ssh-world.json')));
     expect(f.rules).toEqual([{ ...base, ruleId: 'sgr-0a11c0ffee00000aa', protocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0' }]);
-    expect(f.directionUnknown).toBeUndefined();
+    expect(f.readLive).toBeUndefined();
   });
 
   test('legacy flat form without a response: its one rule, world-open, revoked once live state names it', async () => {
@@ -116,7 +116,7 @@ describe('every documented AuthorizeSecurityGroupIngress request form', () => {
       { ...ref, ruleId: 'sgr-0a11c0ffee00000d4', protocol: 'udp', fromPort: 0, toPort: 65535 },
       { ...ref, ruleId: 'sgr-0a11c0ffee00000d5', protocol: 'icmp', fromPort: -1, toPort: -1 },
     ]);
-    expect(f.directionUnknown).toBeUndefined();
+    expect(f.readLive).toBeUndefined();
   });
 
   test('a flat group source without a response grants full TCP, UDP and ICMP from the named group; with a protocol, only that', async () => {
@@ -141,7 +141,7 @@ describe('every documented AuthorizeSecurityGroupIngress request form', () => {
   test('request missing, response present (sample): what AWS created, marked for a live read', () => {
     const f = factsOf(normalize(sample('cloudtrail/authorize-response-only.json')));
     expect(f.rules).toEqual([{ ...base, ruleId: 'sgr-0a11c0ffee00000ab', protocol: 'tcp', fromPort: 3389, toPort: 3389, cidrIpv4: '0.0.0.0/0' }]);
-    expect(f.directionUnknown).toBe(true);
+    expect(f.readLive).toBe(true);
   });
 
   test('request disagreeing with the response (sample): the created rules, the unaccounted request rule without id, live read', () => {
@@ -150,23 +150,23 @@ describe('every documented AuthorizeSecurityGroupIngress request form', () => {
       { ...base, ruleId: 'sgr-0a11c0ffee00000ac', protocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0' },
       { ...base, protocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '10.0.0.0/16' },
     ]);
-    expect(f.directionUnknown).toBe(true);
+    expect(f.readLive).toBe(true);
   });
 
   test('more created rules than requested, or a malformed request beside a response: the response, marked for a live read', () => {
     const extra = authorize([permission({ from: 22, v4: ['0.0.0.0/0'] })], [
       responseRule('sgr-1', { from: 22, v4: '0.0.0.0/0' }), responseRule('sgr-2', { from: 443, v4: '0.0.0.0/0' }),
     ]);
-    expect(factsOf(normalize(extra))).toMatchObject({ directionUnknown: true, rules: [{ ruleId: 'sgr-1' }, { ruleId: 'sgr-2' }] });
+    expect(factsOf(normalize(extra))).toMatchObject({ readLive: true, rules: [{ ruleId: 'sgr-1' }, { ruleId: 'sgr-2' }] });
     const broken = cloudTrail('AuthorizeSecurityGroupIngress', flat({ cidrIp: '0.0.0.0/0', fromPort: 'ssh' }), { securityGroupRuleSet: { items: [responseRule('sgr-1', { from: 22, v4: '0.0.0.0/0' })] } });
-    expect(factsOf(normalize(broken))).toMatchObject({ directionUnknown: true, rules: [{ ruleId: 'sgr-1' }] });
+    expect(factsOf(normalize(broken))).toMatchObject({ readLive: true, rules: [{ ruleId: 'sgr-1' }] });
   });
 
   test('AWS canonicalizes CIDRs: a non-canonical request still agrees with its response', () => {
     const ev = authorize([permission({ from: 443, v4: ['100.68.0.18/18'], v6: ['2001:DB8::5/32'] })], [
       responseRule('sgr-1', { from: 443, v4: '100.68.0.0/18' }), responseRule('sgr-2', { from: 443, v6: '2001:db8::/32' }),
     ]);
-    expect(factsOf(normalize(ev)).directionUnknown).toBeUndefined();
+    expect(factsOf(normalize(ev)).readLive).toBeUndefined();
   });
 
   test('a malformed flat form with no response is invalid, naming the problem', () => {
