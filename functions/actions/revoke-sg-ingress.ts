@@ -8,7 +8,7 @@ import type { FixingAction, Inspection } from './action';
 /**
  * Revoke world-open ingress rules by SecurityGroupRuleIds. Only ever removes rules the finding's control flags on
  * live state; when the finding named rules, only those. One EC2 call each for inspect, apply and verify
- * (plus one for tags when the finding has none).
+ * (plus one for tags when the finding has none, or when nothing is left to revoke: a deleted group is `gone`).
  */
 export const revokeSgIngress: FixingAction = {
   id: 'revoke-sg-ingress',
@@ -32,11 +32,14 @@ export const revokeSgIngress: FixingAction = {
     const named = finding.remediation.targets;
     const targets = (named.length ? named : [...flagged]).filter((id) => flagged.has(id)).sort();
     const revoked = rules.filter((r) => targets.includes(r.ruleId ?? ''));
+    // Nothing to revoke: tell a deleted group (no tags) from a fixed one. Tags from triage are re-read only here.
+    const gone = targets.length === 0 && (readTags ? tags === undefined : (await describeGroupTags(ec2, groupId)) === undefined);
 
     return {
       stillViolating: targets.length > 0,
-      plan: planFor(finding, targets, revoked),
+      plan: planFor(finding, targets, revoked, gone),
       ...(readTags && tags ? { tags } : {}),
+      ...(gone ? { gone } : {}),
     };
   },
 
@@ -52,12 +55,12 @@ export const revokeSgIngress: FixingAction = {
   },
 };
 
-function planFor(finding: Finding, targets: string[], rules: SgRule[]): Plan {
+function planFor(finding: Finding, targets: string[], rules: SgRule[], gone: boolean): Plan {
   return {
     action: 'revoke-sg-ingress',
     resource: finding.resource,
     targets,
-    steps: rules.map((r) => `revoke ${describeRule(r)} on ${finding.resource.id}`),
+    steps: gone ? [`security group ${finding.resource.id} no longer exists: nothing to revoke`] : rules.map((r) => `revoke ${describeRule(r)} on ${finding.resource.id}`),
     // The rules exactly as they were: what a restore would put back.
     details: { rules },
   };

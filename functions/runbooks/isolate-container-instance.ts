@@ -13,7 +13,7 @@ import { hostOf } from '../domain/events/guardduty';
 import type { Tags } from '../domain/model';
 import type { Plan } from '../domain/remediation';
 import type { RunbookState, RunbookSteps } from './model';
-import { findingEvidence, incidentTags, planned, tagText, withEvidence, withResults } from './plan-kit';
+import { findingEvidence, incidentTags, planned, tagText, targetAbsent, withEvidence, withResults } from './plan-kit';
 
 /**
  * isolate-container-instance: after approval, swap every ENI of an ECS container instance or EKS node to a quarantine
@@ -108,8 +108,12 @@ export const isolateContainerInstance: RunbookSteps = {
     const instance = await describeInstance(ec2, instanceId);
     const arn = s.context.guardduty?.instanceArn ?? `arn:aws:ec2:${s.context.finding.resource.region}:${s.context.finding.resource.account}:instance/${instanceId}`;
     const base: Plan = { action: 'isolate-container-instance', resource: { ...s.context.finding.resource, type: 'AWS::EC2::Instance', id: instanceId, arn }, targets: [], steps: [] };
-    if (!instance || isInstanceGone(instance)) {
-      const why = instance ? `instance ${instanceId} is ${instance.State?.Name}: nothing to isolate` : `instance ${instanceId} not found: nothing to isolate`;
+    if (!instance) {
+      const why = `instance ${instanceId} not found in ${base.resource.region}: nothing to isolate`;
+      return planned(s, { stillViolating: false, absent: targetAbsent(s), plan: { ...base, steps: [why] }, runbookDefault: 'approval', detail: why });
+    }
+    if (isInstanceGone(instance)) {
+      const why = `instance ${instanceId} is ${instance.State?.Name}: nothing to isolate`;
       return planned(s, { stillViolating: false, plan: { ...base, steps: [why] }, runbookDefault: 'approval', detail: why });
     }
     const tags = fromAwsTags(instance.Tags);

@@ -145,12 +145,13 @@ test('plan: an EKS node is recognized by its tags, with its node name for kubect
 test('plan: a bad target fails with Warden.InvalidInput; an unknown or terminated instance leaves nothing to do', async () => {
   await expect(step('plan', started('i-xyz'))).rejects.toMatchObject({ name: 'Warden.InvalidInput' });
   const unknown = await step('plan', started('i-0123456789abcdef0'));
-  expect(unknown.live!.result.stillViolating).toBe(false);
+  expect(unknown.live!.result).toMatchObject({ stillViolating: false, absent: 'not-found' });
   expect(last(unknown).detail).toContain('not found');
   const h = await instance('plain');
   await clients.ec2().send(new TerminateInstancesCommand({ InstanceIds: [h.instanceId] }));
   const gone = await step('plan', started(`arn:aws:ec2:us-east-1:123456789012:instance/${h.instanceId}`));
   expect(gone.live!.result.stillViolating).toBe(false);
+  expect(gone.live!.result.absent).toBeUndefined();
   expect(last(gone).detail).toContain('terminated');
 });
 

@@ -159,11 +159,13 @@ test('dry-run: evidence and the plan only, nothing changed, no approval asked', 
   expect(record.runbook!.evidence).toMatchObject({ instance: { InstanceId: h.instanceId } });
 });
 
-test('instance not found or terminated: nothing to do, recorded as such', async () => {
+test('instance not found (not-found) or terminated (already-fixed): nothing to do, recorded as such', async () => {
   const w = await warden();
   const missing = w.runbook(RUNBOOK, { target: 'i-0123456789abcdef0', requestedBy: responder });
-  expect((await missing.done).path).toEqual(['Start', 'Plan', 'Needed', 'MarkNothingToDo', ...TAIL]);
-  expect((await audit(w, missing.name))!.runbook!.timeline.find((t) => t.step === 'plan')!.detail).toContain('not found');
+  expect((await missing.done).path).toEqual(['Start', 'Plan', 'Needed', 'MarkAbsent', ...TAIL]);
+  const notFound = (await audit(w, missing.name))!;
+  expect(notFound.outcome).toBe('not-found');
+  expect(notFound.runbook!.timeline.find((t) => t.step === 'plan')!.detail).toContain('instance i-0123456789abcdef0 not found in us-east-1');
 
   const h = await host('ecs');
   await clients.ec2().send(new TerminateInstancesCommand({ InstanceIds: [h.instanceId] }));
