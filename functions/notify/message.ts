@@ -10,7 +10,7 @@ export type NotifyInput = Omit<RemediationRecord, 'notifications' | 'finishedAt'
 const ACTIONS: Record<string, { done: string; todo: string }> = {
   'revoke-sg-ingress': { done: 'world-open ingress revoked', todo: 'revoke world-open ingress' },
   'contain-ecs-task': { done: 'task contained (evidence captured, task stopped)', todo: 'contain the task' },
-  'isolate-container-instance': { done: 'instance isolated (quarantined, drained, snapshotted)', todo: 'isolate the instance' },
+  'isolate-container-instance': { done: 'instance isolated (quarantined, snapshotted; an ECS host drained)', todo: 'isolate the instance' },
   'eks-finding-response': { done: 'EKS finding response sent', todo: 'contain the Kubernetes workload' },
   'restore-security-group-rule': { done: 'revoked rules restored', todo: 'restore the revoked rules' },
   'revoke-open-ingress': { done: 'world-open ingress revoked', todo: 'revoke world-open ingress' },

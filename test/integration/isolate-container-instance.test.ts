@@ -325,7 +325,9 @@ test('drain skips an EKS node (cordon with kubectl) and a host that is no contai
   const eks = await instance('eks');
   const node = await through(started(eks.instanceId), 'plan', 'drain');
   expect(last(node)).toMatchObject({ step: 'drain', result: 'skipped' });
-  expect(last(node).detail).toContain('not an ECS container instance: cordon with kubectl');
+  expect(last(node).detail).toContain('of prod: no ECS drain');
+  expect(last(node).detail).toContain(`4. cordon the node (nothing new is scheduled on it): kubectl --context 'warden-prod' cordon "$NODE"`);
+  expect(node.runbook.results?.drained).toBeUndefined();
   const plain = await instance('plain');
   const other = await through(started(plain.instanceId), 'plan', 'drain');
   expect(last(other)).toMatchObject({ result: 'skipped', detail: expect.stringContaining('nothing to drain') });

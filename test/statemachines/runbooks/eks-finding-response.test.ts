@@ -105,8 +105,10 @@ test('a GuardDuty runtime finding through triage: the pod, the node and the comm
   await cluster();
   const result = await w.triage(sample('guardduty/eks-runtime-crypto-miner.json'));
   expect(result.status).toBe('violation');
-  expect(result.executions).toHaveLength(1);
-  const name = result.executions[0]!.name;
+  // The node runs on EC2: it gets its own isolation run first (here it is in no account: resource-gone, nothing done).
+  expect(result.executions).toHaveLength(2);
+  const [node, name] = result.executions.map((e) => e.name) as [string, string];
+  expect(await audit(w, node)).toMatchObject({ outcome: 'resource-gone', runbook: { name: 'isolate-container-instance', target: 'i-0a11c0ffee0000002' } });
   expect(w.runs.get(name)!.path).toEqual(NOTIFIED);
 
   const record = await audit(w, name);
@@ -138,4 +140,14 @@ test('a GuardDuty audit-log finding through triage: the actor and the binding co
   expect(slack).toContain(`${K} delete clusterrolebinding "$BINDING"`);
   expect(slack).toContain('Warden cannot say: the finding names no workload');
   expect(slack).not.toContain('--replicas=0');
+});
+
+test('a high-severity finding on a pod on Fargate (no node: EKS audit logs only): one run, the kubectl plan; nothing to isolate', async () => {
+  const w = await warden();
+  await cluster();
+  const result = await w.triage(sample('guardduty/eks-audit-fargate-pod-credentials.json'));
+  expect(result.executions).toHaveLength(1);
+  const record = await audit(w, result.executions[0]!.name);
+  expect(record).toMatchObject({ outcome: 'notified', runbook: { name: 'eks-finding-response' } });
+  expect(slackTexts()).toContain(`jq -r --arg user 'system:serviceaccount:payments:api'`);
 });
