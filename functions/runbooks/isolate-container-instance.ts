@@ -104,7 +104,7 @@ const eksNode = (d: Pick<Details, 'cluster' | 'nodeName' | 'instanceId'>): strin
 
 function drainSteps(d: Pick<Details, 'host' | 'cluster' | 'containerInstanceArn' | 'nodeName' | 'instanceId' | 'kubectl'>): string[] {
   if (d.containerInstanceArn) return [`set container instance ${d.containerInstanceArn} on cluster ${d.cluster} to DRAINING (service tasks move to other instances; standalone tasks keep running until stopped)`];
-  if (d.host === 'eks') return [`${eksNode(d)}:`, ...commandLines(d.kubectl ?? kubectlNodePlan(undefined, d.instanceId)).map((l) => `  ${l}`)];
+  if (d.host === 'eks') return [`${eksNode(d)}:`, ...commandLines(d.kubectl ?? kubectlNodePlan(undefined, d.instanceId))];
   return [`no ECS container instance registered for ${d.instanceId}: nothing to drain`];
 }
 
