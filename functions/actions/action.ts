@@ -25,6 +25,8 @@ export interface Inspection {
   plan: Plan;
   /** Tags read live, when the action had to read them. */
   tags?: Tags;
+  /** The resource itself no longer exists (deleted since the event): not "already fixed". stillViolating is false. */
+  gone?: boolean;
 }
 
 export interface ApplyResult {

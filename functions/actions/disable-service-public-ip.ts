@@ -43,8 +43,8 @@ export const disableServicePublicIp: FixingAction = {
     const tags = service && finding.resource.tags === undefined ? toTags(service.tags) : undefined;
     if (!service || vpc?.assignPublicIp !== 'ENABLED') {
       const why = service ? `${service.serviceName} does not assign public IPs` : `${finding.resource.id} no longer exists`;
-      const plan: Plan = { action: 'disable-service-public-ip', resource: finding.resource, targets: [], steps: [], details: { why } };
-      return { stillViolating: false, plan, ...(tags ? { tags } : {}) };
+      const plan: Plan = { action: 'disable-service-public-ip', resource: finding.resource, targets: [], steps: service ? [] : [`${why}: nothing to change`], details: { why } };
+      return { stillViolating: false, plan, ...(tags ? { tags } : {}), ...(service ? {} : { gone: true }) };
     }
     const subnets = vpc.subnets ?? [];
     const details: Details = {

@@ -17,7 +17,7 @@ export interface EcrSetting {
   put(ecr: ECRClient, repositoryName: string): Promise<boolean>;
 }
 
-/** The inspect/apply/verify every ECR repository setting shares: a gone repository counts as fixed. */
+/** The inspect/apply/verify every ECR repository setting shares: a repository gone before the plan is `gone`, one gone at apply counts as fixed. */
 export function ecrSettingAction(setting: EcrSetting): FixingAction {
   const nameOf = (plan: Plan): string => (plan.details as { repositoryName: string }).repositoryName;
   return {
@@ -32,13 +32,13 @@ export function ecrSettingAction(setting: EcrSetting): FixingAction {
         action: setting.id,
         resource: finding.resource,
         targets: violating ? [repo?.repositoryArn ?? finding.resource.id] : [],
-        steps: violating ? setting.steps(name, repo) : [],
+        steps: !repo ? [`ECR repository ${name} no longer exists: nothing to change`] : violating ? setting.steps(name, repo) : [],
         details: { repositoryName: name, ...setting.before(repo) },
       };
       const tags = repo?.repositoryArn && finding.resource.tags === undefined
         ? await repositoryTags(clients.ecr(), repo.repositoryArn)
         : undefined;
-      return { stillViolating: violating, plan, ...(tags ? { tags } : {}) };
+      return { stillViolating: violating, plan, ...(tags ? { tags } : {}), ...(repo ? {} : { gone: true }) };
     },
 
     async apply(plan, clients) {

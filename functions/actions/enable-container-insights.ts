@@ -23,7 +23,9 @@ export const enableContainerInsights: FixingAction = {
       action: 'enable-container-insights',
       resource: finding.resource,
       targets: violating ? [cluster?.clusterArn ?? finding.resource.id] : [],
-      steps: violating
+      steps: !cluster
+        ? [`ECS cluster ${name} no longer exists: nothing to change`]
+        : violating
         ? [
             `turn on Container Insights for ECS cluster ${name} (UpdateClusterSettings settings [{name: containerInsights, value: enabled}], ` +
               `was ${before ?? 'not set'})`,
@@ -34,7 +36,7 @@ export const enableContainerInsights: FixingAction = {
       details: { cluster: cluster?.clusterArn ?? finding.resource.id, containerInsightsBefore: before ?? null },
     };
     const tags = cluster && finding.resource.tags === undefined ? toTags(cluster.tags) : undefined;
-    return { stillViolating: violating, plan, ...(tags ? { tags } : {}) };
+    return { stillViolating: violating, plan, ...(tags ? { tags } : {}), ...(cluster ? {} : { gone: true }) };
   },
 
   async apply(plan, clients) {

@@ -24,7 +24,9 @@ export const enableEksLogging: FixingAction = {
       action: 'enable-eks-logging',
       resource: finding.resource,
       targets: missing.length ? [arn] : [],
-      steps: missing.length
+      steps: !cluster
+        ? [`EKS cluster ${name} no longer exists: nothing to change`]
+        : missing.length
         ? [
             `enable control-plane log types ${missing.join(', ')} on EKS cluster ${name} ` +
               `(UpdateClusterConfig logging.clusterLogging [{types: [${types.join(', ')}], enabled: true}])` +
@@ -39,6 +41,7 @@ export const enableEksLogging: FixingAction = {
       stillViolating: missing.length > 0,
       plan,
       ...(cluster && finding.resource.tags === undefined ? { tags: toEksClusterFacts(cluster).tags } : {}),
+      ...(cluster ? {} : { gone: true }),
     };
   },
 

@@ -22,7 +22,7 @@ export const notifyOwner: Action = {
     const tags = live && finding.resource.tags === undefined ? live.tags : undefined;
     let current = finding;
     const control = controlById(finding.control);
-    if (live === undefined) return done(finding, `${finding.resource.id} no longer exists`);
+    if (live === undefined) return { ...done(finding, `${finding.resource.id} no longer exists`), gone: true };
     if (live && control) {
       const observation = liveObservation(finding, live);
       const found = control.evaluate(observation, policy).findings[0];

@@ -40,7 +40,7 @@ export const restrictEksEndpoint: FixingAction = {
       action: 'restrict-eks-endpoint',
       resource: finding.resource,
       targets: violating ? [cluster?.arn ?? finding.resource.id] : [],
-      steps: violating ? stepsFor(name, target, before?.endpointPrivateAccess ?? false) : [],
+      steps: !cluster ? [`EKS cluster ${name} no longer exists: nothing to change`] : violating ? stepsFor(name, target, before?.endpointPrivateAccess ?? false) : [],
       // `before` is what a restore would put back.
       details: { clusterName: name, resourcesVpcConfig: target, ...(before ? { before } : {}) },
     };
@@ -48,6 +48,7 @@ export const restrictEksEndpoint: FixingAction = {
       stillViolating: violating,
       plan,
       ...(live && finding.resource.tags === undefined ? { tags: live.tags } : {}),
+      ...(cluster ? {} : { gone: true }),
     };
   },
 

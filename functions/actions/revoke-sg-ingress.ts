@@ -34,7 +34,8 @@ export async function recheckObservation(
 /**
  * Revoke world-open ingress rules by SecurityGroupRuleIds. Only ever removes rules the finding's control flags on
  * live state; when the finding named rules, only those. One EC2 call each for inspect, apply and verify
- * (plus one for tags when the finding has none, and the load-balancer reads of the front-end lookup when needed).
+ * (plus one for tags when the finding has none, or when nothing is left to revoke: a deleted group is `gone`; and the
+ * load-balancer reads of the front-end lookup when they can change the decision).
  */
 export const revokeSgIngress: FixingAction = {
   id: 'revoke-sg-ingress',
@@ -50,11 +51,14 @@ export const revokeSgIngress: FixingAction = {
     const named = finding.remediation.targets;
     const targets = (named.length ? named : [...flagged]).filter((id) => flagged.has(id)).sort();
     const revoked = rules.filter((r) => targets.includes(r.ruleId ?? ''));
+    // Nothing to revoke: tell a deleted group (no tags) from a fixed one. Tags from triage are re-read only here.
+    const gone = targets.length === 0 && (readTags ? tags === undefined : (await describeGroupTags(clients.ec2(), finding.resource.id)) === undefined);
 
     return {
       stillViolating: targets.length > 0,
-      plan: planFor(finding, targets, revoked),
+      plan: planFor(finding, targets, revoked, gone),
       ...(readTags && tags ? { tags } : {}),
+      ...(gone ? { gone } : {}),
     };
   },
 
@@ -70,12 +74,12 @@ export const revokeSgIngress: FixingAction = {
   },
 };
 
-function planFor(finding: Finding, targets: string[], rules: SgRule[]): Plan {
+function planFor(finding: Finding, targets: string[], rules: SgRule[], gone: boolean): Plan {
   return {
     action: 'revoke-sg-ingress',
     resource: finding.resource,
     targets,
-    steps: rules.map((r) => `revoke ${describeRule(r)} on ${finding.resource.id}`),
+    steps: gone ? [`security group ${finding.resource.id} no longer exists: nothing to revoke`] : rules.map((r) => `revoke ${describeRule(r)} on ${finding.resource.id}`),
     // The rules exactly as they were: what a restore would put back.
     details: { rules },
   };

@@ -14,6 +14,7 @@ import { sts } from '../aws/clients/sts';
 import { runbookByName, runbooks } from '../domain/runbooks/catalog';
 import type { LocalRun } from '../local/state-machine';
 import { useEmulator } from '../local/moto';
+import type { RemediationRecord } from '../domain/remediation';
 import type { HandStart } from '../runbooks/start';
 import { auditTableName, dynamoAuditReader, formatRecord, type AuditReader, type Writer } from './audit';
 import { UsageError } from './evaluate';
@@ -42,7 +43,8 @@ export const RUNBOOK_USAGE = `usage: warden runbook list [--json]
   runbooks: ${runbooks.map((r) => r.name).join(', ')}
 
 exit codes: 0 started (with --wait or --endpoint: the outcome is fixed and verified, already-fixed, dry-run or
-            notified), 1 failed, denied, expired, not verified or still running, 2 usage error`;
+            notified), 1 failed, denied, expired, not verified, not-found (the target does not exist),
+            resource-gone or still running, 2 usage error`;
 
 /** What `warden runbook run` needs from AWS. */
 export interface AwsRunbookPorts {
@@ -152,10 +154,20 @@ export async function runbookCommand(args: string[], deps: RunbookDeps): Promise
   return runOnAws(name, id, input, values, deps);
 }
 
-/** Outcomes that mean "the run did what was asked": anything else (denied, expired, failed, in progress) exits 1. */
+/**
+ * Outcomes that mean "the run did what was asked": anything else exits 1 (denied, expired, failed, in progress, and
+ * not-found: a mistyped target must never read as "contained").
+ */
 const DONE = new Set(['fixed', 'already-fixed', 'dry-run', 'notified']);
-const exitFor = (record: { outcome?: string; verified?: boolean } | undefined): number =>
+export const exitFor = (record: { outcome?: string; verified?: boolean } | undefined): number =>
   record?.outcome !== undefined && DONE.has(record.outcome) && record.verified !== false ? 0 : 1;
+
+/** What a run whose target was not there looked for, on stderr: the id, and where. */
+function sayNotFound(record: RemediationRecord | undefined, err: Writer): void {
+  if (record?.outcome !== 'not-found' && record?.outcome !== 'resource-gone') return;
+  const what = record.plan?.steps[0] ?? `${record.runbook?.target ?? record.finding.resource.id} not found`;
+  err.write(`warden: ${record.outcome === 'not-found' ? 'not found' : 'gone'}: ${what}\n`);
+}
 
 async function runOnAws(name: string, id: string, input: (by: string) => HandStart, values: Values, deps: RunbookDeps): Promise<number> {
   const env = deps.env ?? process.env;
@@ -187,7 +199,8 @@ async function runOnAws(name: string, id: string, input: (by: string) => HandSta
   deps.out.write(`\nexecution ${status.status}${status.error ? `: ${status.error}${status.cause ? `: ${status.cause}` : ''}` : ''}\n`);
   const record = await aws.auditReader(table)(id);
   deps.out.write(record ? `\n${formatRecord(record)}\n` : `no audit record ${id} in ${table}\n`);
-  // A denied or expired run ends in the state machine's Succeeded state: the record's outcome decides.
+  sayNotFound(record, deps.err);
+  // A denied, expired or not-found run ends in the state machine's Succeeded state: the record's outcome decides.
   return status.status === 'SUCCEEDED' ? exitFor(record) : 1;
 }
 
@@ -220,6 +233,7 @@ async function runLocal(name: string, id: string, input: (by: string) => HandSta
   else deps.out.write(`no audit record ${id}; states: ${run.path.join(' > ')}\n`);
   if (run.failed) deps.out.write(`\nrun failed: ${run.failed.error}: ${run.failed.cause}\n`);
   else deps.out.write(`\noutcome: ${record?.outcome ?? 'unknown'}\n`);
+  sayNotFound(record, deps.err);
   deps.out.write(`show again with: warden audit show ${id} --endpoint ${endpoint}\n`);
   return run.failed || denied ? 1 : exitFor(record);
 }

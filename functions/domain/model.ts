@@ -233,8 +233,13 @@ export interface GuardDutyFacts {
   launchType?: string;
   /** "name (image)" per container of the task or workload. */
   containers?: string[];
+  /** The EC2 instance: an Instance finding's, or the EKS node a runtime finding ran on (instanceDetails). */
   instanceId?: string;
   instanceArn?: string;
+  /** instanceDetails.tags of an EKS runtime finding's node (an Instance finding's tags are its resource's). */
+  instanceTags?: Tags;
+  /** A Runtime Monitoring finding (service.runtimeDetails): a process ran on the host it names. */
+  runtime?: boolean;
   /** For Instance findings: which orchestrator the host belongs to, from its tags or a live lookup. */
   host?: 'ecs' | 'eks';
   /** An Instance finding without host tags whose live lookup found no ECS cluster with it as a container instance. */

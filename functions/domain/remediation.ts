@@ -5,6 +5,8 @@ import type { TimelineEntry } from './runbooks/model';
 export type Outcome =
   | 'fixed' //              applied and verified
   | 'already-fixed' //      the live re-check found nothing to do
+  | 'resource-gone' //      the resource the event named was deleted since: nothing left to fix (notified)
+  | 'not-found' //          a hand-started runbook's target does not exist (a mistyped id?): nothing done
   | 'notified' //           notify mode: the owner got the exact fix
   | 'dry-run' //            dry-run mode: "would fix", nothing changed
   | 'approval-required' //  approval mode with no approval step configured: owner told, nothing changed

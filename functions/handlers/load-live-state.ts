@@ -17,7 +17,9 @@ export async function loadLiveState(state: RemediationState, clients: ActionClie
   const tags = inspection.tags ?? finding.resource.tags;
   let mode = stricterOf(finding.remediation.mode, decideMode(policy, control.id, control.remediation.defaultMode, tags));
   if (!action.apply) mode = stricterOf(mode, 'approval'); // plan only: a human makes the change
-  return { stillViolating: inspection.stillViolating, mode, plan: inspection.plan, ...ownerChannel(policy, tags) };
+  // A resource deleted since the event is not "already fixed": the state machine records and notifies it as gone.
+  const absent = inspection.gone ? { stillViolating: false, absent: 'resource-gone' as const } : { stillViolating: inspection.stillViolating };
+  return { ...absent, mode, plan: inspection.plan, ...ownerChannel(policy, tags) };
 }
 
 export const handler = lambda((state: RemediationState) => loadLiveState(state));

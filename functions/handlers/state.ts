@@ -7,6 +7,11 @@ import type { ApplyResult, VerifyResult } from '../actions';
 /** What LoadLiveState decides. */
 export interface LiveResult {
   stillViolating: boolean;
+  /**
+   * The resource does not exist, so nothing is to do (stillViolating is false): deleted since the event
+   * (`resource-gone`), or never found by a hand-started runbook (`not-found`). The state machines end on it.
+   */
+  absent?: 'resource-gone' | 'not-found';
   mode: Mode;
   plan: Plan;
   owner?: string;

@@ -10,7 +10,7 @@ export type NotifyInput = Omit<RemediationRecord, 'notifications' | 'finishedAt'
 const ACTIONS: Record<string, { done: string; todo: string }> = {
   'revoke-sg-ingress': { done: 'world-open ingress revoked', todo: 'revoke world-open ingress' },
   'contain-ecs-task': { done: 'task contained (evidence captured, task stopped)', todo: 'contain the task' },
-  'isolate-container-instance': { done: 'instance isolated (quarantined, drained, snapshotted)', todo: 'isolate the instance' },
+  'isolate-container-instance': { done: 'instance isolated (quarantined, snapshotted; an ECS host drained)', todo: 'isolate the instance' },
   'eks-finding-response': { done: 'EKS finding response sent', todo: 'contain the Kubernetes workload' },
   'restore-security-group-rule': { done: 'revoked rules restored', todo: 'restore the revoked rules' },
   'revoke-open-ingress': { done: 'world-open ingress revoked', todo: 'revoke world-open ingress' },
@@ -33,6 +33,8 @@ export function title(input: NotifyInput): string {
     denied: `Denied: ${todo} ${on}, nothing changed`,
     expired: `Expired: nobody approved ${todo} ${on}, nothing changed`,
     'already-fixed': `Already fixed: ${input.finding.control} ${on}, nothing to change`,
+    'resource-gone': `Gone: ${input.finding.resource.id} was deleted since the event, nothing to fix`,
+    'not-found': `Not found: ${input.finding.resource.id} does not exist, nothing changed`,
     failed: `FAILED: could not ${todo} ${on}`,
     'in-progress': `In progress: ${todo} ${on}`,
   };
@@ -49,6 +51,10 @@ export function outcomeText(input: NotifyInput): string {
     }
     case 'already-fixed':
       return 'The live re-check found nothing left to change. Nothing was changed.';
+    case 'resource-gone':
+      return 'The live re-check found the resource deleted since the event: nothing was changed and there is nothing left to fix. If nobody meant to delete it, find who did in CloudTrail.';
+    case 'not-found':
+      return `Warden looked for ${input.finding.resource.id} in account ${input.finding.resource.account}, ${input.finding.resource.region}, and found nothing: nothing was changed. Check the id, the account and the region.`;
     case 'notified':
       return 'Nothing was changed: this control runs in notify mode. Please apply the steps above.';
     case 'dry-run':
@@ -76,6 +82,8 @@ export function stepsHeading(outcome: Outcome): string {
     denied: 'Steps that were denied',
     expired: 'Steps that expired without a decision',
     'already-fixed': 'Steps',
+    'resource-gone': 'What the re-check found',
+    'not-found': 'What Warden looked for',
     failed: 'Planned steps',
     'in-progress': 'Planned steps',
   };

@@ -4,7 +4,7 @@ import { errorName, WardenError } from '../aws/errors';
 import { isServiceGroup } from '../domain/controls/ecs-task-root-or-privileged';
 import type { Plan } from '../domain/remediation';
 import type { RunbookState, RunbookSteps } from './model';
-import { findingEvidence, incidentTags, planned, tagText, withEvidence } from './plan-kit';
+import { findingEvidence, incidentTags, planned, tagText, targetAbsent, withEvidence } from './plan-kit';
 
 /** contain-ecs-task: evidence, tag, stop, verify. Only the stop needs a decision (policy: auto for standalone tasks). */
 
@@ -31,8 +31,13 @@ export const containEcsTask: RunbookSteps = {
     const [task] = await describeTasks(deps.clients.ecs(), cluster, [taskArn]);
     const reason = reasonOf(s);
     const base: Plan = { action: 'contain-ecs-task', resource: { ...s.context.finding.resource, type: 'AWS::ECS::Task', id: taskArn, arn: taskArn }, targets: [], steps: [] };
-    if (!task || !isTaskLive(task)) {
-      const why = task ? `task ${taskArn} is already ${task.desiredStatus === 'STOPPED' ? 'stopping or stopped' : task.lastStatus}` : `task ${taskArn} not found on cluster ${cluster}`;
+    if (!task) {
+      // ECS shows a stopped task for about an hour, then forgets it: not found is "unknown", never "contained".
+      const why = `task ${taskArn} not found on cluster ${cluster} in ${base.resource.region}: no such task, or it stopped over an hour ago`;
+      return planned(s, { stillViolating: false, absent: targetAbsent(s), plan: { ...base, steps: [why] }, runbookDefault: 'auto', detail: why });
+    }
+    if (!isTaskLive(task)) {
+      const why = `task ${taskArn} is already ${task.desiredStatus === 'STOPPED' ? 'stopping or stopped' : task.lastStatus}`;
       return planned(s, { stillViolating: false, plan: { ...base, steps: [why] }, runbookDefault: 'auto', detail: why });
     }
     const tags = toTags(task.tags);

@@ -4,7 +4,7 @@ import { errorName, WardenError } from '../aws/errors';
 import type { Plan } from '../domain/remediation';
 import { isEksClusterName, isRegion, kubectlPlan, kubectlSteps, type KubectlPlan } from '../domain/runbooks/kubectl';
 import type { RunbookState, RunbookSteps, StepDeps } from './model';
-import { findingEvidence, planned, withEvidence } from './plan-kit';
+import { findingEvidence, planned, targetAbsent, withEvidence } from './plan-kit';
 
 /**
  * eks-finding-response: read the cluster, tell the owner what the finding names and the exact kubectl commands that
@@ -33,13 +33,14 @@ function clusterOf(s: RunbookState): { name: string; region: string } {
 }
 
 /**
- * The live cluster, or why it could not be read. Not found and unreadable (access denied, another region) both
- * leave the run going: the finding is what matters, and the owner must still hear. Throttling is retried.
+ * The live cluster, or why it could not be read. For a finding, not found and unreadable (access denied, another
+ * region) both leave the run going: the finding is what matters, and the owner must still hear. A hand start on a
+ * cluster that is not found ends `not-found`. Throttling is retried.
  */
-async function readCluster(deps: StepDeps, name: string): Promise<{ cluster?: Cluster; why?: string }> {
+async function readCluster(deps: StepDeps, name: string): Promise<{ cluster?: Cluster; why?: string; missing?: true }> {
   try {
     const cluster = await describeCluster(deps.clients.eks(), name);
-    return cluster ? { cluster } : { why: `cluster ${name} not found` };
+    return cluster ? { cluster } : { why: `cluster ${name} not found`, missing: true };
   } catch (err) {
     if (errorName(err) === 'Warden.Throttled') throw err;
     return { why: `cluster ${name} unreadable (${errorName(err) || 'Error'}: ${(err as Error).message})` };
@@ -49,7 +50,13 @@ async function readCluster(deps: StepDeps, name: string): Promise<{ cluster?: Cl
 export const eksFindingResponse: RunbookSteps = {
   async plan(s, deps) {
     const { name, region } = clusterOf(s);
-    const { cluster, why } = await readCluster(deps, name);
+    const { cluster, why, missing } = await readCluster(deps, name);
+    if (missing && s.context.source === 'manual') {
+      // A hand start names the cluster, with no finding behind it: commands for a cluster that does not exist help nobody.
+      const detail = `cluster ${name} not found in ${region}`;
+      const plan: Plan = { action: 'eks-finding-response', resource: s.context.finding.resource, targets: [], steps: [`${detail}: no commands`] };
+      return planned(s, { stillViolating: false, absent: targetAbsent(s), plan, runbookDefault: 'notify', detail });
+    }
     const tags = cluster ? toEksClusterFacts(cluster).tags : s.context.finding.resource.tags;
     const kubectl = kubectlPlan({ name, region }, s.context.guardduty);
     const d: Details = { cluster: name, region, kubectl };
@@ -62,7 +69,7 @@ export const eksFindingResponse: RunbookSteps = {
     };
     const seen = cluster ? `cluster ${name} is ${cluster.status ?? 'in an unknown state'}` : `${why}: notifying anyway`;
     const detail = `${seen}; ${kubectl.commands.length} command(s), ${kubectl.unknown.length} thing(s) the finding does not say`;
-    // Always still violating: the finding is the incident, whatever the cluster looks like now.
+    // A finding's run always notifies: the finding is the incident, whatever the cluster looks like now.
     return planned(s, { stillViolating: true, plan, ...(tags ? { tags } : {}), runbookDefault: 'notify', detail });
   },
 

@@ -10,10 +10,11 @@ import {
 } from '../aws/instances';
 import { describeRule } from '../domain/net';
 import { hostOf } from '../domain/events/guardduty';
+import { commandLines, kubectlNodePlan, type KubectlPlan } from '../domain/runbooks/kubectl';
 import type { Tags } from '../domain/model';
 import type { Plan } from '../domain/remediation';
 import type { RunbookState, RunbookSteps } from './model';
-import { findingEvidence, incidentTags, planned, tagText, withEvidence, withResults } from './plan-kit';
+import { findingEvidence, incidentTags, planned, tagText, targetAbsent, withEvidence, withResults } from './plan-kit';
 
 /**
  * isolate-container-instance: after approval, swap every ENI of an ECS container instance or EKS node to a quarantine
@@ -41,8 +42,10 @@ interface Details {
   cluster?: string;
   containerInstanceArn?: string;
   containerInstanceStatus?: string;
-  /** The Kubernetes node name of an EKS node (its private DNS name), for the kubectl commands. */
+  /** The Kubernetes node name of an EKS node (its private DNS name, usually), for the reader. */
   nodeName?: string;
+  /** An EKS node: the kubectl cordon and drain the responder runs (there is no ECS drain). */
+  kubectl?: KubectlPlan;
   /** Quarantine groups that already existed at plan time, by VPC (the quarantine step creates missing ones). */
   quarantineGroups: Record<string, string>;
 }
@@ -95,10 +98,14 @@ async function hostFacts(
   return { host: fromTags?.host === 'ecs' || g?.host === 'ecs' ? 'ecs' : 'unknown', ...(g?.clusterName ? { cluster: g.clusterName } : {}) };
 }
 
-function drainStep(d: Pick<Details, 'host' | 'cluster' | 'containerInstanceArn' | 'nodeName' | 'instanceId'>): string {
-  if (d.containerInstanceArn) return `set container instance ${d.containerInstanceArn} on cluster ${d.cluster} to DRAINING (service tasks move to other instances; standalone tasks keep running until stopped)`;
-  if (d.host === 'eks') return `EKS node ${d.nodeName ?? d.instanceId}${d.cluster ? ` of ${d.cluster}` : ''}: not drained by Warden (no cluster credentials): cordon it with kubectl`;
-  return `no ECS container instance registered for ${d.instanceId}: nothing to drain`;
+/** What the EKS node's drain step says: no ECS drain, and who cordons and drains it with which commands. */
+const eksNode = (d: Pick<Details, 'cluster' | 'nodeName' | 'instanceId'>): string =>
+  `EKS node ${d.instanceId}${d.nodeName ? ` (${d.nodeName})` : ''}${d.cluster ? ` of ${d.cluster}` : ''}: no ECS drain, and Warden holds no cluster credentials: cordon and drain it yourself with kubectl, after the snapshots`;
+
+function drainSteps(d: Pick<Details, 'host' | 'cluster' | 'containerInstanceArn' | 'nodeName' | 'instanceId' | 'kubectl'>): string[] {
+  if (d.containerInstanceArn) return [`set container instance ${d.containerInstanceArn} on cluster ${d.cluster} to DRAINING (service tasks move to other instances; standalone tasks keep running until stopped)`];
+  if (d.host === 'eks') return [`${eksNode(d)}:`, ...commandLines(d.kubectl ?? kubectlNodePlan(undefined, d.instanceId))];
+  return [`no ECS container instance registered for ${d.instanceId}: nothing to drain`];
 }
 
 export const isolateContainerInstance: RunbookSteps = {
@@ -108,8 +115,12 @@ export const isolateContainerInstance: RunbookSteps = {
     const instance = await describeInstance(ec2, instanceId);
     const arn = s.context.guardduty?.instanceArn ?? `arn:aws:ec2:${s.context.finding.resource.region}:${s.context.finding.resource.account}:instance/${instanceId}`;
     const base: Plan = { action: 'isolate-container-instance', resource: { ...s.context.finding.resource, type: 'AWS::EC2::Instance', id: instanceId, arn }, targets: [], steps: [] };
-    if (!instance || isInstanceGone(instance)) {
-      const why = instance ? `instance ${instanceId} is ${instance.State?.Name}: nothing to isolate` : `instance ${instanceId} not found: nothing to isolate`;
+    if (!instance) {
+      const why = `instance ${instanceId} not found in ${base.resource.region}: nothing to isolate`;
+      return planned(s, { stillViolating: false, absent: targetAbsent(s), plan: { ...base, steps: [why] }, runbookDefault: 'approval', detail: why });
+    }
+    if (isInstanceGone(instance)) {
+      const why = `instance ${instanceId} is ${instance.State?.Name}: nothing to isolate`;
       return planned(s, { stillViolating: false, plan: { ...base, steps: [why] }, runbookDefault: 'approval', detail: why });
     }
     const tags = fromAwsTags(instance.Tags);
@@ -138,6 +149,7 @@ export const isolateContainerInstance: RunbookSteps = {
       ...(host.cluster ? { cluster: host.cluster } : {}),
       ...(host.containerInstance?.containerInstanceArn ? { containerInstanceArn: host.containerInstance.containerInstanceArn, containerInstanceStatus: host.containerInstance.status ?? 'unknown' } : {}),
       ...(host.host === 'eks' && instance.PrivateDnsName ? { nodeName: instance.PrivateDnsName } : {}),
+      ...(host.host === 'eks' ? { kubectl: kubectlNodePlan(host.cluster ? { name: host.cluster, region: base.resource.region } : undefined, instanceId) } : {}),
     };
     const to = (vpc: string) => quarantineGroups[vpc] ?? `a new group ${quarantineGroupName(vpc)} (created with no rules)`;
     const plan: Plan = {
@@ -150,10 +162,10 @@ export const isolateContainerInstance: RunbookSteps = {
         // Already quarantined (a re-run after a half-finished isolation): left as is, the other steps still run.
         ...enis.map((e) => (isolated(e) ? `${e.id} already has only the quarantine group ${e.groups[0]}: left as is` : `swap ${e.id} ${list(e.groups)} → ${to(e.vpcId)}`)),
         ...enis.filter((e) => e.trunk).map((e) => trunkNote(e.id)),
-        drainStep(d),
+        ...drainSteps(d),
         `snapshot ${list(d.volumes)} (tagged warden:incident=${s.context.id})`,
         `tag ${instanceId} ${tagText({ ...incidentTags(s), 'warden:isolated': 'true' })} warden:quarantine-group=<group>`,
-        'verify: only the quarantine group on every ENI, no ingress and no world-reaching egress on it, the container instance DRAINING, the snapshots started',
+        `verify: only the quarantine group on every ENI, no ingress and no world-reaching egress on it, ${d.containerInstanceArn ? 'the container instance DRAINING, ' : ''}the snapshots started`,
         'notify the owner with the timeline',
       ],
       details: d as unknown as Record<string, unknown>,
@@ -257,8 +269,9 @@ export const isolateContainerInstance: RunbookSteps = {
   async drain(s, deps) {
     const d = details(s);
     if (d.host === 'eks') {
-      const node = d.nodeName ?? '<node name>';
-      return { result: 'skipped', detail: `not an ECS container instance: cordon with kubectl (kubectl cordon ${node}; kubectl drain ${node} --ignore-daemonsets --delete-emptydir-data)${d.cluster ? ` on EKS cluster ${d.cluster}` : ''}` };
+      // Nothing to call: the step says what the responder runs, so the timeline and the notification carry it.
+      const kubectl = d.kubectl ?? kubectlNodePlan(undefined, d.instanceId);
+      return { result: 'skipped', detail: [eksNode(d), ...commandLines(kubectl)].join('; ') };
     }
     if (!d.containerInstanceArn || !d.cluster) {
       return { result: 'skipped', detail: `not an ECS container instance: no container instance for ${d.instanceId}${d.cluster ? ` on ${d.cluster}` : ''}, nothing to drain` };

@@ -1,8 +1,11 @@
 import type { Mode, Tags } from '../domain/model';
 import { decideMode, ownerChannel, stricterOf } from '../domain/policy/mode';
 import type { Plan } from '../domain/remediation';
+import type { LiveResult } from '../handlers/state';
 import { runbookByName } from '../domain/runbooks/catalog';
 import type { RunbookState, StepOutcome } from './model';
+
+type Absent = NonNullable<LiveResult['absent']>;
 
 /**
  * The mode of a runbook run. Dry-run wins. A hand start asked for the runbook: its own default applies (a responder's
@@ -27,13 +30,20 @@ export function runbookMode(state: RunbookState, runbookDefault: Mode, tags: Tag
   return mode;
 }
 
+/**
+ * What it means that the run's target does not exist: a hand start named something that is not there (`not-found`:
+ * a mistyped id must not read as "contained"); a finding named something deleted since (`resource-gone`).
+ */
+export const targetAbsent = (state: RunbookState): Absent => (state.context.source === 'manual' ? 'not-found' : 'resource-gone');
+
 /** The Plan step's result: `$.live.result` as the remediate workflow has it, so approvals and notify read it the same. */
 export function planned(
   state: RunbookState,
-  p: { stillViolating: boolean; plan: Plan; tags?: Tags; runbookDefault: Mode; detail: string },
+  p: { stillViolating: boolean; plan: Plan; tags?: Tags; runbookDefault: Mode; detail: string; absent?: Absent },
 ): StepOutcome {
   const mode = runbookMode(state, p.runbookDefault, p.tags);
-  const live = { stillViolating: p.stillViolating, mode, plan: p.plan, ...ownerChannel(state.policy, p.tags ?? state.context.finding.resource.tags) };
+  const found = p.absent ? { stillViolating: false, absent: p.absent } : { stillViolating: p.stillViolating };
+  const live = { ...found, mode, plan: p.plan, ...ownerChannel(state.policy, p.tags ?? state.context.finding.resource.tags) };
   // A hand start named its target as given (an audit id, a bare name): from here on the run is about what the plan found.
   const context = state.context.source === 'manual'
     ? { ...state.context, finding: { ...state.context.finding, resource: { ...p.plan.resource, ...(p.tags ? { tags: p.tags } : {}) } } }

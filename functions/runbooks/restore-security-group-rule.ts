@@ -5,7 +5,7 @@ import type { SgRule, Tags } from '../domain/model';
 import { describeRule, isAllTraffic, isWorldOpen } from '../domain/net';
 import type { Plan, RemediationRecord } from '../domain/remediation';
 import type { RunbookState, RunbookSteps } from './model';
-import { planned, withEvidence, withResults } from './plan-kit';
+import { planned, targetAbsent, withEvidence, withResults } from './plan-kit';
 
 /**
  * restore-security-group-rule: put back exactly the ingress rules an earlier revoke-sg-ingress run revoked (the
@@ -97,10 +97,19 @@ const modeTags = (tags: Tags, exemptionTag: string): Tags => Object.fromEntries(
 export const restoreSecurityGroupRule: RunbookSteps = {
   async plan(s, deps) {
     const id = s.runbook.target;
-    const { record, resource, groupId, rules: revoked } = revokedRules(id, await getAuditRecord(id, deps.audit()));
+    const found = await getAuditRecord(id, deps.audit());
+    const nothing = (why: string, resource = s.context.finding.resource): Plan => ({ action: 'restore-security-group-rule', resource, targets: [], steps: [why] });
+    if (!found) {
+      const why = `no audit record ${id}: the target must be the id (execution name) of a revoke-sg-ingress run`;
+      return planned(s, { stillViolating: false, absent: targetAbsent(s), plan: nothing(why), runbookDefault: 'approval', detail: why });
+    }
+    const { record, resource, groupId, rules: revoked } = revokedRules(id, found);
     const ec2 = deps.clients.ec2();
     const tags = await describeGroupTags(ec2, groupId);
-    if (tags === undefined) return refuse(`security group ${groupId} no longer exists: there is nothing to restore the rules into`);
+    if (tags === undefined) {
+      const why = `security group ${groupId} no longer exists: there is nothing to restore the rules into`;
+      return planned(s, { stillViolating: false, absent: 'resource-gone', plan: nothing(why, resource), runbookDefault: 'approval', detail: why });
+    }
     const rulesBefore = await describeRules(ec2, groupId);
     // Present again (re-added by hand or IaC since): matched on protocol, ports and source, never on rule id.
     const rules = minus(revoked, rulesBefore, ruleKey);

@@ -6,7 +6,7 @@ import { sgWorldOpenIngress } from '../domain/controls/sg-world-open-ingress';
 import type { Finding } from '../domain/model';
 import type { Plan } from '../domain/remediation';
 import type { RunbookState, RunbookSteps } from './model';
-import { planned, withEvidence } from './plan-kit';
+import { planned, targetAbsent, withEvidence } from './plan-kit';
 
 /**
  * revoke-open-ingress: the security-group remediation started by hand for a named group. The re-check, plan, revoke
@@ -40,10 +40,12 @@ export const revokeOpenIngress: RunbookSteps = {
     const tags = inspection.tags ?? finding.resource.tags;
     const p: Plan = { ...inspection.plan, resource: { ...inspection.plan.resource, ...(tags ? { tags } : {}) } };
     let detail: string;
-    if (tags === undefined) {
-      detail = `security group ${groupId} not found`;
+    if (inspection.gone) {
+      detail = `security group ${groupId} not found in ${finding.resource.region}`;
       p.steps = [`nothing to revoke: ${detail}`];
-    } else if (!inspection.stillViolating) {
+      return planned(s, { stillViolating: false, absent: targetAbsent(s), plan: p, runbookDefault: sgWorldOpenIngress.remediation.defaultMode, detail });
+    }
+    if (!inspection.stillViolating) {
       detail = `no world-open ingress rule to revoke on ${groupId}`;
       p.steps = [`nothing to revoke: ${detail} (public front-end ports allowed by policy are kept)`];
     } else {

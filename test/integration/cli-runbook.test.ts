@@ -96,6 +96,17 @@ test('a task of a service needs approval: denied locally without --approve-as (e
   expect(approved.stdout).toMatch(/^approval\s+approved by alice via cli at /m);
 });
 
+test('a mistyped task ARN: outcome not-found, exit 1, and the ARN it looked for on stderr; a real task is untouched', async () => {
+  const task = await runningTask();
+  const typo = task.slice(0, -4) + 'dead';
+  const run = await runbook(typo);
+  expect(run.code).toBe(1);
+  expect(run.stdout).toMatch(/^outcome\s+not-found$/m);
+  expect(steps(run.stdout)).toEqual(['start:DONE', 'plan:DONE', 'conclude:DONE']);
+  expect(run.stderr).toBe(`warden: not found: task ${typo} not found on cluster payments in us-east-1: no such task, or it stopped over an hour ago\n`);
+  expect(await desired(task)).toBe('RUNNING');
+});
+
 test('on AWS: StartExecution on <stack>-<name> in the caller\'s account and region, with the hand-start input', async () => {
   const machine = await clients.sfn().send(new CreateStateMachineCommand({
     name: 'warden-contain-ecs-task', roleArn: 'arn:aws:iam::123456789012:role/warden-runbooks',

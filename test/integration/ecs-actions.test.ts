@@ -135,7 +135,7 @@ describe('stop-ecs-tasks', () => {
     expect((again.plan.details as { skipped: unknown[] }).skipped).toHaveLength(2);
   });
 
-  test('without task ARNs, the running standalone tasks of the family are listed; service tasks are left alone', async () => {
+  test('without task ARNs, the finding\'s task is stopped; other standalone tasks of its task definition are only listed', async () => {
     const net = await ecsNetwork();
     await cluster();
     const td = await register('batch', [container('job')]);
@@ -144,9 +144,18 @@ describe('stop-ecs-tasks', () => {
     const [other] = await run(net, await register('other', [container('job')]));
 
     const { plan } = await stopEcsTasks.inspect(finding('ecs-task-root-or-privileged', 'stop-ecs-tasks', ref('AWS::ECS::Task', standalone[0]!)), clients, policy);
-    expect(plan.targets).toEqual([...standalone].sort());
-    expect(plan.targets).not.toContain(ofService);
-    expect(plan.targets).not.toContain(other);
+    expect(plan.targets).toEqual([standalone[0]]);
+    // Same task definition and kind: listed. A service's task and another family's are not siblings.
+    expect((plan.details as { siblings: { taskArn: string; stop: boolean }[] }).siblings).toEqual([expect.objectContaining({ taskArn: standalone[1], stop: false })]);
+    expect(plan.steps.join('\n')).not.toContain(ofService);
+    expect(plan.steps.join('\n')).not.toContain(other);
+  });
+
+  test('tasks the finding names that ECS does not know are gone, not "already stopped"', async () => {
+    await cluster();
+    const ghost = `arn:aws:ecs:${REGION}:${ACCOUNT}:task/apps/0123456789abcdef0123456789abcdef`;
+    const inspection = await stopEcsTasks.inspect(rootFinding([ghost]), clients, policy);
+    expect(inspection).toMatchObject({ stillViolating: false, gone: true, plan: { targets: [], steps: [`nothing to stop: ${ghost} not found`] } });
   });
 
   test('tasks of a service: the plan says the service will start them again', async () => {
@@ -174,6 +183,41 @@ describe('stop-ecs-tasks', () => {
       await stopEcsTasks.apply(plan, clients);
       expect((await describeTask(task!)).lastStatus).toBe('STOPPED');
       expect(await stopEcsTasks.verify(plan, clients)).toEqual({ verified: true, remaining: [] });
+    });
+
+    test('by default only the named task stops: the other tasks of its task definition are listed and still RUNNING', async () => {
+      const net = await ecsNetwork();
+      await cluster();
+      const td = await register('batch', [container('job')]);
+      const [named, ...siblings] = await run(net, td, { count: 3 });
+      const { inspection, applied, verified } = await remediate(stopEcsTasks, rootFinding([named!]));
+      expect(inspection.plan.targets).toEqual([named]);
+      expect(inspection.plan.steps.at(-1)).toMatch(/^left running, 2 other task\(s\) of the same task definition .*policy stopTasks\.siblings is list/);
+      for (const arn of siblings) expect(inspection.plan.steps.at(-1)).toContain(arn);
+      expect(applied).toEqual({ applied: [named], alreadyGone: [] });
+      expect(verified.verified).toBe(true);
+      expect((await describeTask(named!)).lastStatus).toBe('STOPPED');
+      for (const arn of siblings) expect(await describeTask(arn)).toMatchObject({ lastStatus: 'RUNNING', desiredStatus: 'RUNNING' });
+    });
+
+    test('policy stopTasks.siblings: stop stops them too, up to maxSiblings; the rest keep running, listed', async () => {
+      const net = await ecsNetwork();
+      await cluster();
+      const td = await register('batch', [container('job')]);
+      const [named, ...siblings] = await run(net, td, { count: 4 });
+      const [otherRevision] = await run(net, await register('batch', [container('job')]));
+      const stopping = defaultPolicy({ stopTasks: { siblings: 'stop', maxSiblings: 2 } });
+      const inspection = await stopEcsTasks.inspect(rootFinding([named!]), clients, stopping);
+      const chosen = [...siblings].sort().slice(0, 2);
+      const left = [...siblings].sort()[2]!;
+      expect(inspection.plan.targets).toEqual([named!, ...chosen].sort());
+      expect(inspection.plan.steps.at(-1)).toContain(`over the limit of 2 (policy stopTasks.maxSiblings)): ${left}`);
+      expect(inspection.plan.steps.join('\n')).not.toContain(otherRevision);
+      expect(await stopEcsTasks.apply(inspection.plan, clients)).toEqual({ applied: [named!, ...chosen].sort(), alreadyGone: [] });
+      expect(await stopEcsTasks.verify(inspection.plan, clients)).toEqual({ verified: true, remaining: [] });
+      for (const arn of [named!, ...chosen]) expect((await describeTask(arn)).lastStatus).toBe('STOPPED');
+      expect((await describeTask(left)).lastStatus).toBe('RUNNING');
+      expect((await describeTask(otherRevision!)).lastStatus).toBe('RUNNING');
     });
   });
 });

@@ -133,6 +133,9 @@ describe('enable-eks-logging (moto)', () => {
     const inspection = await enableEksLogging.inspect(eksFinding(gone), clients, policy);
     expect(inspection.stillViolating).toBe(false);
     expect(inspection.plan.targets).toEqual([]);
+    // Deleted is its own answer (resource-gone), not "already enabled".
+    expect(inspection.gone).toBe(true);
+    expect(ok.gone).toBeUndefined();
   });
 
   test('a cluster deleted between inspect and apply is already gone, and verifies', async () => {
@@ -327,7 +330,7 @@ describe('enable-ecr-scan-on-push (moto)', () => {
     await clients.ecr().send(new DeleteRepositoryCommand({ repositoryName: 'plain' }));
     expect(await enableEcrScanOnPush.apply(plan, clients)).toEqual({ applied: [], alreadyGone: [arn] });
     expect(await enableEcrScanOnPush.verify(plan, clients)).toEqual({ verified: true, remaining: [] });
-    expect((await enableEcrScanOnPush.inspect(scanFinding(arn), clients, policy)).stillViolating).toBe(false);
+    expect(await enableEcrScanOnPush.inspect(scanFinding(arn), clients, policy)).toMatchObject({ stillViolating: false, gone: true });
   });
 
   test('verify fails when scan on push is still off', async () => {

@@ -145,12 +145,13 @@ test('plan: an EKS node is recognized by its tags, with its node name for kubect
 test('plan: a bad target fails with Warden.InvalidInput; an unknown or terminated instance leaves nothing to do', async () => {
   await expect(step('plan', started('i-xyz'))).rejects.toMatchObject({ name: 'Warden.InvalidInput' });
   const unknown = await step('plan', started('i-0123456789abcdef0'));
-  expect(unknown.live!.result.stillViolating).toBe(false);
+  expect(unknown.live!.result).toMatchObject({ stillViolating: false, absent: 'not-found' });
   expect(last(unknown).detail).toContain('not found');
   const h = await instance('plain');
   await clients.ec2().send(new TerminateInstancesCommand({ InstanceIds: [h.instanceId] }));
   const gone = await step('plan', started(`arn:aws:ec2:us-east-1:123456789012:instance/${h.instanceId}`));
   expect(gone.live!.result.stillViolating).toBe(false);
+  expect(gone.live!.result.absent).toBeUndefined();
   expect(last(gone).detail).toContain('terminated');
 });
 
@@ -324,7 +325,9 @@ test('drain skips an EKS node (cordon with kubectl) and a host that is no contai
   const eks = await instance('eks');
   const node = await through(started(eks.instanceId), 'plan', 'drain');
   expect(last(node)).toMatchObject({ step: 'drain', result: 'skipped' });
-  expect(last(node).detail).toContain('not an ECS container instance: cordon with kubectl');
+  expect(last(node).detail).toContain('of prod: no ECS drain');
+  expect(last(node).detail).toContain(`4. cordon the node (nothing new is scheduled on it): kubectl --context 'warden-prod' cordon "$NODE"`);
+  expect(node.runbook.results?.drained).toBeUndefined();
   const plain = await instance('plain');
   const other = await through(started(plain.instanceId), 'plan', 'drain');
   expect(last(other)).toMatchObject({ result: 'skipped', detail: expect.stringContaining('nothing to drain') });

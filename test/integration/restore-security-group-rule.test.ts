@@ -193,9 +193,6 @@ describe('refusals: a record that is not a complete, fixed revocation restores n
     if (groupId) expect(await shapes(groupId)).toEqual(before);
   };
 
-  test('no such record', async () => {
-    await refused('revoke-never-happened', /no audit record revoke-never-happened/);
-  });
 
   test('another action', async () => {
     const r = await revocation();
@@ -230,11 +227,20 @@ describe('refusals: a record that is not a complete, fixed revocation restores n
     await refused(r.id, /was truncated/, r.groupId);
   });
 
-  test('the group was deleted', async () => {
+});
+
+describe('nothing to restore from or into: said, not failed', () => {
+  test('no such record: not-found, naming the id', async () => {
+    const live = (await planRestore('revoke-never-happened')).live!.result;
+    expect(live).toMatchObject({ stillViolating: false, absent: 'not-found', plan: { targets: [], steps: [expect.stringContaining('no audit record revoke-never-happened')] } });
+  });
+
+  test('the group was deleted: resource-gone', async () => {
     const r = await revocation();
     await save(r.record);
     await clients.ec2().send(new DeleteSecurityGroupCommand({ GroupId: r.groupId }));
-    await refused(r.id, new RegExp(`group ${r.groupId} no longer exists`));
+    const live = (await planRestore(r.id)).live!.result;
+    expect(live).toMatchObject({ stillViolating: false, absent: 'resource-gone', plan: { steps: [`security group ${r.groupId} no longer exists: there is nothing to restore the rules into`] } });
   });
 });
 

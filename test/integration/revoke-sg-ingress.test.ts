@@ -1,5 +1,7 @@
 // The revoke-sg-ingress action and triage's live lookups against moto server (no mocks).
-import { AuthorizeSecurityGroupEgressCommand, ModifySecurityGroupRulesCommand, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import {
+  AuthorizeSecurityGroupEgressCommand, DeleteSecurityGroupCommand, ModifySecurityGroupRulesCommand, RevokeSecurityGroupIngressCommand,
+} from '@aws-sdk/client-ec2';
 import { readFileSync } from 'node:fs';
 import { revokeSgIngress } from '../../functions/actions/revoke-sg-ingress';
 import { clients } from '../../functions/aws/clients';
@@ -79,10 +81,17 @@ test('InvalidPermission.NotFound is idempotent: already-gone targets are reporte
   expect(await revokeSgIngress.apply(plan, clients)).toEqual({ applied: [], alreadyGone: [g.ssh, g.rdp6].sort() });
 });
 
-test('a deleted group is not violating', async () => {
-  const { stillViolating, plan } = await revokeSgIngress.inspect(finding('sg-0000000000000dead', []), clients, policy);
+test('a deleted group is not violating, and is gone (not "already fixed"), with or without tags from triage', async () => {
+  const { stillViolating, plan, gone } = await revokeSgIngress.inspect(finding('sg-0000000000000dead', []), clients, policy);
   expect(stillViolating).toBe(false);
+  expect(gone).toBe(true);
   expect(plan.targets).toEqual([]);
+  const g = await mixedGroup();
+  const tagged = finding(g.groupId, [g.ssh], { Owner: 'web' });
+  await clients.ec2().send(new RevokeSecurityGroupIngressCommand({ GroupId: g.groupId, SecurityGroupRuleIds: [g.ssh] }));
+  expect((await revokeSgIngress.inspect(tagged, clients, policy)).gone).toBeUndefined();
+  await clients.ec2().send(new DeleteSecurityGroupCommand({ GroupId: g.groupId }));
+  expect(await revokeSgIngress.inspect(tagged, clients, policy)).toMatchObject({ stillViolating: false, gone: true });
 });
 
 describe('triage live lookups', () => {

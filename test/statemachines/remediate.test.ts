@@ -3,7 +3,8 @@
 // aws-sdk-client-mock is used only for fault injection (throttling, access denied, a rule that will not go away),
 // wrapping the EC2 client and passing every other call through to moto.
 import {
-  DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, EC2Client, RevokeSecurityGroupIngressCommand,
+  DeleteSecurityGroupCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, EC2Client,
+  RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { getAuditRecord } from '../../functions/audit/get';
@@ -82,6 +83,21 @@ test('already fixed: the live re-check stops the run before any change or notifi
   expect((await audit(s, state.context.id))?.outcome).toBe('already-fixed');
   expect(sink().received).toHaveLength(0);
   expect(await ingressRuleIds(s.groupId)).toEqual([s.adminRule]);
+});
+
+test('a group deleted between triage and the run: resource-gone, notified as such and recorded, not an error', async () => {
+  const s = await scene();
+  const state = stateFor(s); // what triage decided, with the tags it read
+  await clients.ec2().send(new DeleteSecurityGroupCommand({ GroupId: s.groupId }));
+  const run = await s.warden.remediate(state);
+  expect(run.failed).toBeUndefined();
+  expect(run.path).toEqual(['LoadLiveState', 'StillViolating', 'MarkResourceGone', 'Notify', 'Record']);
+  const record = await audit(s, state.context.id);
+  expect(record).toMatchObject({ outcome: 'resource-gone', plan: { targets: [], steps: [`security group ${s.groupId} no longer exists: nothing to revoke`] } });
+  expect(record?.error).toBeUndefined();
+  expect(record?.notifications).toEqual(expect.arrayContaining([expect.objectContaining({ channel: 'slack', delivered: true })]));
+  expect(sink().received).toHaveLength(1);
+  expect(sink().received[0]!.body).toContain(`Gone: ${s.groupId} was deleted since the event, nothing to fix`);
 });
 
 test.each([

@@ -148,10 +148,19 @@ describe('warden runbook run on AWS', () => {
   });
 
   test.each([
-    ['denied', 1], ['expired', 1], ['in-progress', 1], ['fixed', 0], ['already-fixed', 0], ['dry-run', 0], ['notified', 0],
+    ['denied', 1], ['expired', 1], ['in-progress', 1], ['not-found', 1], ['resource-gone', 1],
+    ['fixed', 0], ['already-fixed', 0], ['dry-run', 0], ['notified', 0],
   ] as const)('--wait: a SUCCEEDED execution whose record says %s exits %i', async (outcome, code) => {
     const aws = fakeAws(['SUCCEEDED'], runbookRecord({ outcome }));
     expect(await runbookCommand(['run', 'contain-ecs-task', '--target', TASK, '--wait'], deps(aws.ports, { env: { AUDIT_TABLE: 't' } }).d)).toBe(code);
+  });
+
+  test('--wait: a target that does not exist exits 1 and says which id it looked for', async () => {
+    const why = `task ${TASK} not found on cluster payments in us-east-1: no such task, or it stopped over an hour ago`;
+    const record = runbookRecord({ outcome: 'not-found', plan: { action: 'contain-ecs-task', resource: runbookRecord().finding.resource, targets: [], steps: [why] } });
+    const { d, err } = deps(fakeAws(['SUCCEEDED'], record).ports, { env: { AUDIT_TABLE: 't' } });
+    expect(await runbookCommand(['run', 'contain-ecs-task', '--target', TASK, '--wait'], d)).toBe(1);
+    expect(err.text()).toBe(`warden: not found: ${why}\n`);
   });
 
   test('--wait: fixed but not verified (a trunked host) exits 1', async () => {

@@ -33,7 +33,7 @@ test('evaluate events/ --json: one element per event, in input order, following 
       expect(Object.keys(f.remediation as object).sort()).toEqual(['action', 'mode', 'targets']);
       expect(['auto', 'approval', 'notify', 'dry-run']).toContain((f.remediation as { mode: string }).mode);
     }
-    if (expected.targets) expect((r.findings as { remediation: { targets: string[] } }[])[0]?.remediation.targets).toEqual(expected.targets);
+    if (expected.targets) expect((r.findings as { remediation: { targets: string[] } }[]).flatMap((f) => f.remediation.targets)).toEqual(expected.targets);
   }
 });
 

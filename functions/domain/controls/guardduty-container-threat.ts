@@ -1,4 +1,4 @@
-import type { GuardDutyFacts, Mode, Observation, Severity } from '../model';
+import type { Finding, GuardDutyFacts, Mode, Observation, Severity } from '../model';
 import { stricterOf } from '../policy/mode';
 import type { Policy } from '../policy/schema';
 import type { Control, ControlResult } from './control';
@@ -9,6 +9,7 @@ const TASK = 'AWS::ECS::Task';
 const INSTANCE = 'AWS::EC2::Instance';
 const EKS_CLUSTER = 'AWS::EKS::Cluster';
 const ECS_CLUSTER = 'AWS::ECS::Cluster';
+const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
 
 /** GuardDuty's numeric severity as a label: ≥9 CRITICAL, ≥7 HIGH, ≥4 MEDIUM, else LOW. */
 export function severityLabel(severity: number): Severity {
@@ -43,8 +44,20 @@ function describeResource(o: Observation, g: GuardDutyFacts): string {
   return `ECS cluster ${g.clusterName ?? o.resource.id} (no task in the finding)`;
 }
 
-function evidenceOf(o: Observation, g: GuardDutyFacts): string {
-  const parts = [`GuardDuty ${g.type} (severity ${g.severity}) on ${describeResource(o, g)}`];
+/**
+ * The EC2 node a runtime finding on EKS ran on, as its own resource: the node is isolated (isolate-container-instance)
+ * besides the kubectl plan for the cluster. Only Runtime Monitoring names one (EKS on EC2; not Fargate, not audit logs).
+ */
+function nodeOf(o: Observation, g: GuardDutyFacts): Observation | undefined {
+  if (o.resource.type !== EKS_CLUSTER || !g.runtime || !g.instanceId || !INSTANCE_ID.test(g.instanceId)) return undefined;
+  const arn = g.instanceArn ?? `arn:aws:ec2:${o.region}:${o.account}:instance/${g.instanceId}`;
+  const tags = g.instanceTags ?? o.resource.tags;
+  return { ...o, resource: { type: INSTANCE, id: g.instanceId, arn, account: o.resource.account, region: o.resource.region, ...(tags ? { tags } : {}) } };
+}
+
+function evidenceOf(o: Observation, g: GuardDutyFacts, node?: Observation): string {
+  const on = node ? `EKS node ${g.instanceId}${g.clusterName ? ` of ${g.clusterName}` : ''}${g.kubernetesWorkload ? ` (${g.kubernetesNamespace ? `${g.kubernetesNamespace}/` : ''}${g.kubernetesWorkload})` : ''}` : describeResource(o, g);
+  const parts = [`GuardDuty ${g.type} (severity ${g.severity}) on ${on}`];
   if (g.process) parts.push(`process ${g.process}`);
   if (g.kubernetesUser) parts.push(`actor ${g.kubernetesUser}`);
   if (g.containers?.length) parts.push(`containers ${g.containers.join(', ')}`);
@@ -69,7 +82,7 @@ export const guarddutyContainerThreat: Control = {
     action: 'contain-ecs-task',
     defaultMode: 'approval',
     summary:
-      'By severity band (policy guardduty.contain / guardduty.notify): contain-ecs-task (auto for standalone tasks, approval for tasks of a service), isolate-container-instance (approval) or eks-finding-response (notify with kubectl steps); notify-owner in the middle band; recorded only below it',
+      'By severity band (policy guardduty.contain / guardduty.notify): contain-ecs-task (auto for standalone tasks, approval for tasks of a service), isolate-container-instance (approval) or eks-finding-response (notify with kubectl steps); a runtime finding on an EKS node on EC2 gets both isolate-container-instance for the node and eks-finding-response; notify-owner in the middle band; recorded only below it',
   },
 
   appliesTo: (o) => o.facts.kind === 'guardduty-finding',
@@ -90,13 +103,20 @@ export const guarddutyContainerThreat: Control = {
     }
     const evidence = evidenceOf(o, g);
     const targets = [o.resource.id];
+    const node = nodeOf(o, g);
     const contained = g.severity >= contain ? containment(o, g) : undefined;
-    if (contained) return { findings: [findingOf(guarddutyContainerThreat, o, policy, targets, evidence, { severity, ...contained })] };
+    if (contained) {
+      const findings: Finding[] = [findingOf(guarddutyContainerThreat, o, policy, targets, evidence, { severity, ...contained })];
+      // An EKS node on EC2: isolate the node (approval) first, then the kubectl plan for the cluster. Two runs.
+      if (node) findings.unshift(findingOf(guarddutyContainerThreat, node, policy, [node.resource.id], evidenceOf(o, g, node), { severity, action: 'isolate-container-instance', defaultMode: 'approval' }));
+      return { findings };
+    }
     const runbook = containment(o, g)?.action;
+    const runbooks = node ? `the ${runbook} runbook, and isolate-container-instance for node ${node.resource.id}` : `the ${runbook} runbook`;
     const note =
       g.severity >= contain
         ? 'the finding names no task: the owner is notified to find the affected tasks'
-        : `severity ${g.severity} is below the contain threshold ${contain}: notify the owner${runbook ? ` with the ${runbook} runbook` : ''}`;
+        : `severity ${g.severity} is below the contain threshold ${contain}: notify the owner${runbook ? ` with ${runbooks}` : ''}`;
     const finding = findingOf(guarddutyContainerThreat, o, policy, targets, evidence, { severity, action: 'notify-owner', defaultMode: 'notify' });
     // The middle band only ever notifies, whatever the control's configured mode.
     const mode = stricterOf(finding.remediation.mode, 'notify');

@@ -116,6 +116,9 @@ function place(r: Resource, w: Where): Placed | string {
     const k = r.kubernetesDetails;
     const wl = k?.kubernetesWorkloadDetails;
     const resource = eksClusterRef(w, c.name, c.arn ?? undefined, tagsOf(c.tags));
+    // Runtime findings on a node running on EC2 name it (instanceDetails); EKS on Fargate has no Runtime Monitoring,
+    // and audit-log findings name no instance.
+    const node = r.instanceDetails?.instanceId ?? undefined;
     const facts = compact({
       clusterName: c.name,
       clusterArn: resource.arn,
@@ -123,8 +126,10 @@ function place(r: Resource, w: Where): Placed | string {
       kubernetesNamespace: wl?.namespace ?? undefined,
       kubernetesWorkload: wl?.name ? `${wl.type ?? 'workload'}/${wl.name}` : undefined,
       containers: containersOf(wl?.containers),
-      // Runtime findings also name the node's instance: the EKS runbook finds the node to cordon by it.
-      instanceId: r.instanceDetails?.instanceId ?? undefined,
+      // The EKS runbook finds the node to cordon by it; the contain band also isolates it (isolate-container-instance).
+      instanceId: node,
+      instanceArn: node ? instanceArn(w, node) : undefined,
+      instanceTags: tagsOf(r.instanceDetails?.tags),
     });
     return { resource, facts };
   }
@@ -154,6 +159,7 @@ function factsOf(f: Finding, placed: Partial<GuardDutyFacts>): GuardDutyFacts {
     title: f.title ?? undefined,
     ...placed,
     process,
+    runtime: f.service?.runtimeDetails ? true : undefined,
   });
 }
 

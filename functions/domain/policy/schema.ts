@@ -94,6 +94,14 @@ export const PolicySchema = z
       })
       .strict()
       .default({ user: '1000', logGroupPrefix: '/ecs/' }),
+    /**
+     * stop-ecs-tasks stops the tasks the finding names. Other running tasks of the same task definition are listed in
+     * the plan (`list`), or also stopped (`stop`), at most `maxSiblings` of them.
+     */
+    stopTasks: z
+      .object({ siblings: z.enum(['list', 'stop']).default('list'), maxSiblings: z.number().int().min(0).max(100).default(10) })
+      .strict()
+      .default({ siblings: 'list', maxSiblings: 10 }),
     /** GuardDuty severity bands: at or above `contain` Warden contains, at or above `notify` it notifies, below it records. */
     guardduty: z
       .object({ contain: z.number().min(0).max(10).default(7), notify: z.number().min(0).max(10).default(4) })

@@ -145,8 +145,11 @@ export function runbookAsl(r: RunbookDefinition): Record<string, unknown> {
   const afterBefore = 'ChooseMode';
   states.Needed = {
     Type: 'Choice',
-    Comment: 'Nothing to do when the target is gone or already in the end state.',
-    Choices: [{ Variable: '$.live.result.stillViolating', BooleanEquals: false, Next: 'MarkNothingToDo' }],
+    Comment: 'Nothing to do when the target does not exist (not-found, resource-gone) or is already in the end state.',
+    Choices: [
+      { Variable: '$.live.result.absent', IsPresent: true, Next: 'MarkAbsent' },
+      { Variable: '$.live.result.stillViolating', BooleanEquals: false, Next: 'MarkNothingToDo' },
+    ],
     Default: before[0]?.state ?? afterBefore,
   };
   before.forEach((s, i) => (states[s.state] = stepTask(r.name, s, before[i + 1]?.state ?? afterBefore)));
@@ -174,6 +177,8 @@ export function runbookAsl(r: RunbookDefinition): Record<string, unknown> {
     states.MarkFixed = mark('fixed');
   }
   states.MarkNothingToDo = mark('already-fixed');
+  // The Plan step says which: `not-found` (a hand start named something that does not exist) or `resource-gone`.
+  states.MarkAbsent = { Type: 'Pass', InputPath: '$.live.result.absent', ResultPath: '$.outcome', Next: 'Conclude' };
   states.MarkNotified = mark('notified');
   states.MarkDryRun = mark('dry-run');
   Object.assign(states, tail());

@@ -27,7 +27,7 @@ export const runbooks: readonly RunbookDefinition[] = [
     name: 'isolate-container-instance',
     title: 'Isolate an ECS container instance or EKS node',
     summary:
-      'After approval: swap every ENI of the instance to a quarantine security group with no ingress and no egress to the internet (created with no rules if missing), set the ECS container instance to DRAINING, snapshot its EBS volumes for forensics, tag the instance, and notify.',
+      'After approval: swap every ENI of the instance to a quarantine security group with no ingress and no egress to the internet (created with no rules if missing), set the ECS container instance to DRAINING (an EKS node: the kubectl cordon and drain for the responder, as Warden has no cluster credentials), snapshot its EBS volumes for forensics, tag the instance, and notify.',
     target: 'EC2 instance id',
     resourceType: 'AWS::EC2::Instance',
     approval: 'always',
@@ -35,7 +35,7 @@ export const runbooks: readonly RunbookDefinition[] = [
     before: [evidence],
     changes: [
       { id: 'quarantine', state: 'SwapToQuarantineGroup', title: 'Swap the ENIs to the quarantine security group' },
-      { id: 'drain', state: 'DrainContainerInstance', title: 'Set the ECS container instance to DRAINING' },
+      { id: 'drain', state: 'DrainContainerInstance', title: 'Set the ECS container instance to DRAINING (an EKS node: say the kubectl cordon and drain to run)' },
       { id: 'snapshot', state: 'SnapshotVolumes', title: 'Snapshot the EBS volumes' },
       { id: 'tag-instance', state: 'TagInstance', title: 'Tag the instance as isolated' },
       { id: 'verify-isolated', state: 'VerifyIsolation', title: 'Verify quarantine, draining and snapshots', verify: true },

@@ -79,23 +79,31 @@ const BINDINGS_OF_ANONYMOUS =
   '.items[] | select(any(.subjects[]?; (.kind == "User" and .name == "system:anonymous") or (.kind == "Group" and .name == "system:unauthenticated"))) | "\\(.kind) \\(.metadata.namespace // "-") \\(.metadata.name)"';
 const NODE_OF_INSTANCE = '.items[] | select((.spec.providerID // "") | endswith("/" + $id)) | .metadata.name';
 
+const contextOf = (cluster: EksClusterRef): string => `warden-${cluster.name}`;
+const kubectlIn = (context: string): string => `kubectl --context ${shellQuote(context)}`;
+const kubeconfig = (cluster: EksClusterRef): KubectlCommand => ({
+  purpose: `point kubectl at cluster ${cluster.name} with your own credentials (context ${contextOf(cluster)})`,
+  command: `aws eks update-kubeconfig --name ${shellQuote(cluster.name)} --region ${shellQuote(cluster.region)} --alias ${shellQuote(contextOf(cluster))}`,
+});
+const findNode = (k: string, instanceId: string): KubectlCommand => ({
+  purpose: `find the node of instance ${instanceId}`,
+  command: `NODE=$(${k} get nodes -o json | jq -r --arg id ${shellQuote(instanceId)} '${NODE_OF_INSTANCE}')`,
+});
+const CORDON = 'cordon the node (nothing new is scheduled on it)';
+const DRAIN = "drain it once the evidence is kept (eviction loses the pods' memory and emptyDir volumes)";
+
 /**
  * The commands for one finding on one cluster. Without a finding (a hand start), the same commands as templates
  * over shell variables the responder sets (NS, KIND, NAME, K8S_USER, NODE).
  */
 export function kubectlPlan(cluster: EksClusterRef, g: GuardDutyFacts | undefined): KubectlPlan {
-  const alias = `warden-${cluster.name}`;
-  const k = `kubectl --context ${shellQuote(alias)}`;
-  const commands: KubectlCommand[] = [];
+  const k = kubectlIn(contextOf(cluster));
+  const commands: KubectlCommand[] = [kubeconfig(cluster)];
   const unknown: string[] = [];
   const add = (purpose: string, command: string) => commands.push({ purpose, command });
   const plan: KubectlPlan = { commands, unknown };
   const anonymous = g !== undefined && /AnonymousAccessGranted/.test(g.type);
 
-  add(
-    `point kubectl at cluster ${cluster.name} with your own credentials (context ${alias})`,
-    `aws eks update-kubeconfig --name ${shellQuote(cluster.name)} --region ${shellQuote(cluster.region)} --alias ${shellQuote(alias)}`,
-  );
   if (!g) unknown.push('no GuardDuty finding (a hand start): set NS, KIND, NAME, K8S_USER and NODE from your investigation before running the commands');
 
   // The object: inspect it first, so the evidence outlives the containment.
@@ -138,7 +146,7 @@ export function kubectlPlan(cluster: EksClusterRef, g: GuardDutyFacts | undefine
   let node = !g;
   if (g?.instanceId && isInstanceId(g.instanceId)) {
     plan.instanceId = g.instanceId;
-    add(`find the node of instance ${g.instanceId}`, `NODE=$(${k} get nodes -o json | jq -r --arg id ${shellQuote(g.instanceId)} '${NODE_OF_INSTANCE}')`);
+    commands.push(findNode(k, g.instanceId));
     node = true;
   } else if (workload?.kind === 'pod') {
     add('find the node the pod runs on', `NODE=$(${k} ${ns} get ${target} -o jsonpath='{.spec.nodeName}')`);
@@ -148,8 +156,8 @@ export function kubectlPlan(cluster: EksClusterRef, g: GuardDutyFacts | undefine
   }
   if (node) {
     if (!workload) add('list the pods on the node', `${k} get pods -A -o wide --field-selector "spec.nodeName=$NODE"`);
-    add('cordon the node (nothing new is scheduled on it)', `${k} cordon "$NODE"`);
-    add("drain it once the evidence is kept (eviction loses the pods' memory and emptyDir volumes)", `${k} drain "$NODE" --ignore-daemonsets --delete-emptydir-data`);
+    add(CORDON, `${k} cordon "$NODE"`);
+    add(DRAIN, `${k} drain "$NODE" --ignore-daemonsets --delete-emptydir-data`);
   }
 
   // The workload: stop it.
@@ -162,6 +170,32 @@ export function kubectlPlan(cluster: EksClusterRef, g: GuardDutyFacts | undefine
   return plan;
 }
 
+/**
+ * The commands that cordon and drain the EKS node an EC2 instance is (isolate-container-instance: there is no ECS
+ * drain, and Warden holds no cluster credentials). The cluster comes from the node's tags or the finding; without a
+ * valid one, the commands use the responder's current kubectl context and say so.
+ */
+export function kubectlNodePlan(cluster: EksClusterRef | undefined, instanceId: string): KubectlPlan {
+  if (!isInstanceId(instanceId)) return { commands: [], unknown: [`the instance id ${shellQuote(instanceId)} is not valid: no node to cordon`] };
+  const known = cluster && isEksClusterName(cluster.name) && isRegion(cluster.region) ? cluster : undefined;
+  const k = known ? kubectlIn(contextOf(known)) : 'kubectl';
+  const unknown = known ? [] : [`the node's EKS cluster is unknown${cluster ? ` (${shellQuote(cluster.name)} is not a valid cluster name)` : ''}: point kubectl at it yourself first`];
+  const commands = [
+    ...(known ? [kubeconfig(known)] : []),
+    findNode(k, instanceId),
+    { purpose: 'list the pods on the node (what the drain will evict)', command: `${k} get pods -A -o wide --field-selector "spec.nodeName=$NODE"` },
+    { purpose: CORDON, command: `${k} cordon "$NODE"` },
+    { purpose: DRAIN, command: `${k} drain "$NODE" --ignore-daemonsets --delete-emptydir-data` },
+  ];
+  return { instanceId, commands, unknown };
+}
+
+/** Each command under its purpose, numbered, then what the plan cannot say. */
+export const commandLines = (plan: KubectlPlan): string[] => [
+  ...plan.commands.map((c, i) => `${i + 1}. ${c.purpose}: ${c.command}`),
+  ...plan.unknown.map((u) => `Warden cannot say: ${u}`),
+];
+
 /** The plan as the notification's steps: what the finding names, each command under its purpose, then what it cannot say. */
 export function kubectlSteps(plan: KubectlPlan): string[] {
   const named = [
@@ -173,7 +207,6 @@ export function kubectlSteps(plan: KubectlPlan): string[] {
     ['Warden changes nothing in the cluster (it has no cluster credentials, by design).', named.length ? `The finding names: ${named.join(', ')}.` : '', 'Run these yourself:']
       .filter(Boolean)
       .join(' '),
-    ...plan.commands.map((c, i) => `${i + 1}. ${c.purpose}: ${c.command}`),
-    ...plan.unknown.map((u) => `Warden cannot say: ${u}`),
+    ...commandLines(plan),
   ];
 }

@@ -108,6 +108,20 @@ test('a task already stopped: nothing to do, recorded as already-fixed', async (
   expect(await audit(w, e.name)).toMatchObject({ outcome: 'already-fixed' });
 });
 
+test('a mistyped task ARN: not-found (never "contained"), the ARN it looked for in the record and the notification', async () => {
+  const w = await warden();
+  await runningTask();
+  const typo = 'arn:aws:ecs:us-east-1:123456789012:task/payments/0000000000000000000000000000dead';
+  const e = w.runbook('contain-ecs-task', { target: typo, requestedBy: 'arn:aws:iam::123456789012:user/responder' });
+  const run = await e.done;
+  expect(run.path).toEqual(['Start', 'Plan', 'Needed', 'MarkAbsent', 'Conclude', 'Notify', 'Record', 'Finished', 'Succeeded']);
+  const record = await audit(w, e.name);
+  expect(record).toMatchObject({ outcome: 'not-found', plan: { targets: [], steps: [`task ${typo} not found on cluster payments in us-east-1: no such task, or it stopped over an hour ago`] } });
+  expect(record!.runbook!.timeline.map((t) => `${t.step}:${t.result}`)).toEqual(['start:done', 'plan:done', 'conclude:done']);
+  expect(record!.runbook!.timeline.at(-1)!.detail).toBe('outcome not-found');
+  expect(record!.notifications).toEqual(expect.arrayContaining([expect.objectContaining({ delivered: true })]));
+});
+
 test('a target that is not a task ARN fails cleanly: nothing read or changed, failure notified and recorded', async () => {
   const w = await warden();
   const e = w.runbook('contain-ecs-task', { target: 'sg-0123456789abcdef0' });

@@ -63,16 +63,21 @@ test('a hand start on a cluster: notified with the kubectl commands and the time
   expect(slack).toContain('conclude  DONE  outcome notified');
 });
 
-test('a cluster that is gone is still notified: the finding is what matters', async () => {
+test('a cluster that is gone: a finding is still notified (the finding is what matters); a hand start is not-found', async () => {
   const w = await warden();
+  const result = await w.triage(sample('guardduty/eks-audit-anonymous-access.json'));
+  const name = result.executions[0]!.name;
+  expect(w.runs.get(name)!.path).toEqual(NOTIFIED);
+  const record = await audit(w, name);
+  expect(record).toMatchObject({ outcome: 'notified', plan: { targets: ['platform'] } });
+  expect(record!.runbook!.timeline[1]!.detail).toMatch(/^cluster platform not found: notifying anyway/);
+  expect(record!.runbook!.evidence).toMatchObject({ cluster: null, clusterUnreadable: 'cluster platform not found' });
+  expect(slackTexts()).toContain("aws eks update-kubeconfig --name 'platform' --region 'us-east-1'");
+
   const target = `arn:aws:eks:us-east-1:${ACCOUNT}:cluster/gone`;
-  const run = await w.runbook('eks-finding-response', { target, requestedBy: RESPONDER }).done;
-  expect(run.path).toEqual(NOTIFIED);
-  const record = await audit(w, [...w.runs.keys()][0]!);
-  expect(record).toMatchObject({ outcome: 'notified', plan: { targets: ['gone'] } });
-  expect(record!.runbook!.timeline[1]!.detail).toMatch(/^cluster gone not found: notifying anyway/);
-  expect(record!.runbook!.evidence).toMatchObject({ cluster: null, clusterUnreadable: 'cluster gone not found' });
-  expect(slackTexts()).toContain("aws eks update-kubeconfig --name 'gone' --region 'us-east-1'");
+  const e = w.runbook('eks-finding-response', { target, requestedBy: RESPONDER });
+  expect((await e.done).path).toEqual(['Start', 'Plan', 'Needed', 'MarkAbsent', 'Conclude', 'Notify', 'Record', 'Finished', 'Succeeded']);
+  expect(await audit(w, e.name)).toMatchObject({ outcome: 'not-found', plan: { targets: [], steps: ['cluster gone not found in us-east-1: no commands'] } });
 });
 
 test('dry-run: said, not notified as an action', async () => {
@@ -100,8 +105,10 @@ test('a GuardDuty runtime finding through triage: the pod, the node and the comm
   await cluster();
   const result = await w.triage(sample('guardduty/eks-runtime-crypto-miner.json'));
   expect(result.status).toBe('violation');
-  expect(result.executions).toHaveLength(1);
-  const name = result.executions[0]!.name;
+  // The node runs on EC2: it gets its own isolation run first (here it is in no account: resource-gone, nothing done).
+  expect(result.executions).toHaveLength(2);
+  const [node, name] = result.executions.map((e) => e.name) as [string, string];
+  expect(await audit(w, node)).toMatchObject({ outcome: 'resource-gone', runbook: { name: 'isolate-container-instance', target: 'i-0a11c0ffee0000002' } });
   expect(w.runs.get(name)!.path).toEqual(NOTIFIED);
 
   const record = await audit(w, name);
@@ -133,4 +140,14 @@ test('a GuardDuty audit-log finding through triage: the actor and the binding co
   expect(slack).toContain(`${K} delete clusterrolebinding "$BINDING"`);
   expect(slack).toContain('Warden cannot say: the finding names no workload');
   expect(slack).not.toContain('--replicas=0');
+});
+
+test('a high-severity finding on a pod on Fargate (no node: EKS audit logs only): one run, the kubectl plan; nothing to isolate', async () => {
+  const w = await warden();
+  await cluster();
+  const result = await w.triage(sample('guardduty/eks-audit-fargate-pod-credentials.json'));
+  expect(result.executions).toHaveLength(1);
+  const record = await audit(w, result.executions[0]!.name);
+  expect(record).toMatchObject({ outcome: 'notified', runbook: { name: 'eks-finding-response' } });
+  expect(slackTexts()).toContain(`jq -r --arg user 'system:serviceaccount:payments:api'`);
 });

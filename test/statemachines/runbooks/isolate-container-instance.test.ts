@@ -11,6 +11,7 @@ import {
   ModifyNetworkInterfaceAttributeCommand, RunInstancesCommand, TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { CreateClusterCommand, DescribeContainerInstancesCommand, RegisterContainerInstanceCommand } from '@aws-sdk/client-ecs';
+import { CreateClusterCommand as CreateEksClusterCommand } from '@aws-sdk/client-eks';
 import type { ApprovalDecision } from '../../../functions/approvals/model';
 import { APPROVAL_DENIED } from '../../../functions/approvals/model';
 import { approvalIdsOfRun } from '../../../functions/approvals/expire';
@@ -20,7 +21,7 @@ import type { LocalWarden } from '../../../functions/local/warden-local';
 import { useLocalWarden } from '../../support/emulator';
 import { allow, createGroup, ecsNetwork } from '../../support/sandbox';
 
-const { start } = useLocalWarden();
+const { sink, start } = useLocalWarden();
 // An approval waits 86,400 s of policy time: 8.6 s here (the emulator runs timeouts 10,000 times faster).
 const warden = () => start({ approvals: { approvers: ['U0LEAD'], timeoutSeconds: 86400 } });
 const RUNBOOK = 'isolate-container-instance';
@@ -159,11 +160,13 @@ test('dry-run: evidence and the plan only, nothing changed, no approval asked', 
   expect(record.runbook!.evidence).toMatchObject({ instance: { InstanceId: h.instanceId } });
 });
 
-test('instance not found or terminated: nothing to do, recorded as such', async () => {
+test('instance not found (not-found) or terminated (already-fixed): nothing to do, recorded as such', async () => {
   const w = await warden();
   const missing = w.runbook(RUNBOOK, { target: 'i-0123456789abcdef0', requestedBy: responder });
-  expect((await missing.done).path).toEqual(['Start', 'Plan', 'Needed', 'MarkNothingToDo', ...TAIL]);
-  expect((await audit(w, missing.name))!.runbook!.timeline.find((t) => t.step === 'plan')!.detail).toContain('not found');
+  expect((await missing.done).path).toEqual(['Start', 'Plan', 'Needed', 'MarkAbsent', ...TAIL]);
+  const notFound = (await audit(w, missing.name))!;
+  expect(notFound.outcome).toBe('not-found');
+  expect(notFound.runbook!.timeline.find((t) => t.step === 'plan')!.detail).toContain('instance i-0123456789abcdef0 not found in us-east-1');
 
   const h = await host('ecs');
   await clients.ec2().send(new TerminateInstancesCommand({ InstanceIds: [h.instanceId] }));
@@ -174,7 +177,7 @@ test('instance not found or terminated: nothing to do, recorded as such', async 
   expect(record.runbook!.timeline.find((t) => t.step === 'plan')!.detail).toContain('terminated');
 });
 
-test('EKS node: isolated and snapshotted; the drain step is skipped with the kubectl cordon to run', async () => {
+test('EKS node by hand: isolated and snapshotted; the drain step is skipped with the kubectl cordon and drain to run', async () => {
   const w = await warden();
   const h = await host('eks');
   const e = w.runbook(RUNBOOK, { target: h.instanceId, requestedBy: responder });
@@ -190,8 +193,9 @@ test('EKS node: isolated and snapshotted; the drain step is skipped with the kub
   expect(record.outcome).toBe('fixed');
   const drain = record.runbook!.timeline.find((t) => t.step === 'drain')!;
   expect(drain.result).toBe('skipped');
-  expect(drain.detail).toContain('not an ECS container instance: cordon with kubectl');
-  expect(drain.detail).toContain('on EKS cluster prod');
+  expect(drain.detail).toContain(`EKS node ${h.instanceId}`);
+  expect(drain.detail).toContain('of prod: no ECS drain');
+  expect(drain.detail).toContain(`kubectl --context 'warden-prod' cordon "$NODE"`);
 });
 
 test('a half-finished isolation (ENIs already in the quarantine group) is not "already fixed": a new run completes drain, snapshots and tags', async () => {
@@ -254,6 +258,58 @@ test('a GuardDuty finding on an ECS container instance starts the runbook throug
   const record = (await audit(w, execution!.name))!;
   expect(record).toMatchObject({ outcome: 'fixed', source: 'guardduty', runbook: { startedBy: `GuardDuty finding ${sample.detail.id}` } });
   expect(record.runbook!.evidence).toMatchObject({ finding: { id: sample.detail.id, type: sample.detail.type } });
+});
+
+test('a GuardDuty runtime finding on an EKS node (EC2) starts two runs: the node isolated after approval, with no ECS drain and the kubectl cordon/drain to run; the cluster gets its kubectl plan', async () => {
+  const w = await warden();
+  const h = await host('eks');
+  // A decoy: an ECS container instance with the same instance id. An EKS node is never drained through ECS.
+  await clients.ecs().send(new CreateClusterCommand({ clusterName: 'payments' }));
+  const doc = JSON.stringify({ instanceId: h.instanceId, region: 'us-east-1', accountId: '123456789012', availabilityZone: 'us-east-1a' });
+  const decoy = (await clients.ecs().send(new RegisterContainerInstanceCommand({ cluster: 'payments', instanceIdentityDocument: doc }))).containerInstance!.containerInstanceArn!;
+  await clients.eks().send(new CreateEksClusterCommand({ name: 'prod', roleArn: 'arn:aws:iam::123456789012:role/eks', resourcesVpcConfig: { subnetIds: ['subnet-0a1'] }, tags: { Owner: 'platform' } }));
+  const text = readFileSync(join(process.cwd(), 'events', 'guardduty', 'eks-runtime-crypto-miner.json'), 'utf8')
+    .split('111122223333').join('123456789012').split('i-0a11c0ffee0000002').join(h.instanceId).split('cluster/platform').join('cluster/prod');
+  const sample = JSON.parse(text);
+  sample.detail.resource.eksClusterDetails.name = 'prod';
+  sample.detail.resource.instanceDetails.tags = [{ key: 'eks:cluster-name', value: 'prod' }, { key: 'Owner', value: 'platform' }];
+
+  const triaged = await w.triage(sample, { wait: false });
+  expect(triaged.status).toBe('violation');
+  expect(triaged.executions).toHaveLength(2);
+  const [isolate, eks] = triaged.executions.map((e) => e.name);
+  expect(isolate).not.toBe(eks);
+  const { token, approvalId } = await approvalOf(w, isolate!);
+  await w.tokens.callbacks.success(token, decision(approvalId));
+  expect((await w.done(isolate!)).path).toEqual(ISOLATED);
+  expect((await w.done(eks!)).path).toContain('MarkNotified');
+
+  const after = await scene(h);
+  expect(Object.values(after.enis)).toEqual([after.quarantineGroups, after.quarantineGroups]);
+  expect(after.snapshots).toHaveLength(2);
+  expect(after.tags).toMatchObject({ 'warden:isolated': 'true', 'warden:finding': sample.detail.id });
+  const ci = (await clients.ecs().send(new DescribeContainerInstancesCommand({ cluster: 'payments', containerInstances: [decoy] }))).containerInstances![0]!;
+  expect(ci.status).toBe('ACTIVE');
+
+  const record = (await audit(w, isolate!))!;
+  expect(record).toMatchObject({ outcome: 'fixed', verified: true, finding: { resource: { type: 'AWS::EC2::Instance', id: h.instanceId } }, runbook: { name: RUNBOOK, target: h.instanceId } });
+  expect(record.runbook!.results!.drained).toBeUndefined();
+  const cordon = `kubectl --context 'warden-prod' cordon "$NODE"`;
+  const drain = `kubectl --context 'warden-prod' drain "$NODE" --ignore-daemonsets --delete-emptydir-data`;
+  const step = record.runbook!.timeline.find((t) => t.step === 'drain')!;
+  expect(step.result).toBe('skipped');
+  expect(step.detail).toContain(`EKS node ${h.instanceId}`);
+  expect(step.detail).toContain('no ECS drain');
+  for (const c of [cordon, drain]) {
+    expect(step.detail).toContain(c);
+    expect(record.plan!.steps.join('\n')).toContain(c);
+  }
+  expect(record.plan!.steps.join('\n')).not.toContain('DRAINING');
+  const slack = sink().received.filter((r) => r.path === '/slack').map((r) => r.body).join('\n');
+  expect(slack).toContain('cordon \\"$NODE\\"');
+  expect(slack).toContain(`Fixed: instance isolated`);
+
+  expect(await audit(w, eks!)).toMatchObject({ outcome: 'notified', runbook: { name: 'eks-finding-response' }, plan: { targets: ['prod'] } });
 });
 
 test('an untagged instance is recognized as an ECS container instance by a live lookup; an unknown one is recorded only', async () => {

@@ -2,6 +2,7 @@
 // the generated restore state machine runs locally (aws-local-stepfunctions) with every Task bound to the real
 // handlers (RestoreRules to the RestoreRule function) and EC2/DynamoDB in moto server. The approval waits on a local
 // task token that the test answers as the interactions handler would (SendTaskSuccess / SendTaskFailure). No mocks.
+import { DeleteSecurityGroupCommand } from '@aws-sdk/client-ec2';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { approvalIdsOfRun } from '../../../functions/approvals/expire';
 import { APPROVAL_DENIED, type ApprovalDecision } from '../../../functions/approvals/model';
@@ -127,12 +128,21 @@ test('already present: the rules were put back by hand, so there is nothing to d
   expect(await audit(w, e.name)).toMatchObject({ outcome: 'already-fixed' });
 });
 
-test('an id that is not a revocation record: the run fails cleanly, recorded as failed', async () => {
+test('an id with no audit record: not-found, naming the id; nothing read or changed', async () => {
   const w = await warden();
   const e = w.runbook('restore-security-group-rule', { target: 'no-such-execution', requestedBy: RESPONDER });
   const run = await e.done;
-  expect(run.path).toEqual(['Start', 'Plan', 'Conclude', 'Notify', 'Record', 'Finished', 'Failed']);
+  expect(run.path).toEqual(['Start', 'Plan', 'Needed', 'MarkAbsent', 'Conclude', 'Notify', 'Record', 'Finished', 'Succeeded']);
   const record = await audit(w, e.name);
-  expect(record).toMatchObject({ outcome: 'failed', error: { error: 'Warden.InvalidInput', cause: expect.stringContaining('no audit record no-such-execution') } });
-  expect(record!.runbook!.timeline.at(-1)).toMatchObject({ step: 'conclude', result: 'failed' });
+  expect(record).toMatchObject({ outcome: 'not-found', plan: { steps: [expect.stringContaining('no audit record no-such-execution')] } });
+  expect(record!.runbook!.timeline.at(-1)).toMatchObject({ step: 'conclude', result: 'done', detail: 'outcome not-found' });
+});
+
+test('the revoked group was deleted since: resource-gone, nothing restored', async () => {
+  const w = await warden();
+  const r = await revoked(w);
+  await clients.ec2().send(new DeleteSecurityGroupCommand({ GroupId: r.groupId }));
+  const e = w.runbook('restore-security-group-rule', { target: r.id, requestedBy: RESPONDER });
+  expect((await e.done).path).toEqual(['Start', 'Plan', 'Needed', 'MarkAbsent', 'Conclude', 'Notify', 'Record', 'Finished', 'Succeeded']);
+  expect(await audit(w, e.name)).toMatchObject({ outcome: 'resource-gone', plan: { resource: { id: r.groupId }, steps: [`security group ${r.groupId} no longer exists: there is nothing to restore the rules into`] } });
 });

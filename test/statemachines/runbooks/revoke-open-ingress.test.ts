@@ -70,6 +70,14 @@ test('nothing open: nothing to do', async () => {
   expect(await audit(w, e.name)).toMatchObject({ outcome: 'already-fixed', plan: { steps: [expect.stringContaining('nothing to revoke')] } });
 });
 
+test('a group that does not exist: not-found, naming the group id, nothing else read', async () => {
+  const w = await warden();
+  const e = w.runbook('revoke-open-ingress', { target: 'sg-0123456789abcdef0', requestedBy: RESPONDER });
+  const run = await e.done;
+  expect(run.path).toEqual(['Start', 'Plan', 'Needed', 'MarkAbsent', 'Conclude', 'Notify', 'Record', 'Finished', 'Succeeded']);
+  expect(await audit(w, e.name)).toMatchObject({ outcome: 'not-found', plan: { targets: [], steps: ['nothing to revoke: security group sg-0123456789abcdef0 not found in us-east-1'] } });
+});
+
 test('an exempt group is only notified; a target that is not a group id fails cleanly', async () => {
   const w = await warden();
   const g = await frontEnd({ 'warden:exempt': 'CHG-1' });

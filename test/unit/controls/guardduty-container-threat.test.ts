@@ -1,5 +1,7 @@
 import { guarddutyContainerThreat as control, severityLabel } from '../../../functions/domain/controls/guardduty-container-threat';
 import { evaluate } from '../../../functions/domain/evaluate';
+import { groupFindings } from '../../../functions/domain/grouping';
+import { executionName } from '../../../functions/domain/naming';
 import type { GuardDutyFacts, ResourceType } from '../../../functions/domain/model';
 import { ACCOUNT, eksObs, observation, policy, REGION } from './fixtures';
 
@@ -82,6 +84,45 @@ describe('guardduty-container-threat', () => {
       expect(finding.evidence).toContain('EKS cluster prod, default/pods/web');
       expect(finding.evidence).toContain('actor system:anonymous');
     });
+    describe('EKS runtime finding on a node running on EC2', () => {
+      const NODE = 'i-0a11c0ffee0000002';
+      const node = (over: Partial<GuardDutyFacts> = {}, clusterTags?: Record<string, string>) => gdObs({
+        resourceType: 'EKSCluster', type: 'Impact:Runtime/CryptoMinerExecuted', clusterName: 'prod', taskArn: undefined, runtime: true,
+        kubernetesNamespace: 'reporting', kubernetesWorkload: 'pods/reports-1', instanceId: NODE,
+        instanceArn: `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/${NODE}`, instanceTags: { 'eks:cluster-name': 'prod', Owner: 'nodes-team' }, ...over,
+      }, 'AWS::EKS::Cluster', clusterTags);
+
+      test('two findings: isolate the node (approval, the instance id as resource), then the kubectl plan for the cluster', () => {
+        const { findings } = control.evaluate(node(), policy());
+        expect(findings.map((f) => [f.remediation.action, f.resource.type, f.resource.id, f.remediation.mode, f.remediation.targets])).toEqual([
+          ['isolate-container-instance', 'AWS::EC2::Instance', NODE, 'approval', [NODE]],
+          ['eks-finding-response', 'AWS::EKS::Cluster', `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/prod`, 'auto', [`arn:aws:eks:${REGION}:${ACCOUNT}:cluster/prod`]],
+        ]);
+        expect(findings[0]!.resource).toMatchObject({ arn: `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/${NODE}`, tags: { Owner: 'nodes-team' } });
+        expect(findings[0]!.evidence).toContain(`on EKS node ${NODE} of prod (reporting/pods/reports-1)`);
+        // Each starts its own run: the execution names differ by action and resource.
+        expect(new Set(findings.map((f) => executionName('evt-1', f))).size).toBe(2);
+        expect(groupFindings(findings)).toHaveLength(2);
+      });
+
+      test("the node's own tags decide its mode: an exempt node is only notified, the cluster's plan is unchanged", () => {
+        const { findings } = control.evaluate(node({ instanceTags: { 'warden:exempt': 'CHG-1' } }), policy());
+        expect(findings.map((f) => f.remediation.mode)).toEqual(['notify', 'auto']);
+      });
+
+      test('no node to isolate: an audit-log finding (no runtime details), a Fargate pod (no instance), a bad instance id', () => {
+        for (const over of [{ runtime: undefined }, { instanceId: undefined, instanceArn: undefined, instanceTags: undefined }, { instanceId: 'i-../../x' }]) {
+          expect(control.evaluate(node(over), policy()).findings.map((f) => f.remediation.action)).toEqual(['eks-finding-response']);
+        }
+      });
+
+      test('notify band: one notify-owner, naming both runbooks', () => {
+        const { finding, note } = only(node({ severity: 5 }));
+        expect(finding.remediation.action).toBe('notify-owner');
+        expect(note).toContain(`with the eks-finding-response runbook, and isolate-container-instance for node ${NODE}`);
+      });
+    });
+
     test('ECS finding without a task: notify-owner, with a note', () => {
       const { finding, note } = only(gdObs({ taskArn: undefined }, 'AWS::ECS::Cluster'));
       expect(finding.remediation).toMatchObject({ action: 'notify-owner', mode: 'notify' });

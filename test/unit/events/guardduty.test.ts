@@ -69,6 +69,7 @@ describe('GuardDuty Finding normalizer', () => {
       launchType: 'FARGATE',
       containers: ['web (web:1)'],
       process: 'bash (/bin/bash)',
+      runtime: true,
     });
   });
 
@@ -170,10 +171,20 @@ describe('GuardDuty Finding normalizer', () => {
     expect(observed(normalize(sample('guardduty/ec2-eks-node.json'))).resource.type).toBe('AWS::EC2::Instance');
   });
 
-  test('an EKS runtime finding keeps the node instance it names (the runbook cordons that node)', () => {
+  test('an EKS runtime finding keeps the EC2 node it names, with its tags (the node is isolated and cordoned)', () => {
     const f = observed(normalize(sample('guardduty/eks-runtime-crypto-miner.json'))).facts;
-    expect(f).toMatchObject({ kind: 'guardduty-finding', finding: { resourceType: 'EKSCluster', instanceId: 'i-0a11c0ffee0000002', kubernetesWorkload: 'pods/reports-7d9c5b6f4-x2x8k' } });
-    const audit = observed(normalize(sample('guardduty/eks-audit-anonymous-access.json'))).facts;
-    expect(audit.kind === 'guardduty-finding' && audit.finding.instanceId).toBeFalsy();
+    expect(f).toMatchObject({
+      kind: 'guardduty-finding',
+      finding: {
+        resourceType: 'EKSCluster', runtime: true, instanceId: 'i-0a11c0ffee0000002', kubernetesWorkload: 'pods/reports-7d9c5b6f4-x2x8k',
+        instanceArn: 'arn:aws:ec2:us-east-1:111122223333:instance/i-0a11c0ffee0000002',
+        instanceTags: { 'eks:cluster-name': 'platform', 'eks:nodegroup-name': 'general', 'kubernetes.io/cluster/platform': 'owned', Owner: 'platform-team' },
+      },
+    });
+    // Audit-log findings (a Fargate pod's too: EKS on Fargate has no Runtime Monitoring) name no node.
+    for (const file of ['guardduty/eks-audit-anonymous-access.json', 'guardduty/eks-audit-fargate-pod-credentials.json']) {
+      const audit = observed(normalize(sample(file))).facts;
+      expect(audit.kind === 'guardduty-finding' && (audit.finding.instanceId ?? audit.finding.runtime)).toBeFalsy();
+    }
   });
 });

@@ -12,7 +12,8 @@ import { defaultPolicy } from '../../../functions/domain/policy';
 interface Entry {
   file: string;
   routed: boolean;
-  expect: { status: Decision['status']; control?: string; targets?: string[]; reason?: string };
+  /** `control`: every finding's; `targets`: all findings' in order; `actions`: each finding's, in order. */
+  expect: { status: Decision['status']; control?: string; targets?: string[]; actions?: string[]; reason?: string };
 }
 
 const root = path.resolve(process.cwd(), 'events');
@@ -47,10 +48,11 @@ describe.each(manifest)('$file', ({ file, expect: want }) => {
     expect(decision.status).toBe(want.status);
     if (want.reason !== undefined) expect('reason' in decision ? decision.reason : undefined).toContain(want.reason);
     if (decision.status === 'ignored' || decision.status === 'invalid') expect(decision.reason.length).toBeGreaterThan(0);
-    if (want.control !== undefined || want.targets !== undefined) {
+    if (want.control !== undefined || want.targets !== undefined || want.actions !== undefined) {
       if (decision.status !== 'violation') throw new Error(`expected a violation, got ${decision.status}`);
-      if (want.control) expect(decision.findings.map((f) => f.control)).toEqual([want.control]);
+      if (want.control) expect([...new Set(decision.findings.map((f) => f.control))]).toEqual([want.control]);
       if (want.targets) expect(decision.findings.flatMap((f) => f.remediation.targets)).toEqual(want.targets);
+      if (want.actions) expect(decision.findings.map((f) => f.remediation.action)).toEqual(want.actions);
     }
   });
 });

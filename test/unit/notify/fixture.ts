@@ -58,4 +58,4 @@ export function record(outcome: Outcome, over: Partial<RemediationRecord> = {}):
   };
 }
 
-export const OUTCOMES: Outcome[] = ['fixed', 'already-fixed', 'notified', 'dry-run', 'approval-required', 'denied', 'expired', 'failed'];
+export const OUTCOMES: Outcome[] = ['fixed', 'already-fixed', 'resource-gone', 'not-found', 'notified', 'dry-run', 'approval-required', 'denied', 'expired', 'failed'];

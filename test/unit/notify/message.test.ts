@@ -17,6 +17,8 @@ const titles: Record<Outcome, string> = {
   denied: 'Denied: revoke world-open ingress on sg-0123456789abcdef0, nothing changed',
   expired: 'Expired: nobody approved revoke world-open ingress on sg-0123456789abcdef0, nothing changed',
   'already-fixed': 'Already fixed: sg-world-open-ingress on sg-0123456789abcdef0, nothing to change',
+  'resource-gone': 'Gone: sg-0123456789abcdef0 was deleted since the event, nothing to fix',
+  'not-found': 'Not found: sg-0123456789abcdef0 does not exist, nothing changed',
   failed: 'FAILED: could not revoke world-open ingress on sg-0123456789abcdef0',
   'in-progress': 'In progress: revoke world-open ingress on sg-0123456789abcdef0',
 };

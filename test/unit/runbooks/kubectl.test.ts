@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GuardDutyFacts } from '../../../functions/domain/model';
-import { kubectlPlan, kubectlSteps, printable, shellQuote, type KubectlPlan } from '../../../functions/domain/runbooks/kubectl';
+import { commandLines, kubectlNodePlan, kubectlPlan, kubectlSteps, printable, shellQuote, type KubectlPlan } from '../../../functions/domain/runbooks/kubectl';
 import { normalize } from '../../../functions/domain/events';
 import { sample } from '../events/fixtures';
 
@@ -210,4 +210,38 @@ test('kubectlSteps: what the finding names (quoted), numbered commands, then wha
   expect(steps.slice(1, 1 + plan.commands.length)).toEqual(plan.commands.map((c, i) => `${i + 1}. ${c.purpose}: ${c.command}`));
   expect(steps.slice(1 + plan.commands.length)).toEqual(plan.unknown.map((u) => `Warden cannot say: ${u}`));
   expect(plan.unknown.length).toBeGreaterThan(0);
+});
+
+describe('kubectlNodePlan: the cordon and drain isolate-container-instance gives for an EKS node', () => {
+  test('kubeconfig, the node of the instance, its pods, cordon, drain: in that order', () => {
+    const plan = kubectlNodePlan(CLUSTER, 'i-0a11c0ffee0000002');
+    expect(plan).toMatchObject({ instanceId: 'i-0a11c0ffee0000002', unknown: [] });
+    expect(commandsOf(plan)).toEqual([
+      "aws eks update-kubeconfig --name 'platform' --region 'us-east-1' --alias 'warden-platform'",
+      `NODE=$(${K} get nodes -o json | jq -r --arg id 'i-0a11c0ffee0000002' '.items[] | select((.spec.providerID // "") | endswith("/" + $id)) | .metadata.name')`,
+      `${K} get pods -A -o wide --field-selector "spec.nodeName=$NODE"`,
+      `${K} cordon "$NODE"`,
+      `${K} drain "$NODE" --ignore-daemonsets --delete-emptydir-data`,
+    ]);
+    expect(commandLines(plan)[3]).toBe(`4. cordon the node (nothing new is scheduled on it): ${K} cordon "$NODE"`);
+  });
+
+  test('an unknown or invalid cluster (node tags are not to be trusted): plain kubectl, and it says so', () => {
+    for (const cluster of [undefined, { name: "prod'; rm -rf /", region: 'us-east-1' }]) {
+      const plan = kubectlNodePlan(cluster, 'i-0a11c0ffee0000002');
+      expect(commandsOf(plan)[0]).toMatch(/^NODE=\$\(kubectl get nodes/);
+      expect(commandsOf(plan).join('\n')).not.toContain('rm -rf');
+      expect(plan.unknown).toEqual([expect.stringContaining("the node's EKS cluster is unknown")]);
+    }
+  });
+
+  test('an invalid instance id: no command at all', () => {
+    expect(kubectlNodePlan(CLUSTER, "i-0'; touch pwned")).toEqual({ commands: [], unknown: [expect.stringContaining('is not valid: no node to cordon')] });
+  });
+
+  withJq('the node command finds the node by instance id in a real shell', () => {
+    const nodes = { items: [{ metadata: { name: 'ip-10-0-2-41.ec2.internal' }, spec: { providerID: 'aws:///us-east-1b/i-0a11c0ffee0000002' } }] };
+    const plan = kubectlNodePlan(CLUSTER, 'i-0a11c0ffee0000002');
+    expect(sh(`${commandFor(plan, /node of instance/)}\nprintf '%s' "$NODE"`, nodes).out).toBe('ip-10-0-2-41.ec2.internal');
+  });
 });
