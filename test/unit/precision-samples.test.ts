@@ -5,7 +5,7 @@ async function evaluateJson(file: string) {
   let stdout = '';
   const code = await main(['evaluate', `events/${file}`, '--json'], { write: (s: string) => ((stdout += s), true) } as never, { write: () => true } as never);
   expect(code).toBe(0);
-  return (JSON.parse(stdout) as { status: string; reason?: string; findings: { control: string; remediation: { mode: string; targets: string[] } }[] }[])[0]!;
+  return (JSON.parse(stdout) as { status: string; reason?: string; findings: { control: string; remediation: { action: string; mode: string; targets: string[] } }[] }[])[0]!;
 }
 const modes = (r: Awaited<ReturnType<typeof evaluateJson>>) => r.findings.map((f) => [f.control, f.remediation.mode, f.remediation.targets.length]);
 
@@ -38,5 +38,37 @@ describe('never break a working front end', () => {
     const r = await evaluateJson('cloudtrail/authorize-https-world.json');
     expect(r.status).toBe('ignored');
     expect(r.reason).toMatch(/^needs live state: .*public front end/);
+  });
+});
+
+describe('every documented request form', () => {
+  test.each([
+    ['cloudtrail/authorize-flat-ssh-world.json', 'violation'],
+    ['cloudtrail/authorize-flat-group-source.json', 'compliant'],
+    ['cloudtrail/authorize-response-only.json', 'violation'],
+    ['cloudtrail/authorize-request-disagrees.json', 'violation'],
+  ])('%s → %s', async (file, status) => expect((await evaluateJson(file)).status).toBe(status));
+});
+
+describe('task definitions and task runs', () => {
+  test.each([
+    ['cloudtrail/ecs-register-task-definition-sys-admin.json', [['ecs-task-privileged', 'approval', 1]]],
+    ['cloudtrail/ecs-register-task-definition-cap-all.json', [['ecs-task-privileged', 'approval', 1]]],
+    ['cloudtrail/ecs-register-task-definition-net-admin.json', [['ecs-task-dangerous-capabilities', 'notify', 1]]],
+    ['cloudtrail/ecs-register-task-definition-host-device.json', [['ecs-task-dangerous-capabilities', 'notify', 1]]],
+    ['cloudtrail/ecs-run-task-override-secret.json', [['ecs-task-env-secrets', 'notify', 1]]],
+  ])('%s', async (file, expected) => expect(modes(await evaluateJson(file))).toEqual(expected));
+  test('secret-like names holding obvious settings are not secrets', async () =>
+    expect((await evaluateJson('cloudtrail/ecs-register-task-definition-env-settings.json')).status).toBe('compliant'));
+});
+
+describe('GuardDuty on EKS', () => {
+  test('a runtime finding on a node running on EC2: isolate the node (approval) and respond on the cluster', async () => {
+    const r = await evaluateJson('guardduty/eks-runtime-crypto-miner.json');
+    expect(r.findings.map((f) => [f.remediation.action, f.remediation.mode])).toEqual([['isolate-container-instance', 'approval'], ['eks-finding-response', 'auto']]);
+  });
+  test('a Fargate pod has no node to isolate: the kubectl plan only', async () => {
+    const r = await evaluateJson('guardduty/eks-audit-fargate-pod-credentials.json');
+    expect(r.findings.map((f) => f.remediation.action)).toEqual(['eks-finding-response']);
   });
 });
