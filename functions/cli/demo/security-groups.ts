@@ -1,3 +1,5 @@
+import { CreateSubnetCommand } from '@aws-sdk/client-ec2';
+import { CreateLoadBalancerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { clients } from '../../aws/clients';
 import { describeRules } from '../../aws/security-groups';
 import { describeRule } from '../../domain/net';
@@ -7,13 +9,25 @@ import { out, type Scene } from './scene';
 const rulesOf = async (groupId: string) =>
   (await describeRules(clients.ec2(), groupId)).filter((r) => !r.isEgress).map(describeRule);
 
-/** Three groups, the SG scenes, and the final check that only world-open rules went. */
+/** An internet-facing Application Load Balancer in front of `groupId` (two subnets, as ELBv2 requires). */
+async function internetFacingAlb(vpc: string, groupId: string): Promise<void> {
+  const subnet = async (cidr: string, zone: string) =>
+    (await clients.ec2().send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: cidr, AvailabilityZone: zone }))).Subnet!.SubnetId!;
+  const subnets = [await subnet('10.0.1.0/24', 'us-east-1a'), await subnet('10.0.2.0/24', 'us-east-1b')];
+  await clients.elbv2().send(new CreateLoadBalancerCommand({ Name: 'shop', Subnets: subnets, Scheme: 'internet-facing', Type: 'application', SecurityGroups: [groupId] }));
+}
+
+/** The SG groups, their scenes, and the final check that only world-open rules went. */
 export async function securityGroupScenes() {
   const vpc = await createVpc();
   const ssh = await createGroup(vpc, 'payments-ssh', { Owner: 'payments', Environment: 'prod-like-sandbox' });
   const web = await createGroup(vpc, 'public-web', { Owner: 'web', 'warden:public': 'true' });
   const admin = await createGroup(vpc, 'admin-bastion', { Owner: 'platform' });
-  out(`Seeded ${vpc}: ${ssh} (payments-ssh), ${web} (public-web, tagged warden:public=true), ${admin} (admin-bastion)\n`);
+  const jump = await createGroup(vpc, 'legacy-jump', { Owner: 'platform' });
+  const shop = await createGroup(vpc, 'shop-alb', { Owner: 'web' }); // untagged: a front end by its load balancer
+  await internetFacingAlb(vpc, shop);
+  out(`Seeded ${vpc}: ${ssh} (payments-ssh), ${web} (public-web, tagged warden:public=true), ${admin} (admin-bastion),`);
+  out(`  ${jump} (legacy-jump), ${shop} (shop-alb, untagged, behind the internet-facing load balancer "shop")\n`);
 
   const created: Record<string, string> = {};
   const groups = { 'sg-0a11c0ffee0000001': ssh, 'sg-0a11c0ffee0000002': web, 'sg-0a11c0ffee0000003': admin };
@@ -33,6 +47,18 @@ export async function securityGroupScenes() {
     { title: 'AWS Config: restricted-ssh NON_COMPLIANT on payments-ssh (RDP opened over IPv6 outside CloudTrail rules)',
       sample: 'config/compliance-restricted-ssh-noncompliant.json',
       change: async () => void (created.rdp = await allow(ssh, tcp(3389, '::/0'))), ids: () => groups, show: show(ssh) },
+    { title: 'SSH opened to the whole internet in two halves (0.0.0.0/1 + 128.0.0.0/1) on legacy-jump',
+      sample: 'cloudtrail/reach-ssh-two-halves.json',
+      change: async () => {
+        created.half1 = await allow(jump, tcp(22, '0.0.0.0/1'));
+        created.half2 = await allow(jump, tcp(22, '128.0.0.0/1'));
+      },
+      ids: () => ({ ...groups, 'sg-0a11c0ffee0000008': jump, 'sgr-0a11c0ffee0008001': created.half1!, 'sgr-0a11c0ffee0008002': created.half2! }),
+      show: show(jump) },
+    { title: 'HTTPS opened to the world on shop-alb: untagged, but the group of an internet-facing load balancer',
+      sample: 'cloudtrail/authorize-https-world.json',
+      change: async () => void (created.shop = await allow(shop, tcp(443, '0.0.0.0/0'))),
+      ids: () => ({ ...groups, 'sg-0a11c0ffee0000002': shop, 'sgr-0a11c0ffee00000b1': created.shop! }), show: show(shop) },
     { title: "Warden's own restore of a rule (loop guard)", sample: 'cloudtrail/authorize-restore-by-warden.json', ids: () => groups },
     { title: 'A failed API call (UnauthorizedOperation)', sample: 'cloudtrail/authorize-failed-unauthorized.json', ids: () => groups },
     { title: 'An egress rule', sample: 'cloudtrail/authorize-egress.json', ids: () => groups },
@@ -43,6 +69,8 @@ export async function securityGroupScenes() {
     ...((await rulesOf(ssh)).some((r) => r.includes('0.0.0.0/0') || r.includes('::/0')) ? ['payments-ssh is still world-open'] : []),
     ...((await rulesOf(web)).some((r) => r.startsWith(created.web!)) ? [] : ['the public web 443 rule was touched']),
     ...((await rulesOf(admin)).some((r) => r.startsWith(created.admin!)) ? [] : ['the admin /32 rule was touched']),
+    ...((await rulesOf(jump)).length === 0 ? [] : ['legacy-jump is still open in two halves']),
+    ...((await rulesOf(shop)).some((r) => r.startsWith(created.shop!)) ? [] : ["the load balancer's 443 rule was touched"]),
   ];
   return { scenes, check };
 }
