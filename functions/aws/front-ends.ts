@@ -1,4 +1,4 @@
-import { DescribeNetworkInterfacesCommand, type EC2Client, type NetworkInterface } from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import {
   DescribeLoadBalancersCommand as DescribeClassicLoadBalancersCommand, type ElasticLoadBalancingClient,
 } from '@aws-sdk/client-elastic-load-balancing';
@@ -6,6 +6,7 @@ import {
   DescribeLoadBalancersCommand, DescribeTargetGroupAttributesCommand, DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand, type ElasticLoadBalancingV2Client, type LoadBalancer, type TargetGroup,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { networkInterfaces } from './enis';
 import { errorName, rethrowThrottling } from './errors';
 
 /**
@@ -69,15 +70,7 @@ async function* classicLoadBalancers(elb: ElasticLoadBalancingClient) {
  * private IPs of every ENI carrying it (ip targets). None means no target can use the group: no ELB call is made.
  */
 async function groupEndpoints(ec2: EC2Client, groupId: string): Promise<{ instances: Set<string>; ips: Set<string> }> {
-  const enis: NetworkInterface[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await ec2
-      .send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }], NextToken }))
-      .catch(rethrowThrottling);
-    enis.push(...(page.NetworkInterfaces ?? []));
-    NextToken = page.NextToken;
-  } while (NextToken);
+  const enis = await networkInterfaces(ec2, 'group-id', groupId);
   const instances = new Set<string>();
   const ips = new Set<string>();
   for (const eni of enis) {

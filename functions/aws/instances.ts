@@ -1,5 +1,5 @@
 import {
-  CreateSecurityGroupCommand, CreateSnapshotCommand, CreateTagsCommand, DescribeInstancesCommand, DescribeNetworkInterfacesCommand,
+  CreateSecurityGroupCommand, CreateSnapshotCommand, CreateTagsCommand, DescribeInstancesCommand,
   DescribeSecurityGroupsCommand, DescribeSnapshotsCommand, DescribeVolumesCommand, ModifyNetworkInterfaceAttributeCommand,
   RevokeSecurityGroupEgressCommand,
   type EC2Client, type Instance, type NetworkInterface, type SecurityGroup, type Snapshot, type Volume,
@@ -11,6 +11,7 @@ import {
 import type { SgRule, Tags } from '../domain/model';
 import { describeRule, isPrivateCidr } from '../domain/net';
 import { WardenError, describeKnown, errorName, rethrowThrottling } from './errors';
+import { networkInterfaces } from './enis';
 import { listClusters } from './ecs';
 import { describeRules } from './security-groups';
 import { fromAwsTags, toAwsTags } from './tags';
@@ -49,15 +50,7 @@ export const instanceVolumeIds = (i: Instance): string[] =>
 
 /** Every ENI attached to the instance, read live (the ENI, not the instance, carries the security groups). */
 export async function instanceEnis(ec2: EC2Client, instanceId: string): Promise<NetworkInterface[]> {
-  const enis: NetworkInterface[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await ec2
-      .send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [instanceId] }], NextToken }))
-      .catch(rethrowThrottling);
-    enis.push(...(page.NetworkInterfaces ?? []));
-    NextToken = page.NextToken;
-  } while (NextToken);
+  const enis = await networkInterfaces(ec2, 'attachment.instance-id', instanceId);
   return enis.sort((a, b) => (a.Attachment?.DeviceIndex ?? 0) - (b.Attachment?.DeviceIndex ?? 0));
 }
 

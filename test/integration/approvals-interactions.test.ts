@@ -3,7 +3,6 @@
 // lookups on a local stand-in for the Slack Web API). Only the Step Functions callback is a recording fake (the
 // port the local runner replaces), plus one check of the real SFN port against moto.
 // Every forged, stale, replayed, unknown, reused or unauthorized click must be refused AND change nothing.
-import { jest } from '@jest/globals';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -22,6 +21,7 @@ import { startSink, type Sink } from '../../functions/local/sink';
 import { fakeContext } from '../../functions/local/state-machine';
 import { lambda } from '../../functions/runtime/lambda';
 import { logger } from '../../functions/runtime/logger';
+import { captureOutput } from '../support/capture';
 import {
   BOT_TOKEN, clickPayload, formBody, NOW_MS, NOW_S, pendingRecord, SIGNING_SECRET, signedEvent, TOKEN,
 } from '../unit/approvals/interactions-fixture';
@@ -359,16 +359,8 @@ test('the real SFN port: a failure comes back as the bare error name, never echo
 // ---- secrets never leak --------------------------------------------------------------------------------------
 
 test('logger output (stdout and stderr) and posted messages never contain the task token, signing secret, bot token or response_url', async () => {
-  const chunks: string[] = [];
-  // Powertools writes INFO/DEBUG to stdout and WARN/ERROR to stderr: capture both.
-  const capture = ((chunk: string | Uint8Array) => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  }) as typeof process.stdout.write;
-  const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
-  logger.setLogLevel('DEBUG');
   const ids: string[] = [];
-  try {
+  const logs = await captureOutput(async () => {
     const group = await pending({ approvers: ['S0SRE'] });
     const approve = await pending();
     const deny = await pending();
@@ -386,11 +378,7 @@ test('logger output (stdout and stderr) and posted messages never contain the ta
       store: { get: async () => { throw new Error(`boom ${TOKEN} ${SIGNING_SECRET}`); }, decide: async () => ({ ok: false, why: 'unknown' }) },
     });
     expect((await failing(signedEvent(click(forbidden)))).statusCode).toBe(500);
-  } finally {
-    logger.setLogLevel('CRITICAL');
-    for (const spy of spies) spy.mockRestore();
-  }
-  const logs = chunks.join('');
+  });
   // The capture works: the decisions were logged, with their approval ids.
   expect(logs).toContain(ids[0]);
   expect(logs).toContain('approval approved');

@@ -1,6 +1,5 @@
 // A plaintext secret in an event never leaves the normalizer: it is not in the decision, triage's logs or execution
 // input, the notify-owner plan, the audit record, or the Slack and SNS messages. The samples' values are the needles.
-import { jest } from '@jest/globals';
 import { notifyOwner } from '../../functions/actions/notify-owner';
 import type { ActionClients } from '../../functions/actions/action';
 import { evaluate } from '../../functions/domain/evaluate';
@@ -9,7 +8,7 @@ import { toRecord, type RemediationState } from '../../functions/handlers/state'
 import { createTriage, type ExecutionStarter } from '../../functions/handlers/triage';
 import { slackMessage } from '../../functions/notify/slack-message';
 import { snsMessage } from '../../functions/notify/sns-message';
-import { logger } from '../../functions/runtime/logger';
+import { captureOutput } from '../support/capture';
 import { sample } from './events/fixtures';
 
 const policy = defaultPolicy();
@@ -22,23 +21,6 @@ const noAws = (() => {
 }) as never;
 const clients: ActionClients = { ec2: noAws, ecs: noAws, eks: noAws, ecr: noAws, elbv2: noAws, elb: noAws };
 
-/** Runs `fn` with the logger at DEBUG, returning everything written to stdout and stderr. */
-async function captured(fn: () => Promise<void>): Promise<string> {
-  const chunks: string[] = [];
-  const capture = ((chunk: string | Uint8Array) => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  }) as typeof process.stdout.write;
-  const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
-  logger.setLogLevel('DEBUG');
-  try {
-    await fn();
-  } finally {
-    logger.setLogLevel('WARN');
-    for (const spy of spies) spy.mockRestore();
-  }
-  return chunks.join('');
-}
 
 describe.each([
   ['cloudtrail/ecs-run-task-override-secret.json', PASSPHRASE, 'notify-owner'],
@@ -59,7 +41,7 @@ describe.each([
         return { executionArn: `arn:aws:states:us-east-1:111122223333:execution:remediate:${name}`, duplicate: false };
       },
     };
-    const logs = await captured(async () => {
+    const logs = await captureOutput(async () => {
       await createTriage({ policy: () => policy, starter })(event);
     });
     expect(logs).toContain('remediation started'); // the capture works
