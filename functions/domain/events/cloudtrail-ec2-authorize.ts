@@ -161,21 +161,26 @@ function canonicalCidr(cidr: string): string {
  * What makes two records of a rule the same rule. Group references compare by kind only: the request may name a
  * default-VPC group where the response has its id (and a group reference is never world-open).
  */
-function ruleKey(r: SgRule): string {
-  const source = r.cidrIpv4 !== undefined ? `v4 ${canonicalCidr(r.cidrIpv4)}`
-    : r.cidrIpv6 !== undefined ? `v6 ${canonicalCidr(r.cidrIpv6)}`
+function ruleKey(r: SgRule, canonical: (cidr: string) => string = canonicalCidr): string {
+  const source = r.cidrIpv4 !== undefined ? `v4 ${canonical(r.cidrIpv4)}`
+    : r.cidrIpv6 !== undefined ? `v6 ${canonical(r.cidrIpv6)}`
       : r.prefixListId !== undefined ? `pl ${r.prefixListId}`
         : r.referencedGroupId !== undefined ? 'group' : 'none';
   return `${r.isEgress ? 'egress' : 'ingress'} ${r.protocol} ${r.fromPort} ${r.toPort} ${source}`;
 }
 
-/** Requested rules with no created counterpart (each created rule accounts for one requested rule). */
+/**
+ * Requested rules with no created counterpart (each created rule accounts for one requested rule). Rules are matched
+ * as written first; only what is left is compared with canonical CIDRs (parsing every range of a 200-rule record
+ * would cost milliseconds, and AWS echoes most ranges as they were sent).
+ */
 function unaccounted(requested: readonly SgRule[], created: readonly SgRule[]): SgRule[] {
-  const left = new Map<string, number>();
-  for (const r of created) left.set(ruleKey(r), (left.get(ruleKey(r)) ?? 0) + 1);
-  return requested.filter((r) => {
-    const n = left.get(ruleKey(r)) ?? 0;
-    if (n > 0) left.set(ruleKey(r), n - 1);
-    return n === 0;
-  });
+  const match = (want: readonly SgRule[], have: readonly SgRule[], key: (r: SgRule) => string) => {
+    const left = new Map<string, SgRule[]>();
+    for (const r of have) left.set(key(r), [...(left.get(key(r)) ?? []), r]);
+    const unmatched = want.filter((r) => !(left.get(key(r))?.shift()));
+    return { unmatched, rest: [...left.values()].flat() };
+  };
+  const asWritten = match(requested, created, (r) => ruleKey(r, (c) => c.trim()));
+  return match(asWritten.unmatched, asWritten.rest, ruleKey).unmatched;
 }
