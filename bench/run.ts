@@ -7,12 +7,12 @@ import { clients } from '../functions/aws/clients';
 import { awsLiveState } from '../functions/aws/live-state';
 import { evaluate } from '../functions/domain/evaluate';
 import { defaultPolicy } from '../functions/domain/policy';
-import { startMoto, useEmulator } from '../functions/local/moto';
-import { startSink } from '../functions/local/sink';
-import { repoRoot } from '../functions/local/template';
-import { startLocalWarden, type LocalWarden } from '../functions/local/warden-local';
+import { startMoto, useEmulator } from '../local/moto';
+import { startSink } from '../local/sink';
+import { repoRoot } from '../local/template';
+import { startLocalWarden, type LocalWarden } from '../local/warden-local';
 import { buildAll } from '../scripts/build';
-import { allow, createGroup, createVpc, ecsNetwork, tcp } from '../test/support/sandbox';
+import { allow, createGroup, createVpc, ecsNetwork, tcp } from '../local/sandbox';
 import { CreateClusterCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 
 const TARGETS = {

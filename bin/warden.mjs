@@ -5,5 +5,5 @@ import { register } from 'tsx/esm/api';
 // Handlers log through Powertools at INFO; a person at a terminal wants the CLI's own output (set the level to see them).
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 register();
-const { main } = await import('../functions/cli/warden.ts');
+const { main } = await import('../cli/warden.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -3,7 +3,7 @@
 import { build } from 'esbuild';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { functions, loadTemplate, repoRoot } from '../functions/local/template';
+import { functions, loadTemplate, repoRoot } from '../local/template';
 
 export interface Bundle { logicalId: string; file: string; bytes: number }
 

@@ -42,7 +42,7 @@ else
 fi
 
 # The SAM transform itself, offline, then cfn-lint on what CloudFormation would receive (see infra/README.md).
-if out="$("$VENV/bin/python" infra/translate-template.py "$TEMPLATE" --out "$ROOT/.aws-sam/translated.json" 2>&1)"; then
+if out="$("$VENV/bin/python" scripts/translate-template.py "$TEMPLATE" --out "$ROOT/.aws-sam/translated.json" 2>&1)"; then
   echo "lint-template: SAM transform + cfn-lint ok"
 else
   status=1

@@ -75,7 +75,7 @@ fi
 
 run_demo() {
   local rc=0
-  timeout --kill-after=10 "$DEMO_TIMEOUT" tsx functions/cli/demo/index.ts >"$DEMO_LOG" 2>&1 </dev/null || rc=$?
+  timeout --kill-after=10 "$DEMO_TIMEOUT" tsx cli/demo/index.ts >"$DEMO_LOG" 2>&1 </dev/null || rc=$?
   if [ "$rc" -ne 0 ]; then
     echo "demo exited $rc; last 60 lines of $DEMO_LOG:" >&2
     tail -n 60 "$DEMO_LOG" >&2
@@ -84,11 +84,11 @@ run_demo() {
   echo "demo ok; output in $DEMO_LOG (last 5 lines:)"
   tail -n 5 "$DEMO_LOG"
 }
-if [ -f functions/cli/demo/index.ts ]; then
+if [ -f cli/demo/index.ts ]; then
   step "demo smoke" run_demo
 else
   echo
-  echo "==> demo smoke: skipped (functions/cli/demo/index.ts does not exist yet)"
+  echo "==> demo smoke: skipped (cli/demo/index.ts does not exist yet)"
 fi
 
 echo

@@ -1,23 +1,9 @@
-import type { EC2Client } from '@aws-sdk/client-ec2';
-import type { ECRClient } from '@aws-sdk/client-ecr';
-import type { ECSClient } from '@aws-sdk/client-ecs';
-import type { EKSClient } from '@aws-sdk/client-eks';
-import type { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
-import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { ActionClients } from '../aws/action-clients';
 import type { Finding, Tags } from '../domain/model';
 import type { Policy } from '../domain/policy/schema';
 import type { Plan } from '../domain/remediation';
 
-/** The SDK clients actions may use, built lazily. */
-export interface ActionClients {
-  ec2: () => EC2Client;
-  ecs: () => ECSClient;
-  eks: () => EKSClient;
-  ecr: () => ECRClient;
-  /** Load balancers (ELBv2, Classic): only read, to tell public front ends (aws/front-ends.ts). */
-  elbv2: () => ElasticLoadBalancingV2Client;
-  elb: () => ElasticLoadBalancingClient;
-}
+export type { ActionClients };
 
 /** What the live re-check found, and the exact change to make. */
 export interface Inspection {
@@ -29,17 +15,8 @@ export interface Inspection {
   gone?: boolean;
 }
 
-export interface ApplyResult {
-  /** Targets this run changed. */
-  applied: string[];
-  /** Targets already gone when applied: counted as fixed, not as errors. */
-  alreadyGone: string[];
-}
-
-export interface VerifyResult {
-  verified: boolean;
-  remaining: string[];
-}
+export type { ApplyResult, VerifyResult } from '../domain/remediation';
+import type { ApplyResult, VerifyResult } from '../domain/remediation';
 
 /**
  * One remediation. inspect → apply → verify, each idempotent; the plan is the contract between them.

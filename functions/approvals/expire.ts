@@ -1,5 +1,5 @@
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { RemediationState } from '../handlers/state';
+import type { RemediationState } from '../domain/state';
 import { logger } from '../runtime/logger';
 import { decidedMessage } from './messages';
 import type { ApprovalRecord } from './model';

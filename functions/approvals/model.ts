@@ -42,17 +42,7 @@ export interface ApprovalRecord {
   reason?: string;
 }
 
-/** What SendTaskSuccess carries back into the state machine (never the token). */
-export interface ApprovalDecision {
-  decision: 'approved';
-  approvalId: string;
-  decidedBy: string;
-  decidedAt: string;
-  via: 'slack' | 'cli';
-  reason?: string;
-  /** The Slack message of the request, for the audit trail. */
-  messageTs?: string;
-}
+export type { ApprovalDecision } from '../domain/remediation';
 
 /** SendTaskFailure error name for a denial; the cause is JSON of { approvalId, decidedBy, decidedAt, via, reason }. */
 export const APPROVAL_DENIED = 'Warden.ApprovalDenied';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { WardenError } from '../aws/errors';
-import type { RemediationState } from '../handlers/state';
+import type { RemediationState } from '../domain/state';
 import { logger } from '../runtime/logger';
 import { approversFor } from './approvers';
 import { markExpired } from './expire';

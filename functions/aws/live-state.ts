@@ -1,4 +1,4 @@
-import type { ActionClients } from '../actions/action';
+import type { ActionClients } from './action-clients';
 import type { LiveState } from '../domain/model';
 import { ECS_LIVE_TYPES, readEcsResource } from './live-ecs';
 import { readEcrRepository, readEksCluster } from './live-eks-ecr';

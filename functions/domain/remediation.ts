@@ -15,7 +15,7 @@ export type Outcome =
   | 'failed' //             an error was caught; see `error`
   | 'in-progress'; //       a runbook's progress item: the run has not finished yet
 
-/** The exact change a remediation will make. Built from live state by the action's plan(). */
+/** The exact change a remediation will make. Built from live state by the action's inspect(). */
 export interface Plan {
   action: string;
   resource: ResourceRef;
@@ -91,4 +91,28 @@ export interface RemediationRecord extends RemediationContext {
   runbook?: RunbookRun;
   finishedAt: string;
   durationMs: number;
+}
+
+/** What SendTaskSuccess carries back into the state machine (never the token). */
+export interface ApprovalDecision {
+  decision: 'approved';
+  approvalId: string;
+  decidedBy: string;
+  decidedAt: string;
+  via: 'slack' | 'cli';
+  reason?: string;
+  /** The Slack message of the request, for the audit trail. */
+  messageTs?: string;
+}
+
+export interface ApplyResult {
+  /** Targets this run changed. */
+  applied: string[];
+  /** Targets already gone when applied: counted as fixed, not as errors. */
+  alreadyGone: string[];
+}
+
+export interface VerifyResult {
+  verified: boolean;
+  remaining: string[];
 }

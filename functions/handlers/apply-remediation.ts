@@ -3,7 +3,7 @@ import { actionClients } from '../aws/action-clients';
 import { WardenError } from '../aws/errors';
 import { lambda } from '../runtime/lambda';
 import { logger } from '../runtime/logger';
-import type { RemediationState } from './state';
+import type { RemediationState } from '../domain/state';
 
 /** Apply the plan LoadLiveState made, and nothing else. */
 export async function applyRemediation(state: RemediationState, clients: ActionClients = actionClients): Promise<ApplyResult> {

@@ -3,7 +3,7 @@ import { markExpired, toExpireInput, type ExpireInput } from '../approvals/expir
 import { botTokenFromEnv } from '../approvals/slack-deps';
 import { requireEnv } from '../runtime/env';
 import { lambda } from '../runtime/lambda';
-import type { RemediationState } from './state';
+import type { RemediationState } from '../domain/state';
 
 /**
  * ExpireApproval: after the escalation's States.Timeout, with the whole state (`"Payload.$": "$"`) or

@@ -4,7 +4,7 @@ import { WardenError } from '../aws/errors';
 import { controlById } from '../domain/controls';
 import { decideMode, ownerChannel, stricterOf } from '../domain/policy/mode';
 import { lambda } from '../runtime/lambda';
-import type { LiveResult, RemediationState } from './state';
+import type { LiveResult, RemediationState } from '../domain/state';
 
 /** Re-check live state and plan. The mode never gets less cautious than triage decided. */
 export async function loadLiveState(state: RemediationState, clients: ActionClients = actionClients): Promise<LiveResult> {

@@ -5,7 +5,7 @@ import type { RemediationRecord } from '../domain/remediation';
 import { notify } from '../notify/send';
 import { slackWebhookUrl } from '../notify/webhook-secret';
 import { lambda } from '../runtime/lambda';
-import { toRecord, type RemediationState } from './state';
+import { toRecord, type RemediationState } from '../domain/state';
 
 type Delivery = NonNullable<RemediationRecord['notifications']>;
 

@@ -3,7 +3,7 @@ import { dynamodb } from '../aws/clients/dynamodb';
 import type { RunbookState } from '../runbooks/model';
 import { requireEnv } from '../runtime/env';
 import { logger } from '../runtime/logger';
-import { toRecord } from './state';
+import { toRecord } from '../domain/state';
 
 /** The audit table (env AUDIT_TABLE), for the runbook step functions. */
 export const auditTable = () => ({ dynamodb: dynamodb(), tableName: requireEnv('AUDIT_TABLE') });

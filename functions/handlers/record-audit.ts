@@ -6,7 +6,7 @@ import { events } from '../aws/clients/events';
 import { requireEnv } from '../runtime/env';
 import { lambda } from '../runtime/lambda';
 import { logger } from '../runtime/logger';
-import { toRecord, type RemediationState } from './state';
+import { toRecord, type RemediationState } from '../domain/state';
 
 /** Write the audit item and emit "Warden Remediation Completed|Failed". Idempotent: a retry finds the item there. */
 export async function recordRemediation(

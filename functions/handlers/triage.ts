@@ -14,7 +14,7 @@ import { repeatDecision, seenOf, type FindingMemory } from '../domain/repeats';
 import { runtimePolicy } from '../runtime/config';
 import { lambda } from '../runtime/lambda';
 import { logger } from '../runtime/logger';
-import type { RemediationState } from './state';
+import type { RemediationState } from '../domain/state';
 
 export interface ExecutionStarter {
   start(name: string, input: RemediationState): Promise<{ executionArn?: string; duplicate: boolean }>;

@@ -2,7 +2,7 @@ import { actionById, type ActionClients, type VerifyResult } from '../actions';
 import { actionClients } from '../aws/action-clients';
 import { WardenError } from '../aws/errors';
 import { lambda } from '../runtime/lambda';
-import type { RemediationState } from './state';
+import type { RemediationState } from '../domain/state';
 
 /** Read live state again; throw Warden.VerificationFailed (retried, then caught) if any target survived. */
 export async function verifyRemediation(state: RemediationState, clients: ActionClients = actionClients): Promise<VerifyResult> {

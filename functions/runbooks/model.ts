@@ -3,7 +3,7 @@ import type { ActionClients } from '../actions/action';
 import type { Policy } from '../domain/policy/schema';
 import type { RunbookRun } from '../domain/remediation';
 import type { TimelineEntry } from '../domain/runbooks/model';
-import type { RemediationState } from '../handlers/state';
+import type { RemediationState } from '../domain/state';
 
 /** A runbook's state machine state: the remediation state (context, policy, live plan, approval) plus the run. */
 export type RunbookState = RemediationState & { runbook: RunbookRun };

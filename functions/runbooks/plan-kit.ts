@@ -1,7 +1,7 @@
 import type { Mode, Tags } from '../domain/model';
 import { decideMode, ownerChannel, stricterOf } from '../domain/policy/mode';
 import type { Plan } from '../domain/remediation';
-import type { LiveResult } from '../handlers/state';
+import type { LiveResult } from '../domain/state';
 import { runbookByName } from '../domain/runbooks/catalog';
 import type { RunbookState, StepOutcome } from './model';
 

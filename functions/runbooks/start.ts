@@ -2,7 +2,7 @@ import { WardenError } from '../aws/errors';
 import type { Finding } from '../domain/model';
 import type { RemediationContext } from '../domain/remediation';
 import { runbookByName } from '../domain/runbooks/catalog';
-import type { RemediationState } from '../handlers/state';
+import type { RemediationState } from '../domain/state';
 import type { RunbookState, StepDeps } from './model';
 
 /** What the Start state passes: the execution input as given, and the execution's name and ARN. */

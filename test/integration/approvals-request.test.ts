@@ -1,5 +1,5 @@
 // Integration: the approval request step against a real moto server (DynamoDB approvals table, Secrets Manager)
-// and a local fake Slack (functions/local/fake-slack.ts) posing as the Web API and an incoming webhook.
+// and a local fake Slack (local/fake-slack.ts) posing as the Web API and an incoming webhook.
 // No mocks; nothing here can reach real AWS or Slack (moto and the fake listen on 127.0.0.1).
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -11,9 +11,9 @@ import { decide, getApproval } from '../../functions/approvals/store';
 import { resetClients } from '../../functions/aws/client-cache';
 import { handler as expireHandler } from '../../functions/handlers/expire-approval';
 import { handler as requestHandler } from '../../functions/handlers/request-approval';
-import { startFakeSlack, type FakeSlack } from '../../functions/local/fake-slack';
-import { startMoto, useEmulator, type Moto } from '../../functions/local/moto';
-import { fakeContext } from '../../functions/local/state-machine';
+import { startFakeSlack, type FakeSlack } from '../../local/fake-slack';
+import { startMoto, useEmulator, type Moto } from '../../local/moto';
+import { fakeContext } from '../../local/state-machine';
 import { clearWebhookCache, slackWebhookUrl } from '../../functions/notify/webhook-secret';
 import { logger } from '../../functions/runtime/logger';
 import { EXECUTION_ARN, TASK_TOKEN, approvalState } from '../unit/approvals/request-fixture';

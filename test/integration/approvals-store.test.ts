@@ -2,7 +2,7 @@
 // that an approval id is used once: two concurrent decide() calls must give exactly one ok.
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { createApproval, decide, getApproval, setMessageTs, type StoreDeps } from '../../functions/approvals/store';
-import { startMoto, type Moto } from '../../functions/local/moto';
+import { startMoto, type Moto } from '../../local/moto';
 import { NOW_MS, NOW_S, pendingRecord, TOKEN } from '../unit/approvals/interactions-fixture';
 
 let moto: Moto;

@@ -10,10 +10,10 @@ import { recordAudit } from '../../functions/audit/record';
 import type { RemediationRecord } from '../../functions/domain/remediation';
 import { record } from '../unit/notify/fixture';
 
-import { startMoto as startSharedMoto, useEmulator } from '../../functions/local/moto';
+import { startMoto as startSharedMoto, useEmulator } from '../../local/moto';
 import { createQueue, receive } from '../support/sqs';
 
-/** moto server from ./.venv on a free loopback port (functions/local/moto.ts). */
+/** moto server from ./.venv on a free loopback port (local/moto.ts). */
 async function startMoto(): Promise<{ url: string; stop: () => Promise<void> }> {
   const m = await startSharedMoto();
   return { url: m.endpoint, stop: m.stop };

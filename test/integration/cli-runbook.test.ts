@@ -7,10 +7,10 @@ import { userInfo } from 'node:os';
 import { DescribeTasksCommand } from '@aws-sdk/client-ecs';
 import { CreateStateMachineCommand, DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { clients } from '../../functions/aws/clients';
-import { main } from '../../functions/cli/warden';
+import { main } from '../../cli/warden';
 import type { RemediationRecord } from '../../functions/domain/remediation';
 import { useMoto } from '../support/emulator';
-import { runningTask } from '../support/sandbox';
+import { runningTask } from '../../local/sandbox';
 
 const moto = useMoto();
 

@@ -28,7 +28,7 @@ import { readEcsResource } from '../../functions/aws/live-ecs';
 import type { Facts, Finding, ResourceRef, TaskRunFacts } from '../../functions/domain/model';
 import { defaultPolicy } from '../../functions/domain/policy';
 import { useMoto } from '../support/emulator';
-import { ecsNetwork, type EcsNetwork } from '../support/sandbox';
+import { ecsNetwork, type EcsNetwork } from '../../local/sandbox';
 
 const moto = useMoto();
 

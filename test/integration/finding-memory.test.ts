@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { dynamoFindingMemory, REMEMBER_SECONDS } from '../../functions/aws/finding-memory';
-import { startMoto, type Moto } from '../../functions/local/moto';
+import { startMoto, type Moto } from '../../local/moto';
 import type { FindingMemory } from '../../functions/domain/repeats';
 
 let moto: Moto;

@@ -16,7 +16,7 @@ import { awsLiveState } from '../../functions/aws/live-state';
 import type { Finding } from '../../functions/domain/model';
 import { defaultPolicy } from '../../functions/domain/policy';
 import { useMoto } from '../support/emulator';
-import { allow, createGroup, createVpc, tcp } from '../support/sandbox';
+import { allow, createGroup, createVpc, tcp } from '../../local/sandbox';
 
 useMoto();
 

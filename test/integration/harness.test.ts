@@ -11,8 +11,8 @@ import {
   EC2Client,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
-import { startMoto, useEmulator, type Moto } from '../../functions/local/moto';
-import { startSink } from '../../functions/local/sink';
+import { startMoto, useEmulator, type Moto } from '../../local/moto';
+import { startSink } from '../../local/sink';
 
 let moto: Moto;
 let ec2: EC2Client;

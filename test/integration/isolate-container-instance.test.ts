@@ -21,7 +21,7 @@ import { runbookSteps, type RunbookState, type StepDeps } from '../../functions/
 import { runStep } from '../../functions/runbooks/run-step';
 import { startRun } from '../../functions/runbooks/start';
 import { useMoto } from '../support/emulator';
-import { createGroup, ecsNetwork } from '../support/sandbox';
+import { createGroup, ecsNetwork } from '../../local/sandbox';
 
 useMoto();
 

@@ -10,10 +10,10 @@ import { notify } from '../../functions/notify/send';
 import { clearWebhookCache, webhookUrlProvider } from '../../functions/notify/webhook-secret';
 import { notifyInput } from '../unit/notify/fixture';
 
-import { freePort, startMoto as startSharedMoto, useEmulator } from '../../functions/local/moto';
+import { freePort, startMoto as startSharedMoto, useEmulator } from '../../local/moto';
 import { createQueue, receive } from '../support/sqs';
 
-/** moto server from ./.venv on a free loopback port (functions/local/moto.ts). */
+/** moto server from ./.venv on a free loopback port (local/moto.ts). */
 async function startMoto(): Promise<{ url: string; stop: () => Promise<void> }> {
   const m = await startSharedMoto();
   return { url: m.endpoint, stop: m.stop };

@@ -13,12 +13,12 @@ import type { Finding, SgRule } from '../../functions/domain/model';
 import { defaultPolicy } from '../../functions/domain/policy';
 import type { RemediationRecord } from '../../functions/domain/remediation';
 import { RESTORE_STEP, restoreRule } from '../../functions/handlers/restore-rule';
-import { toRecord } from '../../functions/handlers/state';
+import { toRecord } from '../../functions/domain/state';
 import { runbookSteps, type RunbookState, type StepDeps } from '../../functions/runbooks';
 import { runStep } from '../../functions/runbooks/run-step';
 import { startRun } from '../../functions/runbooks/start';
 import { useMoto } from '../support/emulator';
-import { allow, createGroup, createVpc } from '../support/sandbox';
+import { allow, createGroup, createVpc } from '../../local/sandbox';
 
 useMoto();
 

@@ -10,7 +10,7 @@ import { evaluate } from '../../functions/domain/evaluate';
 import type { Finding } from '../../functions/domain/model';
 import { defaultPolicy } from '../../functions/domain/policy';
 import { useMoto } from '../support/emulator';
-import { allow, createGroup, createVpc, ingressRuleIds, tcp } from '../support/sandbox';
+import { allow, createGroup, createVpc, ingressRuleIds, tcp } from '../../local/sandbox';
 
 useMoto();
 

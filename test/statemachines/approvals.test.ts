@@ -1,7 +1,7 @@
 // Approval-gated fixes end to end: the remediate state machine (aws-local-stepfunctions) really pauses on its
 // .waitForTaskToken Task; the real interactions handler receives signed Slack clicks and resumes it through the local
 // task-token broker (standing in for SendTaskSuccess/SendTaskFailure); the fix lands in moto server. Slack is a local
-// stand-in (functions/local/fake-slack.ts). No mocks.
+// stand-in (local/fake-slack.ts). No mocks.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { approvalIdsOfRun } from '../../functions/approvals/expire';
 import { getApproval } from '../../functions/approvals/store';
@@ -9,12 +9,12 @@ import { getAuditRecord } from '../../functions/audit/get';
 import { clients } from '../../functions/aws/clients';
 import type { Finding } from '../../functions/domain/model';
 import { defaultPolicy, type PolicyInput } from '../../functions/domain/policy';
-import type { RemediationState } from '../../functions/handlers/state';
-import { startFakeSlack, type FakeSlack } from '../../functions/local/fake-slack';
-import { signedClick } from '../../functions/local/slack-click';
-import { startLocalWarden, type LocalWarden } from '../../functions/local/warden-local';
+import type { RemediationState } from '../../functions/domain/state';
+import { startFakeSlack, type FakeSlack } from '../../local/fake-slack';
+import { signedClick } from '../../local/slack-click';
+import { startLocalWarden, type LocalWarden } from '../../local/warden-local';
 import { useMoto } from '../support/emulator';
-import { allow, createGroup, createVpc, ingressRuleIds, tcp } from '../support/sandbox';
+import { allow, createGroup, createVpc, ingressRuleIds, tcp } from '../../local/sandbox';
 
 const moto = useMoto({ resetEach: true });
 const SECRET = 'test-signing-secret';

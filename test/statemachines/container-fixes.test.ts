@@ -8,9 +8,9 @@ import {
 } from '@aws-sdk/client-ecs';
 import { readFileSync } from 'node:fs';
 import { clients } from '../../functions/aws/clients';
-import type { LocalWarden } from '../../functions/local/warden-local';
+import type { LocalWarden } from '../../local/warden-local';
 import { useLocalWarden } from '../support/emulator';
-import { ecsNetwork } from '../support/sandbox';
+import { ecsNetwork } from '../../local/sandbox';
 
 const SAMPLE = '111122223333';
 const ACCOUNT = '123456789012';

@@ -5,7 +5,7 @@ import { CreateLoadBalancerCommand } from '@aws-sdk/client-elastic-load-balancin
 import { readFileSync } from 'node:fs';
 import { clients } from '../../functions/aws/clients';
 import { useLocalWarden } from '../support/emulator';
-import { allow, createGroup, createVpc, ingressRuleIds, tcp } from '../support/sandbox';
+import { allow, createGroup, createVpc, ingressRuleIds, tcp } from '../../local/sandbox';
 
 const { start: warden } = useLocalWarden();
 const ACCOUNT = '123456789012';

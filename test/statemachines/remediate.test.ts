@@ -11,10 +11,10 @@ import { getAuditRecord } from '../../functions/audit/get';
 import { clients } from '../../functions/aws/clients';
 import type { Finding, Mode } from '../../functions/domain/model';
 import { defaultPolicy, type PolicyInput } from '../../functions/domain/policy';
-import type { RemediationState } from '../../functions/handlers/state';
-import type { LocalWarden } from '../../functions/local/warden-local';
+import type { RemediationState } from '../../functions/domain/state';
+import type { LocalWarden } from '../../local/warden-local';
 import { useLocalWarden } from '../support/emulator';
-import { allow, createGroup, createVpc, ingressRuleIds, tcp } from '../support/sandbox';
+import { allow, createGroup, createVpc, ingressRuleIds, tcp } from '../../local/sandbox';
 
 const { sink, start: startWarden } = useLocalWarden();
 

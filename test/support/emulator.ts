@@ -2,9 +2,9 @@
 // per test file, registers the teardown, and returns a getter that is valid inside tests and hooks.
 import { resetClients } from '../../functions/aws/clients';
 import type { PolicyInput } from '../../functions/domain/policy';
-import { startMoto, useEmulator, type Moto } from '../../functions/local/moto';
-import { startSink, type Sink } from '../../functions/local/sink';
-import { startLocalWarden, type LocalWarden } from '../../functions/local/warden-local';
+import { startMoto, useEmulator, type Moto } from '../../local/moto';
+import { startSink, type Sink } from '../../local/sink';
+import { startLocalWarden, type LocalWarden } from '../../local/warden-local';
 
 const started = <T>(what: string, value: T | undefined): T => {
   if (value === undefined) throw new Error(`${what} is not started: use it inside a test or a hook`);

@@ -6,7 +6,7 @@ import { RUNBOOK_STEP_TIMEOUT_SECONDS, runbookAsl } from '../../functions/domain
 import { runbooks } from '../../functions/domain/runbooks/catalog';
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { functions, loadTemplate, parseTemplate, stateMachines, type Json } from '../../functions/local/template';
+import { functions, loadTemplate, parseTemplate, stateMachines, type Json } from '../../local/template';
 
 const t = loadTemplate();
 const fns = functions(t);

@@ -4,11 +4,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { matchingRules, validatePattern } from '../../functions/local/event-pattern';
+import { matchingRules, validatePattern } from '../../local/event-pattern';
 import { controls } from '../../functions/domain/controls';
 import {
   eventRules, functions, isObject, loadTemplate, referencedId, type Json, type JsonObject,
-} from '../../functions/local/template';
+} from '../../local/template';
 
 const t = loadTemplate();
 const rules = eventRules(t);

@@ -1,7 +1,7 @@
 /** Every file the template points at exists. Missing handler files fail here (no skipping). */
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { functions, loadTemplate, stateMachines } from '../../functions/local/template';
+import { functions, loadTemplate, stateMachines } from '../../local/template';
 
 const t = loadTemplate();
 const fns = functions(t);

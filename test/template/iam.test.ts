@@ -4,7 +4,7 @@
  */
 import {
   functions, isObject, loadTemplate, policyStatements, stateMachines, type Json, type PolicyStatement,
-} from '../../functions/local/template';
+} from '../../local/template';
 
 const t = loadTemplate();
 const fns = functions(t);

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import {
   functions, isObject, loadTemplate, referencedId, stateMachines, type Json, type StateMachineInfo,
-} from '../../functions/local/template';
+} from '../../local/template';
 
 const t = loadTemplate();
 const functionIds = new Set(functions(t).map((f) => f.logicalId));

@@ -1,13 +1,13 @@
 // `warden runbook list|run` and `warden audit show` with fake edges: no emulator, no AWS. The real edges (moto, the
 // local state machine) are in test/integration/cli-runbook.test.ts.
-import { formatRecord, auditCommand, type AuditReader } from '../../functions/cli/audit';
-import { UsageError } from '../../functions/cli/evaluate';
-import { executionName, runbookCommand, stateMachineArn, type AwsRunbookPorts, type LocalRunbookPorts, type RunbookDeps } from '../../functions/cli/runbook';
-import { main } from '../../functions/cli/warden';
+import { formatRecord, auditCommand, type AuditReader } from '../../cli/audit';
+import { UsageError } from '../../cli/evaluate';
+import { executionName, runbookCommand, stateMachineArn, type AwsRunbookPorts, type LocalRunbookPorts, type RunbookDeps } from '../../cli/runbook';
+import { main } from '../../cli/warden';
 import type { RemediationRecord } from '../../functions/domain/remediation';
 import { runbooks } from '../../functions/domain/runbooks/catalog';
 import { timelineLines } from '../../functions/domain/runbooks/timeline';
-import type { LocalRun } from '../../functions/local/state-machine';
+import type { LocalRun } from '../../local/state-machine';
 import type { HandStart } from '../../functions/runbooks/start';
 
 const CALLER = 'arn:aws-us-gov:sts::210987654321:assumed-role/Responder/alice';

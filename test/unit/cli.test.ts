@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../functions/cli/warden';
+import { main } from '../../cli/warden';
 
 async function run(args: string[]) {
   let stdout = '';

@@ -1,4 +1,4 @@
-import { EventPatternError, matches, matchingRules, validatePattern } from '../../functions/local/event-pattern';
+import { EventPatternError, matches, matchingRules, validatePattern } from '../../local/event-pattern';
 
 /** The EC2 event from the EventBridge user guide's pattern pages, plus a few fields for the operators below. */
 const event = {

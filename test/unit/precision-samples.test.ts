@@ -1,5 +1,5 @@
 // Each precision case, decided by `warden evaluate --json` on its sample in events/ (offline, default policy).
-import { main } from '../../functions/cli/warden';
+import { main } from '../../cli/warden';
 
 async function evaluateJson(file: string) {
   let stdout = '';

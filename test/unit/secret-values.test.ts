@@ -4,7 +4,7 @@ import { notifyOwner } from '../../functions/actions/notify-owner';
 import type { ActionClients } from '../../functions/actions/action';
 import { evaluate } from '../../functions/domain/evaluate';
 import { defaultPolicy } from '../../functions/domain/policy';
-import { toRecord, type RemediationState } from '../../functions/handlers/state';
+import { toRecord, type RemediationState } from '../../functions/domain/state';
 import { createTriage, type ExecutionStarter } from '../../functions/handlers/triage';
 import { slackMessage } from '../../functions/notify/slack-message';
 import { snsMessage } from '../../functions/notify/sns-message';

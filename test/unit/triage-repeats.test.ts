@@ -2,7 +2,7 @@
 // Events are the samples in events/guardduty/, with only the event id, severity, updatedAt and count changed.
 import { defaultPolicy } from '../../functions/domain/policy';
 import type { FindingMemory, SeenFinding } from '../../functions/domain/repeats';
-import type { RemediationState } from '../../functions/handlers/state';
+import type { RemediationState } from '../../functions/domain/state';
 import { createTriage, type ExecutionStarter } from '../../functions/handlers/triage';
 import { sample } from './events/fixtures';
 

@@ -2,7 +2,7 @@
 // The SFN client is a hand-written fake that records StartExecution inputs (no AWS, no emulator needed).
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { sfnStarter, stateMachineFor } from '../../functions/handlers/triage';
-import type { RemediationState } from '../../functions/handlers/state';
+import type { RemediationState } from '../../functions/domain/state';
 
 const REMEDIATE = 'arn:aws:states:us-east-1:123456789012:stateMachine:warden-remediate';
 const CONTAIN = 'arn:aws:states:us-east-1:123456789012:stateMachine:warden-contain-ecs-task';

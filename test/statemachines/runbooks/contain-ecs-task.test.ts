@@ -4,9 +4,9 @@ import { DescribeTasksCommand, ListTagsForResourceCommand } from '@aws-sdk/clien
 import { readFileSync } from 'node:fs';
 import { clients } from '../../../functions/aws/clients';
 import { getAuditRecord } from '../../../functions/audit/get';
-import type { LocalWarden } from '../../../functions/local/warden-local';
+import type { LocalWarden } from '../../../local/warden-local';
 import { useLocalWarden } from '../../support/emulator';
-import { runningTask } from '../../support/sandbox';
+import { runningTask } from '../../../local/sandbox';
 
 const { start: warden } = useLocalWarden();
 

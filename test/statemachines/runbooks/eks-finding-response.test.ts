@@ -5,7 +5,7 @@ import { CreateClusterCommand } from '@aws-sdk/client-eks';
 import { readFileSync } from 'node:fs';
 import { clients } from '../../../functions/aws/clients';
 import { getAuditRecord } from '../../../functions/audit/get';
-import type { LocalWarden } from '../../../functions/local/warden-local';
+import type { LocalWarden } from '../../../local/warden-local';
 import { useLocalWarden } from '../../support/emulator';
 
 const SAMPLE = '111122223333';

@@ -17,9 +17,9 @@ import { APPROVAL_DENIED } from '../../../functions/approvals/model';
 import { approvalIdsOfRun } from '../../../functions/approvals/expire';
 import { getAuditRecord } from '../../../functions/audit/get';
 import { clients } from '../../../functions/aws/clients';
-import type { LocalWarden } from '../../../functions/local/warden-local';
+import type { LocalWarden } from '../../../local/warden-local';
 import { useLocalWarden } from '../../support/emulator';
-import { allow, createGroup, ecsNetwork } from '../../support/sandbox';
+import { allow, createGroup, ecsNetwork } from '../../../local/sandbox';
 
 const { sink, start } = useLocalWarden();
 // An approval waits 86,400 s of policy time: 8.6 s here (the emulator runs timeouts 10,000 times faster).

@@ -11,9 +11,9 @@ import { clients } from '../../../functions/aws/clients';
 import { describeRules } from '../../../functions/aws/security-groups';
 import type { Finding, SgRule } from '../../../functions/domain/model';
 import { defaultPolicy } from '../../../functions/domain/policy';
-import type { LocalWarden } from '../../../functions/local/warden-local';
+import type { LocalWarden } from '../../../local/warden-local';
 import { useLocalWarden } from '../../support/emulator';
-import { allow, createGroup, createVpc, ingressRuleIds } from '../../support/sandbox';
+import { allow, createGroup, createVpc, ingressRuleIds } from '../../../local/sandbox';
 
 const { start: warden } = useLocalWarden();
 const RESPONDER = 'arn:aws:iam::123456789012:user/responder';

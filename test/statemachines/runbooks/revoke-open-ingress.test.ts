@@ -7,9 +7,9 @@ import { getAuditRecord } from '../../../functions/audit/get';
 import { clients } from '../../../functions/aws/clients';
 import { describeRules } from '../../../functions/aws/security-groups';
 import type { SgRule } from '../../../functions/domain/model';
-import type { LocalWarden } from '../../../functions/local/warden-local';
+import type { LocalWarden } from '../../../local/warden-local';
 import { useLocalWarden } from '../../support/emulator';
-import { allow, createGroup, createVpc, ingressRuleIds, tcp } from '../../support/sandbox';
+import { allow, createGroup, createVpc, ingressRuleIds, tcp } from '../../../local/sandbox';
 
 const { start: warden } = useLocalWarden();
 const RESPONDER = 'arn:aws:iam::123456789012:user/responder';

@@ -3,8 +3,8 @@
 import type { ApprovalStorePort, TaskCallbacks } from '../../../functions/approvals/decide';
 import { APPROVAL_DENIED, type ApprovalDecision, type ApprovalRecord } from '../../../functions/approvals/model';
 import type { DecideInput, DecideResult } from '../../../functions/approvals/store';
-import { approveCommand, awsApproveDeps } from '../../../functions/cli/approve';
-import { UsageError } from '../../../functions/cli/evaluate';
+import { approveCommand, awsApproveDeps } from '../../../cli/approve';
+import { UsageError } from '../../../cli/evaluate';
 import { NOW_MS, NOW_S, pendingRecord, TOKEN } from './interactions-fixture';
 
 function memoryStore(records: ApprovalRecord[]): ApprovalStorePort & { items: Map<string, ApprovalRecord> } {

@@ -1,7 +1,7 @@
 import type { ApprovalRecord } from '../../../functions/approvals/model';
 import { defaultPolicy } from '../../../functions/domain/policy/load';
 import type { PolicyInput } from '../../../functions/domain/policy/schema';
-import type { RemediationState } from '../../../functions/handlers/state';
+import type { RemediationState } from '../../../functions/domain/state';
 
 /** A task token as Step Functions makes them: long, opaque. Tests check it never leaves the approvals table. */
 export const TASK_TOKEN = `AQCEAAAAKgAAAAMAAAAAAAAAA${'x9TokenSecretPart'.repeat(40)}==`;

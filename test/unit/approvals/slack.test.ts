@@ -1,8 +1,8 @@
-// slack.ts and bot-token.ts against a local fake Slack (functions/local/fake-slack.ts): real HTTP on 127.0.0.1,
+// slack.ts and bot-token.ts against a local fake Slack (local/fake-slack.ts): real HTTP on 127.0.0.1,
 // no mocks, nothing leaves the machine.
 import { clearBotTokenCache, parseBotToken } from '../../../functions/approvals/bot-token';
 import { postMessage, postWebhook, slackApiUrl, updateMessage, updateViaResponseUrl } from '../../../functions/approvals/slack';
-import { startFakeSlack, type FakeSlack } from '../../../functions/local/fake-slack';
+import { startFakeSlack, type FakeSlack } from '../../../local/fake-slack';
 
 const TOKEN = 'xoxb-1111-2222-SeCrEtBoTtOkEn';
 const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: 'hi' } }];

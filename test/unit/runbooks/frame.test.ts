@@ -210,7 +210,7 @@ test('all evidence together stays within its budget: the largest items are cut f
 });
 
 test('an expired runbook approval is recorded as expired, and the message does not claim an escalation', async () => {
-  const { toRecord } = await import('../../../functions/handlers/state');
+  const { toRecord } = await import('../../../functions/domain/state');
   const { outcomeText } = await import('../../../functions/notify/message');
   const record = toRecord({ ...hand({ target: TASK }), outcome: 'expired', approvalTimeout: { Error: 'States.Timeout' } }, NOW);
   expect(record.approval).toEqual({ decision: 'expired' });

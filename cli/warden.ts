@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { clients } from '../aws/clients';
-import { sts } from '../aws/clients/sts';
+import { clients } from '../functions/aws/clients';
+import { sts } from '../functions/aws/clients/sts';
 import { APPROVE_USAGE, approveCommand, awsApproveDeps } from './approve';
 import { AUDIT_USAGE, auditCommand, dynamoAuditReader } from './audit';
 import { RUNBOOK_USAGE, awsRunbookPorts, localRunbookPorts, runbookCommand } from './runbook';
-import { awsLiveState } from '../aws/live-state';
-import { defaultPolicy, parsePolicy, type Policy } from '../domain/policy';
+import { awsLiveState } from '../functions/aws/live-state';
+import { defaultPolicy, parsePolicy, type Policy } from '../functions/domain/policy';
 import { evaluateFiles, expandInputs, formatTable, UsageError } from './evaluate';
 
 const EVALUATE_USAGE = `usage: warden evaluate <file|dir>... [--json] [--policy FILE] [--live]

@@ -57,8 +57,8 @@ const TRANSITIONS: { model_name: string; transition: Record<string, unknown> }[]
 function candidateRoots(): string[] {
   const roots: string[] = [];
   try {
-    // functions/local/moto.ts -> repo root is two levels up.
-    roots.push(resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'));
+    // local/moto.ts -> the repo root is one level up.
+    roots.push(resolve(dirname(fileURLToPath(import.meta.url)), '..'));
   } catch {
     /* bundled or transformed without import.meta.url: fall back to cwd */
   }

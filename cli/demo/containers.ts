@@ -8,7 +8,7 @@ import {
 import { CreateClusterCommand as CreateEksClusterCommand, DescribeClusterCommand, UpdateClusterConfigCommand } from '@aws-sdk/client-eks';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { clients } from '../../aws/clients';
+import { clients } from '../../functions/aws/clients';
 import { out, type Scene } from './scene';
 
 const SAMPLE_ACCOUNT = '111122223333';

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { slackSignature } from '../approvals/signature';
+import { slackSignature } from '../functions/approvals/signature';
 
 /**
  * A Slack Approve/Deny click on a Warden message, as API Gateway (HTTP API, payload v2) hands it to the

@@ -5,7 +5,7 @@ import {
   DescribeSecurityGroupRulesCommand, ModifyVpcAttributeCommand, type IpPermission,
 } from '@aws-sdk/client-ec2';
 import { CreateClusterCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
-import { clients } from '../../functions/aws/clients';
+import { clients } from '../functions/aws/clients';
 
 export async function createVpc(): Promise<string> {
   return (await clients.ec2().send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!.VpcId!;

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readFileSync } from 'node:fs';
-import { approvalIdsOfRun } from '../../approvals/expire';
-import { getApproval } from '../../approvals/store';
-import { clients } from '../../aws/clients';
+import { approvalIdsOfRun } from '../../functions/approvals/expire';
+import { getApproval } from '../../functions/approvals/store';
+import { clients } from '../../functions/aws/clients';
 import type { FakeSlack } from '../../local/fake-slack';
 import { signedClick } from '../../local/slack-click';
 import { join } from 'node:path';
@@ -10,8 +10,8 @@ import { matchingRules } from '../../local/event-pattern';
 import type { EventRule } from '../../local/template';
 import type { LocalWarden } from '../../local/warden-local';
 import type { LocalRun } from '../../local/state-machine';
-import type { RunbookRun } from '../../domain/remediation';
-import { timelineLines } from '../../domain/runbooks/timeline';
+import type { RunbookRun } from '../../functions/domain/remediation';
+import { timelineLines } from '../../functions/domain/runbooks/timeline';
 
 /** One step of the demo: a change made in the emulator, the sample event that reports it, and what to show. */
 export interface Scene {

@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
-import { arnIsApprover, normalizeCallerArn } from '../approvals/approvers';
-import { resolveApproval, type DecidePorts, type Outcome } from '../approvals/decide';
-import { isApprovalId } from '../approvals/interaction';
-import type { ApprovalRecord } from '../approvals/model';
-import { dynamoApprovalStore, sfnTaskCallbacks } from '../approvals/ports';
-import { dynamodb } from '../aws/clients/dynamodb';
-import { sfn } from '../aws/clients/sfn';
+import { arnIsApprover, normalizeCallerArn } from '../functions/approvals/approvers';
+import { resolveApproval, type DecidePorts, type Outcome } from '../functions/approvals/decide';
+import { isApprovalId } from '../functions/approvals/interaction';
+import type { ApprovalRecord } from '../functions/approvals/model';
+import { dynamoApprovalStore, sfnTaskCallbacks } from '../functions/approvals/ports';
+import { dynamodb } from '../functions/aws/clients/dynamodb';
+import { sfn } from '../functions/aws/clients/sfn';
 import { UsageError } from './evaluate';
 
 export const APPROVE_USAGE = `usage: warden approve <approval-id> [--reason TEXT]

@@ -1,11 +1,11 @@
 import { CreateSecurityGroupCommand } from '@aws-sdk/client-ec2';
 import { DescribeTasksCommand, ListTagsForResourceCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
-import { clients } from '../../aws/clients';
-import { getAuditRecord } from '../../audit/get';
-import { describeRules } from '../../aws/security-groups';
-import { describeRule } from '../../domain/net';
+import { clients } from '../../functions/aws/clients';
+import { getAuditRecord } from '../../functions/audit/get';
+import { describeRules } from '../../functions/aws/security-groups';
+import { describeRule } from '../../functions/domain/net';
 import type { LocalWarden } from '../../local/warden-local';
-import { allow, ecsNetwork, tcp } from '../../../test/support/sandbox';
+import { allow, ecsNetwork, tcp } from '../../local/sandbox';
 import { out, type Scene } from './scene';
 
 const SAMPLE_ACCOUNT = '111122223333';

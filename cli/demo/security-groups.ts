@@ -1,9 +1,9 @@
 import { CreateSubnetCommand } from '@aws-sdk/client-ec2';
 import { CreateLoadBalancerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { clients } from '../../aws/clients';
-import { describeRules } from '../../aws/security-groups';
-import { describeRule } from '../../domain/net';
-import { allow, createGroup, createVpc, tcp } from '../../../test/support/sandbox';
+import { clients } from '../../functions/aws/clients';
+import { describeRules } from '../../functions/aws/security-groups';
+import { describeRule } from '../../functions/domain/net';
+import { allow, createGroup, createVpc, tcp } from '../../local/sandbox';
 import { out, type Scene } from './scene';
 
 const rulesOf = async (groupId: string) =>

@@ -146,8 +146,8 @@ export function parseTemplate(text: string): Omit<Template, 'path' | 'root'> {
   return value as unknown as Omit<Template, 'path' | 'root'>;
 }
 
-/** Repository root (two levels above functions/local). */
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** Repository root (one level above local/). */
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Loads template.yaml (default: the repository's). */
 export function loadTemplate(path: string = resolve(repoRoot, 'template.yaml')): Template {

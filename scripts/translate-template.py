@@ -10,7 +10,7 @@ No AWS credentials or network: local CodeUri/DefinitionUri values are replaced b
 `sam package` would) and the managed-policy loader is a stub (Warden uses no managed policy names).
 
 Usage (from the repository root, with the project venv):
-  .venv/bin/python infra/translate-template.py [template.yaml] [--out .aws-sam/translated.json]
+  .venv/bin/python scripts/translate-template.py [template.yaml] [--out .aws-sam/translated.json]
 Exit status: 0 clean, 1 translation or lint errors.
 """
 import argparse

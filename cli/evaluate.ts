@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { evaluate } from '../domain/evaluate';
-import type { Decision, LiveState, Status } from '../domain/model';
-import type { Policy } from '../domain/policy';
+import { evaluate } from '../functions/domain/evaluate';
+import type { Decision, LiveState, Status } from '../functions/domain/model';
+import type { Policy } from '../functions/domain/policy';
 
 /** One element of `warden evaluate --json`: a stable contract (extend it, never break it). */
 export interface EvaluationReport {

@@ -1,8 +1,6 @@
-import type { Mode } from '../domain/model';
-import type { Policy } from '../domain/policy/schema';
-import type { ApprovalDecision } from '../approvals/model';
-import type { Outcome, Plan, RemediationContext, RemediationRecord, RunbookRun } from '../domain/remediation';
-import type { ApplyResult, VerifyResult } from '../actions';
+import type { Mode } from './model';
+import type { Policy } from './policy/schema';
+import type { ApplyResult, ApprovalDecision, Outcome, Plan, RemediationContext, RemediationRecord, RunbookRun, VerifyResult } from './remediation';
 
 /** What LoadLiveState decides. */
 export interface LiveResult {

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { getAuditRecord } from '../audit/get';
-import { resetClients } from '../aws/client-cache';
-import { dynamodb } from '../aws/clients/dynamodb';
-import type { RemediationRecord } from '../domain/remediation';
-import { timelineLines } from '../domain/runbooks/timeline';
+import { getAuditRecord } from '../functions/audit/get';
+import { resetClients } from '../functions/aws/client-cache';
+import { dynamodb } from '../functions/aws/clients/dynamodb';
+import type { RemediationRecord } from '../functions/domain/remediation';
+import { timelineLines } from '../functions/domain/runbooks/timeline';
 import { useEmulator } from '../local/moto';
 import { UsageError } from './evaluate';
 
