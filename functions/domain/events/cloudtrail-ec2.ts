@@ -12,6 +12,8 @@ import { Bool, EventBridgeSchema, itemsOf, oneOrMany, Port, Protocol, sgRef, typ
 
 export { CLOUDTRAIL_DETAIL_TYPE };
 export const CLOUDTRAIL_EC2_EVENTS = ['AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'ModifySecurityGroupRules'] as const;
+/** The EC2 calls the triage rule routes: egress rules are parsed (and ignored) but not worth an invocation. */
+export const ROUTED_EC2_EVENTS = CLOUDTRAIL_EC2_EVENTS.filter((e) => e !== 'AuthorizeSecurityGroupEgress');
 type Ec2EventName = (typeof CLOUDTRAIL_EC2_EVENTS)[number];
 
 /** requestParameters.ModifySecurityGroupRulesRequest.SecurityGroupRule (one object, or a list). */

@@ -10,6 +10,8 @@ import { observationOf, parseDetail, type Envelope } from './envelope';
 import { clusterRef, eksClusterRef, taskRef, type Where } from './refs';
 
 export const GUARDDUTY_DETAIL_TYPE = 'GuardDuty Finding';
+/** The GuardDuty resource types triage reads: ECS tasks and clusters, EKS clusters, EC2 hosts of either. */
+export const GUARDDUTY_RESOURCE_TYPES = ['ECSCluster', 'EKSCluster', 'Instance'] as const;
 export const INSTANCE_TYPE = 'AWS::EC2::Instance';
 
 const Str = z.string().nullish();

@@ -1,0 +1,27 @@
+// template.yaml's generated sections are current, and the facts they hold are written by hand in one place only.
+import { readFileSync } from 'node:fs';
+import { controls } from '../../functions/domain/controls';
+import { triageRules } from '../../functions/domain/triage-rules';
+import { generatedTemplate, templatePath } from '../../scripts/gen-template';
+
+const template = readFileSync(templatePath, 'utf8');
+
+test('the generated sections of template.yaml are up to date (run `npm run gen:template`)', () => {
+  expect(generatedTemplate(template)).toBe(template);
+});
+
+test('outside the generated sections, template.yaml names no Security Hub control id and no watched CloudTrail call', () => {
+  // Comments are prose, and `ecs:UpdateService` is an IAM action (a fact of its own), not an event to route.
+  const handWritten = template.replace(/# BEGIN GENERATED[\s\S]*?# END GENERATED[^\n]*/g, '')
+    .replace(/#[^\n]*/g, '').replace(/ec2:CreateAction: \w+/g, '').replace(/\b[a-z0-9-]+:[A-Za-z]+\b/g, '');
+  const hubIds = controls.flatMap((c) => c.mappings.securityHub ?? []);
+  const calls = triageRules().flatMap((r) => ((r.pattern.detail as { eventName?: string[] })?.eventName ?? []));
+  expect(hubIds.length).toBeGreaterThan(10);
+  expect(calls.length).toBeGreaterThan(10);
+  expect([...hubIds, ...calls].filter((fact) => new RegExp(`\\b${fact.replace('.', '\\.')}\\b`).test(handWritten))).toEqual([]);
+});
+
+test('each Security Hub control id is declared by exactly one control, once', () => {
+  const ids = controls.flatMap((c) => c.mappings.securityHub ?? []);
+  expect(ids.length).toBe(new Set(ids).size);
+});
