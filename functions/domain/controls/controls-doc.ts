@@ -1,3 +1,4 @@
+import { CONTAINER_TYPES } from '../events/refs';
 import type { Control } from './control';
 import { seedCoverage, seedSections, type SeedPoint, type SeedSection } from './seed-coverage';
 
@@ -14,10 +15,23 @@ function controlRow(c: Control): string {
     cell(c.seedRef),
     list(c.mappings.securityHub),
     list(c.mappings.configRules),
-    c.triggers.map(cell).join('<br>'),
+    triggerLines(c).map(cell).join('<br>'),
     `\`${c.remediation.action}\`: ${cell(c.remediation.summary)}`,
     c.remediation.defaultMode,
   ].join(' | ');
+}
+
+/** The triggers column: CloudTrail calls, Config rules and items, Security Hub ids, GuardDuty, from the declarations. */
+export function triggerLines(c: Control): string[] {
+  const t = c.triggers;
+  const configTypes = c.resourceTypes.filter((r) => r === 'AWS::EC2::SecurityGroup' || CONTAINER_TYPES.includes(r));
+  return [
+    ...(t.cloudTrail?.length ? [`CloudTrail ${t.cloudTrail.join(', ')}${t.cloudTrailNote ? ` (${t.cloudTrailNote})` : ''}`] : []),
+    ...(c.mappings.configRules?.length ? [`Config compliance change: ${c.mappings.configRules.join(', ')}`] : []),
+    ...(t.configItems && configTypes.length ? [`Config configuration item change: ${configTypes.join(', ')}`] : []),
+    ...(c.mappings.securityHub?.length ? [`Security Hub: ${c.mappings.securityHub.join(', ')}`] : []),
+    ...(t.guardDuty ? [`GuardDuty Finding: ${t.guardDuty}`] : []),
+  ];
 }
 
 function seedTable(section: SeedSection, points: readonly SeedPoint[]): string[] {

@@ -12,12 +12,7 @@ export const ecrScanOnPush: Control = {
   seedRef: '1 Trusted images: perform image scanning to detect vulnerabilities',
   mappings: { securityHub: ['ECR.1'], configRules: ['ecr-private-image-scanning-enabled'], prowler: ['ecr_registry_scan_images_on_push_enabled'] },
   resourceTypes: [ECR_REPOSITORY],
-  triggers: [
-    'CloudTrail ecr:CreateRepository, ecr:PutImageScanningConfiguration',
-    'Config compliance change: ecr-private-image-scanning-enabled',
-    `Config configuration item change: ${ECR_REPOSITORY}`,
-    'Security Hub: ECR.1',
-  ],
+  triggers: { cloudTrail: ['ecr:CreateRepository', 'ecr:PutImageScanningConfiguration'], configItems: true },
   remediation: {
     action: 'enable-ecr-scan-on-push',
     defaultMode: 'auto',

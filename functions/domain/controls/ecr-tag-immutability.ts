@@ -12,12 +12,7 @@ export const ecrTagImmutability: Control = {
   seedRef: '1 Trusted images: keep images trusted and up to date (an immutable tag always names the image that was scanned)',
   mappings: { securityHub: ['ECR.2'], configRules: ['ecr-private-tag-immutability-enabled'], prowler: ['ecr_repositories_tag_immutability'] },
   resourceTypes: [ECR_REPOSITORY],
-  triggers: [
-    'CloudTrail ecr:CreateRepository, ecr:PutImageTagMutability',
-    'Config compliance change: ecr-private-tag-immutability-enabled',
-    `Config configuration item change: ${ECR_REPOSITORY}`,
-    'Security Hub: ECR.2',
-  ],
+  triggers: { cloudTrail: ['ecr:CreateRepository', 'ecr:PutImageTagMutability'], configItems: true },
   remediation: {
     action: 'set-ecr-tag-immutability',
     defaultMode: 'approval',

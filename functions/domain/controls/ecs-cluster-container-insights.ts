@@ -21,13 +21,7 @@ export const ecsClusterContainerInsights: Control = {
   seedRef: '2.5 Observability and auditing / 3.5 CloudWatch Container Insights: capture metrics and logs of containers and clusters',
   mappings: { securityHub: ['ECS.12'], configRules: ['ecs-container-insights-enabled'], prowler: ['ecs_cluster_container_insights_enabled'] },
   resourceTypes: [CLUSTER, ACCOUNT],
-  triggers: [
-    'CloudTrail ecs:CreateCluster, ecs:UpdateClusterSettings',
-    'CloudTrail ecs:PutAccountSetting, ecs:PutAccountSettingDefault (name containerInsights)',
-    'Config compliance change: ecs-container-insights-enabled',
-    `Config configuration item change: ${CLUSTER}`,
-    'Security Hub: ECS.12',
-  ],
+  triggers: { cloudTrail: ['ecs:CreateCluster', 'ecs:UpdateClusterSettings', 'ecs:PutAccountSetting', 'ecs:PutAccountSettingDefault'], cloudTrailNote: 'account settings: name containerInsights', configItems: true },
   remediation: {
     action: 'enable-container-insights',
     defaultMode: 'auto',

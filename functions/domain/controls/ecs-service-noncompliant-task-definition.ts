@@ -29,7 +29,7 @@ export const ecsServiceNoncompliantTaskDefinition: Control = {
   seedRef: '1 Least privilege: avoid running containers as the root user; restrict permissions to the minimum necessary',
   mappings: {},
   resourceTypes: [SERVICE],
-  triggers: ['CloudTrail ecs:CreateService, ecs:UpdateService (task definition read live)', `Config configuration item change: ${SERVICE}`],
+  triggers: { cloudTrail: ['ecs:CreateService', 'ecs:UpdateService'], cloudTrailNote: 'task definition read live', configItems: true },
   remediation: {
     action: 'notify-owner',
     defaultMode: 'notify',

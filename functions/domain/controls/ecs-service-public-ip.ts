@@ -13,12 +13,7 @@ export const ecsServicePublicIp: Control = {
   seedRef: '2.3 Network and isolation: public subnets only for tasks that need direct internet access; private subnets for back ends',
   mappings: { securityHub: ['ECS.2'], configRules: ['ecs-service-assign-public-ip-disabled'], prowler: ['ecs_service_no_assign_public_ip'] },
   resourceTypes: [SERVICE],
-  triggers: [
-    'CloudTrail ecs:CreateService, ecs:UpdateService',
-    'Config compliance change: ecs-service-assign-public-ip-disabled',
-    `Config configuration item change: ${SERVICE}`,
-    'Security Hub: ECS.2',
-  ],
+  triggers: { cloudTrail: ['ecs:CreateService', 'ecs:UpdateService'], configItems: true },
   remediation: {
     action: 'disable-service-public-ip',
     defaultMode: 'approval',

@@ -3,7 +3,7 @@ import type { Policy } from '../policy/schema';
 import type { Control, ControlResult } from './control';
 import { findingOf } from './control-kit';
 import { TASK } from './ecs-task-root-or-privileged';
-import { TASK_DEFINITION, taskDefinitionControl, taskDefinitionTriggers } from './task-definition-control';
+import { TASK_DEFINITION, taskDefinitionControl } from './task-definition-control';
 
 type Hit = { target: string; by: 'name' | 'value' };
 
@@ -63,7 +63,7 @@ function onTaskRun(o: Observation, run: TaskRunFacts, policy: Policy): ControlRe
 export const ecsTaskEnvSecrets: Control = {
   ...onTaskDefinition,
   resourceTypes: [TASK_DEFINITION, TASK],
-  triggers: [...taskDefinitionTriggers(MAPPINGS), 'CloudTrail ecs:RunTask, ecs:StartTask (overrides.containerOverrides[].environment)'],
+  triggers: { cloudTrail: ['ecs:RegisterTaskDefinition', 'ecs:RunTask', 'ecs:StartTask'], cloudTrailNote: 'RunTask and StartTask: overrides.containerOverrides[].environment', configItems: true },
   appliesTo: (o) => o.resource.type === TASK_DEFINITION || o.resource.type === TASK,
   evaluate(o, policy) {
     if (o.facts.kind === 'ecs-task-run') return onTaskRun(o, o.facts.run, policy);

@@ -20,7 +20,7 @@ export const ecsTaskRootOrPrivileged: Control = {
   seedRef: '1 Least privilege: avoid running containers as the root user',
   mappings: {},
   resourceTypes: [TASK],
-  triggers: ['CloudTrail ecs:RunTask, ecs:StartTask (task definition read live)'],
+  triggers: { cloudTrail: ['ecs:RunTask', 'ecs:StartTask'], cloudTrailNote: 'task definition read live' },
   remediation: {
     action: 'stop-ecs-tasks',
     defaultMode: 'auto',

@@ -1,4 +1,5 @@
 import type { EksClusterFacts, Observation } from '../model';
+import type { Triggers } from './control';
 
 export const EKS_CLUSTER = 'AWS::EKS::Cluster';
 
@@ -7,9 +8,5 @@ export const eksCluster = (o: Observation): EksClusterFacts | undefined =>
   o.facts.kind === 'eks-cluster' ? o.facts.cluster : undefined;
 
 /** Event sources of an EKS control, from its mappings. */
-export const eksTriggers = (securityHub: string, configRules: string[]): string[] => [
-  'CloudTrail eks:CreateCluster, eks:UpdateClusterConfig',
-  `Config compliance change: ${configRules.join(', ')}`,
-  `Config configuration item change: ${EKS_CLUSTER}`,
-  `Security Hub: ${securityHub}`,
-];
+/** What feeds an EKS cluster control (its Config rules and Security Hub id come from its mappings). */
+export const EKS_TRIGGERS: Triggers = { cloudTrail: ['eks:CreateCluster', 'eks:UpdateClusterConfig'], configItems: true };

@@ -2,7 +2,7 @@ import type { Observation } from '../model';
 import type { Policy } from '../policy/schema';
 import type { Control, ControlResult } from './control';
 import { findingOf, flaggedResult, NONE } from './control-kit';
-import { EKS_CLUSTER, eksCluster, eksTriggers } from './eks-cluster';
+import { EKS_CLUSTER, EKS_TRIGGERS, eksCluster } from './eks-cluster';
 
 const CONFIG_RULES = ['eks-cluster-log-enabled', 'eks-cluster-logging-enabled'];
 /** The log types that audit who did what on the API. */
@@ -16,7 +16,7 @@ export const eksControlPlaneLogging: Control = {
   seedRef: '2.5 Observability and auditing: monitor API activities for an audit trail (applied to the EKS control plane)',
   mappings: { securityHub: ['EKS.8'], configRules: CONFIG_RULES, prowler: ['eks_control_plane_logging_all_types_enabled'] },
   resourceTypes: [EKS_CLUSTER],
-  triggers: eksTriggers('EKS.8', CONFIG_RULES),
+  triggers: EKS_TRIGGERS,
   remediation: {
     action: 'enable-eks-logging',
     defaultMode: 'auto',

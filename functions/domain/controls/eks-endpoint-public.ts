@@ -3,7 +3,7 @@ import { isValidCidr, reachesWorld } from '../cidr';
 import type { Policy } from '../policy/schema';
 import type { Control, ControlResult } from './control';
 import { findingOf, flaggedResult, NONE } from './control-kit';
-import { EKS_CLUSTER, eksCluster, eksTriggers } from './eks-cluster';
+import { EKS_CLUSTER, EKS_TRIGGERS, eksCluster } from './eks-cluster';
 
 const CONFIG_RULES = ['eks-endpoint-no-public-access'];
 
@@ -18,7 +18,7 @@ export const eksEndpointPublic: Control = {
   seedRef: '3.1 Managed control plane: only roles or users authorized by the organization can reach the Kubernetes API',
   mappings: { securityHub: ['EKS.1'], configRules: CONFIG_RULES, prowler: ['eks_cluster_not_publicly_accessible'] },
   resourceTypes: [EKS_CLUSTER],
-  triggers: eksTriggers('EKS.1', CONFIG_RULES),
+  triggers: EKS_TRIGGERS,
   remediation: {
     action: 'restrict-eks-endpoint',
     defaultMode: 'approval',

@@ -2,7 +2,7 @@ import type { Observation } from '../model';
 import type { Policy } from '../policy/schema';
 import type { Control, ControlResult } from './control';
 import { findingOf, flaggedResult, NONE } from './control-kit';
-import { EKS_CLUSTER, eksCluster, eksTriggers } from './eks-cluster';
+import { EKS_CLUSTER, EKS_TRIGGERS, eksCluster } from './eks-cluster';
 
 const CONFIG_RULES = ['eks-cluster-secrets-encrypted', 'eks-secrets-encrypted'];
 
@@ -14,7 +14,7 @@ export const eksSecretsEncryption: Control = {
   seedRef: '2.4 Secrets management: protection and access control of secrets (applied to Kubernetes Secrets on EKS)',
   mappings: { securityHub: ['EKS.3'], configRules: CONFIG_RULES, prowler: ['eks_cluster_kms_cmk_encryption_in_secrets_enabled'] },
   resourceTypes: [EKS_CLUSTER],
-  triggers: eksTriggers('EKS.3', CONFIG_RULES),
+  triggers: EKS_TRIGGERS,
   remediation: {
     action: 'notify-owner',
     defaultMode: 'notify',

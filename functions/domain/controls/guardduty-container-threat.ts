@@ -77,7 +77,7 @@ export const guarddutyContainerThreat: Control = {
   seedRef: '3.5 GuardDuty and Security Hub: Enable GuardDuty to detect malicious activity',
   mappings: {},
   resourceTypes: [TASK, INSTANCE, EKS_CLUSTER, ECS_CLUSTER],
-  triggers: ['GuardDuty Finding: ECSCluster (Runtime Monitoring), EKSCluster (audit log, runtime), Instance tagged as an ECS container instance or EKS node'],
+  triggers: { guardDuty: 'ECSCluster (Runtime Monitoring), EKSCluster (audit log, runtime), Instance of an ECS container instance or EKS node' },
   remediation: {
     action: 'contain-ecs-task',
     defaultMode: 'approval',

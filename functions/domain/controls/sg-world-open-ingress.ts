@@ -71,12 +71,7 @@ export const sgWorldOpenIngress: Control = {
     prowler: ['ec2_securitygroup_allow_ingress_from_internet_to_any_port'],
   },
   resourceTypes: ['AWS::EC2::SecurityGroup'],
-  triggers: [
-    'CloudTrail ec2:AuthorizeSecurityGroupIngress, ec2:ModifySecurityGroupRules',
-    'Config compliance change: restricted-ssh, restricted-common-ports (restricted-rdp), vpc-sg-open-only-to-authorized-ports, vpc-sg-port-restriction-check',
-    'Config configuration item change: AWS::EC2::SecurityGroup',
-    'Security Hub: EC2.13, EC2.14, EC2.18, EC2.19, EC2.53, EC2.54',
-  ],
+  triggers: { cloudTrail: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:ModifySecurityGroupRules'], configItems: true },
   remediation: {
     action: 'revoke-sg-ingress',
     defaultMode: 'auto',

@@ -1,6 +1,6 @@
 import type { Observation, TaskDefinitionFacts } from '../model';
 import type { Policy } from '../policy/schema';
-import type { Control, ControlResult } from './control';
+import type { Control, ControlResult, Triggers } from './control';
 import { findingOf, flaggedResult, NONE } from './control-kit';
 import { taskDefinitionLabel } from './ecs-containers';
 
@@ -14,15 +14,8 @@ export interface Violation {
 
 type Meta = Omit<Control, 'appliesTo' | 'evaluate' | 'resourceTypes' | 'triggers'>;
 
-/** Event sources of a task-definition control, from its mappings. */
-export function taskDefinitionTriggers(mappings: Control['mappings']): string[] {
-  return [
-    'CloudTrail ecs:RegisterTaskDefinition',
-    ...(mappings.configRules?.length ? [`Config compliance change: ${mappings.configRules.join(', ')}`] : []),
-    `Config configuration item change: ${TASK_DEFINITION}`,
-    ...(mappings.securityHub?.length ? [`Security Hub: ${mappings.securityHub.join(', ')}`] : []),
-  ];
-}
+/** What feeds a task-definition control (its Config rules and Security Hub ids come from its mappings). */
+export const TASK_DEFINITION_TRIGGERS: Triggers = { cloudTrail: ['ecs:RegisterTaskDefinition'], configItems: true };
 
 /**
  * A control over one task definition (event or live facts, same kind). `check` returns undefined when compliant.
@@ -35,7 +28,7 @@ export function taskDefinitionControl(
   const control: Control = {
     ...meta,
     resourceTypes: [TASK_DEFINITION],
-    triggers: taskDefinitionTriggers(meta.mappings),
+    triggers: TASK_DEFINITION_TRIGGERS,
     appliesTo: (o) => o.resource.type === TASK_DEFINITION,
     evaluate(o: Observation, policy: Policy): ControlResult {
       if (o.facts.kind === 'flagged') return flaggedResult(control, o, policy);

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { ROUTED_CALLS } from '../../../functions/domain/events/calls';
+import { readdirSync, readFileSync } from 'node:fs';
 import { controls } from '../../../functions/domain/controls';
-import { renderControlsDoc } from '../../../functions/domain/controls/controls-doc';
+import { renderControlsDoc, triggerLines } from '../../../functions/domain/controls/controls-doc';
 import { seedCoverage, seedSections } from '../../../functions/domain/controls/seed-coverage';
 
 const DOC = new URL('../../../docs/controls.md', import.meta.url);
@@ -10,8 +11,21 @@ describe('control catalog', () => {
     expect(new Set(controls.map((c) => c.id)).size).toBe(controls.length);
     for (const c of controls) {
       expect({ id: c.id, seedRef: c.seedRef.trim().length > 0 }).toEqual({ id: c.id, seedRef: true });
-      expect(c.title && c.resourceTypes.length && c.triggers.length && c.remediation.action && c.remediation.summary).toBeTruthy();
+      expect(c.title && c.resourceTypes.length && triggerLines(c).length && c.remediation.action && c.remediation.summary).toBeTruthy();
     }
+  });
+  test('each Security Hub id and Config rule is written once in the whole source: in its control\'s mappings', () => {
+    const source = readdirSync('functions', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'))
+      .map((f) => readFileSync(`functions/${f}`, 'utf8')).join('\n');
+    const facts = controls.flatMap((c) => [...(c.mappings.securityHub ?? []), ...(c.mappings.configRules ?? [])]);
+    expect(facts.length).toBeGreaterThan(30);
+    const counts = facts.map((fact) => [fact, source.split(`'${fact}'`).length - 1]);
+    expect(counts.filter(([, n]) => n !== 1)).toEqual([]);
+  });
+  test('every CloudTrail trigger is a call triage routes, and every routed call feeds some control', () => {
+    const declared = new Set(controls.flatMap((c) => c.triggers.cloudTrail ?? []));
+    expect([...declared].filter((call) => !(ROUTED_CALLS as readonly string[]).includes(call))).toEqual([]);
+    expect(ROUTED_CALLS.filter((call) => !declared.has(call))).toEqual([]);
   });
 
   test('no Config rule of one control is contained in another control\'s rule (normalizers match by containment)', () => {
