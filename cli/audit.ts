@@ -65,7 +65,7 @@ export function formatRecord(r: RemediationRecord): string {
       : ['control', `${r.finding.control}  ${r.finding.severity}  ${r.finding.title}`],
     ['resource', `${res.type} ${res.arn ?? res.id}  (account ${res.account}, ${res.region})`],
     ['outcome', inProgress ? 'in progress: the run has not finished' : r.outcome],
-    ['mode', r.mode],
+    ['mode', r.modeReasons?.length ? `${r.mode} (${r.modeReasons.join('; ')})` : r.mode],
     r.runbook
       ? ['started by', `${r.runbook.startedBy}${r.runbook.reason ? `: ${r.runbook.reason}` : ''}`]
       : ['actor', `${actorOf(r)}  (${r.source} ${r.eventName} at ${r.eventTime})`],

@@ -64,6 +64,8 @@ export interface RunbookRun {
 /** The audit entry written once per run, and the detail of the "Warden Remediation *" event. */
 export interface RemediationRecord extends RemediationContext {
   mode: Mode;
+  /** Why the run chose its mode (LoadLiveState or the runbook's Plan step). */
+  modeReasons?: string[];
   outcome: Outcome;
   plan?: Plan;
   /** Targets actually changed by apply (excludes ones already gone). */

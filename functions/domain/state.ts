@@ -11,6 +11,8 @@ export interface LiveResult {
    */
   absent?: 'resource-gone' | 'not-found';
   mode: Mode;
+  /** Why the mode is what it is: each rule as strict as the result (policy, tags, triage's announcement, floors). */
+  modeReasons?: string[];
   plan: Plan;
   owner?: string;
   channel: string;
@@ -75,6 +77,7 @@ export function toRecord(state: RemediationState, now = new Date()): Remediation
   const record: RemediationRecord = {
     ...state.context,
     mode: live?.mode ?? state.context.finding.remediation.mode,
+    ...(live?.modeReasons ? { modeReasons: live.modeReasons } : {}),
     outcome,
     channel: live?.channel ?? state.policy.owners.fallback,
     finishedAt: now.toISOString(),

@@ -2,7 +2,7 @@ import { actionById, type ActionClients } from '../actions';
 import { actionClients } from '../aws/action-clients';
 import { WardenError } from '../aws/errors';
 import { controlById } from '../domain/controls';
-import { decideMode, ownerChannel, stricterOf } from '../domain/policy/mode';
+import { decideRunMode, ownerChannel } from '../domain/policy/mode';
 import { lambda } from '../runtime/lambda';
 import type { LiveResult, RemediationState } from '../domain/state';
 
@@ -15,11 +15,14 @@ export async function loadLiveState(state: RemediationState, clients: ActionClie
   if (!action || !control) throw new WardenError('Warden.UnknownAction', `no action ${finding.remediation.action} / control ${finding.control}`);
   const inspection = await action.inspect(finding, clients, policy);
   const tags = inspection.tags ?? finding.resource.tags;
-  let mode = stricterOf(finding.remediation.mode, decideMode(policy, control.id, control.remediation.defaultMode, tags));
-  if (!action.apply) mode = stricterOf(mode, 'approval'); // plan only: a human makes the change
+  // The run's mode step: decided once, here, with live tags, and why recorded. Plan only: a human makes the change.
+  const { mode, reasons } = decideRunMode(policy, {
+    controlId: control.id, controlDefault: control.remediation.defaultMode, announced: finding.remediation.mode, tags,
+    ...(action.apply ? {} : { floor: { mode: 'approval' as const, why: `${action.id} is plan-only` } }),
+  });
   // A resource deleted since the event is not "already fixed": the state machine records and notifies it as gone.
   const absent = inspection.gone ? { stillViolating: false, absent: 'resource-gone' as const } : { stillViolating: inspection.stillViolating };
-  return { ...absent, mode, plan: inspection.plan, ...ownerChannel(policy, tags) };
+  return { ...absent, mode, modeReasons: reasons, plan: inspection.plan, ...ownerChannel(policy, tags) };
 }
 
 export const handler = lambda((state: RemediationState) => loadLiveState(state));

@@ -1,5 +1,5 @@
 import type { Mode, Tags } from '../domain/model';
-import { decideMode, ownerChannel, stricterOf } from '../domain/policy/mode';
+import { decideRunMode, ownerChannel, type ModeDecision } from '../domain/policy/mode';
 import type { Plan } from '../domain/remediation';
 import type { LiveResult } from '../domain/state';
 import { runbookByName } from '../domain/runbooks/catalog';
@@ -13,21 +13,15 @@ type Absent = NonNullable<LiveResult['absent']>;
  * still make it more cautious. A triage start keeps the mode triage decided, re-decided with live tags. A runbook
  * that always asks never goes below approval; one that changes nothing only notifies.
  */
-export function runbookMode(state: RunbookState, runbookDefault: Mode, tags: Tags | undefined): Mode {
-  if (state.runbook.dryRun) return 'dry-run';
+export function runbookMode(state: RunbookState, runbookDefault: Mode, tags: Tags | undefined): ModeDecision {
+  if (state.runbook.dryRun) return { mode: 'dry-run', reasons: ['dry run requested → dry-run'] };
   const definition = runbookByName(state.runbook.name);
   const { finding } = state.context;
-  const policy = state.policy;
-  let mode: Mode;
-  if (state.context.source === 'manual') {
-    const noDefaults = { ...policy, defaults: { ...policy.defaults, mode: 'auto' as const }, controls: {} };
-    mode = stricterOf(finding.remediation.mode, decideMode(noDefaults, finding.control, runbookDefault, tags));
-  } else {
-    mode = stricterOf(finding.remediation.mode, decideMode(policy, finding.control, runbookDefault, tags));
-  }
-  if (definition?.approval === 'always') mode = stricterOf(mode, 'approval');
-  if (definition?.approval === 'never') mode = stricterOf(mode, 'notify');
-  return mode;
+  const manual = state.context.source === 'manual';
+  const policy = manual ? { ...state.policy, defaults: { ...state.policy.defaults, mode: 'auto' as const }, controls: {} } : state.policy;
+  const floor = definition?.approval === 'always' ? { mode: 'approval' as const, why: `${state.runbook.name} always asks` }
+    : definition?.approval === 'never' ? { mode: 'notify' as const, why: `${state.runbook.name} changes nothing` } : undefined;
+  return decideRunMode(policy, { controlId: finding.control, controlDefault: runbookDefault, announced: finding.remediation.mode, tags, ...(floor ? { floor } : {}) });
 }
 
 /**
@@ -41,9 +35,9 @@ export function planned(
   state: RunbookState,
   p: { stillViolating: boolean; plan: Plan; tags?: Tags; runbookDefault: Mode; detail: string; absent?: Absent },
 ): StepOutcome {
-  const mode = runbookMode(state, p.runbookDefault, p.tags);
+  const { mode, reasons } = runbookMode(state, p.runbookDefault, p.tags);
   const found = p.absent ? { stillViolating: false, absent: p.absent } : { stillViolating: p.stillViolating };
-  const live = { ...found, mode, plan: p.plan, ...ownerChannel(state.policy, p.tags ?? state.context.finding.resource.tags) };
+  const live = { ...found, mode, modeReasons: reasons, plan: p.plan, ...ownerChannel(state.policy, p.tags ?? state.context.finding.resource.tags) };
   // A hand start named its target as given (an audit id, a bare name): from here on the run is about what the plan found.
   const context = state.context.source === 'manual'
     ? { ...state.context, finding: { ...state.context.finding, resource: { ...p.plan.resource, ...(p.tags ? { tags: p.tags } : {}) } } }

@@ -1,4 +1,5 @@
 // Modes only ever tighten: the DefaultMode stack parameter and the policy's defaults.mode combine by strictest.
+import { decideRunMode, defaultPolicy } from '../../functions/domain/policy';
 import { policyFromEnv } from '../../functions/runtime/config';
 
 const MODES = ['auto', 'approval', 'notify', 'dry-run'] as const;
@@ -15,5 +16,19 @@ describe('DefaultMode × defaults.mode', () => {
   test('no parameter: the policy decides; no policy mode: the parameter does', () => {
     expect(policyFromEnv({ WARDEN_POLICY: '{"defaults":{"mode":"notify"}}' }).defaults.mode).toBe('notify');
     expect(policyFromEnv({ WARDEN_DEFAULT_MODE: 'approval' }).defaults.mode).toBe('approval');
+  });
+});
+
+describe('the run decides its mode once, and records why', () => {
+  const base = { controlId: 'sg-world-open-ingress', controlDefault: 'auto' as const, announced: 'auto' as const, tags: {} };
+  test('every rule as strict as the result is named', () => {
+    const policy = defaultPolicy({ environments: { modes: { prod: 'approval' } } });
+    expect(decideRunMode(policy, { ...base, tags: { Environment: 'prod' } })).toEqual({ mode: 'approval', reasons: ['Environment=prod → approval'] });
+    expect(decideRunMode(policy, { ...base, tags: { 'warden:exempt': 'PCI-1' } })).toEqual({ mode: 'notify', reasons: ['exempt (warden:exempt=PCI-1) → notify'] });
+    expect(decideRunMode(policy, base).reasons).toEqual(['defaults.mode auto → auto', 'sg-world-open-ingress default → auto', 'as triage announced it → auto']);
+  });
+  test('never below what triage announced, nor below a floor', () => {
+    expect(decideRunMode(defaultPolicy(), { ...base, announced: 'approval' })).toEqual({ mode: 'approval', reasons: ['as triage announced it → approval'] });
+    expect(decideRunMode(defaultPolicy(), { ...base, floor: { mode: 'approval', why: 'move-env-secrets is plan-only' } }).reasons).toEqual(['move-env-secrets is plan-only → approval']);
   });
 });

@@ -6,6 +6,35 @@ const CAUTION: readonly Mode[] = ['auto', 'approval', 'notify', 'dry-run'];
 
 export const stricterOf = (a: Mode, b: Mode): Mode => (CAUTION.indexOf(a) >= CAUTION.indexOf(b) ? a : b);
 
+/** The mode a run decided, and every rule that made it what it is (strictest wins), for the audit record. */
+export interface ModeDecision {
+  mode: Mode;
+  reasons: string[];
+}
+
+/**
+ * The run's mode, decided once at its mode step with live tags: the strictest of what the policy and the tags say
+ * (as decideMode), the mode triage already announced (a run never goes below it), and a floor the action or runbook
+ * imposes. Each input that is at least as strict as the result is named in `reasons`.
+ */
+export function decideRunMode(
+  policy: Policy,
+  input: { controlId: string; controlDefault: Mode; announced: Mode; floor?: { mode: Mode; why: string }; tags: Tags | undefined },
+): ModeDecision {
+  const { controlId, controlDefault, announced, floor, tags } = input;
+  const env = tags?.[policy.environments.tag];
+  const rules: [Mode, string][] = [
+    [policy.defaults.mode, `defaults.mode ${policy.defaults.mode}`],
+    [policy.controls[controlId]?.mode ?? controlDefault, policy.controls[controlId]?.mode ? `controls.${controlId}.mode` : `${controlId} default`],
+    ...(env !== undefined && policy.environments.modes[env] ? [[policy.environments.modes[env]!, `${policy.environments.tag}=${env}`] as [Mode, string]] : []),
+    ...(tags && policy.exemptions.tag in tags ? [['notify', `exempt (${policy.exemptions.tag}=${tags[policy.exemptions.tag]})`] as [Mode, string]] : []),
+    [announced, 'as triage announced it'],
+    ...(floor ? [[floor.mode, floor.why] as [Mode, string]] : []),
+  ];
+  const mode = rules.map(([m]) => m).reduce(stricterOf);
+  return { mode, reasons: rules.filter(([m]) => m === mode).map(([m, why]) => `${why} → ${m}`) };
+}
+
 /**
  * The mode for one finding: the strictest of the global mode, the control's mode (policy, else its default)
  * and the environment's mode (chosen by tag). An exemption tag downgrades to notify: the owner still hears.

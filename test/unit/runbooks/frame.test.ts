@@ -167,26 +167,26 @@ test('conclude of a dry-run names the changing steps it did not run', () => {
 describe('runbookMode', () => {
   const s = (input: unknown, runbook = 'contain-ecs-task') => hand(input, runbook);
   test('dry-run always wins', () => {
-    expect(runbookMode(s({ target: TASK, dryRun: true }), 'auto', undefined)).toBe('dry-run');
+    expect(runbookMode(s({ target: TASK, dryRun: true }), 'auto', undefined).mode).toBe('dry-run');
   });
   test('a hand start uses the runbook default, not the deployment default mode', () => {
     const state = { ...s({ target: TASK }), policy: { ...defaultPolicy(), defaults: { mode: 'dry-run' as const } } };
-    expect(runbookMode(state, 'auto', undefined)).toBe('auto');
-    expect(runbookMode(state, 'approval', undefined)).toBe('approval');
+    expect(runbookMode(state, 'auto', undefined).mode).toBe('auto');
+    expect(runbookMode(state, 'approval', undefined).mode).toBe('approval');
   });
   test('an exemption tag still makes a hand start notify only', () => {
     const policy = defaultPolicy();
-    expect(runbookMode(s({ target: TASK }), 'auto', { [policy.exemptions.tag]: 'yes' })).toBe('notify');
+    expect(runbookMode(s({ target: TASK }), 'auto', { [policy.exemptions.tag]: 'yes' }).mode).toBe('notify');
   });
   test('"always" runbooks never go below approval; "never" runbooks only notify', () => {
-    expect(runbookMode(s({ target: 'i-0123456789abcdef0' }, 'isolate-container-instance'), 'auto', undefined)).toBe('approval');
-    expect(runbookMode(s({ target: 'platform' }, 'eks-finding-response'), 'auto', undefined)).toBe('notify');
+    expect(runbookMode(s({ target: 'i-0123456789abcdef0' }, 'isolate-container-instance'), 'auto', undefined).mode).toBe('approval');
+    expect(runbookMode(s({ target: 'platform' }, 'eks-finding-response'), 'auto', undefined).mode).toBe('notify');
   });
   test('a triage start keeps the mode triage decided, with the deployment default', () => {
     const base = s({ target: TASK });
     const fromTriage = { ...base, context: { ...base.context, source: 'guardduty' as const, finding: { ...base.context.finding, remediation: { ...base.context.finding.remediation, mode: 'approval' as const } } } };
-    expect(runbookMode(fromTriage, 'auto', undefined)).toBe('approval');
-    expect(runbookMode({ ...fromTriage, policy: { ...defaultPolicy(), defaults: { mode: 'notify' as const } } }, 'auto', undefined)).toBe('notify');
+    expect(runbookMode(fromTriage, 'auto', undefined).mode).toBe('approval');
+    expect(runbookMode({ ...fromTriage, policy: { ...defaultPolicy(), defaults: { mode: 'notify' as const } } }, 'auto', undefined).mode).toBe('notify');
   });
 });
 
