@@ -159,7 +159,7 @@ async function serviceSteps(finding: Finding, td: TaskDefinitionFacts, clients: 
     source: 'cloudtrail', eventId: 'live-recheck', eventName: 'LiveRecheck', time: new Date().toISOString(),
     account: ref.account, region: ref.region, resource: ref, facts: { kind: 'ecs-task-definition', taskDefinition: td },
   };
-  const failed = taskDefinitionControls
+  const failed = taskDefinitionControls()
     .filter((c) => policy.controls[c.id]?.enabled !== false)
     .flatMap((c) => c.evaluate(observation, policy).findings);
   const steps = failed.map((f) => `fails ${f.control}${f.remediation.targets.length ? ` (${f.remediation.targets.join(', ')})` : ''}: fix with ${f.remediation.action}`);

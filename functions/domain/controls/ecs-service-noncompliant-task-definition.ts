@@ -15,7 +15,7 @@ function failures(o: Observation, td: TaskDefinitionFacts, policy: Policy): stri
     resource: { type: TASK_DEFINITION, id: td.arn ?? td.family, account: o.resource.account, region: o.resource.region },
     facts: { kind: 'ecs-task-definition', taskDefinition: td },
   };
-  return taskDefinitionControls
+  return taskDefinitionControls()
     .filter((c) => policy.controls[c.id]?.enabled !== false)
     .flatMap((c) => c.evaluate(asTaskDefinition, policy).findings)
     .map((f) => (f.remediation.targets.length ? `${f.control} (${f.remediation.targets.join(', ')})` : f.control));

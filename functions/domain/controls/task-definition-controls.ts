@@ -1,23 +1,9 @@
+import { catalogControls } from './catalog-ref';
 import type { Control } from './control';
-import { ecsTaskDangerousCapabilities } from './ecs-task-dangerous-capabilities';
-import { ecsTaskEnvSecrets } from './ecs-task-env-secrets';
-import { ecsTaskHostNetwork } from './ecs-task-host-network';
-import { ecsTaskHostPid } from './ecs-task-host-pid';
-import { ecsTaskNoLogging } from './ecs-task-no-logging';
-import { ecsTaskPrivileged } from './ecs-task-privileged';
-import { ecsTaskRootUser } from './ecs-task-root-user';
-import { ecsTaskUntrustedImage } from './ecs-task-untrusted-image';
-import { ecsTaskWritableRootFs } from './ecs-task-writable-root-fs';
+import { TASK_DEFINITION } from './task-definition-control';
 
-/** The controls over one task definition; services reuse them on the definition they run. */
-export const taskDefinitionControls: readonly Control[] = [
-  ecsTaskRootUser,
-  ecsTaskPrivileged,
-  ecsTaskDangerousCapabilities,
-  ecsTaskWritableRootFs,
-  ecsTaskEnvSecrets,
-  ecsTaskUntrustedImage,
-  ecsTaskHostNetwork,
-  ecsTaskHostPid,
-  ecsTaskNoLogging,
-];
+/**
+ * The controls over one task definition (those that read AWS::ECS::TaskDefinition); services reuse them on the
+ * definition they run. Read at call time from the catalog, so a new task-definition control needs no list.
+ */
+export const taskDefinitionControls = (): readonly Control[] => catalogControls().filter((c) => c.resourceTypes.includes(TASK_DEFINITION));

@@ -61,3 +61,8 @@ describe('control catalog', () => {
     expect(renderControlsDoc(controls.slice(1))).not.toBe(doc);
   });
 });
+
+test('the catalog index is generated from the control files (run `npm run gen`)', async () => {
+  const { controlRegistry, registryPath } = await import('../../../scripts/gen-registry');
+  expect(readFileSync(registryPath, 'utf8')).toBe(controlRegistry());
+});

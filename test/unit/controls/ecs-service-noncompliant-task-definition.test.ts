@@ -1,3 +1,5 @@
+// The catalog first: the service control judges its task definition with the catalog's task-definition controls.
+import '../../../functions/domain/controls';
 import { ecsServiceNoncompliantTaskDefinition as control } from '../../../functions/domain/controls/ecs-service-noncompliant-task-definition';
 import { container, policy, serviceObs, taskDefinition } from './fixtures';
 import { flaggedCases } from './shared';
@@ -9,7 +11,7 @@ describe('ecs-service-noncompliant-task-definition', () => {
     const { findings } = control.evaluate(o, policy());
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ severity: 'HIGH', remediation: { action: 'notify-owner', mode: 'notify', targets: [o.resource.id] } });
-    expect(findings[0]?.evidence).toBe('service web runs web:3, which fails ecs-task-root-user (web); ecs-task-privileged (web)');
+    expect(findings[0]?.evidence).toBe('service web runs web:3, which fails ecs-task-privileged (web); ecs-task-root-user (web)'); // catalog (file-name) order
   });
   test('a compliant revision is fine', () => {
     expect(control.evaluate(serviceObs({ taskDefinition: 'web:3', definition: taskDefinition() }), policy()).findings).toEqual([]);
