@@ -20,6 +20,8 @@ export interface Control {
   severity: Severity;
   /** Section of the best-practice document ("Key Security Points for Provisioning an Application on Amazon ECS and Amazon EKS") this control implements. */
   seedRef: string;
+  /** Ids of the best-practice points it covers (seed-coverage.ts); docs/controls.md's coverage comes from these. */
+  seed: readonly string[];
   mappings: { securityHub?: string[]; configRules?: string[]; prowler?: string[] };
   resourceTypes: ResourceType[];
   /**

@@ -34,7 +34,7 @@ export function triggerLines(c: Control): string[] {
   ];
 }
 
-function seedTable(section: SeedSection, points: readonly SeedPoint[]): string[] {
+function seedTable(section: SeedSection, points: readonly (SeedPoint & { controls: string[] })[]): string[] {
   return [
     `### ${section.section} ${section.title}`,
     '',
@@ -47,6 +47,7 @@ function seedTable(section: SeedSection, points: readonly SeedPoint[]): string[]
 
 /** docs/controls.md, from the catalog and the seed coverage. Deterministic: the staleness test compares it. */
 export function renderControlsDoc(catalog: readonly Control[]): string {
+  const coverage = seedCoverage();
   const lines = [
     '# Controls',
     '',
@@ -69,7 +70,7 @@ export function renderControlsDoc(catalog: readonly Control[]): string {
     'Every point of sections 1 to 3 of the best-practice document the catalog is built from ("Key Security Points for Provisioning an Application on Amazon ECS and Amazon EKS"),',
     'with the controls that cover it, or why it cannot be checked from AWS APIs.',
     '',
-    ...seedSections.flatMap((s) => seedTable(s, seedCoverage.filter((p) => p.section === s.section))),
+    ...seedSections.flatMap((s) => seedTable(s, coverage.filter((p) => p.section === s.section))),
   ];
   return `${lines.join('\n').trimEnd()}\n`;
 }

@@ -10,6 +10,7 @@ export const ecrScanOnPush: Control = {
   title: 'The ECR repository does not scan images on push',
   severity: 'HIGH',
   seedRef: '1 Trusted images: perform image scanning to detect vulnerabilities',
+  seed: ['1/scan-images-vulnerabilities-keep'],
   mappings: { securityHub: ['ECR.1'], configRules: ['ecr-private-image-scanning-enabled'], prowler: ['ecr_registry_scan_images_on_push_enabled'] },
   resourceTypes: [ECR_REPOSITORY],
   triggers: { cloudTrail: ['ecr:CreateRepository', 'ecr:PutImageScanningConfiguration'], configItems: true },

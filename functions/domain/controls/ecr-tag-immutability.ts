@@ -10,6 +10,7 @@ export const ecrTagImmutability: Control = {
   title: 'The ECR repository allows image tags to be overwritten',
   severity: 'MEDIUM',
   seedRef: '1 Trusted images: keep images trusted and up to date (an immutable tag always names the image that was scanned)',
+  seed: ['1/scan-images-vulnerabilities-keep'],
   mappings: { securityHub: ['ECR.2'], configRules: ['ecr-private-tag-immutability-enabled'], prowler: ['ecr_repositories_tag_immutability'] },
   resourceTypes: [ECR_REPOSITORY],
   triggers: { cloudTrail: ['ecr:CreateRepository', 'ecr:PutImageTagMutability'], configItems: true },

@@ -19,6 +19,7 @@ export const ecsClusterContainerInsights: Control = {
   title: 'Container Insights is disabled',
   severity: 'MEDIUM',
   seedRef: '2.5 Observability and auditing / 3.5 CloudWatch Container Insights: capture metrics and logs of containers and clusters',
+  seed: ['2.1/logs-metrics-cloudwatch-continuous', '3.5/enable-container-insights-pods'],
   mappings: { securityHub: ['ECS.12'], configRules: ['ecs-container-insights-enabled'], prowler: ['ecs_cluster_container_insights_enabled'] },
   resourceTypes: [CLUSTER, ACCOUNT],
   triggers: { cloudTrail: ['ecs:CreateCluster', 'ecs:UpdateClusterSettings', 'ecs:PutAccountSetting', 'ecs:PutAccountSettingDefault'], cloudTrailNote: 'account settings: name containerInsights', configItems: true },

@@ -27,6 +27,7 @@ export const ecsServiceNoncompliantTaskDefinition: Control = {
   title: 'The service runs a non-compliant task definition',
   severity: 'HIGH',
   seedRef: '1 Least privilege: avoid running containers as the root user; restrict permissions to the minimum necessary',
+  seed: ['1/avoid-running-containers-root'],
   mappings: {},
   resourceTypes: [SERVICE],
   triggers: { cloudTrail: ['ecs:CreateService', 'ecs:UpdateService'], cloudTrailNote: 'task definition read live', configItems: true },

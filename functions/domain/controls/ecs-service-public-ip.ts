@@ -11,6 +11,7 @@ export const ecsServicePublicIp: Control = {
   title: 'The service assigns public IP addresses to its tasks',
   severity: 'HIGH',
   seedRef: '2.3 Network and isolation: public subnets only for tasks that need direct internet access; private subnets for back ends',
+  seed: ['2.1/iam-roles-per-ec2-2', '2.3/public-subnets-only-tasks', '2.3/private-subnets-back-ends'],
   mappings: { securityHub: ['ECS.2'], configRules: ['ecs-service-assign-public-ip-disabled'], prowler: ['ecs_service_no_assign_public_ip'] },
   resourceTypes: [SERVICE],
   triggers: { cloudTrail: ['ecs:CreateService', 'ecs:UpdateService'], configItems: true },

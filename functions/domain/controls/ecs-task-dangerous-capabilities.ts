@@ -17,6 +17,7 @@ export const ecsTaskDangerousCapabilities = taskDefinitionControl(
     title: 'A container of the task definition adds dangerous Linux capabilities or maps host devices',
     severity: 'HIGH',
     seedRef: '1 Least privilege: restrict permissions (filesystem, network, etc.) to the minimum necessary',
+    seed: ['1/restrict-permissions-filesystem-network'],
     mappings: {},
     remediation: {
       action: 'notify-owner',

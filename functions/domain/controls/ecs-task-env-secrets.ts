@@ -25,6 +25,7 @@ const onTaskDefinition = taskDefinitionControl(
     title: 'A secret sits in a plain environment variable',
     severity: 'HIGH',
     seedRef: '2.4 Secrets management: do not store passwords or API keys in plain environment variables',
+    seed: ['2.2/give-each-task-role', '2.4/no-passwords-api-keys', '2.4/secrets-services-rotation-protection', '2.4/tasks-retrieve-secrets-dynamically'],
     mappings: MAPPINGS,
     remediation: {
       action: 'move-env-secrets',

@@ -8,6 +8,7 @@ export const ecsTaskHostNetwork = taskDefinitionControl(
     title: 'The task definition uses the host network mode',
     severity: 'MEDIUM',
     seedRef: '2.3 Network and isolation: each task has a security group that allows only essential traffic',
+    seed: ['1/restrict-permissions-filesystem-network', '2.3/each-task-instance-host'],
     mappings: { securityHub: ['ECS.17'], configRules: ['ecs-task-definition-network-mode-not-host'] },
     remediation: {
       action: 'notify-owner',

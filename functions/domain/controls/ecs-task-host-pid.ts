@@ -8,6 +8,7 @@ export const ecsTaskHostPid = taskDefinitionControl(
     title: "The task definition shares the host's process namespace",
     severity: 'HIGH',
     seedRef: '1 Least privilege: restrict permissions (filesystem, network, etc.) to the minimum necessary',
+    seed: ['1/restrict-permissions-filesystem-network'],
     mappings: { securityHub: ['ECS.3'], configRules: ['ecs-task-definition-pid-mode-check'], prowler: ['ecs_task_definitions_host_namespace_not_shared'] },
     remediation: {
       action: 'harden-task-definition',

@@ -8,6 +8,7 @@ export const ecsTaskNoLogging = taskDefinitionControl(
     title: 'A container of the task definition has no log configuration',
     severity: 'HIGH',
     seedRef: '2.5 Observability and auditing: send application and container logs to CloudWatch',
+    seed: ['2.1/logs-metrics-cloudwatch-continuous', '2.5/send-application-container-logs'],
     mappings: { securityHub: ['ECS.9'], configRules: ['ecs-task-definition-log-configuration'], prowler: ['ecs_task_definitions_logging_enabled'] },
     remediation: {
       action: 'harden-task-definition',

@@ -11,6 +11,7 @@ export const ecsTaskPrivileged = taskDefinitionControl(
     title: 'A container of the task definition is privileged (or adds ALL or SYS_ADMIN)',
     severity: 'HIGH',
     seedRef: '1 Least privilege: restrict permissions (filesystem, network, etc.) to the minimum necessary',
+    seed: ['1/restrict-permissions-filesystem-network'],
     mappings: { securityHub: ['ECS.4'], configRules: ['ecs-containers-nonprivileged'], prowler: ['ecs_task_definitions_no_privileged_containers'] },
     remediation: {
       action: 'harden-task-definition',

@@ -18,6 +18,7 @@ export const ecsTaskRootOrPrivileged: Control = {
   title: 'Tasks were started from a task definition that runs as root or privileged',
   severity: 'HIGH',
   seedRef: '1 Least privilege: avoid running containers as the root user',
+  seed: ['1/avoid-running-containers-root', '1/restrict-permissions-filesystem-network'],
   mappings: {},
   resourceTypes: [TASK],
   triggers: { cloudTrail: ['ecs:RunTask', 'ecs:StartTask'], cloudTrailNote: 'task definition read live' },

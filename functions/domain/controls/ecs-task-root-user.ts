@@ -8,6 +8,7 @@ export const ecsTaskRootUser = taskDefinitionControl(
     title: 'A container of the task definition runs as root',
     severity: 'HIGH',
     seedRef: '1 Least privilege: avoid running containers as the root user',
+    seed: ['1/avoid-running-containers-root'],
     mappings: {
       securityHub: ['ECS.20'],
       configRules: ['ecs-task-definition-linux-user-non-root', 'ecs-task-definition-nonroot-user'],

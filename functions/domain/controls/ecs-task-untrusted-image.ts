@@ -11,6 +11,7 @@ export const ecsTaskUntrustedImage = taskDefinitionControl(
     title: 'A container image comes from an untrusted registry',
     severity: 'MEDIUM',
     seedRef: '1 Trusted images: use trusted registries (image repositories), such as Amazon ECR',
+    seed: ['1/trusted-registries-amazon-ecr'],
     mappings: {},
     remediation: {
       action: 'notify-owner',

@@ -8,6 +8,7 @@ export const ecsTaskWritableRootFs = taskDefinitionControl(
     title: 'A container of the task definition has a writable root filesystem',
     severity: 'HIGH',
     seedRef: '1 Least privilege: restrict permissions (filesystem, network, etc.) to the minimum necessary',
+    seed: ['1/restrict-permissions-filesystem-network'],
     mappings: { securityHub: ['ECS.5'], configRules: ['ecs-containers-readonly-access'], prowler: ['ecs_task_definitions_containers_readonly_access'] },
     remediation: {
       action: 'harden-task-definition',

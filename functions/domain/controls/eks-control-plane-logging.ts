@@ -14,6 +14,7 @@ export const eksControlPlaneLogging: Control = {
   title: 'EKS control-plane logging is incomplete (api, audit, authenticator)',
   severity: 'MEDIUM',
   seedRef: '2.5 Observability and auditing: monitor API activities for an audit trail (applied to the EKS control plane)',
+  seed: ['2.5/send-application-container-logs', '2.5/monitor-api-activity-cloudtrail'],
   mappings: { securityHub: ['EKS.8'], configRules: CONFIG_RULES, prowler: ['eks_control_plane_logging_all_types_enabled'] },
   resourceTypes: [EKS_CLUSTER],
   triggers: EKS_TRIGGERS,

@@ -16,6 +16,7 @@ export const eksEndpointPublic: Control = {
   title: 'The EKS API endpoint is public to the whole internet',
   severity: 'HIGH',
   seedRef: '3.1 Managed control plane: only roles or users authorized by the organization can reach the Kubernetes API',
+  seed: ['3.1/only-authorized-roles-users'],
   mappings: { securityHub: ['EKS.1'], configRules: CONFIG_RULES, prowler: ['eks_cluster_not_publicly_accessible'] },
   resourceTypes: [EKS_CLUSTER],
   triggers: EKS_TRIGGERS,

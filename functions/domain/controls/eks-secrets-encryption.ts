@@ -12,6 +12,7 @@ export const eksSecretsEncryption: Control = {
   title: 'EKS Kubernetes secrets are not encrypted with KMS',
   severity: 'MEDIUM',
   seedRef: '2.4 Secrets management: protection and access control of secrets (applied to Kubernetes Secrets on EKS)',
+  seed: ['2.4/secrets-services-rotation-protection'],
   mappings: { securityHub: ['EKS.3'], configRules: CONFIG_RULES, prowler: ['eks_cluster_kms_cmk_encryption_in_secrets_enabled'] },
   resourceTypes: [EKS_CLUSTER],
   triggers: EKS_TRIGGERS,

@@ -75,6 +75,7 @@ export const guarddutyContainerThreat: Control = {
   title: 'GuardDuty reports a threat on a container workload',
   severity: 'HIGH',
   seedRef: '3.5 GuardDuty and Security Hub: Enable GuardDuty to detect malicious activity',
+  seed: ['3.5/enable-guardduty-detect-malicious'],
   mappings: {},
   resourceTypes: [TASK, INSTANCE, EKS_CLUSTER, ECS_CLUSTER],
   triggers: { guardDuty: 'ECSCluster (Runtime Monitoring), EKSCluster (audit log, runtime), Instance of an ECS container instance or EKS node' },

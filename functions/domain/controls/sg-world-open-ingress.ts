@@ -65,6 +65,7 @@ export const sgWorldOpenIngress: Control = {
   title: 'Security group allows ingress from the whole internet',
   severity: 'HIGH',
   seedRef: '2.3 Network security: security groups allow only essential traffic; public exposure only for front ends',
+  seed: ['2.1/limit-ssh-trusted-networks', '2.1/restrictive-security-groups-network', '2.3/each-task-instance-host', '3.3/keep-security-group-acl'],
   mappings: {
     securityHub: ['EC2.13', 'EC2.14', 'EC2.18', 'EC2.19', 'EC2.53', 'EC2.54'],
     configRules: ['restricted-ssh', 'restricted-common-ports', 'restricted-rdp', 'vpc-sg-open-only-to-authorized-ports', 'vpc-sg-port-restriction-check'],
