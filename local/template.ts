@@ -6,7 +6,7 @@
  * SAM `Globals.Function` are merged into each function the way SAM does it (maps merge, the function wins).
  */
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument, visit, type Tags, type YAMLMap, type YAMLSeq } from 'yaml';
 
@@ -34,7 +34,7 @@ export interface Template {
   Outputs?: Record<string, JsonObject>;
   /** Absolute path of the file the template was read from. */
   path: string;
-  /** Directory of that file; relative CodeUri/DefinitionUri/EntryPoints resolve against it. */
+  /** Directory of that file; relative CodeUri and DefinitionUri resolve against it (EntryPoints against CodeUri). */
   root: string;
 }
 
@@ -53,7 +53,11 @@ export interface FunctionInfo {
   logicalId: string;
   /** `Handler` property, e.g. `triage.handler`. */
   handler: string;
-  /** First esbuild entry point, relative to the template directory, e.g. `functions/handlers/triage.ts`. */
+  /** `CodeUri` after merging Globals (relative to the template directory), e.g. `functions/`. */
+  codeUri: string;
+  /** First esbuild entry point as written in `EntryPoints` (relative to CodeUri), e.g. `handlers/triage.ts`. */
+  entryPoint: string | undefined;
+  /** The same entry point relative to the template directory, e.g. `functions/handlers/triage.ts`. */
   handlerFile: string | undefined;
   /** Absolute path of handlerFile. */
   handlerPath: string | undefined;
@@ -234,8 +238,10 @@ export function functions(t: Template): FunctionInfo[] {
       const properties = mergeGlobals(t.Globals?.Function, r.Properties);
       const buildProperties = isObject(r.Metadata?.BuildProperties) ? r.Metadata.BuildProperties : undefined;
       const entry = asArray(buildProperties?.EntryPoints as Json)[0];
-      const handlerFile = typeof entry === 'string' ? entry : undefined;
+      const entryPoint = typeof entry === 'string' ? entry : undefined;
       const codeUri = typeof properties.CodeUri === 'string' ? properties.CodeUri : '.';
+      // SAM runs esbuild in the CodeUri folder, so EntryPoints are relative to it.
+      const handlerFile = entryPoint === undefined ? undefined : posix.join(codeUri, entryPoint);
       const env = isObject(properties.Environment) && isObject(properties.Environment.Variables)
         ? properties.Environment.Variables
         : {};
@@ -243,8 +249,10 @@ export function functions(t: Template): FunctionInfo[] {
       return {
         logicalId,
         handler: String(properties.Handler),
+        codeUri,
+        entryPoint,
         handlerFile,
-        handlerPath: handlerFile ? resolve(t.root, codeUri, handlerFile) : undefined,
+        handlerPath: handlerFile ? resolve(t.root, handlerFile) : undefined,
         env,
         policies: asArray(properties.Policies),
         statements,

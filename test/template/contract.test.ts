@@ -85,7 +85,7 @@ describe.each(Object.keys(EXPECTED_FUNCTIONS))('%s', (id) => {
   });
 
   test('Handler is <entry file name>.handler (esbuild writes <name>.mjs at the root of the artifact)', () => {
-    expect(f.properties.CodeUri).toBe('./');
+    expect(f.properties.CodeUri).toBe('functions/');
     expect(f.handler).toBe(`${basename(f.handlerFile!, extname(f.handlerFile!))}.handler`);
   });
 
@@ -122,7 +122,7 @@ test('esbuild BuildProperties are identical for every function except EntryPoint
   for (const f of fns) {
     expect(f.buildMethod).toBe('esbuild');
     const { EntryPoints, ...rest } = f.buildProperties ?? {};
-    expect(EntryPoints).toEqual([f.handlerFile]);
+    expect(EntryPoints).toEqual([f.entryPoint]);
     expect(rest).toEqual(expected);
   }
 });
