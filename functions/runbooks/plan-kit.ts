@@ -1,5 +1,5 @@
 import type { Mode, Tags } from '../domain/model';
-import { decideMode, ownerChannel, stricterOf } from '../domain/policy/mode';
+import { decideMode, forHandStart, ownerChannel, stricterOf } from '../domain/policy/mode';
 import type { Plan } from '../domain/remediation';
 import type { LiveResult } from '../domain/state';
 import { runbookByName } from '../domain/runbooks/catalog';
@@ -17,14 +17,8 @@ export function runbookMode(state: RunbookState, runbookDefault: Mode, tags: Tag
   if (state.runbook.dryRun) return 'dry-run';
   const definition = runbookByName(state.runbook.name);
   const { finding } = state.context;
-  const policy = state.policy;
-  let mode: Mode;
-  if (state.context.source === 'manual') {
-    const noDefaults = { ...policy, defaults: { ...policy.defaults, mode: 'auto' as const }, controls: {} };
-    mode = stricterOf(finding.remediation.mode, decideMode(noDefaults, finding.control, runbookDefault, tags));
-  } else {
-    mode = stricterOf(finding.remediation.mode, decideMode(policy, finding.control, runbookDefault, tags));
-  }
+  const policy = state.context.source === 'manual' ? forHandStart(state.policy) : state.policy;
+  let mode = stricterOf(finding.remediation.mode, decideMode(policy, finding.control, runbookDefault, tags));
   if (definition?.approval === 'always') mode = stricterOf(mode, 'approval');
   if (definition?.approval === 'never') mode = stricterOf(mode, 'notify');
   return mode;

@@ -7,6 +7,12 @@ const CAUTION: readonly Mode[] = ['auto', 'approval', 'notify', 'dry-run'];
 export const stricterOf = (a: Mode, b: Mode): Mode => (CAUTION.indexOf(a) >= CAUTION.indexOf(b) ? a : b);
 
 /**
+ * The policy a hand start decides its mode with (decision 50): a responder's explicit request is not held back by the
+ * deployment's default mode or per-control modes; environment modes and the exemption tag still apply.
+ */
+export const forHandStart = (policy: Policy): Policy => ({ ...policy, defaults: { ...policy.defaults, mode: 'auto' }, controls: {} });
+
+/**
  * The mode for one finding: the strictest of the global mode, the control's mode (policy, else its default)
  * and the environment's mode (chosen by tag). An exemption tag downgrades to notify: the owner still hears.
  */
