@@ -108,7 +108,9 @@ export function stateMachineArn(callerArn: string, region: string, stack: string
 /** The catalog as a table, or as JSON with the summaries. */
 export function formatRunbookList(json: boolean): string {
   if (json) return JSON.stringify(startables.map((r) => ({ name: r.name, title: r.title, approval: r.approval, target: r.target, summary: r.summary, stateMachine: r.stateMachine })), null, 2);
-  const rows = [['NAME', 'APPROVAL', 'TARGET', 'TITLE'], ...startables.map((r) => [r.name, r.approval, r.target, r.title])];
+  // A hand start of a workflow says so: it is not a state machine of its own.
+  const title = (r: (typeof startables)[number]) => (r.stateMachine === r.name ? r.title : `${r.title} (starts the ${r.stateMachine} workflow)`);
+  const rows = [['NAME', 'APPROVAL', 'TARGET', 'TITLE'], ...startables.map((r) => [r.name, r.approval, r.target, title(r)])];
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]!.length)));
   return rows.map((row) => row.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join('  ')).join('\n');
 }

@@ -96,7 +96,8 @@ describe('warden runbook list', () => {
     expect(startables.map((r) => r.name)).toContain('revoke-open-ingress');
     for (const r of startables) {
       const row = lines.find((l) => l.startsWith(`${r.name} `));
-      expect(row).toMatch(new RegExp(`^${r.name}\\s+${r.approval}\\s+${r.target}\\s+${r.title}$`));
+      const workflow = r.stateMachine === r.name ? '' : ` \\(starts the ${r.stateMachine} workflow\\)`;
+      expect(row).toMatch(new RegExp(`^${r.name}\\s+${r.approval}\\s+${r.target}\\s+${r.title}${workflow}$`));
     }
   });
 
