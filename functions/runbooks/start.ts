@@ -103,7 +103,7 @@ export function startRun(start: StartInput, deps: Pick<StepDeps, 'policy' | 'now
 export function startByHand(start: StartInput, deps: Pick<StepDeps, 'policy' | 'now'>): RemediationState {
   const entry = handStartByName(start.runbook);
   if (!entry) throw new WardenError('Warden.UnknownRunbook', `no hand-start entry ${start.runbook}`);
-  const given = (start.input ?? {}) as Record<string, unknown>;
+  const given = typeof start.input === 'object' && start.input !== null ? start.input : {};
   const brought = ['context', 'policy'].filter((k) => k in given);
   if (brought.length) {
     throw new WardenError('Warden.InvalidInput', `${entry.name} is started by hand with {"target": …}: ${brought.map((k) => `"${k}"`).join(' and ')} may not be given (the deployed policy decides)`);

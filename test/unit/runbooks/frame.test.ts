@@ -158,6 +158,7 @@ describe('start by hand: the remediate workflow (revoke-open-ingress)', () => {
 
   test.each([
     [{}, 'needs "target"'],
+    ['sg-0123456789abcdef0', 'needs "target"'],
     [{ target: GROUP, dryRun: 'yes' }, '"dryRun" must be'],
     [{ target: 'i-0123456789abcdef0' }, 'needs a security group id, got i-0123456789abcdef0'],
     [{ target: GROUP, policy: { approvals: { approvers: ['mallory'] } } }, '"policy" may not be given'],
