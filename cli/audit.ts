@@ -73,6 +73,8 @@ export function formatRecord(r: RemediationRecord): string {
     ['finished', inProgress ? '-' : `${r.finishedAt}  (${seconds(r.durationMs)})`],
     ['approval', approvalLine(r.approval)],
   ];
+  // A remediation started by hand (revoke-open-ingress): who asked and why, as Start wrote it.
+  if (r.source === 'manual' && !r.runbook) header.push(['by hand', r.finding.evidence]);
   if (r.owner || r.channel) header.push(['owner', [r.owner, r.channel].filter(Boolean).join('  ')]);
   if (r.error) header.push(['error', `${r.error.error}: ${r.error.cause}`]);
   const width = Math.max(...header.map(([k]) => k.length));

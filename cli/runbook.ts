@@ -11,7 +11,7 @@ import { resetClients } from '../functions/aws/client-cache';
 import { dynamodb } from '../functions/aws/clients/dynamodb';
 import { sfn } from '../functions/aws/clients/sfn';
 import { sts } from '../functions/aws/clients/sts';
-import { runbookByName, runbooks } from '../functions/domain/runbooks/catalog';
+import { startableByName, startables } from '../functions/domain/runbooks/catalog';
 import type { LocalRun } from '../local/state-machine';
 import { useEmulator } from '../local/moto';
 import type { RemediationRecord } from '../functions/domain/remediation';
@@ -24,9 +24,11 @@ export const RUNBOOK_USAGE = `usage: warden runbook list [--json]
                           [--wait [--timeout SECONDS] [--table NAME]] [--stack NAME | --state-machine-arn ARN]
        warden runbook run <name> --target ID|ARN --endpoint URL [--dry-run] [--reason TEXT] [--approve-as NAME]
 
-  runbook list   the runbooks: name, approval, what --target names, title (--json adds the summary)
-  runbook run    start a runbook's state machine (<stack>-<name>) with {target, dryRun, requestedBy, reason};
-                 prints the execution ARN and the audit id for \`warden audit show\`
+  runbook list   the runbooks: name, approval, what --target names, title (--json adds the summary and the
+                 state machine)
+  runbook run    start a runbook's state machine (<stack>-<name>; revoke-open-ingress: the remediation workflow,
+                 <stack>-remediate) with {target, dryRun, requestedBy, reason}; prints the execution ARN and the
+                 audit id for \`warden audit show\`
     --target             what the runbook acts on (see runbook list)
     --dry-run            plan and capture evidence only: every step that changes something is skipped
     --reason             why, kept in the timeline and the audit record
@@ -34,13 +36,13 @@ export const RUNBOOK_USAGE = `usage: warden runbook list [--json]
     --timeout            how long --wait waits, in seconds (default 900)
     --table              the audit table for --wait (default: env AUDIT_TABLE)
     --stack              the stack name (default: env WARDEN_STACK, else warden)
-    --state-machine-arn  start this state machine instead of <stack>-<name> in your account and region
+    --state-machine-arn  start this state machine instead of the one above, in your account and region
     --endpoint           run locally against an emulator such as moto server: the real handlers, the state machine
                          in this process; prints the timeline and the outcome when the run ends
     --approve-as         (with --endpoint) approve the run's approval request as NAME, via cli; without it an
                          approval-gated run is denied locally
 
-  runbooks: ${runbooks.map((r) => r.name).join(', ')}
+  runbooks: ${startables.map((r) => r.name).join(', ')}
 
 exit codes: 0 started (with --wait or --endpoint: the outcome is fixed and verified, already-fixed, dry-run or
             notified), 1 failed, denied, expired, not verified, not-found (the target does not exist),
@@ -86,7 +88,7 @@ const POLL_MS = 2000;
 const LOCAL_POLL_MS = 100;
 const EXECUTION_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const names = () => runbooks.map((r) => r.name).join(', ');
+const names = () => startables.map((r) => r.name).join(', ');
 
 /** `<runbook>-<yyyymmddThhmmss>-<6 hex>`: unique, sortable, and a valid execution name (≤ 80, [A-Za-z0-9-_]). */
 export function executionName(runbook: string, now: Date, suffix: string): string {
@@ -96,17 +98,19 @@ export function executionName(runbook: string, now: Date, suffix: string): strin
   return name;
 }
 
-/** arn:<partition>:states:<region>:<account>:stateMachine:<stack>-<runbook>, from the caller's ARN. */
-export function stateMachineArn(callerArn: string, region: string, stack: string, runbook: string): string {
+/** arn:<partition>:states:<region>:<account>:stateMachine:<stack>-<state machine>, from the caller's ARN. */
+export function stateMachineArn(callerArn: string, region: string, stack: string, stateMachine: string): string {
   const [prefix, partition, , , account] = callerArn.split(':');
   if (prefix !== 'arn' || !partition || !/^\d{12}$/.test(account ?? '')) throw new Error(`cannot read the account from the caller ARN ${callerArn}`);
-  return `arn:${partition}:states:${region}:${account}:stateMachine:${stack}-${runbook}`;
+  return `arn:${partition}:states:${region}:${account}:stateMachine:${stack}-${stateMachine}`;
 }
 
 /** The catalog as a table, or as JSON with the summaries. */
 export function formatRunbookList(json: boolean): string {
-  if (json) return JSON.stringify(runbooks.map((r) => ({ name: r.name, title: r.title, approval: r.approval, target: r.target, summary: r.summary })), null, 2);
-  const rows = [['NAME', 'APPROVAL', 'TARGET', 'TITLE'], ...runbooks.map((r) => [r.name, r.approval, r.target, r.title])];
+  if (json) return JSON.stringify(startables.map((r) => ({ name: r.name, title: r.title, approval: r.approval, target: r.target, summary: r.summary, stateMachine: r.stateMachine })), null, 2);
+  // A hand start of a workflow says so: it is not a state machine of its own.
+  const title = (r: (typeof startables)[number]) => (r.stateMachine === r.name ? r.title : `${r.title} (starts the ${r.stateMachine} workflow)`);
+  const rows = [['NAME', 'APPROVAL', 'TARGET', 'TITLE'], ...startables.map((r) => [r.name, r.approval, r.target, title(r)])];
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]!.length)));
   return rows.map((row) => row.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join('  ')).join('\n');
 }
@@ -139,9 +143,10 @@ export async function runbookCommand(args: string[], deps: RunbookDeps): Promise
   if (sub !== 'run') throw new UsageError(sub ? `unknown runbook command: ${sub}` : 'runbook needs a command: list or run');
   const [name, ...extra] = positionals;
   if (!name || extra.length) throw new UsageError(`runbook run needs exactly one runbook name (one of: ${names()})`);
-  if (!runbookByName(name)) throw new UsageError(`unknown runbook ${name} (one of: ${names()})`);
+  const startable = startableByName(name);
+  if (!startable) throw new UsageError(`unknown runbook ${name} (one of: ${names()})`);
   const target = values.target?.trim();
-  if (!target) throw new UsageError(`runbook run ${name} needs --target (${runbookByName(name)!.target})`);
+  if (!target) throw new UsageError(`runbook run ${name} needs --target (${startable.target})`);
   const reason = values.reason?.trim();
   const id = executionName(name, (deps.now ?? (() => new Date()))(), (deps.suffix ?? (() => randomBytes(3).toString('hex')))());
   const input = (requestedBy: string): HandStart => ({ target, dryRun: values['dry-run'] === true, requestedBy, ...(reason ? { reason } : {}) });
@@ -151,7 +156,7 @@ export async function runbookCommand(args: string[], deps: RunbookDeps): Promise
     return runLocal(name, id, input, values.endpoint, values['approve-as']?.trim(), deps);
   }
   if (values['approve-as'] !== undefined) throw new UsageError('--approve-as is for local runs (--endpoint); on AWS use warden approve <approval-id>');
-  return runOnAws(name, id, input, values, deps);
+  return runOnAws(name, startable.stateMachine, id, input, values, deps);
 }
 
 /**
@@ -169,7 +174,7 @@ function sayNotFound(record: RemediationRecord | undefined, err: Writer): void {
   err.write(`warden: ${record.outcome === 'not-found' ? 'not found' : 'gone'}: ${what}\n`);
 }
 
-async function runOnAws(name: string, id: string, input: (by: string) => HandStart, values: Values, deps: RunbookDeps): Promise<number> {
+async function runOnAws(name: string, stateMachine: string, id: string, input: (by: string) => HandStart, values: Values, deps: RunbookDeps): Promise<number> {
   const env = deps.env ?? process.env;
   const timeoutS = values.timeout === undefined ? 900 : Number(values.timeout);
   if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new UsageError('--timeout needs a positive number of seconds');
@@ -181,7 +186,7 @@ async function runOnAws(name: string, id: string, input: (by: string) => HandSta
     return 1;
   }
   const stack = values.stack?.trim() || env.WARDEN_STACK?.trim() || 'warden';
-  const machine = values['state-machine-arn']?.trim() || stateMachineArn(caller, await aws.region(), stack, name);
+  const machine = values['state-machine-arn']?.trim() || stateMachineArn(caller, await aws.region(), stack, stateMachine);
   const executionArn = await aws.startExecution(machine, id, JSON.stringify(input(caller)));
   deps.out.write(`started ${name}${values['dry-run'] ? ' (dry-run)' : ''}\n  execution  ${executionArn}\n  audit id   ${id}\nfollow with: warden audit show ${id}\n`);
   if (!table) return 0;

@@ -17,7 +17,7 @@ import { handler as notify } from '../functions/handlers/notify';
 import { handler as recordAudit } from '../functions/handlers/record-audit';
 import { handler as restoreRule } from '../functions/handlers/restore-rule';
 import { handler as runbookStep } from '../functions/handlers/runbook-step';
-import { runbooks } from '../functions/domain/runbooks/catalog';
+import { runbooks, startableByName } from '../functions/domain/runbooks/catalog';
 import type { RemediationState } from '../functions/domain/state';
 import { createTriage, type ExecutionStarter, type TriageResult } from '../functions/handlers/triage';
 import { handler as verifyRemediation } from '../functions/handlers/verify-remediation';
@@ -30,6 +30,8 @@ import { taskTokenBroker, type TaskTokenBroker } from './task-tokens';
 /** The remediate state machine's Task bindings: substitution key → the real, exported Lambda handler. */
 export const REMEDIATE_HANDLERS: Record<string, LambdaHandler> = {
   LoadLiveStateFunctionArn: loadLiveState as LambdaHandler,
+  // The Start step of a hand start (revoke-open-ingress).
+  RunbookStepFunctionArn: runbookStep as LambdaHandler,
   ApplyRemediationFunctionArn: applyRemediation as LambdaHandler,
   VerifyRemediationFunctionArn: verifyRemediation as LambdaHandler,
   NotifyFunctionArn: notify as LambdaHandler,
@@ -38,10 +40,9 @@ export const REMEDIATE_HANDLERS: Record<string, LambdaHandler> = {
   ExpireApprovalFunctionArn: expireApproval as LambdaHandler,
 };
 
-/** The runbooks' Task bindings: the remediate functions they share, plus the runbook step and restore functions. */
+/** The runbooks' Task bindings: the remediate functions they share (the runbook step among them), plus the restore function. */
 export const RUNBOOK_HANDLERS: Record<string, LambdaHandler> = {
   ...REMEDIATE_HANDLERS,
-  RunbookStepFunctionArn: runbookStep as LambdaHandler,
   RestoreRuleFunctionArn: restoreRule as LambdaHandler,
 };
 
@@ -67,8 +68,9 @@ export interface LocalWarden {
   /** Run the remediate state machine directly on a state. */
   remediate(input: RemediationState): Promise<LocalRun>;
   /**
-   * Start a runbook's state machine (statemachines/runbooks/<name>.asl.json) as `warden runbook run` would:
-   * input `{ target, dryRun?, requestedBy?, reason? }`. Returns at once; `done` settles when the run ends.
+   * Start what `warden runbook run <name>` starts: a runbook's state machine (statemachines/runbooks/<name>.asl.json),
+   * or for revoke-open-ingress the remediate workflow; input `{ target, dryRun?, requestedBy?, reason? }`. Returns at
+   * once; `done` settles when the run ends.
    */
   runbook(name: string, input: unknown, opts?: { executionName?: string }): LocalExecution;
   /** Every execution started through triage, by name. */
@@ -163,10 +165,11 @@ export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<L
   };
   let runbookSeq = 0;
   const runbook = (name: string, input: unknown, o: { executionName?: string } = {}): LocalExecution => {
-    if (!runbookMachines.has(name)) throw new Error(`no runbook ${name}`);
+    const startable = startableByName(name);
+    if (!startable) throw new Error(`no runbook ${name}`);
     const executionName = o.executionName ?? `${name}-${Date.now()}-${++runbookSeq}`;
     if (pending.has(executionName)) throw new Error(`execution ${executionName} already exists`);
-    return execute(name, executionName, input);
+    return execute(startable.stateMachine, executionName, input);
   };
   const done = (name: string) => pending.get(name) ?? Promise.reject(new Error(`no execution ${name}`));
   const memory = dynamoFindingMemory({ dynamodb: clients.dynamodb, tableName: findingsTable });

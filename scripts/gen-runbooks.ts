@@ -1,19 +1,25 @@
 /**
- * Writes statemachines/runbooks/<name>.asl.json from the runbook catalog. `--check` writes nothing and exits 1
- * when a file is stale or missing. Usage: npm run gen:runbooks [-- --check]
+ * Writes every generated state machine: statemachines/runbooks/<name>.asl.json from the runbook catalog, and
+ * statemachines/remediate.asl.json from the remediate workflow's builder (the same frame). `--check` writes nothing
+ * and exits 1 when a file is stale or missing. Usage: npm run gen:runbooks [-- --check]
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { remediateAsl } from '../functions/domain/asl/remediate';
 import { runbookAsl } from '../functions/domain/runbooks/asl';
 import { runbooks } from '../functions/domain/runbooks/catalog';
 
-const dir = fileURLToPath(new URL('../statemachines/runbooks/', import.meta.url));
+const root = fileURLToPath(new URL('../statemachines/', import.meta.url));
 const check = process.argv.includes('--check');
 const stale: string[] = [];
-mkdirSync(dir, { recursive: true });
-for (const r of runbooks) {
-  const file = `${dir}${r.name}.asl.json`;
-  const fresh = `${JSON.stringify(runbookAsl(r), null, 2)}\n`;
+mkdirSync(`${root}runbooks`, { recursive: true });
+const files: [string, Record<string, unknown>][] = [
+  ['remediate.asl.json', remediateAsl()],
+  ...runbooks.map((r): [string, Record<string, unknown>] => [`runbooks/${r.name}.asl.json`, runbookAsl(r)]),
+];
+for (const [name, asl] of files) {
+  const file = `${root}${name}`;
+  const fresh = `${JSON.stringify(asl, null, 2)}\n`;
   let current = '';
   try {
     current = readFileSync(file, 'utf8');
@@ -21,11 +27,11 @@ for (const r of runbooks) {
     // missing counts as stale
   }
   if (current === fresh) continue;
-  if (check) stale.push(r.name);
+  if (check) stale.push(name);
   else writeFileSync(file, fresh);
 }
 if (check && stale.length) {
-  console.error(`stale runbook state machines: ${stale.join(', ')}: run \`npm run gen:runbooks\``);
+  console.error(`stale state machines: ${stale.join(', ')}: run \`npm run gen:runbooks\``);
   process.exit(1);
 }
-console.log(check ? 'runbook state machines are up to date' : `wrote ${runbooks.length} runbook state machines`);
+console.log(check ? 'state machines are up to date' : `wrote ${files.length} state machines (remediate and ${runbooks.length} runbooks)`);

@@ -64,7 +64,7 @@ export async function incidentScenes(warden: LocalWarden) {
       ids,
     },
     {
-      title: 'By hand: revoke-open-ingress on legacy-vpn (UDP 1194 open to the world)',
+      title: 'By hand: revoke-open-ingress (the remediate workflow) on legacy-vpn (UDP 1194 open to the world)',
       change: async () => {
         created.vpnRule = await allow(vpn, { IpProtocol: 'udp', FromPort: 1194, ToPort: 1194, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'OpenVPN clients' }] });
         await allow(vpn, tcp(443, '10.0.0.0/8'));

@@ -2,7 +2,9 @@ import { actionClients } from '../aws/action-clients';
 import { conclude } from '../runbooks/conclude';
 import { runbookSteps, type RunbookState, type RunbookSteps, type StepDeps } from '../runbooks';
 import { runStep } from '../runbooks/run-step';
-import { startRun, type StartInput } from '../runbooks/start';
+import { startByHand, startRun, type StartInput } from '../runbooks/start';
+import { handStartByName } from '../domain/runbooks/catalog';
+import type { RemediationState } from '../domain/state';
 import { runtimePolicy } from '../runtime/config';
 import { lambda } from '../runtime/lambda';
 import { logger } from '../runtime/logger';
@@ -19,9 +21,15 @@ export interface RunbookStepDeps extends StepDeps {
 
 /**
  * Every runbook step (statemachines/runbooks/*): takes the whole state, returns the whole state with one more
- * timeline entry, and saves the record so far. Env: AUDIT_TABLE, WARDEN_POLICY.
+ * timeline entry, and saves the record so far. Also the Start of the remediate workflow started by hand, which
+ * returns the run's `{context, policy}` (that workflow records at its end only). Env: AUDIT_TABLE, WARDEN_POLICY.
  */
-export async function runbookStep(input: RunbookStepInput, deps: RunbookStepDeps): Promise<RunbookState> {
+export async function runbookStep(input: RunbookStepInput, deps: RunbookStepDeps): Promise<RunbookState | RemediationState> {
+  if (input.step === 'start' && handStartByName((input as StartInput).runbook)) {
+    const run = startByHand(input as StartInput, deps);
+    logger.info('hand start', { id: run.context.id, entry: (input as StartInput).runbook, target: run.context.finding.resource.id });
+    return run;
+  }
   let state: RunbookState;
   if (input.step === 'start') state = startRun(input as StartInput, deps);
   else if (input.step === 'conclude') state = conclude((input as { state: RunbookState }).state, deps.now());

@@ -13,7 +13,6 @@ const ACTIONS: Record<string, { done: string; todo: string }> = {
   'isolate-container-instance': { done: 'instance isolated (quarantined, snapshotted; an ECS host drained)', todo: 'isolate the instance' },
   'eks-finding-response': { done: 'EKS finding response sent', todo: 'contain the Kubernetes workload' },
   'restore-security-group-rule': { done: 'revoked rules restored', todo: 'restore the revoked rules' },
-  'revoke-open-ingress': { done: 'world-open ingress revoked', todo: 'revoke world-open ingress' },
 };
 
 export const actionPhrase = (action: string): { done: string; todo: string } =>

@@ -3,7 +3,6 @@ import { eksFindingResponse } from './eks-finding-response';
 import { isolateContainerInstance } from './isolate-container-instance';
 import type { RunbookSteps } from './model';
 import { restoreSecurityGroupRule } from './restore-security-group-rule';
-import { revokeOpenIngress } from './revoke-open-ingress';
 
 export type { RunbookState, RunbookSteps, StepDeps, StepFn, StepOutcome } from './model';
 
@@ -13,5 +12,4 @@ export const runbookSteps: Record<string, RunbookSteps> = {
   'eks-finding-response': eksFindingResponse,
   'isolate-container-instance': isolateContainerInstance,
   'restore-security-group-rule': restoreSecurityGroupRule,
-  'revoke-open-ingress': revokeOpenIngress,
 };

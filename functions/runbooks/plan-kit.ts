@@ -1,5 +1,5 @@
 import type { Mode, Tags } from '../domain/model';
-import { decideRunMode, ownerChannel, type ModeDecision } from '../domain/policy/mode';
+import { decideRunMode, forHandStart, ownerChannel, type ModeDecision } from '../domain/policy/mode';
 import type { Plan } from '../domain/remediation';
 import type { LiveResult } from '../domain/state';
 import { runbookByName } from '../domain/runbooks/catalog';
@@ -17,8 +17,7 @@ export function runbookMode(state: RunbookState, runbookDefault: Mode, tags: Tag
   if (state.runbook.dryRun) return { mode: 'dry-run', reasons: ['dry run requested → dry-run'] };
   const definition = runbookByName(state.runbook.name);
   const { finding } = state.context;
-  const manual = state.context.source === 'manual';
-  const policy = manual ? { ...state.policy, defaults: { ...state.policy.defaults, mode: 'auto' as const }, controls: {} } : state.policy;
+  const policy = state.context.source === 'manual' ? forHandStart(state.policy) : state.policy;
   const floor = definition?.approval === 'always' ? { mode: 'approval' as const, why: `${state.runbook.name} always asks` }
     : definition?.approval === 'never' ? { mode: 'notify' as const, why: `${state.runbook.name} changes nothing` } : undefined;
   return decideRunMode(policy, { controlId: finding.control, controlDefault: runbookDefault, announced: finding.remediation.mode, tags, ...(floor ? { floor } : {}) });

@@ -9,11 +9,11 @@ import { planned, targetAbsent, withEvidence, withResults } from './plan-kit';
 
 /**
  * restore-security-group-rule: put back exactly the ingress rules an earlier revoke-sg-ingress run revoked (the
- * remediate workflow or the revoke-open-ingress runbook), read from its audit record. Always after approval. The
+ * remediate workflow, started by a finding or by hand as revoke-open-ingress), read from its audit record. Always after approval. The
  * restore step runs in the RestoreRule function, the only Warden code allowed to add access.
  */
 
-/** The action whose records can be restored: the remediate workflow's and revoke-open-ingress's (it reuses it). */
+/** The action whose records can be restored: the remediate workflow's, however it was started. */
 export const REVOCATION_ACTION = 'revoke-sg-ingress';
 /** The tag every rule a restore puts back carries: the restore run's id. */
 export const RESTORED_BY = 'warden:restored-by';

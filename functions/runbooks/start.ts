@@ -1,7 +1,7 @@
 import { WardenError } from '../aws/errors';
 import type { Finding } from '../domain/model';
 import type { RemediationContext } from '../domain/remediation';
-import { runbookByName } from '../domain/runbooks/catalog';
+import { handStartByName, runbookByName } from '../domain/runbooks/catalog';
 import type { RemediationState } from '../domain/state';
 import type { RunbookState, StepDeps } from './model';
 
@@ -74,7 +74,7 @@ export function startRun(start: StartInput, deps: Pick<StepDeps, 'policy' | 'now
   const target = hand.target.trim();
   const { region, account } = arnParts(start.executionArn);
   const finding: Finding = {
-    control: definition.control ?? `runbook:${definition.name}`,
+    control: `runbook:${definition.name}`,
     title: definition.title,
     severity: 'HIGH',
     resource: { type: definition.resourceType, id: target, ...(target.startsWith('arn:') ? { arn: target } : {}), account, region },
@@ -92,4 +92,39 @@ export function startRun(start: StartInput, deps: Pick<StepDeps, 'policy' | 'now
       timeline: [{ at: now, step: 'start', result: 'done', detail: `started by hand${hand.dryRun ? ' (dry-run)' : ''}${hand.reason ? `: ${hand.reason}` : ''}`, by }],
     },
   };
+}
+
+/**
+ * The Start step of a workflow started by hand (the remediate workflow, for revoke-open-ingress): the run's
+ * `{context, policy}` from `{target, dryRun, requestedBy, reason}`, as triage would give it for a finding on that
+ * target, with no named targets (every rule the control flags is planned) and the deployed policy. An input that
+ * brings a policy or a finding context is refused: the deployed policy decides, never the starter.
+ */
+export function startByHand(start: StartInput, deps: Pick<StepDeps, 'policy' | 'now'>): RemediationState {
+  const entry = handStartByName(start.runbook);
+  if (!entry) throw new WardenError('Warden.UnknownRunbook', `no hand-start entry ${start.runbook}`);
+  const given = typeof start.input === 'object' && start.input !== null ? start.input : {};
+  const brought = ['context', 'policy'].filter((k) => k in given);
+  if (brought.length) {
+    throw new WardenError('Warden.InvalidInput', `${entry.name} is started by hand with {"target": …}: ${brought.map((k) => `"${k}"`).join(' and ')} may not be given (the deployed policy decides)`);
+  }
+  const hand = handStart(start.input);
+  const target = hand.target.trim();
+  if (!new RegExp(entry.targetPattern).test(target)) throw new WardenError('Warden.InvalidInput', `${entry.name} needs a ${entry.target}, got ${target}`);
+  const now = deps.now().toISOString();
+  const by = hand.requestedBy || 'unknown (no requestedBy in the input)';
+  const { region, account } = arnParts(start.executionArn);
+  const finding: Finding = {
+    control: entry.control,
+    title: entry.title,
+    severity: 'HIGH',
+    resource: { type: entry.resourceType, id: target, account, region },
+    evidence: `Started by hand (${entry.name}) by ${by}${hand.reason ? `: ${hand.reason}` : ''}`,
+    remediation: { action: entry.action, mode: hand.dryRun ? 'dry-run' : 'auto', targets: [] },
+  };
+  const context: RemediationContext = {
+    id: start.executionName, executionArn: start.executionArn, eventId: start.executionName, source: 'manual',
+    eventName: 'StartRunbook', eventTime: now, actor: { arn: by }, finding, requestedAt: now,
+  };
+  return { context, policy: deps.policy() };
 }

@@ -70,7 +70,6 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   IsolateContainerInstanceRunbook: STATE_MACHINE,
   EksFindingResponseRunbook: STATE_MACHINE,
   RestoreSecurityGroupRuleRunbook: STATE_MACHINE,
-  RevokeOpenIngressRunbook: STATE_MACHINE,
 };
 
 /**

@@ -5,7 +5,7 @@ import { UsageError } from '../../cli/evaluate';
 import { executionName, runbookCommand, stateMachineArn, type AwsRunbookPorts, type LocalRunbookPorts, type RunbookDeps } from '../../cli/runbook';
 import { main } from '../../cli/warden';
 import type { RemediationRecord } from '../../functions/domain/remediation';
-import { runbooks } from '../../functions/domain/runbooks/catalog';
+import { startables } from '../../functions/domain/runbooks/catalog';
 import { timelineLines } from '../../functions/domain/runbooks/timeline';
 import type { LocalRun } from '../../local/state-machine';
 import type { HandStart } from '../../functions/runbooks/start';
@@ -87,22 +87,27 @@ function deps(aws: AwsRunbookPorts, over: Partial<RunbookDeps> = {}) {
 }
 
 describe('warden runbook list', () => {
-  test('one row per catalog runbook with its approval, target and title', async () => {
+  test('one row per catalog runbook and hand start with its approval, target and title', async () => {
     const { code, stdout } = await run(['runbook', 'list']);
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^NAME\s+APPROVAL\s+TARGET\s+TITLE$/);
-    expect(lines).toHaveLength(runbooks.length + 1);
-    for (const r of runbooks) {
+    expect(lines).toHaveLength(startables.length + 1);
+    expect(startables.map((r) => r.name)).toContain('revoke-open-ingress');
+    for (const r of startables) {
       const row = lines.find((l) => l.startsWith(`${r.name} `));
-      expect(row).toMatch(new RegExp(`^${r.name}\\s+${r.approval}\\s+${r.target}\\s+${r.title}$`));
+      const workflow = r.stateMachine === r.name ? '' : ` \\(starts the ${r.stateMachine} workflow\\)`;
+      expect(row).toMatch(new RegExp(`^${r.name}\\s+${r.approval}\\s+${r.target}\\s+${r.title}${workflow}$`));
     }
   });
 
-  test('--json carries the summary', async () => {
+  test('--json carries the summary and the state machine each name starts', async () => {
     const { code, stdout } = await run(['runbook', 'list', '--json']);
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toEqual(runbooks.map((r) => ({ name: r.name, title: r.title, approval: r.approval, target: r.target, summary: r.summary })));
+    const listed = JSON.parse(stdout) as { name: string; stateMachine: string }[];
+    expect(listed).toEqual(startables.map((r) => ({ name: r.name, title: r.title, approval: r.approval, target: r.target, summary: r.summary, stateMachine: r.stateMachine })));
+    expect(listed.find((r) => r.name === 'revoke-open-ingress')?.stateMachine).toBe('remediate');
+    expect(listed.find((r) => r.name === 'contain-ecs-task')?.stateMachine).toBe('contain-ecs-task');
   });
 });
 
@@ -129,8 +134,9 @@ describe('warden runbook run on AWS', () => {
     await runbookCommand(['run', 'revoke-open-ingress', '--target', 'sg-0abc', '--stack', 'blue'], deps(aws.ports, { env: { WARDEN_STACK: 'sec' } }).d);
     await runbookCommand(['run', 'revoke-open-ingress', '--target', 'sg-0abc', '--stack', 'blue', '--state-machine-arn', 'arn:aws:states:eu-west-1:111122223333:stateMachine:x'], deps(aws.ports).d);
     expect(aws.started.map((s) => s.machine.split(':').slice(3).join(':'))).toEqual([
-      'us-gov-west-1:210987654321:stateMachine:sec-revoke-open-ingress',
-      'us-gov-west-1:210987654321:stateMachine:blue-revoke-open-ingress',
+      // revoke-open-ingress is the remediate workflow started by hand.
+      'us-gov-west-1:210987654321:stateMachine:sec-remediate',
+      'us-gov-west-1:210987654321:stateMachine:blue-remediate',
       'eu-west-1:111122223333:stateMachine:x',
     ]);
     expect(aws.started.map((s) => s.input.dryRun)).toEqual([true, false, false]);
@@ -218,7 +224,7 @@ describe('usage errors exit 2 and list the runbooks', () => {
     const { code, stderr } = await run(args);
     expect(code).toBe(2);
     expect(stderr).toMatch(/^warden: /);
-    for (const r of runbooks) expect(stderr).toContain(r.name);
+    for (const r of startables) expect(stderr).toContain(r.name);
   });
 
   test('the message says what is wrong', async () => {
@@ -297,7 +303,7 @@ describe('warden runbook run --endpoint (local)', () => {
 describe('names and ARNs', () => {
   test('execution names: <runbook>-<yyyymmddThhmmss>-<hex>, valid for every runbook', () => {
     expect(executionName('contain-ecs-task', NOW, 'a1b2c3')).toBe('contain-ecs-task-20310203T040506-a1b2c3');
-    for (const r of runbooks) {
+    for (const r of startables) {
       const name = executionName(r.name, NOW, 'ffffff');
       expect(name.length).toBeLessThanOrEqual(80);
       expect(name).toMatch(/^[A-Za-z0-9_-]+$/);

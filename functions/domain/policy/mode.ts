@@ -36,6 +36,12 @@ export function decideRunMode(
 }
 
 /**
+ * The policy a hand start decides its mode with (decision 50): a responder's explicit request is not held back by the
+ * deployment's default mode or per-control modes; environment modes and the exemption tag still apply.
+ */
+export const forHandStart = (policy: Policy): Policy => ({ ...policy, defaults: { ...policy.defaults, mode: 'auto' }, controls: {} });
+
+/**
  * The mode for one finding: the strictest of the global mode, the control's mode (policy, else its default)
  * and the environment's mode (chosen by tag). An exemption tag downgrades to notify: the owner still hears.
  */

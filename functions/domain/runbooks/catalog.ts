@@ -1,4 +1,4 @@
-import type { RunbookDefinition, RunbookStepSpec } from './model';
+import type { HandStartDefinition, RunbookApproval, RunbookDefinition, RunbookStepSpec } from './model';
 
 const evidence: RunbookStepSpec = { id: 'capture-evidence', state: 'CaptureEvidence', title: 'Capture evidence into the audit record' };
 
@@ -67,24 +67,50 @@ export const runbooks: readonly RunbookDefinition[] = [
       { id: 'verify-restored', state: 'VerifyRestored', title: 'Verify the rules are back and nothing else changed', verify: true },
     ],
   },
+];
+
+export const runbookByName = (name: string): RunbookDefinition | undefined => runbooks.find((r) => r.name === name);
+
+/**
+ * Names that start a workflow by hand instead of a runbook of their own. revoke-open-ingress is the remediate workflow
+ * for a named security group: the same re-check, plan, decision, revocation, verification, notification and audit
+ * record as a finding's run (so restore-security-group-rule can roll it back), started with `{target, …}`.
+ */
+export const handStarts: readonly HandStartDefinition[] = [
   {
     name: 'revoke-open-ingress',
     title: 'Revoke world-open ingress on a named security group',
     summary:
-      'Start the security-group remediation by hand: re-check the group live, plan the world-open ingress rules to revoke, decide by policy (auto, approval, notify or dry-run), revoke by rule id, verify, notify and record.',
+      'The security-group remediation (the remediate workflow) started by hand for a named group: re-check the group live, plan the world-open ingress rules to revoke, decide by policy (auto, approval, notify or dry-run), revoke by rule id, verify, notify and record.',
     target: 'security group id',
+    targetPattern: '^sg-[0-9a-f]{8,17}$',
     resourceType: 'AWS::EC2::SecurityGroup',
     control: 'sg-world-open-ingress',
+    action: 'revoke-sg-ingress',
     approval: 'policy',
-    before: [{ ...evidence, title: 'Capture the group and its rules into the audit record' }],
-    changes: [
-      { id: 'revoke', state: 'RevokeRules', title: 'Revoke the world-open ingress rules' },
-      { id: 'verify-revoked', state: 'VerifyRevoked', title: 'Verify the rules are gone', verify: true },
-    ],
+    workflow: 'remediate',
   },
 ];
 
-export const runbookByName = (name: string): RunbookDefinition | undefined => runbooks.find((r) => r.name === name);
+export const handStartByName = (name: string): HandStartDefinition | undefined => handStarts.find((h) => h.name === name);
+
+/** What `warden runbook run` can start: every runbook (its own state machine) and every hand start (its workflow's). */
+export interface Startable {
+  name: string;
+  title: string;
+  summary: string;
+  target: string;
+  approval: RunbookApproval;
+  /** `<stack>-<stateMachine>` is the state machine to start. */
+  stateMachine: string;
+}
+
+export const startables: readonly Startable[] = [
+  ...runbooks.map(({ name, title, summary, target, approval }) => ({ name, title, summary, target, approval, stateMachine: name })),
+  ...handStarts.map(({ name, title, summary, target, approval, workflow }) => ({ name, title, summary, target, approval, stateMachine: workflow })),
+];
+
+export const startableByName = (name: string): Startable | undefined => startables.find((s) => s.name === name);
 
 /** Every step id of a runbook, in order, as the step handler knows them: `<runbook>.<step>`. */
 export const stepIds = (r: RunbookDefinition): string[] => ['plan', ...r.before.map((s) => s.id), ...r.changes.map((s) => s.id)].map((id) => `${r.name}.${id}`);

@@ -49,8 +49,6 @@ export interface RunbookDefinition {
   target: string;
   /** The resource type a hand-started run is about (the Finding's resource). */
   resourceType: ResourceType;
-  /** The control a hand-started run is checked against, when the runbook re-runs one (revoke-open-ingress). */
-  control?: string;
   approval: RunbookApproval;
   /** Triage starts it for findings (input `{context, policy}`); other runbooks accept hand starts only. */
   startedByFindings?: boolean;
@@ -58,4 +56,26 @@ export interface RunbookDefinition {
   before: RunbookStepSpec[];
   /** The steps that change the account, after approval; the last one should verify. */
   changes: RunbookStepSpec[];
+}
+
+/**
+ * A name `warden runbook run` accepts that is not a runbook of its own: it starts a workflow (today the remediate
+ * workflow) by hand, for a target of one kind, checked against one control and fixed by that control's action.
+ */
+export interface HandStartDefinition {
+  name: string;
+  title: string;
+  summary: string;
+  /** What `--target` names, e.g. "security group id". */
+  target: string;
+  /** What a target must look like (a regular expression source); Start refuses anything else. */
+  targetPattern: string;
+  resourceType: ResourceType;
+  /** The control the run re-checks, and the action that fixes it. */
+  control: string;
+  action: string;
+  /** The mode comes from policy, as for a finding (with decision 50's hand-start rules). */
+  approval: 'policy';
+  /** The state machine it starts. */
+  workflow: 'remediate';
 }

@@ -4,7 +4,7 @@ import { conclude } from '../../../functions/runbooks/conclude';
 import type { RunbookState, RunbookSteps, StepDeps } from '../../../functions/runbooks/model';
 import { capped, runbookMode, withEvidence } from '../../../functions/runbooks/plan-kit';
 import { runStep } from '../../../functions/runbooks/run-step';
-import { startRun } from '../../../functions/runbooks/start';
+import { startByHand, startRun } from '../../../functions/runbooks/start';
 
 const NOW = new Date('2026-11-22T10:00:00.000Z');
 const ARN = 'arn:aws:states:eu-west-1:123456789012:execution:warden-contain-ecs-task:run-1';
@@ -31,9 +31,6 @@ describe('start', () => {
     expect(s.context.finding.remediation.mode).toBe('dry-run');
   });
 
-  test('revoke-open-ingress checks against its control', () => {
-    expect(hand({ target: 'sg-0123456789abcdef0' }, 'revoke-open-ingress').context.finding.control).toBe('sg-world-open-ingress');
-  });
 
   test.each([
     [{}, 'needs "target"'],
@@ -51,9 +48,7 @@ describe('start', () => {
   test('a finding context is accepted only by the runbooks that answer findings, and never brings its own policy', () => {
     const base = hand({ target: TASK });
     const forged = { context: { ...base.context, source: 'guardduty' as const }, policy: { ...base.policy, approvals: { ...base.policy.approvals, approvers: ['arn:aws:iam::123456789012:user/mallory'] } } };
-    for (const runbook of ['restore-security-group-rule', 'revoke-open-ingress']) {
-      expect(() => startRun({ runbook, input: forged, executionName: 'run-1', executionArn: ARN }, deps)).toThrow(expect.objectContaining({ name: 'Warden.InvalidInput', message: expect.stringContaining('started by hand only') }));
-    }
+    expect(() => startRun({ runbook: 'restore-security-group-rule', input: forged, executionName: 'run-1', executionArn: ARN }, deps)).toThrow(expect.objectContaining({ name: 'Warden.InvalidInput', message: expect.stringContaining('started by hand only') }));
     const s = startRun({ runbook: 'contain-ecs-task', input: forged, executionName: 'run-1', executionArn: ARN }, deps);
     expect(s.policy).toEqual(defaultPolicy());
     expect(s.policy.approvals.approvers).not.toContain('arn:aws:iam::123456789012:user/mallory');
@@ -131,7 +126,49 @@ describe('runStep', () => {
 
   test('an unknown step, or the state of another runbook, is refused', async () => {
     await expect(runStep('contain-ecs-task.nope', hand({ target: TASK }), registry, deps)).rejects.toMatchObject({ name: 'Warden.UnknownStep' });
-    await expect(runStep('contain-ecs-task.plan', hand({ target: 'sg-0123' }, 'revoke-open-ingress'), registry, deps)).rejects.toMatchObject({ name: 'Warden.InvalidInput' });
+    await expect(runStep('contain-ecs-task.plan', hand({ target: 'run-0' }, 'restore-security-group-rule'), registry, deps)).rejects.toMatchObject({ name: 'Warden.InvalidInput' });
+  });
+});
+
+describe('start by hand: the remediate workflow (revoke-open-ingress)', () => {
+  const GROUP = 'sg-0123456789abcdef0';
+  const RUN_ARN = 'arn:aws:states:eu-west-1:123456789012:execution:warden-remediate:run-1';
+  const byHand = (input: unknown) => startByHand({ runbook: 'revoke-open-ingress', input, executionName: 'run-1', executionArn: RUN_ARN }, deps);
+
+  test('builds a triage-shaped run: the group under its control, no named targets, the deployed policy, who asked and why', () => {
+    const s = byHand({ target: ` ${GROUP} `, requestedBy: 'arn:aws:iam::123456789012:user/ana', reason: 'IR-9', live: { result: { handStart: true } } });
+    expect(s).toEqual({
+      context: {
+        id: 'run-1', executionArn: RUN_ARN, eventId: 'run-1', source: 'manual', eventName: 'StartRunbook', eventTime: NOW.toISOString(),
+        actor: { arn: 'arn:aws:iam::123456789012:user/ana' }, requestedAt: NOW.toISOString(),
+        finding: {
+          control: 'sg-world-open-ingress', title: 'Revoke world-open ingress on a named security group', severity: 'HIGH',
+          resource: { type: 'AWS::EC2::SecurityGroup', id: GROUP, account: '123456789012', region: 'eu-west-1' },
+          evidence: 'Started by hand (revoke-open-ingress) by arn:aws:iam::123456789012:user/ana: IR-9',
+          remediation: { action: 'revoke-sg-ingress', mode: 'auto', targets: [] },
+        },
+      },
+      policy: defaultPolicy(),
+    });
+  });
+
+  test('dry-run is the finding\'s mode, so it wins over any policy', () => {
+    expect(byHand({ target: GROUP, dryRun: true }).context.finding.remediation.mode).toBe('dry-run');
+  });
+
+  test.each([
+    [{}, 'needs "target"'],
+    ['sg-0123456789abcdef0', 'needs "target"'],
+    [{ target: GROUP, dryRun: 'yes' }, '"dryRun" must be'],
+    [{ target: 'i-0123456789abcdef0' }, 'needs a security group id, got i-0123456789abcdef0'],
+    [{ target: GROUP, policy: { approvals: { approvers: ['mallory'] } } }, '"policy" may not be given'],
+    [{ target: GROUP, context: {}, policy: {} }, '"context" and "policy" may not be given'],
+  ])('refuses %j with Warden.InvalidInput', (input, message) => {
+    expect(() => byHand(input)).toThrow(expect.objectContaining({ name: 'Warden.InvalidInput', message: expect.stringContaining(message) }));
+  });
+
+  test('only a hand-start entry is started this way', () => {
+    expect(() => startByHand({ runbook: 'contain-ecs-task', input: { target: TASK }, executionName: 'run-1', executionArn: RUN_ARN }, deps)).toThrow(expect.objectContaining({ name: 'Warden.UnknownRunbook' }));
   });
 });
 
