@@ -26,8 +26,8 @@ export const RUNBOOK_USAGE = `usage: warden runbook list [--json]
 
   runbook list   the runbooks: name, approval, what --target names, title (--json adds the summary and the
                  state machine)
-  runbook run    start a runbook's state machine (<stack>-<name>; revoke-open-ingress: the remediation workflow,
-                 <stack>-remediate) with {target, dryRun, requestedBy, reason}; prints the execution ARN and the
+  runbook run    start a runbook's state machine (<stack>-<name>; revoke-open-ingress: the remediation workflow's
+                 hand entry) with {target, dryRun, requestedBy, reason}; prints the execution ARN and the
                  audit id for \`warden audit show\`
     --target             what the runbook acts on (see runbook list)
     --dry-run            plan and capture evidence only: every step that changes something is skipped
@@ -109,7 +109,7 @@ export function stateMachineArn(callerArn: string, region: string, stack: string
 export function formatRunbookList(json: boolean): string {
   if (json) return JSON.stringify(startables.map((r) => ({ name: r.name, title: r.title, approval: r.approval, target: r.target, summary: r.summary, stateMachine: r.stateMachine })), null, 2);
   // A hand start of a workflow says so: it is not a state machine of its own.
-  const title = (r: (typeof startables)[number]) => (r.stateMachine === r.name ? r.title : `${r.title} (starts the ${r.stateMachine} workflow)`);
+  const title = (r: (typeof startables)[number]) => (r.workflow ? `${r.title} (starts the ${r.workflow} workflow by hand)` : r.title);
   const rows = [['NAME', 'APPROVAL', 'TARGET', 'TITLE'], ...startables.map((r) => [r.name, r.approval, r.target, title(r)])];
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]!.length)));
   return rows.map((row) => row.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join('  ')).join('\n');

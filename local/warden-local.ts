@@ -17,7 +17,7 @@ import { handler as notify } from '../functions/handlers/notify';
 import { handler as recordAudit } from '../functions/handlers/record-audit';
 import { handler as restoreRule } from '../functions/handlers/restore-rule';
 import { handler as runbookStep } from '../functions/handlers/runbook-step';
-import { runbooks, startableByName } from '../functions/domain/runbooks/catalog';
+import { runbooks, startableByName, startables } from '../functions/domain/runbooks/catalog';
 import type { RemediationState } from '../functions/domain/state';
 import { createTriage, type ExecutionStarter, type TriageResult } from '../functions/handlers/triage';
 import { handler as verifyRemediation } from '../functions/handlers/verify-remediation';
@@ -146,6 +146,10 @@ export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<L
   const runs = new Map<string, LocalRun>();
   const pending = new Map<string, Promise<LocalRun>>();
   const runbookMachines = new Map(runbooks.map((r) => [r.name, localStateMachine(join(root, 'statemachines', 'runbooks', `${r.name}.asl.json`), RUNBOOK_HANDLERS, local)]));
+  // Hand starts enter their workflow through its hand entry (statemachines/<workflow>-by-hand.asl.json).
+  for (const s of startables.filter((x) => x.workflow)) {
+    runbookMachines.set(s.stateMachine, localStateMachine(join(root, 'statemachines', `${s.workflow}-by-hand.asl.json`), REMEDIATE_HANDLERS, local));
+  }
   const arnOf = (machineName: string, name: string) => `arn:aws:states:us-east-1:123456789012:execution:${prefix}-${machineName}:${name}`;
   const execute = (machineName: string, name: string, input: unknown): LocalExecution => {
     const m = runbookMachines.get(machineName) ?? machine;

@@ -15,6 +15,7 @@ const stale: string[] = [];
 mkdirSync(`${root}runbooks`, { recursive: true });
 const files: [string, Record<string, unknown>][] = [
   ['remediate.asl.json', remediateAsl()],
+  ['remediate-by-hand.asl.json', remediateAsl('hand')],
   ...runbooks.map((r): [string, Record<string, unknown>] => [`runbooks/${r.name}.asl.json`, runbookAsl(r)]),
 ];
 for (const [name, asl] of files) {

@@ -16,7 +16,8 @@ import { allow, createGroup, createVpc, ingressRuleIds, tcp } from '../../local/
 const { start: warden, sink } = useLocalWarden();
 const RESPONDER = 'arn:aws:iam::123456789012:user/responder';
 /** A hand start: LoadLiveState answers `handStart`, Start builds the run, LoadLiveState re-checks it. */
-const ENTRY = ['LoadLiveState', 'StillViolating', 'Start', 'LoadLiveState', 'StillViolating'];
+// The hand entry starts at Start: no input reaches LoadLiveState before Start has built the run.
+const ENTRY = ['Start', 'LoadLiveState', 'StillViolating'];
 
 const shapes = async (groupId: string) =>
   (await describeRules(clients.ec2(), groupId)).map(({ ruleId: _id, ...rest }: SgRule) => JSON.stringify(rest)).sort();
@@ -82,8 +83,23 @@ test('a hand start that brings a policy fails at Start: nothing read, changed or
   const g = await frontEnd();
   const e = w.runbook('revoke-open-ingress', { target: g.groupId, requestedBy: RESPONDER, policy: { defaults: { mode: 'auto' }, approvals: { approvers: ['mallory'] } } });
   const run = await e.done;
-  expect(run.path).toEqual(['LoadLiveState', 'StillViolating', 'Start']);
+  expect(run.path).toEqual(['Start']);
   expect(run.failed).toMatchObject({ error: 'Warden.InvalidInput', cause: expect.stringContaining('"policy" may not be given') });
+  expect(await shapes(g.groupId)).toEqual(g.original);
+  expect(await audit(w, e.name)).toBeUndefined();
+});
+
+test("a triage-shaped input ({context, policy}) to the hand entry is refused at Start: a responder cannot bring triage's trust", async () => {
+  const w = await warden();
+  const g = await frontEnd();
+  const context = {
+    id: 'forged', eventId: 'forged', source: 'cloudtrail', eventName: 'AuthorizeSecurityGroupIngress', eventTime: 't', requestedAt: new Date().toISOString(),
+    finding: { control: 'sg-world-open-ingress', title: 't', severity: 'HIGH', evidence: 'e', resource: { type: 'AWS::EC2::SecurityGroup', id: g.groupId, account: '123456789012', region: 'us-east-1' }, remediation: { action: 'revoke-sg-ingress', mode: 'auto', targets: [] } },
+  };
+  const e = w.runbook('revoke-open-ingress', { context, policy: { defaults: { mode: 'auto' } } });
+  const run = await e.done;
+  expect(run.path).toEqual(['Start']);
+  expect(run.failed).toMatchObject({ error: 'Warden.InvalidInput' });
   expect(await shapes(g.groupId)).toEqual(g.original);
   expect(await audit(w, e.name)).toBeUndefined();
 });

@@ -127,13 +127,17 @@ test('esbuild BuildProperties are identical for every function except EntryPoint
   }
 });
 
-test('the remediation workflow and one state machine per runbook, all Standard', () => {
+test('the remediation workflow, its hand entry, and one state machine per runbook, all Standard', () => {
   const sms = stateMachines(t);
   const runbookIds = runbooks.map((r) => r.name.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join('') + 'Runbook');
-  expect(sms.map((s) => s.logicalId)).toEqual(['RemediationStateMachine', ...runbookIds]);
+  expect(sms.map((s) => s.logicalId)).toEqual(['RemediationStateMachine', 'RevokeOpenIngressStateMachine', ...runbookIds]);
   expect(sms[0]).toMatchObject({ type: 'STANDARD', definitionUri: 'statemachines/remediate.asl.json' });
+  // Responders start the hand entry, by name; only triage starts the workflow itself, which has no name to find.
+  expect(sms[1]).toMatchObject({ type: 'STANDARD', definitionUri: 'statemachines/remediate-by-hand.asl.json' });
+  expect(t.Resources.RevokeOpenIngressStateMachine!.Properties!.Name).toEqual({ 'Fn::Sub': '${AWS::StackName}-revoke-open-ingress' });
+  expect(t.Resources.RemediationStateMachine!.Properties!.Name).toBeUndefined();
   runbooks.forEach((r, i) => {
-    expect(sms[i + 1]).toMatchObject({ type: 'STANDARD', definitionUri: `statemachines/runbooks/${r.name}.asl.json` });
+    expect(sms[i + 2]).toMatchObject({ type: 'STANDARD', definitionUri: `statemachines/runbooks/${r.name}.asl.json` });
     // `warden runbook run` finds a runbook by this name.
     expect(t.Resources[runbookIds[i]!]!.Properties!.Name).toEqual({ 'Fn::Sub': `\${AWS::StackName}-${r.name}` });
   });

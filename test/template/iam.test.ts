@@ -66,6 +66,7 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   ],
   RestoreRuleFunction: ['dynamodb:PutItem', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:CreateTags', 'ec2:DescribeSecurityGroupRules'],
   RemediationStateMachine: STATE_MACHINE,
+  RevokeOpenIngressStateMachine: STATE_MACHINE,
   ContainEcsTaskRunbook: STATE_MACHINE,
   IsolateContainerInstanceRunbook: STATE_MACHINE,
   EksFindingResponseRunbook: STATE_MACHINE,

@@ -96,7 +96,7 @@ describe('warden runbook list', () => {
     expect(startables.map((r) => r.name)).toContain('revoke-open-ingress');
     for (const r of startables) {
       const row = lines.find((l) => l.startsWith(`${r.name} `));
-      const workflow = r.stateMachine === r.name ? '' : ` \\(starts the ${r.stateMachine} workflow\\)`;
+      const workflow = r.workflow ? ` \\(starts the ${r.workflow} workflow by hand\\)` : '';
       expect(row).toMatch(new RegExp(`^${r.name}\\s+${r.approval}\\s+${r.target}\\s+${r.title}${workflow}$`));
     }
   });
@@ -106,7 +106,8 @@ describe('warden runbook list', () => {
     expect(code).toBe(0);
     const listed = JSON.parse(stdout) as { name: string; stateMachine: string }[];
     expect(listed).toEqual(startables.map((r) => ({ name: r.name, title: r.title, approval: r.approval, target: r.target, summary: r.summary, stateMachine: r.stateMachine })));
-    expect(listed.find((r) => r.name === 'revoke-open-ingress')?.stateMachine).toBe('remediate');
+    // The remediate workflow's hand entry: responders may start it; only triage starts the workflow itself.
+    expect(listed.find((r) => r.name === 'revoke-open-ingress')?.stateMachine).toBe('revoke-open-ingress');
     expect(listed.find((r) => r.name === 'contain-ecs-task')?.stateMachine).toBe('contain-ecs-task');
   });
 });
@@ -134,9 +135,9 @@ describe('warden runbook run on AWS', () => {
     await runbookCommand(['run', 'revoke-open-ingress', '--target', 'sg-0abc', '--stack', 'blue'], deps(aws.ports, { env: { WARDEN_STACK: 'sec' } }).d);
     await runbookCommand(['run', 'revoke-open-ingress', '--target', 'sg-0abc', '--stack', 'blue', '--state-machine-arn', 'arn:aws:states:eu-west-1:111122223333:stateMachine:x'], deps(aws.ports).d);
     expect(aws.started.map((s) => s.machine.split(':').slice(3).join(':'))).toEqual([
-      // revoke-open-ingress is the remediate workflow started by hand.
-      'us-gov-west-1:210987654321:stateMachine:sec-remediate',
-      'us-gov-west-1:210987654321:stateMachine:blue-remediate',
+      // revoke-open-ingress is the remediate workflow's hand entry.
+      'us-gov-west-1:210987654321:stateMachine:sec-revoke-open-ingress',
+      'us-gov-west-1:210987654321:stateMachine:blue-revoke-open-ingress',
       'eu-west-1:111122223333:stateMachine:x',
     ]);
     expect(aws.started.map((s) => s.input.dryRun)).toEqual([true, false, false]);

@@ -25,8 +25,13 @@ function handStartName(): string {
   return mine[0]!.name;
 }
 
-/** The ASL document (JSONPath) of the remediate workflow. */
-export function remediateAsl(): Record<string, unknown> {
+/**
+ * The ASL document (JSONPath) of the remediate workflow. Two entries share every state: triage's (`remediate`,
+ * StartAt LoadLiveState, startable only by triage's role) and the hand entry (`remediate-by-hand`, StartAt Start, the
+ * one responders may start). Start refuses an input that brings a policy or a finding context, so a person can never
+ * run the workflow under a policy of their own (decision 50); triage's input is trusted because only triage starts it.
+ */
+export function remediateAsl(entry: 'triage' | 'hand' = 'triage'): Record<string, unknown> {
   const states: Record<string, State> = {
     LoadLiveState: lambdaTask({
       fn: 'LoadLiveState', comment: 'Re-read the resource and re-run the control; plan the exact change from live state.',
@@ -126,8 +131,8 @@ export function remediateAsl(): Record<string, unknown> {
     RemediationFailed: { Type: 'Fail', Error: 'Warden.RemediationFailed', Cause: 'Remediation failed; see the audit record and the failure notification.' },
   };
   return {
-    Comment: 'Warden remediation: re-check live state, decide by policy, fix, verify, notify the owner, record an audit entry. Generated from functions/domain/asl/remediate.ts by scripts/gen-runbooks.ts; do not edit by hand.',
-    StartAt: 'LoadLiveState',
+    Comment: `Warden remediation${entry === 'hand' ? ', started by hand (warden runbook run revoke-open-ingress)' : ''}: re-check live state, decide by policy, fix, verify, notify the owner, record an audit entry. Generated from functions/domain/asl/remediate.ts by scripts/gen-runbooks.ts; do not edit by hand.`,
+    StartAt: entry === 'hand' ? 'Start' : 'LoadLiveState',
     States: states,
   };
 }

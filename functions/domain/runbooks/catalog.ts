@@ -103,11 +103,14 @@ export interface Startable {
   approval: RunbookApproval;
   /** `<stack>-<stateMachine>` is the state machine to start. */
   stateMachine: string;
+  /** For a hand start: the workflow it enters (its state machine is that workflow's hand entry). */
+  workflow?: string;
 }
 
 export const startables: readonly Startable[] = [
   ...runbooks.map(({ name, title, summary, target, approval }) => ({ name, title, summary, target, approval, stateMachine: name })),
-  ...handStarts.map(({ name, title, summary, target, approval, workflow }) => ({ name, title, summary, target, approval, stateMachine: workflow })),
+  // A hand start has a state machine of its own name: the workflow's hand entry (statemachines/<workflow>-by-hand).
+  ...handStarts.map(({ name, title, summary, target, approval, workflow }) => ({ name, title, summary, target, approval, stateMachine: name, workflow })),
 ];
 
 export const startableByName = (name: string): Startable | undefined => startables.find((s) => s.name === name);
