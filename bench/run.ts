@@ -12,20 +12,21 @@ import { startSink } from '../local/sink';
 import { repoRoot } from '../local/template';
 import { startLocalWarden, type LocalWarden } from '../local/warden-local';
 import { buildAll } from '../scripts/build';
-import { allow, createGroup, createVpc, ecsNetwork, tcp } from '../local/sandbox';
+import { allow, createGroup, createVpc, ecsNetwork, ingressRuleIds, tcp } from '../local/sandbox';
 import { CreateClusterCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
+import { prepareCustodian, startCustodian, type CustodianPeer } from './peers/custodian';
+import { peerLines, peerReport, quantile, round, type SideSamples } from './peers/summary';
+import { wardenColdPath } from './peers/warden';
 
 const TARGETS = {
   e2eMedianMs: 300, initMs: 100, bundleKB: 300, apiCallsPerFix: 3, transitionsPerFix: 10, eventsPerSecond: 20000,
   // GuardDuty finding in → task stopped, verified, notified and recorded (the contain-ecs-task runbook, auto mode).
   containMedianMs: 1000,
+  // Beside Cloud Custodian (bench/peers/custodian): Warden's whole path no slower than Custodian's revoke-only handler
+  // at the median, and Warden's revoke call returning in at most 0.4× Custodian's time.
+  peerE2eRatio: 1, peerRevokeRatio: 0.4,
 };
 const node = join(repoRoot, 'node_modules', '.bin', 'node');
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-};
-const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 
 async function throughput() {
   const manifest = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'events.manifest.json'), 'utf8')) as { file: string }[];
@@ -63,73 +64,182 @@ function init(bundles: { logicalId: string; file: string }[]) {
   }));
 }
 
-/** Count SDK calls per service by a middleware on each shared client. */
+/**
+ * Count SDK calls per service and per operation by a middleware on each shared client, add up the time spent inside
+ * them (the auto-fix path makes its calls one at a time), and note when each RevokeSecurityGroupIngress returned
+ * (performance.now()) with the time spent in calls until then.
+ */
 function countCalls() {
   const counts: Record<string, number> = {};
+  const byOperation: Record<string, number> = {};
+  const revokedAt: { at: number; awsMs: number }[] = [];
+  const aws = { ms: 0 };
+  const opMs: Record<string, number> = {};
   for (const [name, get] of Object.entries(clients)) {
     type Next = (args: unknown) => Promise<unknown>;
-    const client = get() as unknown as { middlewareStack: { add(mw: (next: Next) => Next, opts: object): void } };
+    type Mw = (next: Next, context: { commandName?: string }) => Next;
+    const client = get() as unknown as { middlewareStack: { add(mw: Mw, opts: object): void } };
     client.middlewareStack.add(
-      (next: Next) => async (args: unknown) => {
+      (next, context) => async (args: unknown) => {
+        const op = `${name}.${(context.commandName ?? '?').replace(/Command$/, '')}`;
         counts[name] = (counts[name] ?? 0) + 1;
-        return next(args);
+        byOperation[op] = (byOperation[op] ?? 0) + 1;
+        const start = performance.now();
+        try {
+          return await next(args);
+        } finally {
+          const end = performance.now();
+          aws.ms += end - start;
+          opMs[op] = (opMs[op] ?? 0) + end - start;
+          if (op === 'ec2.RevokeSecurityGroupIngress') revokedAt.push({ at: end, awsMs: aws.ms });
+        }
       },
       { step: 'initialize', name: `bench-count-${name}` },
     );
   }
-  return { counts, reset: () => Object.keys(counts).forEach((k) => delete counts[k]) };
+  const clear = (o: object) => Object.keys(o).forEach((k) => delete (o as Record<string, unknown>)[k]);
+  return { counts, byOperation, opMs, revokedAt, aws, reset: () => (clear(counts), clear(byOperation), clear(opMs), revokedAt.splice(0), (aws.ms = 0)) };
 }
 
 /** A fresh moto, a Slack sink and a local Warden for one measurement; torn down after it. */
-async function onEmulator<T>(measure: (warden: LocalWarden, calls: ReturnType<typeof countCalls>) => Promise<T>): Promise<T> {
+async function onEmulator<T>(measure: (warden: LocalWarden, calls: ReturnType<typeof countCalls>, endpoint: string) => Promise<T>): Promise<T> {
   const moto = await startMoto();
   useEmulator(moto.endpoint);
   const sink = await startSink();
   try {
-    return await measure(await startLocalWarden({ slackWebhookUrl: `${sink.url}/slack` }), countCalls());
+    return await measure(await startLocalWarden({ slackWebhookUrl: `${sink.url}/slack` }), countCalls(), moto.endpoint);
   } finally {
     await sink.close();
     await moto.stop();
   }
 }
 
-function endToEnd(runs: number) {
-  return onEmulator(async (warden, calls) => {
+type Peer = { python: string } | { absent: string };
+
+/**
+ * Auto-fixes of a fresh group with tcp/22 open to the world, from its CloudTrail event. With Cloud Custodian present,
+ * each Warden run is followed by a Custodian run on its own fresh group of the same shape (runs alternate), then
+ * both sides' cold starts are measured the same way. Custodian failing never stops Warden's figures: its absence
+ * and the reason are reported instead.
+ */
+function endToEnd(runs: number, bundles: { logicalId: string; file: string }[], peer: Peer, coldRuns: number) {
+  return onEmulator(async (warden, calls, endpoint) => {
     const sample = readFileSync(join(repoRoot, 'events', 'cloudtrail', 'authorize-ssh-world.json'), 'utf8');
     const vpc = await createVpc();
-    const durations: number[] = [];
     const triageCalls: Record<string, number>[] = [];
     const fixCalls: Record<string, number>[] = [];
-    let transitions = 0;
-    const openGroup = async (i: number) => {
-      const group = await createGroup(vpc, `bench-${i}`, { Owner: 'bench' });
-      const rule = await allow(group, tcp(22, '0.0.0.0/0'));
-      return JSON.parse(sample.split('sg-0a11c0ffee0000001').join(group).split('sgr-0a11c0ffee00000a1').join(rule)
-        .replace(/"id": "[^"]+"/, `"id": "bench-${i}"`)) as unknown;
+    const sideSamples = (): SideSamples => ({ ms: [], revokeMs: [], awsMs: [], awsBeforeRevokeMs: [], calls: {}, callMs: {}, cold: [] });
+    const wardenSide = sideSamples(), custodianSide = sideSamples();
+    const addCallMs = (side: SideSamples, run: Record<string, number>) => {
+      for (const [op, ms] of Object.entries(run)) (side.callMs[op] ??= []).push(ms);
     };
+    let transitions = 0;
+    const openGroup = async (label: string) => {
+      const group = await createGroup(vpc, `bench-${label}`, { Owner: 'bench' });
+      const rule = await allow(group, tcp(22, '0.0.0.0/0'));
+      const event = JSON.parse(sample.split('sg-0a11c0ffee0000001').join(group).split('sgr-0a11c0ffee00000a1').join(rule)
+        .replace(/"id": "[^"]+"/, `"id": "bench-${label}"`)) as unknown;
+      return { group, event };
+    };
+
+    let absent = 'absent' in peer ? peer.absent : undefined;
+    let custodian: CustodianPeer | undefined;
+    let version = '?';
+    const python = 'python' in peer ? peer.python : '';
+    const custodianFails = async (what: string, err: unknown) => {
+      absent = `${what}: ${(err as Error).message}`;
+      await custodian?.stop().catch(() => undefined);
+      custodian = undefined;
+    };
+    /** One Custodian run on its own fresh group; the group must have lost its rule. */
+    const custodianFix = async (c: CustodianPeer, label: string) => {
+      const { group, event } = await openGroup(label);
+      const r = await c.handle(event);
+      const left = await ingressRuleIds(group);
+      if (left.length || r.revokeMs === null || r.awsBeforeRevokeMs === null) throw new Error(`Custodian did not revoke the rule of ${group} (left: ${left.join(', ') || 'none'})`);
+      return r;
+    };
+    if (!absent) {
+      try {
+        custodian = await startCustodian({ root: repoRoot, python, endpoint });
+        version = custodian.ready.version;
+      } catch (err) {
+        await custodianFails('the Custodian driver did not start', err);
+      }
+    }
+
     for (let i = 0; i < runs + 3; i++) {
-      const event = await openGroup(i);
+      const { event } = await openGroup(String(i));
       calls.reset();
       const start = performance.now();
       const result = await warden.triage(event);
       const ms = performance.now() - start;
+      const revoked = calls.revokedAt[0], awsMs = calls.aws.ms;
       const run = warden.runs.get(result.executions[0]?.name ?? '');
-      if (!run || run.failed || !run.path.includes('MarkFixed')) throw new Error(`run ${i} did not fix: ${JSON.stringify(run?.failed ?? result)}`);
+      if (!run || run.failed || !run.path.includes('MarkFixed') || revoked === undefined) throw new Error(`run ${i} did not fix: ${JSON.stringify(run?.failed ?? result)}`);
+      // Copied before Custodian's run: its group's set-up goes through the same clients.
+      const byService = { ...calls.counts }, byOperation = { ...calls.byOperation }, opMs = { ...calls.opMs };
+      if (custodian) {
+        try {
+          const r = await custodianFix(custodian, `c7n-${i}`);
+          if (i >= 3) {
+            custodianSide.ms.push(r.ms);
+            custodianSide.revokeMs.push(r.revokeMs!);
+            custodianSide.awsMs.push(r.awsMs);
+            custodianSide.awsBeforeRevokeMs.push(r.awsBeforeRevokeMs!);
+            custodianSide.calls = r.calls;
+            addCallMs(custodianSide, r.callMs);
+          }
+        } catch (err) {
+          await custodianFails(`Custodian run ${i} failed`, err);
+        }
+      }
       if (i < 3) continue; // warm-up
-      durations.push(ms);
+      wardenSide.ms.push(ms);
+      wardenSide.revokeMs.push(revoked.at - start);
+      wardenSide.awsMs.push(awsMs);
+      wardenSide.awsBeforeRevokeMs.push(revoked.awsMs);
+      wardenSide.calls = byOperation;
+      addCallMs(wardenSide, opMs);
       transitions = run.path.length;
-      fixCalls.push({ ...calls.counts });
+      fixCalls.push(byService);
     }
+    await custodian?.stop();
+
+    // Cold starts, alternating: Warden's six functions imported from their bundles in a fresh node process, which
+    // then handles one event; Custodian's driver freshly started, handling one event.
+    try {
+      const cold = await wardenColdPath(repoRoot, bundles);
+      for (let k = 0; k < coldRuns; k++) {
+        const w = await cold((await openGroup(`cold-${k}`)).event);
+        wardenSide.cold.push({ importMs: Object.values(w.importMs).reduce((a, b) => a + b, 0), firstEventMs: w.triageMs + w.remediateMs });
+        if (absent) continue;
+        try {
+          const c = await startCustodian({ root: repoRoot, python, endpoint });
+          try {
+            const r = await custodianFix(c, `c7n-cold-${k}`);
+            custodianSide.cold.push({ importMs: c.ready.importMs, firstEventMs: r.ms, calls: r.calls });
+          } finally {
+            await c.stop();
+          }
+        } catch (err) {
+          await custodianFails(`Custodian cold run ${k} failed`, err);
+        }
+      }
+    } catch (err) {
+      wardenSide.coldError = (err as Error).message;
+    }
+
     // Triage's own reads: evaluate one more open group's event with triage's live state (triage adds only the
     // StartExecution, which runs locally here and is not counted).
-    const event = await openGroup(runs + 3);
+    const { event } = await openGroup(String(runs + 3));
     calls.reset();
     const decision = await evaluate(event, { policy: defaultPolicy(), live: awsLiveState(clients) });
     if (decision.status !== 'violation') throw new Error(`expected a violation, got ${decision.status}`);
     triageCalls.push({ ...calls.counts });
     const perFix = fixCalls[fixCalls.length - 1]!;
     return {
-      e2e: { runs: durations.length, medianMs: round(quantile(durations, 0.5)), p95Ms: round(quantile(durations, 0.95)) },
+      e2e: { runs: wardenSide.ms.length, medianMs: round(quantile(wardenSide.ms, 0.5)), p95Ms: round(quantile(wardenSide.ms, 0.95)) },
       apiCalls: {
         // EC2 calls made by the remediation workflow itself: re-check, apply, verify.
         remediation: (perFix.ec2 ?? 0) - (triageCalls[0]?.ec2 ?? 0),
@@ -138,6 +248,7 @@ function endToEnd(runs: number) {
         total: Object.values(perFix).reduce((a, b) => a + b, 0),
       },
       transitions,
+      peers: peerReport(wardenSide, absent ? { absent } : { ...custodianSide, version }, TARGETS),
     };
   });
 }
@@ -186,7 +297,8 @@ async function main() {
   const tp = await throughput();
   const bundles = await buildAll();
   const initMs = init(bundles);
-  const flow = await endToEnd(Number(process.env.BENCH_RUNS ?? 60));
+  const peer = prepareCustodian(repoRoot);
+  const flow = await endToEnd(Number(process.env.BENCH_RUNS ?? 60), bundles, peer, Number(process.env.BENCH_COLD_RUNS ?? 3));
   const contain = await containment(Number(process.env.BENCH_CONTAIN_RUNS ?? 20));
   const results = {
     date: new Date().toISOString(), node: process.version, targets: TARGETS,
@@ -207,6 +319,7 @@ async function main() {
   p(`e2e          ${ok(flow.e2e.medianMs <= TARGETS.e2eMedianMs)} median ${flow.e2e.medianMs} ms, p95 ${flow.e2e.p95Ms} ms over ${flow.e2e.runs} auto-fixes against moto (target median ≤ ${TARGETS.e2eMedianMs})`);
   p(`apiCalls     ${ok(flow.apiCalls.remediation <= TARGETS.apiCallsPerFix)} ${flow.apiCalls.remediation} EC2 calls in the remediation workflow (≤ ${TARGETS.apiCallsPerFix}); triage ${JSON.stringify(flow.apiCalls.triage)}; every service, triage to audit: ${JSON.stringify(flow.apiCalls.byService)} = ${flow.apiCalls.total}`);
   p(`transitions  ${ok(flow.transitions <= TARGETS.transitionsPerFix)} ${flow.transitions} states entered per auto-fix (≤ ${TARGETS.transitionsPerFix})`);
+  for (const line of peerLines(flow.peers, TARGETS)) p(line);
   p(`containment  ${ok(contain.medianMs <= TARGETS.containMedianMs)} median ${contain.medianMs} ms, p95 ${contain.p95Ms} ms over ${contain.runs} GuardDuty findings → task stopped and recorded (target median ≤ ${TARGETS.containMedianMs}); ${contain.transitions} states; calls ${JSON.stringify(contain.apiCalls.byService)} = ${contain.apiCalls.total}`);
   p('wrote bench/results.json');
 }
