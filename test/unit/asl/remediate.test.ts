@@ -25,6 +25,13 @@ test('statemachines/remediate.asl.json is up to date and says it is generated (r
   expect(asl.Comment).toContain('Generated from functions/domain/asl/remediate.ts');
 });
 
+test('the hand entry is up to date, is the same workflow, and starts at Start (a responder never reaches LoadLiveState first)', () => {
+  const hand = remediateAsl('hand') as typeof asl;
+  expect(readFileSync('statemachines/remediate-by-hand.asl.json', 'utf8')).toBe(`${JSON.stringify(hand, null, 2)}\n`);
+  expect(hand.StartAt).toBe('Start');
+  expect(hand.States).toEqual(asl.States);
+});
+
 test('starts at LoadLiveState; every state is reachable; runs end in Record or RemediationFailed', () => {
   expect(asl.StartAt).toBe('LoadLiveState');
   const seen = new Set<string>();
