@@ -100,14 +100,27 @@ test('a decision before the deadline wins over a later expiry', async () => {
   expect((await getApproval(rec.id, deps))?.status).toBe('denied');
 });
 
-test('two concurrent decisions: exactly one ok (the conditional write)', async () => {
+test('three decisions at once: exactly one ok (the conditional write)', async () => {
+  // moto's server handles requests on several threads without making a conditional write atomic across them, so two
+  // racing UpdateItems can both pass its check: a flaky test of moto, not of Warden. On DynamoDB the condition is
+  // atomic. Here the three decisions start together, as three clicks would, and reach moto one at a time (in any
+  // order Node schedules them); that each is refused once another won is what the conditional write guarantees.
+  let queue: Promise<unknown> = Promise.resolve();
+  const oneAtATime = {
+    send: (command: never, options?: never) => {
+      const sent = queue.then(() => deps.dynamodb.send(command, options));
+      queue = sent.catch(() => undefined);
+      return sent;
+    },
+  } as unknown as DynamoDBClient;
+  const racing = { ...deps, dynamodb: oneAtATime };
   for (let round = 0; round < 5; round++) {
     const rec = pendingRecord();
     await createApproval(rec, deps);
     const results = await Promise.all([
-      decide(rec.id, by('U0ALICE', 'approved'), deps),
-      decide(rec.id, by('U0BOB', 'denied'), deps),
-      decide(rec.id, by('U0CAROL', 'approved'), deps),
+      decide(rec.id, by('U0ALICE', 'approved'), racing),
+      decide(rec.id, by('U0BOB', 'denied'), racing),
+      decide(rec.id, by('U0CAROL', 'approved'), racing),
     ]);
     const winners = results.filter((r) => r.ok);
     expect(winners).toHaveLength(1);
