@@ -7,7 +7,7 @@ import type { Finding, Observation, SgRule, Tags } from '../domain/model';
 import { describeRule } from '../domain/net';
 import type { Policy } from '../domain/policy/schema';
 import type { Plan } from '../domain/remediation';
-import type { ActionClients, FixingAction, Inspection } from './action';
+import { fixingAction, type ActionClients, type Inspection } from './action';
 
 /**
  * The group as the re-check sees it: live rules and tags (read when the finding has none) and, when it can change
@@ -37,10 +37,7 @@ export async function recheckObservation(
  * (plus one for tags when the finding has none, or when nothing is left to revoke: a deleted group is `gone`; and the
  * load-balancer reads of the front-end lookup when they can change the decision).
  */
-export const revokeSgIngress: FixingAction = {
-  id: 'revoke-sg-ingress',
-  title: 'Revoke world-open security-group ingress rules',
-
+export const revokeSgIngress = fixingAction('revoke-sg-ingress', {
   async inspect(finding, clients, policy): Promise<Inspection> {
     const readTags = finding.resource.tags === undefined;
     const { observation: live, rules, tags } = await recheckObservation(finding, clients, policy);
@@ -72,7 +69,7 @@ export const revokeSgIngress: FixingAction = {
     const remaining = plan.targets.filter((id) => live.has(id));
     return { verified: remaining.length === 0, remaining };
   },
-};
+});
 
 function planFor(finding: Finding, targets: string[], rules: SgRule[], gone: boolean): Plan {
   return {

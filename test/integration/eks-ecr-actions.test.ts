@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-eks';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { ActionClients, FixingAction } from '../../functions/actions';
-import { actionById } from '../../functions/actions';
+import { loadAction } from '../../functions/actions';
 import { enableContainerInsights } from '../../functions/actions/enable-container-insights';
 import { enableEcrScanOnPush } from '../../functions/actions/enable-ecr-scan-on-push';
 import { enableEksLogging } from '../../functions/actions/enable-eks-logging';
@@ -58,9 +58,9 @@ async function fix(action: FixingAction, f: Finding, c: ActionClients = clients,
   return { inspection, applied, verified };
 }
 
-test('the five actions are registered under the ids the catalog names', () => {
+test('the five actions are registered under the ids the catalog names', async () => {
   for (const id of ['enable-container-insights', 'enable-eks-logging', 'restrict-eks-endpoint', 'enable-ecr-scan-on-push', 'set-ecr-tag-immutability']) {
-    const action = actionById(id);
+    const action = await loadAction(id);
     expect(action?.id).toBe(id);
     expect(typeof action?.apply).toBe('function');
     expect(typeof action?.verify).toBe('function');
