@@ -72,7 +72,7 @@ export const FRONT_END_READS: readonly Grant[] = [
       'elasticloadbalancing:DescribeTargetGroupAttributes', 'elasticloadbalancing:DescribeTargetHealth',
       'ec2:DescribeNetworkInterfaces',
     ],
-    'public front ends: internet-facing load balancers, the targets of NLBs and the ENIs carrying the group (elasticloadbalancing:Describe* and ec2:Describe* have no resource-level permissions)',
+    'is a group a public front end: internet-facing load balancers, the targets of NLBs and the ENIs carrying the group (elasticloadbalancing:Describe* and ec2:Describe* have no resource-level permissions)',
   ),
 ];
 
@@ -102,8 +102,12 @@ export const CONTAINER_INSTANCE_LOOKUP: readonly Grant[] = [
   { actions: ['ecs:DescribeContainerInstances'], resources: [arn('ecs', 'container-instance/*')], why: 'the container instance found, checked again' },
 ];
 
-/** live-state.ts awsLiveState: everything triage may read live. */
-export const TRIAGE_LIVE_READS: readonly Grant[] = [
-  ...SECURITY_GROUP_READS, ...FRONT_END_READS, ...ECS_RESOURCE_READS, ...EKS_CLUSTER_READS, ...ECR_REPOSITORY_READS,
-  ...CONTAINER_INSTANCE_LOOKUP,
-];
+/** live-state.ts awsLiveState: everything triage may read live, by reader. */
+export const TRIAGE_LIVE_READS: Readonly<Record<string, readonly Grant[]>> = {
+  'security groups': SECURITY_GROUP_READS,
+  'front ends': FRONT_END_READS,
+  'ECS resources': ECS_RESOURCE_READS,
+  'EKS clusters': EKS_CLUSTER_READS,
+  'ECR repositories': ECR_REPOSITORY_READS,
+  'container hosts': CONTAINER_INSTANCE_LOOKUP,
+};
