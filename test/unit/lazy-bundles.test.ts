@@ -23,6 +23,11 @@ test.each([
   expect(inputs.filter((i) => ACTION_CLIENTS.test(i))).toEqual([]);
 });
 
+test('triage loads the Step Functions and DynamoDB clients only to start a fix and to remember a GuardDuty finding', async () => {
+  const inputs = await entryPackages('functions/handlers/triage.ts');
+  expect(inputs.filter((i) => /node_modules\/@aws-sdk\/client-(sfn|dynamodb)\//.test(i))).toEqual([]);
+});
+
 test('the restore function loads its one runbook and the EC2 client at start: every run needs them', async () => {
   expect((await entryPackages('functions/handlers/restore-rule.ts')).some((i) => ACTION_CLIENTS.test(i))).toBe(true);
 });
