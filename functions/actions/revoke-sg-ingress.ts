@@ -1,4 +1,3 @@
-import { publicFrontEnd } from '../aws/front-ends';
 import { describeGroupTags, describeRules, revokeIngressRules } from '../aws/security-groups';
 import { controlById } from '../domain/controls';
 import { handlingOf } from '../domain/controls/sg-world-open-ingress';
@@ -27,7 +26,8 @@ export async function recheckObservation(
     resource: { ...finding.resource, ...(tags ? { tags } : {}) },
     facts: { kind: 'sg-rules', groupId, rules, complete: true },
   };
-  const live = { publicFrontEnd: (id: string) => publicFrontEnd(clients, id) };
+  // The load balancer clients load only when the answer can change the decision (rarely; never in apply or verify).
+  const live = { publicFrontEnd: async (id: string) => (await import('../aws/front-ends')).publicFrontEnd(clients, id) };
   return { observation: await withFrontEnd(observation, live, policy), rules, ...(tags ? { tags } : {}) };
 }
 
