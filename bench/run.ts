@@ -55,7 +55,7 @@ async function throughput() {
   };
 }
 
-/** Cold init: a fresh Node 22 process imports the bundle; median of 7 runs (time inside the process, import only). */
+/** Cold init: a fresh Node 22 process imports the bundle's entry; median of 7 runs (time inside the process, import only; chunks loaded on first use are not included). */
 function init(bundles: { logicalId: string; file: string }[]) {
   const script = (f: string) => `const t = performance.now(); await import(${JSON.stringify(f)}); process.stdout.write(String(performance.now() - t));`;
   return Object.fromEntries(bundles.map((b) => {
@@ -303,7 +303,7 @@ async function main() {
   const results = {
     date: new Date().toISOString(), node: process.version, targets: TARGETS,
     throughput: tp,
-    bundle: Object.fromEntries(bundles.map((b) => [b.logicalId, { bytes: b.bytes, kb: round(b.bytes / 1024) }])),
+    bundle: Object.fromEntries(bundles.map((b) => [b.logicalId, { bytes: b.bytes, kb: round(b.bytes / 1024), withChunksKb: round(b.totalBytes / 1024), chunks: b.chunks }])),
     init: initMs,
     ...flow,
     containment: contain,
@@ -314,7 +314,7 @@ async function main() {
   p(`throughput   ${ok(tp.eventsPerSecond >= TARGETS.eventsPerSecond)} ${tp.eventsPerSecond} events/s in-process over the samples (target ≥ ${TARGETS.eventsPerSecond}); ${tp.eventsPerSecondWithPadded}/s including the 201-rule padded event; that event alone ${tp.paddedEventsPerSecond}/s; heap in use ${tp.heapUsedMB} MB, rss ${tp.rssMB} MB`);
   for (const b of bundles) {
     const i = initMs[b.logicalId]!;
-    p(`bundle       ${ok(b.bytes <= TARGETS.bundleKB * 1024)} ${b.logicalId.padEnd(26)} ${(b.bytes / 1024).toFixed(0).padStart(5)} KB (≤ ${TARGETS.bundleKB})   init ${ok(i.medianMs <= TARGETS.initMs)} ${i.medianMs} ms median (≤ ${TARGETS.initMs})`);
+    p(`bundle       ${ok(b.bytes <= TARGETS.bundleKB * 1024)} ${b.logicalId.padEnd(26)} ${(b.bytes / 1024).toFixed(0).padStart(5)} KB (≤ ${TARGETS.bundleKB}; ${(b.totalBytes / 1024).toFixed(0)} KB with the chunks it loads on first use)   init ${ok(i.medianMs <= TARGETS.initMs)} ${i.medianMs} ms median (≤ ${TARGETS.initMs})`);
   }
   p(`e2e          ${ok(flow.e2e.medianMs <= TARGETS.e2eMedianMs)} median ${flow.e2e.medianMs} ms, p95 ${flow.e2e.p95Ms} ms over ${flow.e2e.runs} auto-fixes against moto (target median ≤ ${TARGETS.e2eMedianMs})`);
   p(`apiCalls     ${ok(flow.apiCalls.remediation <= TARGETS.apiCallsPerFix)} ${flow.apiCalls.remediation} EC2 calls in the remediation workflow (≤ ${TARGETS.apiCallsPerFix}); triage ${JSON.stringify(flow.apiCalls.triage)}; every service, triage to audit: ${JSON.stringify(flow.apiCalls.byService)} = ${flow.apiCalls.total}`);

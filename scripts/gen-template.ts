@@ -1,12 +1,12 @@
-// Writes the generated sections of template.yaml: today the triage function's EventBridge rules (`Events:`), from
-// functions/domain/triage-rules.ts. Run: npm run gen:template. test/template/generated.test.ts fails when stale.
+// Writes the generated sections of template.yaml: the triage function's EventBridge rules (`Events:`), from
+// functions/domain/triage-rules.ts, and the IAM statements of the remediation functions and of triage's live reads,
+// from the actions' and readers' declarations (scripts/iam-policies.ts). Run: npm run gen:template.
+// test/template/generated.test.ts fails when stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Document, isScalar, isSeq, visit } from 'yaml';
 import { triageRules } from '../functions/domain/triage-rules';
-
-const BEGIN = '# BEGIN GENERATED triage-rules (npm run gen:template; do not edit by hand)';
-const END = '# END GENERATED triage-rules';
+import { GENERATED_POLICIES, statementsOf, statementsYaml } from './iam-policies';
 
 /** The Events: entries of TriageFunction, indented for their place in the template. */
 export function triageEventsYaml(indent = '        '): string {
@@ -45,13 +45,29 @@ function wrap(text: string, width: number): string[] {
   return line ? [...out, line] : out;
 }
 
-/** template.yaml with its generated sections rewritten. Throws when the markers are missing. */
+/** Each generated section: its marker name and its body, indented as the BEGIN marker is. */
+const SECTIONS: { name: string; body: (indent: string) => string }[] = [
+  { name: 'triage-rules', body: triageEventsYaml },
+  // Inside the function's `Policies` → `Statement:` list; hand-written statements may stay before or after.
+  ...Object.entries(GENERATED_POLICIES).map(([id, grants]) => ({
+    name: `iam-${id}`,
+    body: (indent: string) => statementsYaml(statementsOf(grants()), indent).join('\n'),
+  })),
+];
+
+/** template.yaml with its generated sections rewritten. Throws when the markers of a section are missing. */
 export function generatedTemplate(text: string): string {
-  const start = text.indexOf(BEGIN);
-  const end = text.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`template.yaml: markers "${BEGIN}" … "${END}" not found`);
-  const indent = text.slice(text.lastIndexOf('\n', start) + 1, start);
-  return `${text.slice(0, start)}${BEGIN}\n${triageEventsYaml(indent)}\n${indent}${text.slice(end)}`;
+  let out = text;
+  for (const { name, body } of SECTIONS) {
+    const begin = `# BEGIN GENERATED ${name} (npm run gen:template; do not edit by hand)`;
+    const end = `# END GENERATED ${name}\n`;
+    const start = out.indexOf(begin);
+    const stop = out.indexOf(end, start);
+    if (start < 0 || stop < start) throw new Error(`template.yaml: markers "${begin}" … "${end.trim()}" not found`);
+    const indent = out.slice(out.lastIndexOf('\n', start) + 1, start);
+    out = `${out.slice(0, start)}${begin}\n${body(indent)}\n${indent}${out.slice(stop)}`;
+  }
+  return out;
 }
 
 export const templatePath = fileURLToPath(new URL('../template.yaml', import.meta.url));

@@ -6,7 +6,8 @@ import { describeService, nameOf, serviceOfArn, toTags, updateService } from '..
 import { rethrowThrottling } from '../aws/errors';
 import type { Finding } from '../domain/model';
 import type { Plan } from '../domain/remediation';
-import type { FixingAction, Inspection } from './action';
+import { fixingAction, type Inspection } from './action';
+import '../aws/clients/ec2'; // ActionClients.ec2() (aws/client-cache.ts)
 
 /** The VPC endpoints Fargate tasks need to pull from ECR and log without a public IP or a NAT gateway. */
 export const EGRESS_ENDPOINTS = ['ecr.api', 'ecr.dkr', 's3', 'logs'] as const;
@@ -32,10 +33,7 @@ interface Details {
  * Turn off public IPs for a service's tasks: UpdateService with the same subnets and security groups and
  * assignPublicIp DISABLED (ECS replaces the tasks). The plan says whether tasks keep egress without a public IP.
  */
-export const disableServicePublicIp: FixingAction = {
-  id: 'disable-service-public-ip',
-  title: "Disable public IPs on an ECS service's tasks",
-
+export const disableServicePublicIp = fixingAction('disable-service-public-ip', {
   async inspect(finding, clients): Promise<Inspection> {
     const { cluster } = serviceOfArn(finding.resource.id);
     const service = await describeService(clients.ecs(), finding.resource.id, cluster);
@@ -77,7 +75,7 @@ export const disableServicePublicIp: FixingAction = {
     const ok = !live || live.networkConfiguration?.awsvpcConfiguration?.assignPublicIp !== 'ENABLED';
     return { verified: ok, remaining: ok ? [] : [...plan.targets] };
   },
-};
+});
 
 /** DescribeSubnets (the VPC), DescribeRouteTables (explicit associations, else the main table), DescribeVpcEndpoints. */
 export async function egressReport(ec2: EC2Client, subnetIds: string[]): Promise<EgressReport> {

@@ -1,12 +1,12 @@
 import type { ECRClient, Repository } from '@aws-sdk/client-ecr';
 import { describeRepository, ecrRepositoryName, repositoryTags } from '../aws/ecr';
 import type { Plan } from '../domain/remediation';
-import type { FixingAction, Inspection } from './action';
+import { fixingAction, type FixingAction, type Inspection } from './action';
+import type { FixingActionId } from './catalog';
 
 /** One setting of a private ECR repository: how to read it, what the plan says, and the call that turns it on. */
 export interface EcrSetting {
-  id: string;
-  title: string;
+  id: FixingActionId;
   /** True when the live repository already has the setting. */
   isOn(repo: Repository): boolean;
   /** The plan's steps for a repository that lacks the setting. */
@@ -20,10 +20,7 @@ export interface EcrSetting {
 /** The inspect/apply/verify every ECR repository setting shares: a repository gone before the plan is `gone`, one gone at apply counts as fixed. */
 export function ecrSettingAction(setting: EcrSetting): FixingAction {
   const nameOf = (plan: Plan): string => (plan.details as { repositoryName: string }).repositoryName;
-  return {
-    id: setting.id,
-    title: setting.title,
-
+  return fixingAction(setting.id, {
     async inspect(finding, clients): Promise<Inspection> {
       const name = ecrRepositoryName(finding.resource.id);
       const repo = await describeRepository(clients.ecr(), name);
@@ -52,5 +49,5 @@ export function ecrSettingAction(setting: EcrSetting): FixingAction {
       const ok = !repo || setting.isOn(repo);
       return { verified: ok, remaining: ok ? [] : [...plan.targets] };
     },
-  };
+  });
 }

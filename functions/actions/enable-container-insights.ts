@@ -1,7 +1,7 @@
 import type { Cluster } from '@aws-sdk/client-ecs';
 import { describeCluster, enableClusterInsights, toTags } from '../aws/ecs';
 import type { Plan } from '../domain/remediation';
-import type { FixingAction, Inspection } from './action';
+import { fixingAction, type Inspection } from './action';
 
 /** `enabled` and `enhanced` both count as on (ECS.12). */
 const isOn = (value: string | undefined): boolean => value === 'enabled' || value === 'enhanced';
@@ -10,10 +10,7 @@ const isOn = (value: string | undefined): boolean => value === 'enabled' || valu
  * Turn on Container Insights for an ECS cluster (UpdateClusterSettings containerInsights=enabled). A cluster already
  * on `enhanced` is left alone. Auto by default: it only adds metrics (and their cost).
  */
-export const enableContainerInsights: FixingAction = {
-  id: 'enable-container-insights',
-  title: 'Enable Container Insights on an ECS cluster',
-
+export const enableContainerInsights = fixingAction('enable-container-insights', {
   async inspect(finding, clients): Promise<Inspection> {
     const cluster = await describeCluster(clients.ecs(), finding.resource.id);
     const before = insightsOf(cluster);
@@ -51,7 +48,7 @@ export const enableContainerInsights: FixingAction = {
     const ok = !cluster || isOn(insightsOf(cluster));
     return { verified: ok, remaining: ok ? [] : [...plan.targets] };
   },
-};
+});
 
 const insightsOf = (cluster: Cluster | undefined): string | undefined =>
   cluster?.settings?.find((s) => s.name === 'containerInsights')?.value;

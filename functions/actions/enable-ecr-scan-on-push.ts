@@ -4,7 +4,6 @@ import { ecrSettingAction } from './ecr-setting';
 /** Turn on scan-on-push for a private ECR repository (PutImageScanningConfiguration). Auto: nothing breaks. */
 export const enableEcrScanOnPush = ecrSettingAction({
   id: 'enable-ecr-scan-on-push',
-  title: 'Enable ECR scan on push',
   isOn: (repo) => repo.imageScanningConfiguration?.scanOnPush === true,
   steps: (name) => [
     `turn on scan on push for ECR repository ${name} (PutImageScanningConfiguration imageScanningConfiguration {scanOnPush: true})`,

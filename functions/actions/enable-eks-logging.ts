@@ -1,6 +1,6 @@
 import { describeCluster, eksClusterName, enabledLogTypes, toEksClusterFacts, updateClusterConfig } from '../aws/eks';
 import type { Plan } from '../domain/remediation';
-import type { FixingAction, Inspection } from './action';
+import { fixingAction, type Inspection } from './action';
 
 /** The control-plane log types EKS.8 and the seed ask for: who called the API server, and what it decided. */
 export const REQUIRED_LOG_TYPES = ['api', 'audit', 'authenticator'] as const;
@@ -9,10 +9,7 @@ export const REQUIRED_LOG_TYPES = ['api', 'audit', 'authenticator'] as const;
  * Turn on EKS control-plane logging (api, audit, authenticator) with UpdateClusterConfig, keeping every type already
  * enabled, and follow the asynchronous update with DescribeUpdate. No disruption; CloudWatch Logs ingestion costs.
  */
-export const enableEksLogging: FixingAction = {
-  id: 'enable-eks-logging',
-  title: 'Enable EKS control-plane logging (api, audit, authenticator)',
-
+export const enableEksLogging = fixingAction('enable-eks-logging', {
   async inspect(finding, clients): Promise<Inspection> {
     const name = eksClusterName(finding.resource.id);
     const cluster = await describeCluster(clients.eks(), name);
@@ -60,4 +57,4 @@ export const enableEksLogging: FixingAction = {
     const ok = !cluster || REQUIRED_LOG_TYPES.every((t) => enabled.includes(t));
     return { verified: ok, remaining: ok ? [] : [...plan.targets] };
   },
-};
+});

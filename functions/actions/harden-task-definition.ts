@@ -7,7 +7,7 @@ import { capabilityName, isLinux, isRootUser, PRIVILEGED_CAPABILITIES } from '..
 import type { Finding, Tags } from '../domain/model';
 import type { Policy } from '../domain/policy/schema';
 import type { Plan } from '../domain/remediation';
-import type { FixingAction, Inspection } from './action';
+import { fixingAction, type Inspection } from './action';
 
 /** The tag Warden puts on the revisions it registers: the revision it hardened. */
 export const HARDENED_FROM = 'warden:hardened-from';
@@ -38,10 +38,7 @@ interface Details {
  * service that runs a non-compliant revision of the family at it. Services already on a compliant revision are left
  * alone. Env values are never read into the plan: apply re-reads the source revision and re-derives the change.
  */
-export const hardenTaskDefinition: FixingAction = {
-  id: 'harden-task-definition',
-  title: 'Register a hardened task definition revision and update its services',
-
+export const hardenTaskDefinition = fixingAction('harden-task-definition', {
   async inspect(finding, clients, policy): Promise<Inspection> {
     const ecs = clients.ecs();
     const family = familyOf(finding.resource.id);
@@ -106,7 +103,7 @@ export const hardenTaskDefinition: FixingAction = {
     }
     return { verified: remaining.length === 0, remaining };
   },
-};
+});
 
 /** The newest ACTIVE revision Warden registered from `source` that is compliant, if any (newer revisions only). */
 async function findHardened(ecs: ECSClient, family: string, source: string, settings: HardeningSettings): Promise<string | undefined> {

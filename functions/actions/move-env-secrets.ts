@@ -3,7 +3,7 @@ import {
   describeTaskDefinition, familyOf, familyServices, listRevisions, nameOf, revisionOf, toTaskDefinitionFacts,
 } from '../aws/ecs';
 import type { Plan } from '../domain/remediation';
-import type { Action, Inspection } from './action';
+import { planOnlyAction, type Inspection } from './action';
 
 /** How many revisions are searched for the leaked values (newest first, ACTIVE and INACTIVE). */
 export const REVISIONS_SEARCHED = 25;
@@ -24,10 +24,7 @@ export interface SecretMove {
  * The plan names the secrets, the `secrets[]` entries, the execution-role permissions, the services to update and
  * the old revisions that hold the same values (compared in memory, never copied) to deregister and delete.
  */
-export const moveEnvSecrets: Action = {
-  id: 'move-env-secrets',
-  title: 'Move plain environment secrets to Secrets Manager',
-
+export const moveEnvSecrets = planOnlyAction('move-env-secrets', {
   async inspect(finding, clients): Promise<Inspection> {
     const ecs = clients.ecs();
     const family = familyOf(finding.resource.id);
@@ -59,7 +56,7 @@ export const moveEnvSecrets: Action = {
     };
     return { stillViolating: true, plan, ...(tags ? { tags } : {}) };
   },
-};
+});
 
 /** Secret-like plain env vars, as the normalizers judge them (the value's shape, or a secret name over a non-setting). */
 export function secretMoves(td: TaskDefinition): SecretMove[] {

@@ -6,17 +6,14 @@ import { taskDefinitionControls } from '../domain/controls/task-definition-contr
 import type { Facts, Finding, Observation, TaskDefinitionFacts } from '../domain/model';
 import type { Policy } from '../domain/policy/schema';
 import type { Plan } from '../domain/remediation';
-import type { Action, ActionClients, Inspection } from './action';
+import { planOnlyAction, type ActionClients, type Inspection } from './action';
 import { hardenTaskDefinition } from './harden-task-definition';
 
 /**
  * Plan only, for controls without an automatic fix: re-check the resource live (ECS and EKS resources), then tell the
  * owner the exact change to make for that control.
  */
-export const notifyOwner: Action = {
-  id: 'notify-owner',
-  title: 'Tell the owner the exact change to make',
-
+export const notifyOwner = planOnlyAction('notify-owner', {
   async inspect(finding, clients, policy): Promise<Inspection> {
     const live = await readLive(finding, clients);
     const tags = live && finding.resource.tags === undefined ? live.tags : undefined;
@@ -43,7 +40,7 @@ export const notifyOwner: Action = {
     };
     return { stillViolating: true, plan, ...(tags ? { tags } : {}) };
   },
-};
+});
 
 /** Live facts, undefined when the resource is gone, null when Warden cannot read this type live. */
 async function readLive(finding: Finding, clients: ActionClients): Promise<LiveFacts | null> {

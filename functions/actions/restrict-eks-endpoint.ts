@@ -1,7 +1,7 @@
 import { describeCluster, eksClusterName, toEksClusterFacts, updateClusterConfig } from '../aws/eks';
 import type { EksClusterFacts } from '../domain/model';
 import type { Plan } from '../domain/remediation';
-import type { FixingAction, Inspection } from './action';
+import { fixingAction, type Inspection } from './action';
 
 /** What UpdateClusterConfig gets: `resourcesVpcConfig` with endpoint access only (one update type per call). */
 interface EndpointAccess {
@@ -19,10 +19,7 @@ const worldOpen = (c: EksClusterFacts): boolean =>
  * there are none; the private endpoint is always turned on so nodes keep reaching the API server.
  * Approval by default: kubectl and CI outside the VPC (and outside the admin CIDRs) lose access.
  */
-export const restrictEksEndpoint: FixingAction = {
-  id: 'restrict-eks-endpoint',
-  title: 'Restrict the EKS API endpoint to admin CIDRs, or make it private',
-
+export const restrictEksEndpoint = fixingAction('restrict-eks-endpoint', {
   async inspect(finding, clients, policy): Promise<Inspection> {
     const name = eksClusterName(finding.resource.id);
     const cluster = await describeCluster(clients.eks(), name);
@@ -72,7 +69,7 @@ export const restrictEksEndpoint: FixingAction = {
       (!want.endpointPublicAccess || sorted(facts.publicAccessCidrs) === sorted(want.publicAccessCidrs));
     return { verified: ok, remaining: ok ? [] : [...plan.targets] };
   },
-};
+});
 
 function stepsFor(name: string, target: EndpointAccess, privateBefore: boolean): string[] {
   const change = target.endpointPublicAccess

@@ -1,4 +1,3 @@
-import { publicFrontEnd } from '../aws/front-ends';
 import { describeGroupTags, describeRules, revokeIngressRules } from '../aws/security-groups';
 import { controlById } from '../domain/controls';
 import { handlingOf } from '../domain/controls/sg-world-open-ingress';
@@ -7,7 +6,7 @@ import type { Finding, Observation, SgRule, Tags } from '../domain/model';
 import { describeRule } from '../domain/net';
 import type { Policy } from '../domain/policy/schema';
 import type { Plan } from '../domain/remediation';
-import type { ActionClients, FixingAction, Inspection } from './action';
+import { fixingAction, type ActionClients, type Inspection } from './action';
 
 /**
  * The group as the re-check sees it: live rules and tags (read when the finding has none) and, when it can change
@@ -27,7 +26,8 @@ export async function recheckObservation(
     resource: { ...finding.resource, ...(tags ? { tags } : {}) },
     facts: { kind: 'sg-rules', groupId, rules, complete: true },
   };
-  const live = { publicFrontEnd: (id: string) => publicFrontEnd(clients, id) };
+  // The load balancer clients load only when the answer can change the decision (rarely; never in apply or verify).
+  const live = { publicFrontEnd: async (id: string) => (await import('../aws/front-ends')).publicFrontEnd(clients, id) };
   return { observation: await withFrontEnd(observation, live, policy), rules, ...(tags ? { tags } : {}) };
 }
 
@@ -37,10 +37,7 @@ export async function recheckObservation(
  * (plus one for tags when the finding has none, or when nothing is left to revoke: a deleted group is `gone`; and the
  * load-balancer reads of the front-end lookup when they can change the decision).
  */
-export const revokeSgIngress: FixingAction = {
-  id: 'revoke-sg-ingress',
-  title: 'Revoke world-open security-group ingress rules',
-
+export const revokeSgIngress = fixingAction('revoke-sg-ingress', {
   async inspect(finding, clients, policy): Promise<Inspection> {
     const readTags = finding.resource.tags === undefined;
     const { observation: live, rules, tags } = await recheckObservation(finding, clients, policy);
@@ -72,7 +69,7 @@ export const revokeSgIngress: FixingAction = {
     const remaining = plan.targets.filter((id) => live.has(id));
     return { verified: remaining.length === 0, remaining };
   },
-};
+});
 
 function planFor(finding: Finding, targets: string[], rules: SgRule[], gone: boolean): Plan {
   return {

@@ -10,7 +10,6 @@ const mutabilityOf = (repo: Repository | undefined): string => repo?.imageTagMut
  */
 export const setEcrTagImmutability = ecrSettingAction({
   id: 'set-ecr-tag-immutability',
-  title: 'Set ECR tag immutability',
   isOn: (repo) => isTagImmutable(repo.imageTagMutability),
   steps: (name, repo) => {
     const before = mutabilityOf(repo);

@@ -8,7 +8,7 @@ import { controlById, type Control } from '../domain/controls';
 import type { Finding, Observation, Tags, TaskDefinitionFacts } from '../domain/model';
 import type { Policy } from '../domain/policy/schema';
 import type { Plan } from '../domain/remediation';
-import type { FixingAction, Inspection } from './action';
+import { fixingAction, type Inspection } from './action';
 
 /** What a human needs to start a stopped task again (never env values: those stay in the task definition). */
 export interface StoppedTask {
@@ -45,10 +45,7 @@ const revision = (taskDefinition: string): string => taskDefinition.split('/').p
  * (standalone, or the same service: the mode was decided for that kind), are listed in the plan; policy
  * `stopTasks.siblings: stop` stops them too, at most `stopTasks.maxSiblings`.
  */
-export const stopEcsTasks: FixingAction = {
-  id: 'stop-ecs-tasks',
-  title: 'Stop ECS tasks that run as root or privileged',
-
+export const stopEcsTasks = fixingAction('stop-ecs-tasks', {
   async inspect(finding, clients, policy): Promise<Inspection> {
     const control = controlById(finding.control);
     if (!control) throw new WardenError('Warden.UnknownControl', `no control ${finding.control} to re-check tasks with`);
@@ -99,7 +96,7 @@ export const stopEcsTasks: FixingAction = {
     const remaining = tasks.filter(isTaskLive).map((t) => t.taskArn ?? '').sort();
     return { verified: remaining.length === 0, remaining };
   },
-};
+});
 
 type Recheck = ((task: Task) => Promise<string | undefined>) & { tags: () => Tags | undefined };
 

@@ -4,12 +4,7 @@ import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { EKSClient } from '@aws-sdk/client-eks';
 import type { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { ec2 } from './clients/ec2';
-import { ecr } from './clients/ecr';
-import { ecs } from './clients/ecs';
-import { eks } from './clients/eks';
-import { elb } from './clients/elb';
-import { elbv2 } from './clients/elbv2';
+import { loadedClient } from './client-cache';
 
 /** The SDK clients actions may use, built lazily. */
 export interface ActionClients {
@@ -22,5 +17,15 @@ export interface ActionClients {
   elb: () => ElasticLoadBalancingClient;
 }
 
-/** The clients every action may use (the remediation step Lambdas), built on first use. */
-export const actionClients: ActionClients = { ec2, ecs, eks, ecr, elbv2, elb };
+/**
+ * The clients of the remediation, runbook and triage Lambdas, built on first use. Nothing here imports the SDK: each
+ * client comes with the code that sends its commands (aws/client-cache.ts loadedClient), which loads on first use.
+ */
+export const actionClients: ActionClients = {
+  ec2: () => loadedClient('ec2'),
+  ecs: () => loadedClient('ecs'),
+  eks: () => loadedClient('eks'),
+  ecr: () => loadedClient('ecr'),
+  elbv2: () => loadedClient('elbv2'),
+  elb: () => loadedClient('elb'),
+};

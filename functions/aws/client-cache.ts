@@ -4,12 +4,27 @@
  * Each service has its own module under aws/clients so a Lambda bundle holds only the clients it uses.
  */
 const cache = new Map<string, unknown>();
+/** The getter of every client module loaded so far, by service name. */
+const loaded = new Map<string, () => unknown>();
 
 export function lazy<T>(name: string, make: () => T): () => T {
-  return () => {
+  const get = (): T => {
     if (!cache.has(name)) cache.set(name, make());
     return cache.get(name) as T;
   };
+  loaded.set(name, get);
+  return get;
+}
+
+/**
+ * The client of a service whose module (aws/clients/<name>.ts) is loaded. Code that sends a service's commands imports
+ * that module (test/unit/layers.test.ts checks), so whatever code is loaded finds its client here; the Lambdas then load
+ * only the SDK clients of the actions and readers they run.
+ */
+export function loadedClient<T>(name: string): T {
+  const get = loaded.get(name);
+  if (!get) throw new Error(`the ${name} client is not loaded: the code that sends its commands must import aws/clients/${name}`);
+  return get() as T;
 }
 
 /** SDK retries stay short: Step Functions owns retries with backoff. */

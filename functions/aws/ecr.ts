@@ -5,6 +5,7 @@ import {
 import type { RepositoryFacts, Tags } from '../domain/model';
 import { errorName, rethrowThrottling } from './errors';
 import { fromAwsTags } from './tags';
+import './clients/ecr'; // ActionClients.ecr() (aws/client-cache.ts)
 
 /** Small typed wrappers over the ECR calls Warden makes on private repositories (in the caller's own registry). */
 

@@ -8,6 +8,7 @@ import {
 import { containerFacts, environmentFacts } from '../domain/events/task-definition';
 import type { ClusterFacts, ServiceFacts, Tags, TaskDefinitionFacts, TaskRunFacts } from '../domain/model';
 import { errorName, rethrowThrottling } from './errors';
+import './clients/ecs'; // ActionClients.ecs() (aws/client-cache.ts)
 
 /** Small typed wrappers over the ECS calls Warden makes, and the mapping of SDK shapes to the model's facts. */
 

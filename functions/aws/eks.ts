@@ -4,6 +4,7 @@ import {
 } from '@aws-sdk/client-eks';
 import type { EksClusterFacts, Tags } from '../domain/model';
 import { errorName, rethrowThrottling, WardenError } from './errors';
+import './clients/eks'; // ActionClients.eks() (aws/client-cache.ts)
 
 /** Small typed wrappers over the EKS calls Warden makes on clusters. */
 

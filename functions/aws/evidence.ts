@@ -4,6 +4,8 @@ import {
 import { TagResourceCommand, type ECSClient, type Task, type TaskDefinition } from '@aws-sdk/client-ecs';
 import type { Tags } from '../domain/model';
 import { describeKnown, rethrowThrottling } from './errors';
+import './clients/ec2'; // ActionClients.ec2() (aws/client-cache.ts)
+import './clients/ecs'; // ActionClients.ecs() (aws/client-cache.ts)
 
 /** Reads and tags the runbooks use to capture evidence. Every read tolerates a resource that is already gone. */
 

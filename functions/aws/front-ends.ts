@@ -8,6 +8,8 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { networkInterfaces } from './enis';
 import { errorName, rethrowThrottling } from './errors';
+import './clients/elb'; // ActionClients.elb() (aws/client-cache.ts)
+import './clients/elbv2'; // ActionClients.elbv2() (aws/client-cache.ts)
 
 /**
  * Is a security group a public front end? Read live, lazily, stopping at the first proof:

@@ -15,6 +15,8 @@ import { networkInterfaces } from './enis';
 import { listClusters } from './ecs';
 import { describeRules } from './security-groups';
 import { fromAwsTags, toAwsTags } from './tags';
+import './clients/ec2'; // ActionClients.ec2() (aws/client-cache.ts)
+import './clients/ecs'; // ActionClients.ecs() (aws/client-cache.ts)
 
 /**
  * The EC2 and ECS calls of isolate-container-instance: read the instance, find or create the quarantine group,

@@ -9,9 +9,6 @@ import {
 
 export type LiveFacts = { facts: Facts; tags: Tags } | undefined;
 
-/** The resource types readEcsResource reads. */
-export const ECS_LIVE_TYPES = ['AWS::ECS::TaskDefinition', 'AWS::ECS::Service', 'AWS::ECS::Task', 'AWS::ECS::Cluster'] as const;
-
 /**
  * The live facts of an ECS resource, or undefined when it is gone (INACTIVE task definition or service, MISSING or
  * INACTIVE cluster, no task still running). `hint` is the event's facts: task runs need it (the tasks and the task

@@ -1,26 +1,27 @@
 import type { ActionClients } from './action-clients';
 import type { LiveState } from '../domain/model';
-import { ECS_LIVE_TYPES, readEcsResource } from './live-ecs';
-import { readEcrRepository, readEksCluster } from './live-eks-ecr';
-import { nameOf } from './ecs';
-import { publicFrontEnd } from './front-ends';
-import { findContainerInstance } from './instances';
-import { ec2LiveState } from './security-groups';
 
-const ECS_TYPES: readonly string[] = ECS_LIVE_TYPES;
+/** The resource types live-ecs.ts readEcsResource reads. */
+export const ECS_LIVE_TYPES: readonly string[] = ['AWS::ECS::TaskDefinition', 'AWS::ECS::Service', 'AWS::ECS::Task', 'AWS::ECS::Cluster'];
 
-/** LiveState over the SDK: security groups (and their load balancers), ECS, EKS and ECR. For triage and `warden evaluate --live`. */
+/**
+ * LiveState over the SDK: security groups (and their load balancers), ECS, EKS and ECR. For triage and `warden evaluate
+ * --live`. Each reader, with its SDK client, loads on first use: an event pays only for the service it is about.
+ * Its IAM permissions: aws/permissions.ts TRIAGE_LIVE_READS.
+ */
 export const awsLiveState = (clients: ActionClients): LiveState => ({
-  ...ec2LiveState(clients.ec2),
-  publicFrontEnd: (groupId) => publicFrontEnd(clients, groupId),
+  securityGroup: async (groupId) => (await import('./security-groups')).ec2LiveState(clients.ec2).securityGroup(groupId),
+  securityGroupTags: async (groupId) => (await import('./security-groups')).ec2LiveState(clients.ec2).securityGroupTags(groupId),
+  publicFrontEnd: async (groupId) => (await import('./front-ends')).publicFrontEnd(clients, groupId),
   async resource(ref, hint) {
-    if (ECS_TYPES.includes(ref.type)) return readEcsResource(ref, hint, clients);
-    if (ref.type === 'AWS::EKS::Cluster') return readEksCluster(ref, clients);
-    if (ref.type === 'AWS::ECR::Repository') return readEcrRepository(ref, clients);
+    if (ECS_LIVE_TYPES.includes(ref.type)) return (await import('./live-ecs')).readEcsResource(ref, hint, clients);
+    if (ref.type === 'AWS::EKS::Cluster') return (await import('./live-eks-ecr')).readEksCluster(ref, clients);
+    if (ref.type === 'AWS::ECR::Repository') return (await import('./live-eks-ecr')).readEcrRepository(ref, clients);
     // Nothing to read (e.g. an account setting): the event is the state.
     return { facts: hint, tags: ref.tags ?? {} };
   },
   async containerHost(instanceId) {
+    const [{ findContainerInstance }, { nameOf }] = await Promise.all([import('./instances'), import('./ecs')]);
     const found = await findContainerInstance(clients.ecs(), instanceId);
     return found ? { cluster: nameOf(found.cluster) } : undefined;
   },

@@ -6,6 +6,7 @@ import type { LiveSecurityGroup, LiveState, SgRule, Tags } from '../domain/model
 import { isAllTraffic } from '../domain/net';
 import { WardenError, errorName, rethrowThrottling } from './errors';
 import { fromAwsTags, toAwsTags } from './tags';
+import './clients/ec2'; // ActionClients.ec2() (aws/client-cache.ts)
 
 /** Small typed wrappers over the EC2 calls Warden makes on security groups. */
 

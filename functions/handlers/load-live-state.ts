@@ -1,4 +1,4 @@
-import { actionById, type ActionClients } from '../actions';
+import { loadAction, type ActionClients } from '../actions';
 import { actionClients } from '../aws/action-clients';
 import { WardenError } from '../aws/errors';
 import { controlById } from '../domain/controls';
@@ -14,7 +14,7 @@ export async function loadLiveState(state: RemediationState, clients: ActionClie
   const { finding } = state.context;
   const manual = state.context.source === 'manual';
   const policy = state.policy;
-  const action = actionById(finding.remediation.action);
+  const action = await loadAction(finding.remediation.action);
   const control = controlById(finding.control);
   if (!action || !control) throw new WardenError('Warden.UnknownAction', `no action ${finding.remediation.action} / control ${finding.control}`);
   const inspection = await action.inspect(finding, clients, policy);

@@ -1,11 +1,10 @@
 import { actionClients } from '../aws/action-clients';
 import { conclude } from '../runbooks/conclude';
-import { runbookSteps, type RunbookState, type RunbookSteps, type StepDeps } from '../runbooks';
+import { runbookSteps, type RunbookState, type StepDeps, type StepRegistry } from '../runbooks';
 import { runStep } from '../runbooks/run-step';
 import { startByHand, startRun, type StartInput } from '../runbooks/start';
 import { handStartByName } from '../domain/runbooks/catalog';
 import type { RemediationState } from '../domain/state';
-import { runtimePolicy } from '../runtime/config';
 import { lambda } from '../runtime/lambda';
 import { logger } from '../runtime/logger';
 import { auditTable, keepProgress, saveRunProgress } from './progress';
@@ -14,7 +13,7 @@ import { auditTable, keepProgress, saveRunProgress } from './progress';
 export type RunbookStepInput = ({ step: 'start' } & StartInput) | { step: string; state: RunbookState };
 
 export interface RunbookStepDeps extends StepDeps {
-  registry?: Record<string, RunbookSteps>;
+  registry?: StepRegistry;
   /** Write the run's record so far; a failure is logged, never thrown (the final Record writes it all). */
   progress?: (state: RunbookState) => Promise<void>;
 }
@@ -39,6 +38,14 @@ export async function runbookStep(input: RunbookStepInput, deps: RunbookStepDeps
   return state;
 }
 
-export const handler = lambda((input: RunbookStepInput) =>
-  runbookStep(input, { clients: actionClients, audit: auditTable, policy: runtimePolicy, now: () => new Date(), progress: saveRunProgress }),
+/** Only the start step reads the deployed policy (parsing it loads zod), so only that step loads it. */
+const deployedPolicy = async (step: string): Promise<StepDeps['policy']> => {
+  if (step === 'start') return (await import('../runtime/config')).runtimePolicy;
+  return () => {
+    throw new Error(`runbook step ${step} has the run's policy in its state: only the start step reads the deployed one`);
+  };
+};
+
+export const handler = lambda(async (input: RunbookStepInput) =>
+  runbookStep(input, { clients: actionClients, audit: auditTable, policy: await deployedPolicy(input.step), now: () => new Date(), progress: saveRunProgress }),
 );

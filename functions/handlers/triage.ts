@@ -1,9 +1,6 @@
-import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { dynamodb } from '../aws/clients/dynamodb';
-import { sfn } from '../aws/clients/sfn';
-import { WardenError, errorName, rethrowThrottling } from '../aws/errors';
+import { WardenError } from '../aws/errors';
 import { actionClients } from '../aws/action-clients';
-import { dynamoFindingMemory } from '../aws/finding-memory';
+import type { ExecutionStarter } from '../aws/executions';
 import { awsLiveState } from '../aws/live-state';
 import { evaluate } from '../domain/evaluate';
 import type { Finding, LiveState, Status } from '../domain/model';
@@ -14,34 +11,14 @@ import { repeatDecision, seenOf, type FindingMemory } from '../domain/repeats';
 import { runtimePolicy } from '../runtime/config';
 import { lambda } from '../runtime/lambda';
 import { logger } from '../runtime/logger';
-import type { RemediationState } from '../domain/state';
 
-export interface ExecutionStarter {
-  start(name: string, input: RemediationState): Promise<{ executionArn?: string; duplicate: boolean }>;
-}
+export type { ExecutionStarter } from '../aws/executions';
 
 export interface TriageResult {
   status: Status;
   reason?: string;
   executions: { name: string; control: string; executionArn?: string; duplicate: boolean }[];
 }
-
-/**
- * Starts the state machine for a fix: the runbook's own when the action is a runbook (GuardDuty containment), else the
- * remediate workflow. An existing execution of the same name is a duplicate delivery.
- */
-export const sfnStarter = (sfn: () => SFNClient, stateMachineArn: (action: string) => string): ExecutionStarter => ({
-  async start(name, input) {
-    try {
-      const stateMachine = stateMachineArn(input.context.finding.remediation.action);
-      const out = await sfn().send(new StartExecutionCommand({ stateMachineArn: stateMachine, name, input: JSON.stringify(input) }));
-      return { executionArn: out.executionArn, duplicate: false };
-    } catch (err) {
-      if (errorName(err) === 'ExecutionAlreadyExists') return { duplicate: true };
-      return rethrowThrottling(err);
-    }
-  },
-});
 
 /**
  * Evaluate one EventBridge event and start one execution per fix (findings grouped by action and resource). Invalid events throw Warden.InvalidEvent so
@@ -108,11 +85,30 @@ export function stateMachineFor(env: NodeJS.ProcessEnv = process.env): (action: 
   };
 }
 
+/** Read at cold start: a malformed RUNBOOK_STATE_MACHINES fails it. */
+const stateMachineArn = stateMachineFor();
+
+// The Step Functions and DynamoDB clients load on first use: an event that needs no fix never loads the first, one
+// that is not a GuardDuty finding never loads the second.
+const starter: ExecutionStarter = {
+  async start(name, input) {
+    const [{ sfnStarter }, { sfn }] = await Promise.all([import('../aws/executions'), import('../aws/clients/sfn')]);
+    return sfnStarter(sfn, stateMachineArn).start(name, input);
+  },
+};
+const findingMemory = (tableName: string): FindingMemory => {
+  const memory = async () => {
+    const [{ dynamoFindingMemory }, { dynamodb }] = await Promise.all([import('../aws/finding-memory'), import('../aws/clients/dynamodb')]);
+    return dynamoFindingMemory({ dynamodb, tableName });
+  };
+  return { recall: async (id) => (await memory()).recall(id), remember: async (seen) => (await memory()).remember(seen) };
+};
+
 export const handler = lambda(
   createTriage({
     policy: runtimePolicy,
     live: awsLiveState(actionClients),
-    starter: sfnStarter(sfn, stateMachineFor()),
-    ...(findingsTable ? { memory: dynamoFindingMemory({ dynamodb, tableName: findingsTable }) } : {}),
+    starter,
+    ...(findingsTable ? { memory: findingMemory(findingsTable) } : {}),
   }),
 );

@@ -1,4 +1,4 @@
-import { actionById, type ActionClients, type VerifyResult } from '../actions';
+import { loadAction, type ActionClients, type VerifyResult } from '../actions';
 import { actionClients } from '../aws/action-clients';
 import { WardenError } from '../aws/errors';
 import { lambda } from '../runtime/lambda';
@@ -7,7 +7,7 @@ import type { RemediationState } from '../domain/state';
 /** Read live state again; throw Warden.VerificationFailed (retried, then caught) if any target survived. */
 export async function verifyRemediation(state: RemediationState, clients: ActionClients = actionClients): Promise<VerifyResult> {
   const plan = state.live?.result.plan;
-  const action = plan && actionById(plan.action);
+  const action = plan && (await loadAction(plan.action));
   if (!plan || !action) throw new WardenError('Warden.NoPlan', 'Verify reached without a plan from LoadLiveState');
   if (!action.verify) throw new WardenError('Warden.PlanOnly', `${action.id} is plan only: nothing to verify`);
   const result = await action.verify(plan, clients);

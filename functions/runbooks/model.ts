@@ -30,3 +30,6 @@ export type StepFn = (state: RunbookState, deps: StepDeps) => Promise<StepOutcom
 
 /** A runbook's step code, by step id (without the runbook prefix): `plan` plus every step of its definition. */
 export type RunbookSteps = Record<string, StepFn>;
+
+/** Step code by runbook name: loaded already, or loaded on first use. */
+export type StepRegistry = Record<string, RunbookSteps | (() => Promise<RunbookSteps>)>;

@@ -3,7 +3,7 @@ import { runbookByName } from '../domain/runbooks/catalog';
 import type { TimelineEntry } from '../domain/runbooks/model';
 import { appended } from '../domain/runbooks/timeline';
 import type { ApprovalDecision } from '../approvals/model';
-import type { RunbookState, RunbookSteps, StepDeps } from './model';
+import type { RunbookState, StepDeps, StepRegistry } from './model';
 
 /** The approval decision as a timeline entry, once, before the first step after it. */
 export function withDecision(state: RunbookState, now: Date): RunbookState {
@@ -37,10 +37,12 @@ export function withDecision(state: RunbookState, now: Date): RunbookState {
  * Run one step of a runbook and append its timeline entry. A step that changes something (`mutates`) is only
  * described in dry-run. Steps throw WardenError for failures the state machine should see by name.
  */
-export async function runStep(stepId: string, state: RunbookState, registry: Record<string, RunbookSteps>, deps: StepDeps): Promise<RunbookState> {
+export async function runStep(stepId: string, state: RunbookState, registry: StepRegistry, deps: StepDeps): Promise<RunbookState> {
   const [name = '', step = ''] = stepId.split('.');
   const definition = runbookByName(name);
-  const fn = registry[name]?.[step];
+  const code = definition && Object.hasOwn(registry, name) ? registry[name] : undefined;
+  const steps = typeof code === 'function' ? await code() : code;
+  const fn = steps && Object.hasOwn(steps, step) ? steps[step] : undefined;
   if (!definition || !fn) throw new WardenError('Warden.UnknownStep', `no runbook step ${stepId}`);
   if (state.runbook?.name !== name) throw new WardenError('Warden.InvalidInput', `step ${stepId} got the state of runbook ${state.runbook?.name ?? '(none)'}`);
   const now = deps.now();

@@ -18,19 +18,27 @@ import {
   RunTaskCommand, UpdateServiceCommand, type ContainerDefinition, type RegisterTaskDefinitionCommandInput,
 } from '@aws-sdk/client-ecs';
 import type { FixingAction } from '../../functions/actions';
-import { disableServicePublicIp } from '../../functions/actions/disable-service-public-ip';
-import { HARDENED_FROM, hardenTaskDefinition } from '../../functions/actions/harden-task-definition';
-import { moveEnvSecrets } from '../../functions/actions/move-env-secrets';
-import { notifyOwner } from '../../functions/actions/notify-owner';
-import { stopEcsTasks } from '../../functions/actions/stop-ecs-tasks';
+import { disableServicePublicIp as disableServicePublicIpCode } from '../../functions/actions/disable-service-public-ip';
+import { HARDENED_FROM, hardenTaskDefinition as hardenTaskDefinitionCode } from '../../functions/actions/harden-task-definition';
+import { moveEnvSecrets as moveEnvSecretsCode } from '../../functions/actions/move-env-secrets';
+import { notifyOwner as notifyOwnerCode } from '../../functions/actions/notify-owner';
+import { stopEcsTasks as stopEcsTasksCode } from '../../functions/actions/stop-ecs-tasks';
 import { clients } from '../../functions/aws/clients';
 import { readEcsResource } from '../../functions/aws/live-ecs';
 import type { Facts, Finding, ResourceRef, TaskRunFacts } from '../../functions/domain/model';
 import { defaultPolicy } from '../../functions/domain/policy';
 import { useMoto } from '../support/emulator';
+import { expectDeclaredCalls, traced, tracedClients } from '../support/permissions';
 import { ecsNetwork, type EcsNetwork } from '../../local/sandbox';
 
 const moto = useMoto();
+// Every call below is checked against the actions' declared IAM grants (expectDeclaredCalls, last in this file).
+const disableServicePublicIp = traced(disableServicePublicIpCode);
+const hardenTaskDefinition = traced(hardenTaskDefinitionCode);
+const moveEnvSecrets = traced(moveEnvSecretsCode);
+const notifyOwner = traced(notifyOwnerCode);
+const stopEcsTasks = traced(stopEcsTasksCode);
+const triageClients = tracedClients(clients, 'triage');
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
@@ -519,7 +527,7 @@ describe('readEcsResource', () => {
 
   test('a task definition: facts with secret verdicts and no values; tags; INACTIVE is gone', async () => {
     const td = await register('web', [container('app', { environment: [{ name: 'DB_PASSWORD', value: PASSWORD }, { name: 'CONFIG', value: ACCESS_KEY }, { name: 'MODE', value: 'x' }], secrets: [{ name: 'TOKEN', valueFrom: 'arn:aws:ssm:us-east-1:123456789012:parameter/t' }] })], { tags: [{ key: 'Owner', value: 'web-team' }] });
-    const live = await readEcsResource(ref('AWS::ECS::TaskDefinition', td), flagged, clients);
+    const live = await readEcsResource(ref('AWS::ECS::TaskDefinition', td), flagged, triageClients);
     expect(live?.tags).toEqual({ Owner: 'web-team' });
     expect(live?.facts).toEqual({
       kind: 'ecs-task-definition',
@@ -532,10 +540,10 @@ describe('readEcsResource', () => {
       }),
     });
     expect(JSON.stringify(live)).not.toContain(PASSWORD);
-    expect((await readEcsResource(ref('AWS::ECS::TaskDefinition', 'web'), flagged, clients))?.facts).toMatchObject({ taskDefinition: { arn: td } });
+    expect((await readEcsResource(ref('AWS::ECS::TaskDefinition', 'web'), flagged, triageClients))?.facts).toMatchObject({ taskDefinition: { arn: td } });
     await ecs().send(new DeregisterTaskDefinitionCommand({ taskDefinition: td }));
-    expect(await readEcsResource(ref('AWS::ECS::TaskDefinition', td), flagged, clients)).toBeUndefined();
-    expect(await readEcsResource(ref('AWS::ECS::TaskDefinition', 'nope:1'), flagged, clients)).toBeUndefined();
+    expect(await readEcsResource(ref('AWS::ECS::TaskDefinition', td), flagged, triageClients)).toBeUndefined();
+    expect(await readEcsResource(ref('AWS::ECS::TaskDefinition', 'nope:1'), flagged, triageClients)).toBeUndefined();
   });
 
   test('a service: network facts, tags and the task definition it runs; a missing service is gone', async () => {
@@ -543,14 +551,14 @@ describe('readEcsResource', () => {
     await cluster();
     const td = await register('web', [container('app')]);
     const arn = await service(net, 'web', td, 'ENABLED');
-    const live = await readEcsResource(ref('AWS::ECS::Service', arn), flagged, clients);
+    const live = await readEcsResource(ref('AWS::ECS::Service', arn), flagged, triageClients);
     expect(live?.tags).toEqual({ Owner: 'web-team' });
     expect(live?.facts).toMatchObject({
       kind: 'ecs-service',
       service: { cluster: 'apps', serviceName: 'web', arn, taskDefinition: td, assignPublicIp: 'ENABLED', subnets: [net.subnet], securityGroups: [net.sg], definition: { family: 'web', revision: 1 } },
     });
-    expect(await readEcsResource(ref('AWS::ECS::Service', arn.replace('/web', '/gone')), flagged, clients)).toBeUndefined();
-    expect(await readEcsResource(ref('AWS::ECS::Service', arn.replace('/apps/', '/nocluster/')), flagged, clients)).toBeUndefined();
+    expect(await readEcsResource(ref('AWS::ECS::Service', arn.replace('/web', '/gone')), flagged, triageClients)).toBeUndefined();
+    expect(await readEcsResource(ref('AWS::ECS::Service', arn.replace('/apps/', '/nocluster/')), flagged, triageClients)).toBeUndefined();
   });
 
   test('a task run: only tasks still running, with group and the definition; all stopped is gone', async () => {
@@ -560,18 +568,18 @@ describe('readEcsResource', () => {
     const tasks = await run(net, td, { count: 2, group: 'service:jobs' });
     const hint: Facts = { kind: 'ecs-task-run', run: { cluster: 'apps', taskDefinition: td, tasks } };
     await stopEcsTasks.apply({ action: 'stop-ecs-tasks', resource: ref('AWS::ECS::Task', tasks[0]!), targets: [tasks[0]!], steps: [], details: { cluster: 'apps', reason: 'test' } }, clients);
-    const live = await readEcsResource(ref('AWS::ECS::Task', tasks[0]!), hint, clients);
+    const live = await readEcsResource(ref('AWS::ECS::Task', tasks[0]!), hint, triageClients);
     expect(live?.tags).toEqual({ Owner: 'batch-team' });
     expect(live?.facts).toMatchObject({ kind: 'ecs-task-run', run: { cluster: 'apps', taskDefinition: td, tasks: [tasks[1]], group: 'service:jobs', definition: { family: 'batch' } } });
     await stopEcsTasks.apply({ action: 'stop-ecs-tasks', resource: ref('AWS::ECS::Task', tasks[1]!), targets: [tasks[1]!], steps: [], details: { cluster: 'apps', reason: 'test' } }, clients);
-    expect(await readEcsResource(ref('AWS::ECS::Task', tasks[0]!), hint, clients)).toBeUndefined();
+    expect(await readEcsResource(ref('AWS::ECS::Task', tasks[0]!), hint, triageClients)).toBeUndefined();
   });
 
   test('a task definition: capabilities and host devices reach the facts', async () => {
     const td = await register('vpn', [container('wireguard', { linuxParameters: { capabilities: { add: ['NET_ADMIN'] }, devices: [{ hostPath: '/dev/net/tun', permissions: ['read', 'write'] }] } })], {
       requiresCompatibilities: ['EC2'], networkMode: 'bridge',
     });
-    const live = await readEcsResource(ref('AWS::ECS::TaskDefinition', td), flagged, clients);
+    const live = await readEcsResource(ref('AWS::ECS::TaskDefinition', td), flagged, triageClients);
     expect(live?.facts).toMatchObject({ taskDefinition: { containers: [{ name: 'wireguard', capabilitiesAdded: ['NET_ADMIN'], devices: [{ hostPath: '/dev/net/tun', permissions: ['read', 'write'] }] }] } });
   });
 
@@ -588,27 +596,29 @@ describe('readEcsResource', () => {
     const overrides: TaskRunFacts['environmentOverrides'] = [{ container: 'job', environment: [{ name: 'DB_PASSWORD', secretLike: 'name' }, { name: 'MODE' }] }];
     // Read with a hint that carries no overrides (a flagged resource, or an event without them): the live task's.
     const bare: Facts = { kind: 'ecs-task-run', run: { cluster: 'apps', taskDefinition: td, tasks: [task] } };
-    const running = await readEcsResource(ref('AWS::ECS::Task', task), bare, clients);
+    const running = await readEcsResource(ref('AWS::ECS::Task', task), bare, triageClients);
     expect(running?.facts).toMatchObject({ run: { tasks: [task], environmentOverrides: overrides } });
     expect(JSON.stringify(running)).not.toContain(PASSWORD);
 
     await stopEcsTasks.apply({ action: 'stop-ecs-tasks', resource: ref('AWS::ECS::Task', task), targets: [task], steps: [], details: { cluster: 'apps', reason: 'test' } }, clients);
     const run: TaskRunFacts = { cluster: 'apps', taskDefinition: td, tasks: [task], environmentOverrides: overrides };
     const hint: Facts = { kind: 'ecs-task-run', run };
-    expect(await readEcsResource(ref('AWS::ECS::Task', task), hint, clients)).toEqual({
+    expect(await readEcsResource(ref('AWS::ECS::Task', task), hint, triageClients)).toEqual({
       facts: { kind: 'ecs-task-run', run: { cluster: 'apps', taskDefinition: td, tasks: [task], environmentOverrides: overrides, ended: true } },
       tags: { Owner: 'db-team' },
     });
     const settingsOnly: Facts = { kind: 'ecs-task-run', run: { ...run, environmentOverrides: [{ container: 'job', environment: [{ name: 'MODE' }] }] } };
-    expect(await readEcsResource(ref('AWS::ECS::Task', task), settingsOnly, clients)).toBeUndefined();
+    expect(await readEcsResource(ref('AWS::ECS::Task', task), settingsOnly, triageClients)).toBeUndefined();
   });
 
   test('a cluster: Container Insights setting and tags; a missing cluster is gone', async () => {
     const arn = (await ecs().send(new CreateClusterCommand({ clusterName: 'insights', settings: [{ name: 'containerInsights', value: 'enhanced' }], tags: [{ key: 'Owner', value: 'ops' }] }))).cluster!.clusterArn!;
-    expect(await readEcsResource(ref('AWS::ECS::Cluster', arn), flagged, clients)).toEqual({
+    expect(await readEcsResource(ref('AWS::ECS::Cluster', arn), flagged, triageClients)).toEqual({
       facts: { kind: 'ecs-cluster', cluster: { clusterName: 'insights', arn, containerInsights: 'enhanced' } },
       tags: { Owner: 'ops' },
     });
-    expect(await readEcsResource(ref('AWS::ECS::Cluster', arn.replace('insights', 'gone')), flagged, clients)).toBeUndefined();
+    expect(await readEcsResource(ref('AWS::ECS::Cluster', arn.replace('insights', 'gone')), flagged, triageClients)).toBeUndefined();
   });
 });
+
+expectDeclaredCalls();

@@ -18,20 +18,28 @@ import {
 } from '@aws-sdk/client-eks';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { ActionClients, FixingAction } from '../../functions/actions';
-import { actionById } from '../../functions/actions';
-import { enableContainerInsights } from '../../functions/actions/enable-container-insights';
-import { enableEcrScanOnPush } from '../../functions/actions/enable-ecr-scan-on-push';
-import { enableEksLogging } from '../../functions/actions/enable-eks-logging';
-import { restrictEksEndpoint } from '../../functions/actions/restrict-eks-endpoint';
-import { setEcrTagImmutability } from '../../functions/actions/set-ecr-tag-immutability';
+import { loadAction } from '../../functions/actions';
+import { enableContainerInsights as enableContainerInsightsCode } from '../../functions/actions/enable-container-insights';
+import { enableEcrScanOnPush as enableEcrScanOnPushCode } from '../../functions/actions/enable-ecr-scan-on-push';
+import { enableEksLogging as enableEksLoggingCode } from '../../functions/actions/enable-eks-logging';
+import { restrictEksEndpoint as restrictEksEndpointCode } from '../../functions/actions/restrict-eks-endpoint';
+import { setEcrTagImmutability as setEcrTagImmutabilityCode } from '../../functions/actions/set-ecr-tag-immutability';
 import { clients } from '../../functions/aws/clients';
 import { updatePolling } from '../../functions/aws/eks';
 import { readEcrRepository, readEksCluster } from '../../functions/aws/live-eks-ecr';
 import type { Finding, ResourceRef } from '../../functions/domain/model';
 import { defaultPolicy, PolicySchema } from '../../functions/domain/policy';
 import { useMoto } from '../support/emulator';
+import { expectDeclaredCalls, traced, tracedClients } from '../support/permissions';
 
 useMoto();
+// Every call below is checked against the actions' declared IAM grants (expectDeclaredCalls, last in this file).
+const enableContainerInsights = traced(enableContainerInsightsCode);
+const enableEcrScanOnPush = traced(enableEcrScanOnPushCode);
+const enableEksLogging = traced(enableEksLoggingCode);
+const restrictEksEndpoint = traced(restrictEksEndpointCode);
+const setEcrTagImmutability = traced(setEcrTagImmutabilityCode);
+const triageClients = tracedClients(clients, 'triage');
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
@@ -58,9 +66,9 @@ async function fix(action: FixingAction, f: Finding, c: ActionClients = clients,
   return { inspection, applied, verified };
 }
 
-test('the five actions are registered under the ids the catalog names', () => {
+test('the five actions are registered under the ids the catalog names', async () => {
   for (const id of ['enable-container-insights', 'enable-eks-logging', 'restrict-eks-endpoint', 'enable-ecr-scan-on-push', 'set-ecr-tag-immutability']) {
-    const action = actionById(id);
+    const action = await loadAction(id);
     expect(action?.id).toBe(id);
     expect(typeof action?.apply).toBe('function');
     expect(typeof action?.verify).toBe('function');
@@ -317,7 +325,7 @@ describe('enable-ecr-scan-on-push (moto)', () => {
     expect(inspection.plan.steps[0]).toContain('turn on scan on push for ECR repository team/web');
     expect(applied).toEqual({ applied: [arn], alreadyGone: [] });
     expect(verified).toEqual({ verified: true, remaining: [] });
-    expect((await readEcrRepository(ref('AWS::ECR::Repository', arn), clients))?.facts).toMatchObject({
+    expect((await readEcrRepository(ref('AWS::ECR::Repository', arn), triageClients))?.facts).toMatchObject({
       kind: 'ecr-repository', repository: { scanOnPush: true },
     });
     expect((await enableEcrScanOnPush.inspect(scanFinding(arn), clients, policy)).stillViolating).toBe(false);
@@ -352,7 +360,7 @@ describe('set-ecr-tag-immutability (moto)', () => {
     expect(inspection.plan.steps[1]).toMatch(/^warning: pipelines that re-push an existing tag \(latest/);
     expect(applied).toEqual({ applied: [arn], alreadyGone: [] });
     expect(verified).toEqual({ verified: true, remaining: [] });
-    expect((await readEcrRepository(ref('AWS::ECR::Repository', arn), clients))?.facts).toMatchObject({
+    expect((await readEcrRepository(ref('AWS::ECR::Repository', arn), triageClients))?.facts).toMatchObject({
       repository: { tagMutability: 'IMMUTABLE' },
     });
   });
@@ -444,7 +452,7 @@ describe('live state for triage', () => {
       name: 'live-default', roleArn: ROLE, resourcesVpcConfig: { subnetIds: ['subnet-0a1'] },
       encryptionConfig: [{ resources: ['secrets'], provider: { keyArn: `arn:aws:kms:${REGION}:${ACCOUNT}:key/k-1` } }],
     }));
-    expect(await readEksCluster(ref('AWS::EKS::Cluster', arn), clients)).toEqual({
+    expect(await readEksCluster(ref('AWS::EKS::Cluster', arn), triageClients)).toEqual({
       facts: {
         kind: 'eks-cluster',
         cluster: {
@@ -454,7 +462,7 @@ describe('live state for triage', () => {
       },
       tags: { Owner: 'platform' },
     });
-    expect((await readEksCluster(ref('AWS::EKS::Cluster', 'live-default'), clients))?.facts).toEqual({
+    expect((await readEksCluster(ref('AWS::EKS::Cluster', 'live-default'), triageClients))?.facts).toEqual({
       kind: 'eks-cluster',
       cluster: {
         name: 'live-default', arn: eksArn('live-default'), endpointPublicAccess: true, endpointPrivateAccess: false,
@@ -462,20 +470,22 @@ describe('live state for triage', () => {
       },
     });
     await clients.eks().send(new DeleteClusterCommand({ name: 'live' }));
-    expect(await readEksCluster(ref('AWS::EKS::Cluster', arn), clients)).toBeUndefined();
+    expect(await readEksCluster(ref('AWS::EKS::Cluster', arn), triageClients)).toBeUndefined();
   });
 
   test('readEcrRepository: facts and tags (names with a slash); undefined once deleted', async () => {
     const arn = await createRepository('team/api', { scanOnPush: true, mutability: 'IMMUTABLE', tags: { Owner: 'api' } });
-    expect(await readEcrRepository(ref('AWS::ECR::Repository', arn), clients)).toEqual({
+    expect(await readEcrRepository(ref('AWS::ECR::Repository', arn), triageClients)).toEqual({
       facts: { kind: 'ecr-repository', repository: { repositoryName: 'team/api', arn, scanOnPush: true, tagMutability: 'IMMUTABLE' } },
       tags: { Owner: 'api' },
     });
     const plain = await createRepository('plain');
-    expect((await readEcrRepository(ref('AWS::ECR::Repository', plain), clients))?.facts).toEqual({
+    expect((await readEcrRepository(ref('AWS::ECR::Repository', plain), triageClients))?.facts).toEqual({
       kind: 'ecr-repository', repository: { repositoryName: 'plain', arn: plain, scanOnPush: false, tagMutability: 'MUTABLE' },
     });
     await clients.ecr().send(new DeleteRepositoryCommand({ repositoryName: 'team/api' }));
-    expect(await readEcrRepository(ref('AWS::ECR::Repository', arn), clients)).toBeUndefined();
+    expect(await readEcrRepository(ref('AWS::ECR::Repository', arn), triageClients)).toBeUndefined();
   });
 });
+
+expectDeclaredCalls();

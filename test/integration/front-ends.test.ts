@@ -9,16 +9,20 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { jest } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
-import { recheckObservation, revokeSgIngress } from '../../functions/actions/revoke-sg-ingress';
+import { recheckObservation, revokeSgIngress as revokeSgIngressCode } from '../../functions/actions/revoke-sg-ingress';
 import { clients } from '../../functions/aws/clients';
 import { publicFrontEnd } from '../../functions/aws/front-ends';
 import { awsLiveState } from '../../functions/aws/live-state';
 import type { Finding } from '../../functions/domain/model';
 import { defaultPolicy } from '../../functions/domain/policy';
 import { useMoto } from '../support/emulator';
+import { expectDeclaredCalls, traced, tracedClients } from '../support/permissions';
 import { allow, createGroup, createVpc, tcp } from '../../local/sandbox';
 
 useMoto();
+// Every call below is checked against the declared IAM grants (expectDeclaredCalls, last in this file).
+const revokeSgIngress = traced(revokeSgIngressCode);
+const triageClients = tracedClients(clients, 'triage');
 
 const policy = defaultPolicy();
 const elbv2 = () => clients.elbv2();
@@ -60,24 +64,24 @@ describe('publicFrontEnd', () => {
   test('a group of an internet-facing Application Load Balancer counts, and the reason names the load balancer', async () => {
     const n = await network();
     const arn = await loadBalancer('web', n.subnets, { groups: [n.web] });
-    const reason = await publicFrontEnd(clients, n.web);
+    const reason = await publicFrontEnd(triageClients, n.web);
     expect(reason).toBe(`security group of internet-facing load balancer ${arn.split(':loadbalancer/')[1]}`);
     expect(reason).toMatch(/^security group of internet-facing load balancer app\/web\/[0-9a-f]+$/);
     // Triage's live state gives the same answer.
-    expect(await awsLiveState(clients).publicFrontEnd?.(n.web)).toBe(reason);
+    expect(await awsLiveState(triageClients).publicFrontEnd?.(n.web)).toBe(reason);
   });
 
   test('a group of an internet-facing Classic Load Balancer counts', async () => {
     const n = await network();
     await classic('web-classic', n.subnets, 'internet-facing', [n.web]);
-    expect(await publicFrontEnd(clients, n.web)).toBe('security group of internet-facing Classic Load Balancer web-classic');
+    expect(await publicFrontEnd(triageClients, n.web)).toBe('security group of internet-facing Classic Load Balancer web-classic');
   });
 
   test('a group of internal load balancers (ALB and Classic) does not count', async () => {
     const n = await network();
     await loadBalancer('inside', n.subnets, { scheme: 'internal', groups: [n.web] });
     await classic('inside-classic', n.subnets, 'internal', [n.web]);
-    expect(await publicFrontEnd(clients, n.web)).toBeNull();
+    expect(await publicFrontEnd(triageClients, n.web)).toBeNull();
   });
 
   test('a group no load balancer uses is none, even with internet-facing load balancers around', async () => {
@@ -85,7 +89,7 @@ describe('publicFrontEnd', () => {
     const other = await createGroup(n.vpc, 'other');
     await loadBalancer('web', n.subnets, { groups: [other] });
     await classic('web-classic', n.subnets, 'internet-facing', [other]);
-    expect(await publicFrontEnd(clients, n.web)).toBeNull();
+    expect(await publicFrontEnd(triageClients, n.web)).toBeNull();
   });
 
   test('the lookup stops at the first proof: an ALB match reads no Classic or target data', async () => {
@@ -94,7 +98,7 @@ describe('publicFrontEnd', () => {
     const elb = jest.spyOn(clients.elb(), 'send');
     const ec2 = jest.spyOn(clients.ec2(), 'send');
     try {
-      expect(await publicFrontEnd(clients, n.web)).not.toBeNull();
+      expect(await publicFrontEnd(triageClients, n.web)).not.toBeNull();
       expect(elb).not.toHaveBeenCalled();
       expect(ec2).not.toHaveBeenCalled();
     } finally {
@@ -113,12 +117,12 @@ describe('publicFrontEnd', () => {
       }));
       const instance = run.Instances![0]!.InstanceId!;
       await elbv2().send(new RegisterTargetsCommand({ TargetGroupArn: tg, Targets: [{ Id: instance }] }));
-      expect(await publicFrontEnd(clients, n.web)).toBe(
+      expect(await publicFrontEnd(triageClients, n.web)).toBe(
         `registered target ${instance} (target group edge-instance) of internet-facing load balancer ${nlbName}, which preserves client IPs`,
       );
       // Turned off on the target group, it no longer counts.
       await elbv2().send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: tg, Attributes: [{ Key: 'preserve_client_ip.enabled', Value: 'false' }] }));
-      expect(await publicFrontEnd(clients, n.web)).toBeNull();
+      expect(await publicFrontEnd(triageClients, n.web)).toBeNull();
     });
 
     test('ip targets over TCP do not preserve client IPs by default; enabled, the ENI group counts', async () => {
@@ -126,9 +130,9 @@ describe('publicFrontEnd', () => {
       const { tg } = await nlbTargetGroup(n.vpc, n.subnets, 'ip');
       const eni = (await clients.ec2().send(new CreateNetworkInterfaceCommand({ SubnetId: n.subnets[0], Groups: [n.web] }))).NetworkInterface!;
       await elbv2().send(new RegisterTargetsCommand({ TargetGroupArn: tg, Targets: [{ Id: eni.PrivateIpAddress! }] }));
-      expect(await publicFrontEnd(clients, n.web)).toBeNull();
+      expect(await publicFrontEnd(triageClients, n.web)).toBeNull();
       await elbv2().send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: tg, Attributes: [{ Key: 'preserve_client_ip.enabled', Value: 'true' }] }));
-      expect(await publicFrontEnd(clients, n.web)).toContain(`registered target ${eni.PrivateIpAddress} (target group edge-ip)`);
+      expect(await publicFrontEnd(triageClients, n.web)).toContain(`registered target ${eni.PrivateIpAddress} (target group edge-ip)`);
     });
 
     test('targets of an internal NLB, or instances not registered, do not count', async () => {
@@ -141,10 +145,10 @@ describe('publicFrontEnd', () => {
         NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: n.subnets[0], Groups: [n.web] }],
       }));
       await elbv2().send(new RegisterTargetsCommand({ TargetGroupArn: tg, Targets: [{ Id: run.Instances![0]!.InstanceId! }] }));
-      expect(await publicFrontEnd(clients, n.web)).toBeNull();
+      expect(await publicFrontEnd(triageClients, n.web)).toBeNull();
       // An internet-facing NLB whose target group holds none of the group's instances.
       await nlbTargetGroup(n.vpc, n.subnets, 'instance');
-      expect(await publicFrontEnd(clients, n.web)).toBeNull();
+      expect(await publicFrontEnd(triageClients, n.web)).toBeNull();
     });
   });
 
@@ -204,3 +208,5 @@ describe('the re-check makes the same lookup', () => {
     expect(plan.targets).toEqual([ssh]);
   });
 });
+
+expectDeclaredCalls();

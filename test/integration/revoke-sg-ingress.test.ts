@@ -3,16 +3,19 @@ import {
   AuthorizeSecurityGroupEgressCommand, DeleteSecurityGroupCommand, ModifySecurityGroupRulesCommand, RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import { readFileSync } from 'node:fs';
-import { revokeSgIngress } from '../../functions/actions/revoke-sg-ingress';
+import { revokeSgIngress as revokeSgIngressCode } from '../../functions/actions/revoke-sg-ingress';
 import { clients } from '../../functions/aws/clients';
 import { awsLiveState } from '../../functions/aws/live-state';
 import { evaluate } from '../../functions/domain/evaluate';
 import type { Finding } from '../../functions/domain/model';
 import { defaultPolicy } from '../../functions/domain/policy';
 import { useMoto } from '../support/emulator';
+import { expectDeclaredCalls, traced, tracedClients } from '../support/permissions';
 import { allow, createGroup, createVpc, ingressRuleIds, tcp } from '../../local/sandbox';
 
 useMoto();
+// Every call below is checked against the declared IAM grants (expectDeclaredCalls, last in this file).
+const revokeSgIngress = traced(revokeSgIngressCode);
 
 const policy = defaultPolicy();
 const finding = (groupId: string, targets: string[], tags?: Record<string, string>): Finding => ({
@@ -100,7 +103,7 @@ describe('triage live lookups', () => {
     for (const [a, b] of Object.entries(map)) text = text.split(a).join(b);
     return JSON.parse(text) as unknown;
   };
-  const live = awsLiveState(clients);
+  const live = awsLiveState(tracedClients(clients, 'triage'));
 
   test('ModifySecurityGroupRules of an egress rule is resolved live and is compliant', async () => {
     const groupId = await createGroup(await createVpc(), 'egress');
@@ -140,3 +143,5 @@ describe('triage live lookups', () => {
     }
   });
 });
+
+expectDeclaredCalls();

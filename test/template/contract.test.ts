@@ -116,6 +116,7 @@ test('esbuild BuildProperties are identical for every function except EntryPoint
     Target: 'es2022',
     Sourcemap: true,
     MainFields: 'module,main',
+    Splitting: true,
     OutExtension: ['.js=.mjs'],
     Banner: ['js=import { createRequire } from "module"; const require = createRequire(import.meta.url);'],
   };

@@ -1,30 +1,27 @@
 /**
  * Least privilege, reviewable: explicit statements only, no wildcard actions, and each role's actions equal a set
- * declared here — adding a permission means changing this file on purpose.
+ * declared once — the remediation functions' and triage's live reads in their IAM grants (functions/actions/catalog.ts,
+ * functions/aws/permissions.ts, generated into the template), every other role's here: adding a permission means
+ * changing one of those on purpose.
  */
+import { WITHOUT_RESOURCE_LEVEL } from '../../functions/aws/permissions';
 import {
   functions, isObject, loadTemplate, policyStatements, stateMachines, type Json, type PolicyStatement,
 } from '../../local/template';
+import { GENERATED_POLICIES, statementsOf } from '../../scripts/iam-policies';
 
 const t = loadTemplate();
 const fns = functions(t);
 const sms = stateMachines(t);
 
-/** What triage, the re-check and verify read: security groups, plus ECS, EKS and ECR live state and subnet egress. */
-const LIVE_READS = [
-  'ecs:DescribeClusters', 'ecs:DescribeServices', 'ecs:DescribeTaskDefinition', 'ecs:DescribeTasks',
-  'ecs:ListClusters', 'ecs:ListServices', 'ecs:ListTagsForResource', 'ecs:ListTaskDefinitions', 'ecs:ListTasks',
-  'eks:DescribeCluster', 'eks:DescribeUpdate',
-  'ecr:DescribeRepositories', 'ecr:ListTagsForResource',
-  'ec2:DescribeRouteTables', 'ec2:DescribeSubnets', 'ec2:DescribeVpcEndpoints',
-];
+/** The actions a function's generated statements grant: those of its declared grants. */
+const declared = (id: string): string[] => [...new Set(GENERATED_POLICIES[id]!().flatMap((o) => o.grant.actions))];
 
-/** The public front-end lookup (aws/front-ends.ts): load balancers, their target groups, and the group's ENIs. */
+/** The load balancer reads of the public front-end lookup (aws/front-ends.ts), which the runbook role holds too. */
 const LOAD_BALANCER_READS = [
   'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTargetGroupAttributes',
   'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetHealth',
 ];
-const FRONT_END_READS = [...LOAD_BALANCER_READS, 'ec2:DescribeNetworkInterfaces'];
 
 /** Every state machine: invoke its Tasks' functions, deliver its execution logs. */
 const STATE_MACHINE = [
@@ -34,21 +31,11 @@ const STATE_MACHINE = [
 ];
 
 const EXPECTED_ACTIONS: Record<string, string[]> = {
-  TriageFunction: [
-    'dynamodb:GetItem', 'dynamodb:UpdateItem',
-    'ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', ...LIVE_READS, ...FRONT_END_READS, 'states:StartExecution',
-    'ecs:DescribeContainerInstances', 'ecs:ListContainerInstances',
-  ],
-  LoadLiveStateFunction: ['ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', ...LIVE_READS, ...FRONT_END_READS],
-  ApplyRemediationFunction: [
-    'ec2:RevokeSecurityGroupIngress',
-    'ecs:DescribeServices', 'ecs:DescribeTaskDefinition', 'ecs:DescribeTasks', 'ecs:ListTaskDefinitions',
-    'ecs:RegisterTaskDefinition', 'ecs:StopTask', 'ecs:TagResource', 'ecs:UpdateClusterSettings', 'ecs:UpdateService',
-    'iam:PassRole',
-    'eks:DescribeUpdate', 'eks:UpdateClusterConfig',
-    'ecr:PutImageScanningConfiguration', 'ecr:PutImageTagMutability',
-  ],
-  VerifyRemediationFunction: ['ec2:DescribeSecurityGroupRules', ...LIVE_READS],
+  // Starting executions and the finding memory are hand-written; the live reads are generated.
+  TriageFunction: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'states:StartExecution', ...declared('TriageFunction')],
+  LoadLiveStateFunction: declared('LoadLiveStateFunction'),
+  ApplyRemediationFunction: declared('ApplyRemediationFunction'),
+  VerifyRemediationFunction: declared('VerifyRemediationFunction'),
   NotifyFunction: ['secretsmanager:GetSecretValue', 'sns:Publish'],
   RecordAuditFunction: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'events:PutEvents'],
   RequestApprovalFunction: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'secretsmanager:GetSecretValue'],
@@ -73,21 +60,8 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   RestoreSecurityGroupRuleRunbook: STATE_MACHINE,
 };
 
-/**
- * Actions without resource-level permissions: the only ones allowed on Resource "*". Task definitions have none;
- * ecs:ListTasks names only container instances, not clusters.
- */
-const RESOURCE_STAR_OK = new Set([
-  'ec2:DescribeSecurityGroups', 'ec2:DescribeSecurityGroupRules',
-  'ec2:DescribeRouteTables', 'ec2:DescribeSubnets', 'ec2:DescribeVpcEndpoints',
-  'ec2:DescribeInstances', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSnapshots', 'ec2:DescribeVolumes',
-  ...LOAD_BALANCER_READS,
-  'ecs:DescribeTaskDefinition', 'ecs:ListClusters', 'ecs:ListTaskDefinitions', 'ecs:ListServices', 'ecs:ListTasks', 'ecs:RegisterTaskDefinition',
-  'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery',
-  'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
-  // Task-token callbacks name no resource (to our knowledge; the IAM reference lists no resource type for them).
-  'states:SendTaskSuccess', 'states:SendTaskFailure',
-]);
+/** Actions without resource-level permissions: the only ones allowed on Resource "*" (declared once, with the reason). */
+const RESOURCE_STAR_OK = new Set<string>(WITHOUT_RESOURCE_LEVEL);
 
 const principals = [
   ...fns.map((f) => ({ id: f.logicalId, statements: f.statements, templates: f.policyTemplates, raw: f.policies })),
@@ -172,9 +146,6 @@ test('scoped resources', () => {
   for (const a of ['dynamodb:GetItem', 'dynamodb:UpdateItem']) {
     expect(resourcesFor('TriageFunction', a)).toEqual([{ resource: { 'Fn::GetAtt': ['FindingsTable', 'Arn'] } }]);
   }
-  expect(resourcesFor('ApplyRemediationFunction', 'ec2:RevokeSecurityGroupIngress')).toEqual([
-    { resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:security-group/*' } },
-  ]);
   expect(resourcesFor('NotifyFunction', 'secretsmanager:GetSecretValue')).toEqual([
     { resource: { Ref: 'SlackWebhookSecretArn' }, when: 'HasSlackWebhookSecret' },
   ]);
@@ -190,34 +161,45 @@ test('scoped resources', () => {
 const arn = (service: string, resource: string): Json =>
   ({ 'Fn::Sub': `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}` });
 
-test('ECS, EKS and ECR reads are scoped to the account and Region, by resource type', () => {
-  for (const id of ['TriageFunction', 'LoadLiveStateFunction', 'VerifyRemediationFunction']) {
-    expect(resourcesFor(id, 'ecs:DescribeClusters')).toEqual([{ resource: arn('ecs', 'cluster/*') }]);
-    expect(resourcesFor(id, 'ecs:DescribeServices')).toEqual([{ resource: arn('ecs', 'service/*') }]);
-    expect(resourcesFor(id, 'ecs:DescribeTasks')).toEqual([{ resource: arn('ecs', 'task/*') }]);
-    expect(resourcesFor(id, 'ecs:ListTagsForResource')).toEqual(
-      ['cluster/*', 'service/*', 'task/*', 'task-definition/*'].map((r) => ({ resource: arn('ecs', r) })),
-    );
-    for (const a of ['eks:DescribeCluster', 'eks:DescribeUpdate']) {
-      expect(resourcesFor(id, a)).toEqual([{ resource: arn('eks', 'cluster/*') }]);
-    }
-    for (const a of ['ecr:DescribeRepositories', 'ecr:ListTagsForResource']) {
-      expect(resourcesFor(id, a)).toEqual([{ resource: arn('ecr', 'repository/*') }]);
-    }
+/** The template's view of a generated statement: `!Sub` for patterns with variables. */
+const asTemplate = (r: string): Json => (r.includes('${') ? { 'Fn::Sub': r } : r);
+
+describe.each(Object.keys(GENERATED_POLICIES))('%s: generated statements', (id) => {
+  const generated = statementsOf(GENERATED_POLICIES[id]!());
+  const inTemplate = principals.find((p) => p.id === id)!.statements;
+
+  test('are the declared grants, one statement per resource, as the template holds them', () => {
+    const sids = new Set(generated.map((g) => g.Sid));
+    expect(sids.size).toBe(generated.length);
+    expect(inTemplate.filter((s) => s.Sid && sids.has(s.Sid)).map(({ Sid, Action, Resource, Condition }) => ({ Sid, Action, Resource, ...(Condition ? { Condition } : {}) })))
+      .toEqual(generated.map(({ Sid, Action, Resource, Condition }) => ({ Sid, Action, Resource: Resource.map(asTemplate), ...(Condition ? { Condition } : {}) })));
+  });
+
+  test("name only resources of the action's own service, in this account and Region", () => {
+    const offending = generated.flatMap((s) => s.Resource.filter((r) => r !== '*').flatMap((r) => s.Action.flatMap((a) => {
+      const service = a.split(':')[0]!;
+      const pattern = service === 'iam'
+        ? /^arn:\$\{AWS::Partition\}:iam::\$\{AWS::AccountId\}:[a-z-]+\/\*$/
+        : new RegExp(`^arn:\\$\\{AWS::Partition\\}:${service}:\\$\\{AWS::Region\\}:\\$\\{AWS::AccountId\\}:[a-z-]+\\/\\*$`);
+      return pattern.test(r) ? [] : [`${a} on ${r}`];
+    })));
+    expect(offending).toEqual([]);
+  });
+});
+
+test('the remediation functions hold only generated statements; triage adds by hand only starting runs and the finding memory', () => {
+  for (const id of Object.keys(GENERATED_POLICIES)) {
+    const generated = new Set(statementsOf(GENERATED_POLICIES[id]!()).map((g) => g.Sid));
+    const handWritten = principals.find((p) => p.id === id)!.statements.map((s) => s.Sid).filter((sid) => !sid || !generated.has(sid));
+    expect(handWritten).toEqual(id === 'TriageFunction' ? ['StartRemediation', 'RememberFindings'] : []);
   }
 });
 
-test('remediation writes are scoped to the resource type they change', () => {
-  const apply = (a: string) => resourcesFor('ApplyRemediationFunction', a);
-  expect(apply('ecs:StopTask')).toEqual([{ resource: arn('ecs', 'task/*') }]);
-  expect(apply('ecs:UpdateService')).toEqual([{ resource: arn('ecs', 'service/*') }]);
-  expect(apply('ecs:UpdateClusterSettings')).toEqual([{ resource: arn('ecs', 'cluster/*') }]);
-  expect(apply('ecs:TagResource')).toEqual([{ resource: arn('ecs', 'task-definition/*') }]);
-  expect(apply('ecs:RegisterTaskDefinition')).toEqual([{ resource: '*' }]);
-  for (const a of ['eks:UpdateClusterConfig', 'eks:DescribeUpdate']) expect(apply(a)).toEqual([{ resource: arn('eks', 'cluster/*') }]);
-  for (const a of ['ecr:PutImageScanningConfiguration', 'ecr:PutImageTagMutability']) {
-    expect(apply(a)).toEqual([{ resource: arn('ecr', 'repository/*') }]);
+test('the re-check, verify and triage\'s live state only read (Describe, List, Get); only Apply writes', () => {
+  for (const id of ['LoadLiveStateFunction', 'VerifyRemediationFunction', 'TriageFunction']) {
+    expect(declared(id).filter((a) => !/^[a-z0-9-]+:(Describe|List|Get)[A-Za-z]*$/.test(a))).toEqual([]);
   }
+  expect(declared('ApplyRemediationFunction').filter((a) => !/:(Describe|List|Get)/.test(a)).length).toBeGreaterThan(0);
 });
 
 test('iam:PassRole: only roles of this account, only to ECS tasks, and only for the remediation writer', () => {

@@ -42,3 +42,27 @@ test('each layer under functions/ imports only itself and the layers below it; n
   });
   expect(bad).toEqual([]);
 });
+
+/** The SDK packages of ActionClients, and the module under functions/aws/clients/ that builds each client. */
+const ACTION_CLIENT_MODULES: Record<string, string> = {
+  '@aws-sdk/client-ec2': 'ec2', '@aws-sdk/client-ecs': 'ecs', '@aws-sdk/client-eks': 'eks', '@aws-sdk/client-ecr': 'ecr',
+  '@aws-sdk/client-elastic-load-balancing': 'elb', '@aws-sdk/client-elastic-load-balancing-v2': 'elbv2',
+};
+
+test("code that sends a service's commands imports that service's client module (ActionClients finds its client there)", () => {
+  const valueImports = (text: string) => [...text.matchAll(/(?:^|\n)\s*import\s+(?!type\s)([^'"]*?)\s+from\s+['"](@aws-sdk\/client-[a-z0-9-]+)['"]/g)]
+    .filter((m) => m[1]!.replace(/[{}\s]/g, '').split(',').some((s) => s && !s.startsWith('type')))
+    .map((m) => m[2]!);
+  const sideEffects = (file: string, text: string) => [...text.matchAll(/(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g)]
+    .map((m) => relative('.', normalize(join(dirname(file), m[1]!))));
+  const missing = files('functions').flatMap((file) => {
+    const text = readFileSync(file, 'utf8');
+    return [...new Set(valueImports(text))].flatMap((pkg) => {
+      const client = ACTION_CLIENT_MODULES[pkg];
+      const module = `functions/aws/clients/${client}`;
+      if (!client || file === `${module}.ts` || sideEffects(file, text).includes(module)) return [];
+      return [`${file} sends ${pkg} commands without importing ${module}`];
+    });
+  });
+  expect(missing).toEqual([]);
+});

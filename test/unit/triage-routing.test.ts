@@ -1,7 +1,8 @@
 // Which state machine triage starts: a runbook's own for runbook actions (GuardDuty containment), else remediate.
 // The SFN client is a hand-written fake that records StartExecution inputs (no AWS, no emulator needed).
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { sfnStarter, stateMachineFor } from '../../functions/handlers/triage';
+import { sfnStarter } from '../../functions/aws/executions';
+import { stateMachineFor } from '../../functions/handlers/triage';
 import type { RemediationState } from '../../functions/domain/state';
 
 const REMEDIATE = 'arn:aws:states:us-east-1:123456789012:stateMachine:warden-remediate';

@@ -1,7 +1,7 @@
 // The remediate workflow generated from the shared frame (pure: no AWS, no emulator): up to date, well formed, retry
 // policies by name only, and a hand start that a triage run never passes through.
 import { readFileSync } from 'node:fs';
-import { actionById } from '../../../functions/actions';
+import { loadAction } from '../../../functions/actions';
 import { controlById } from '../../../functions/domain/controls';
 import { RETRY } from '../../../functions/domain/asl/frame';
 import { remediateAsl } from '../../../functions/domain/asl/remediate';
@@ -80,10 +80,10 @@ test('Choice rules compare only paths every run has there; optional results are 
   }
 });
 
-test('each hand start names a control and an action that exist, and a target pattern', () => {
+test('each hand start names a control and an action that exist, and a target pattern', async () => {
   for (const h of handStarts) {
     expect(controlById(h.control)?.id).toBe(h.control);
-    expect(actionById(h.action)?.id).toBe(h.action);
+    expect((await loadAction(h.action))?.id).toBe(h.action);
     expect(new RegExp(h.targetPattern).test('sg-0123456789abcdef0')).toBe(h.resourceType === 'AWS::EC2::SecurityGroup');
     expect(runbooks.map((r) => r.name)).not.toContain(h.name);
   }

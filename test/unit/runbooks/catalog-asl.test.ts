@@ -27,8 +27,8 @@ describe.each(runbooks.map((r) => [r.name, r] as const))('%s', (name, r) => {
     expect(readFileSync(`statemachines/runbooks/${name}.asl.json`, 'utf8')).toBe(`${JSON.stringify(runbookAsl(r), null, 2)}\n`);
   });
 
-  test('every step has code, and every step Task calls a step the code knows', () => {
-    const steps = runbookSteps[name] ?? {};
+  test('every step has code, and every step Task calls a step the code knows', async () => {
+    const steps = (await runbookSteps[name]?.()) ?? {};
     for (const id of stepIds(r)) expect(Object.keys(steps)).toContain(id.slice(name.length + 1));
     const called = Object.values(states).map((s) => s.Parameters?.Payload?.step).filter((s): s is string => !!s && s.includes('.'));
     expect(called.sort()).toEqual(stepIds(r).sort());

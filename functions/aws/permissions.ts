@@ -1,0 +1,113 @@
+/**
+ * IAM permissions as data: what Warden's AWS calls need, each declared once with its reason. Pure data (no SDK
+ * import), so scripts and tests read it without loading a client. The actions' grants are in
+ * functions/actions/catalog.ts; `npm run gen:template` writes the statements of the remediation functions and of
+ * triage's live reads into template.yaml from both (scripts/gen-template.ts).
+ */
+
+/** One grant: IAM actions on resource patterns, and why the code needs them. */
+export interface Grant {
+  /** `service:Action`. */
+  actions: readonly string[];
+  /** ARN patterns in CloudFormation `!Sub` syntax (see `arn`), or `['*']` for actions without resource-level permissions. */
+  resources: readonly string[];
+  /** An IAM Condition block that narrows the grant further. */
+  condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+  /** Why the code needs it; for `*`, why nothing narrower works. */
+  why: string;
+}
+
+/** The resources of one type in this account and Region: `arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task/*`. */
+export const arn = (service: string, resource: string): string =>
+  `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`;
+
+/**
+ * Actions with no resource-level permissions (the Service Authorization Reference lists no resource type for them, or,
+ * for ecs:ListTasks, only container instances, which do not name the cluster): the only actions granted on `*`,
+ * anywhere in the template (test/template/iam.test.ts).
+ */
+export const WITHOUT_RESOURCE_LEVEL = [
+  'ec2:DescribeSecurityGroups', 'ec2:DescribeSecurityGroupRules', 'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeRouteTables', 'ec2:DescribeSubnets', 'ec2:DescribeVpcEndpoints',
+  'ec2:DescribeInstances', 'ec2:DescribeSnapshots', 'ec2:DescribeVolumes',
+  'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTargetGroups',
+  'elasticloadbalancing:DescribeTargetGroupAttributes', 'elasticloadbalancing:DescribeTargetHealth',
+  'ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition',
+  'ecs:ListClusters', 'ecs:ListServices', 'ecs:ListTaskDefinitions', 'ecs:ListTasks',
+  // Step Functions log deliveries (the state machines' roles).
+  'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
+  // Task-token callbacks name no resource (to our knowledge; the IAM reference lists no resource type for them).
+  'states:SendTaskSuccess', 'states:SendTaskFailure',
+] as const;
+
+export type WithoutResourceLevel = (typeof WITHOUT_RESOURCE_LEVEL)[number];
+
+/** A grant on `*`: only for actions without resource-level permissions (checked by the type). */
+export const anyResource = (actions: readonly WithoutResourceLevel[], why: string): Grant => ({ actions, resources: ['*'], why });
+
+/**
+ * ecs:ListTagsForResource on the given ECS resource types, for the reads whose tags Warden uses (mode, owner and
+ * exemption come from them). Warden never calls ListTagsForResource on ECS: the tags come with Describe* include
+ * TAGS. Apply and Verify make the same Describe calls and ignore the tags, and hold no such grant.
+ */
+export const ecsTagReads = (types: readonly string[]): Grant => ({
+  actions: ['ecs:ListTagsForResource'],
+  resources: types.map((t) => arn('ecs', `${t}/*`)),
+  why: 'the tags that come with Describe* include TAGS (they decide mode, owner and exemption)',
+});
+
+// ---------- shared readers (functions/aws/*), for triage's live state and the actions' re-checks ----------
+
+/** security-groups.ts: describeGroupTags, describeRules (ec2LiveState reads both). */
+export const SECURITY_GROUP_READS: readonly Grant[] = [
+  anyResource(['ec2:DescribeSecurityGroups', 'ec2:DescribeSecurityGroupRules'], "a group's tags and its rules (ec2:Describe* has no resource-level permissions)"),
+];
+
+/** front-ends.ts publicFrontEnd: is a group a public front end? */
+export const FRONT_END_READS: readonly Grant[] = [
+  anyResource(
+    [
+      'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTargetGroups',
+      'elasticloadbalancing:DescribeTargetGroupAttributes', 'elasticloadbalancing:DescribeTargetHealth',
+      'ec2:DescribeNetworkInterfaces',
+    ],
+    'is a group a public front end: internet-facing load balancers, the targets of NLBs and the ENIs carrying the group (elasticloadbalancing:Describe* and ec2:Describe* have no resource-level permissions)',
+  ),
+];
+
+/** live-ecs.ts readEcsResource: a task definition, a service with its task definition, a run's tasks, a cluster. */
+export const ECS_RESOURCE_READS: readonly Grant[] = [
+  anyResource(['ecs:DescribeTaskDefinition'], 'task definitions (they have no resource-level permissions)'),
+  { actions: ['ecs:DescribeServices'], resources: [arn('ecs', 'service/*')], why: 'a service and its network configuration' },
+  { actions: ['ecs:DescribeTasks'], resources: [arn('ecs', 'task/*')], why: 'the tasks of a run' },
+  { actions: ['ecs:DescribeClusters'], resources: [arn('ecs', 'cluster/*')], why: "a cluster's settings" },
+  ecsTagReads(['cluster', 'service', 'task', 'task-definition']),
+];
+
+/** eks.ts describeCluster (live-eks-ecr.ts readEksCluster): tags come with it. */
+export const EKS_CLUSTER_READS: readonly Grant[] = [
+  { actions: ['eks:DescribeCluster'], resources: [arn('eks', 'cluster/*')], why: "an EKS cluster's endpoint access, logging, encryption and tags" },
+];
+
+/** ecr.ts describeRepository, repositoryTags (live-eks-ecr.ts readEcrRepository). */
+export const ECR_REPOSITORY_READS: readonly Grant[] = [
+  { actions: ['ecr:DescribeRepositories', 'ecr:ListTagsForResource'], resources: [arn('ecr', 'repository/*')], why: 'an ECR repository and its tags' },
+];
+
+/** instances.ts findContainerInstance, with no cluster named: every cluster of the Region is searched. */
+export const CONTAINER_INSTANCE_LOOKUP: readonly Grant[] = [
+  anyResource(['ecs:ListClusters'], 'a host whose cluster nobody named is looked for in every cluster (ListClusters has no resource-level permissions)'),
+  { actions: ['ecs:ListContainerInstances'], resources: [arn('ecs', 'cluster/*')], why: 'is an EC2 instance an ECS container instance? (ec2InstanceId filter, per cluster)' },
+  { actions: ['ecs:DescribeContainerInstances'], resources: [arn('ecs', 'container-instance/*')], why: 'the container instance found, checked again' },
+];
+
+/** live-state.ts awsLiveState: everything triage may read live, by reader. */
+export const TRIAGE_LIVE_READS: Readonly<Record<string, readonly Grant[]>> = {
+  'security groups': SECURITY_GROUP_READS,
+  'front ends': FRONT_END_READS,
+  'ECS resources': ECS_RESOURCE_READS,
+  'EKS clusters': EKS_CLUSTER_READS,
+  'ECR repositories': ECR_REPOSITORY_READS,
+  'container hosts': CONTAINER_INSTANCE_LOOKUP,
+};

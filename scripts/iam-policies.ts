@@ -1,0 +1,119 @@
+// The IAM statements template.yaml gets from the declarations (functions/actions/catalog.ts, functions/aws/permissions.ts):
+// which function holds which grants, how grants merge into statements, and their YAML. Used by gen-template.ts and
+// the template tests.
+import { phaseGrants } from '../functions/actions/catalog';
+import { TRIAGE_LIVE_READS, type Grant } from '../functions/aws/permissions';
+
+/** A grant and who needs it (an action, or a reader of triage's live state). */
+export interface Owned { by: string; grant: Grant }
+
+/** The functions whose IAM statements are generated, and the grants of each. */
+export const GENERATED_POLICIES: Record<string, () => Owned[]> = {
+  // Triage's live reads (functions/aws/live-state.ts); starting executions and the finding memory stay hand-written.
+  TriageFunction: () => Object.entries(TRIAGE_LIVE_READS).flatMap(([by, grants]) => grants.map((grant) => ({ by, grant }))),
+  LoadLiveStateFunction: () => phaseGrants('inspect').map(({ action, grant }) => ({ by: action, grant })),
+  ApplyRemediationFunction: () => phaseGrants('apply').map(({ action, grant }) => ({ by: action, grant })),
+  VerifyRemediationFunction: () => phaseGrants('verify').map(({ action, grant }) => ({ by: action, grant })),
+};
+
+export interface Statement {
+  Sid: string;
+  Action: string[];
+  Resource: string[];
+  Condition?: Grant['condition'];
+  /** Each reason, with who needs it. */
+  why: { why: string; by: string[] }[];
+}
+
+const conditionKey = (c: Grant['condition']) => (c ? JSON.stringify(c) : '');
+
+/**
+ * Grants → statements: one statement per resource (and condition) with every action granted on it; resources with
+ * the same actions and condition share one. Stable: actions and resources sorted, `*` first, Sids from the resources.
+ */
+export function statementsOf(owned: Owned[]): Statement[] {
+  type Group = { resource: string; condition: Grant['condition']; actions: Set<string>; why: Map<string, Set<string>> };
+  const groups = new Map<string, Group>();
+  for (const { by, grant } of owned) {
+    for (const resource of grant.resources) {
+      const key = `${resource}|${conditionKey(grant.condition)}`;
+      const g = groups.get(key) ?? { resource, condition: grant.condition, actions: new Set(), why: new Map() };
+      grant.actions.forEach((a) => g.actions.add(a));
+      g.why.set(grant.why, (g.why.get(grant.why) ?? new Set()).add(by));
+      groups.set(key, g);
+    }
+  }
+  const merged = new Map<string, Statement>();
+  for (const g of [...groups.values()].sort((a, b) => order(a.resource) - order(b.resource) || a.resource.localeCompare(b.resource))) {
+    const Action = [...g.actions].sort();
+    const key = `${Action.join(',')}|${conditionKey(g.condition)}`;
+    const s = merged.get(key) ?? { Sid: '', Action, Resource: [], ...(g.condition ? { Condition: g.condition } : {}), why: [] };
+    s.Resource.push(g.resource);
+    for (const [why, by] of g.why) {
+      const known = s.why.find((w) => w.why === why);
+      if (known) known.by = [...new Set([...known.by, ...by])];
+      else s.why.push({ why, by: [...by] });
+    }
+    merged.set(key, s);
+  }
+  return [...merged.values()].map((s) => ({ ...s, Sid: sidOf(s) }));
+}
+
+const order = (resource: string) => (resource === '*' ? 0 : 1);
+
+const pascal = (s: string) => s.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+const plural = (s: string) => (s.endsWith('y') ? `${s.slice(0, -1)}ies` : `${s}s`);
+
+/** `AnyResource`, `EcsTasks`, `EcsServicesAndTasks`, `IamRolesWhenPassedToService`. */
+function sidOf(s: Pick<Statement, 'Resource' | 'Condition'>): string {
+  const names = s.Resource.map((r) => {
+    if (r === '*') return 'AnyResource';
+    const [, , service = '', , , path = ''] = r.replace(/\$\{[^}]+\}/g, 'X').split(':');
+    return `${pascal(service)}${pascal(plural(path.split('/')[0]!))}`;
+  });
+  const service = names[0]!.match(/^[A-Z][a-z0-9]*/)?.[0] ?? '';
+  const joined = names.map((n, i) => (i === 0 ? n : n.slice(service.length))).join('And');
+  const when = s.Condition ? `When${Object.values(s.Condition).flatMap((c) => Object.keys(c)).map((k) => pascal(k.split(':').pop()!)).join('And')}` : '';
+  return `${joined}${when}`;
+}
+
+// ---------- YAML ----------
+
+const quoted = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const resourceYaml = (r: string) => (r === '*' ? "'*'" : r.includes('${') ? `!Sub ${quoted(r)}` : quoted(r));
+const scalar = (s: string) => (/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(s) ? s : quoted(s));
+
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + word.length + 1 > width) {
+      out.push(line);
+      line = `  ${word}`;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return line ? [...out, line] : out;
+}
+
+/** The statements as the items of a `Statement:` list, each after its reasons as comments, indented by `indent`. */
+export function statementsYaml(statements: Statement[], indent: string): string[] {
+  const lines: string[] = [];
+  for (const s of statements) {
+    for (const { why, by } of s.why) lines.push(...wrap(`${by.join(', ')}: ${why}.`, 118 - indent.length - 2).map((l) => `# ${l}`));
+    lines.push(`- Sid: ${s.Sid}`, '  Effect: Allow');
+    if (s.Action.length === 1) lines.push(`  Action: ${s.Action[0]}`);
+    else lines.push('  Action:', ...s.Action.map((a) => `    - ${a}`));
+    if (s.Resource.length === 1) lines.push(`  Resource: ${resourceYaml(s.Resource[0]!)}`);
+    else lines.push('  Resource:', ...s.Resource.map((r) => `    - ${resourceYaml(r)}`));
+    if (s.Condition) {
+      lines.push('  Condition:');
+      for (const [op, entries] of Object.entries(s.Condition)) {
+        lines.push(`    ${op}:`);
+        for (const [k, v] of Object.entries(entries)) {
+          lines.push(`      ${k}: ${typeof v === 'string' ? scalar(v) : `[${v.map(scalar).join(', ')}]`}`);
+        }
+      }
+    }
+  }
+  return lines.map((l) => `${indent}${l}`);
+}
