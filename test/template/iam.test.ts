@@ -45,8 +45,8 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
     'dynamodb:GetItem', 'dynamodb:PutItem',
     'ec2:CreateSecurityGroup', 'ec2:CreateSnapshot', 'ec2:CreateTags', 'ec2:DescribeInstances', 'ec2:DescribeNetworkInterfaces',
     'ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSnapshots', 'ec2:DescribeVolumes',
-    'ec2:ModifyNetworkInterfaceAttribute', 'ec2:RevokeSecurityGroupEgress', 'ec2:RevokeSecurityGroupIngress',
-    ...LOAD_BALANCER_READS,
+    // No ingress revocation and no load-balancer reads: revoke-open-ingress runs in the remediate workflow's functions.
+    'ec2:ModifyNetworkInterfaceAttribute', 'ec2:RevokeSecurityGroupEgress',
     'ecs:DescribeContainerInstances', 'ecs:DescribeTaskDefinition', 'ecs:DescribeTasks', 'ecs:ListClusters', 'ecs:ListContainerInstances',
     'ecs:StopTask', 'ecs:TagResource', 'ecs:UpdateContainerInstancesState',
     'eks:DescribeCluster',
@@ -233,7 +233,7 @@ test('runbook writes are scoped to the resource type they change', () => {
   expect(step('ecs:TagResource')).toEqual([arn('ecs', 'task/*')]);
   expect(step('ecs:UpdateContainerInstancesState')).toEqual([arn('ecs', 'container-instance/*')]);
   expect(step('ec2:ModifyNetworkInterfaceAttribute')).toEqual([arn('ec2', 'network-interface/*'), arn('ec2', 'instance/*'), arn('ec2', 'vpc/*'), arn('ec2', 'security-group/*')]);
-  expect(step('ec2:RevokeSecurityGroupIngress')).toEqual([arn('ec2', 'security-group/*')]);
+  expect(step('ec2:RevokeSecurityGroupIngress')).toEqual([]); // revoke-open-ingress runs in the remediate workflow's Apply
   for (const a of ['dynamodb:GetItem', 'dynamodb:PutItem']) expect(step(a)).toEqual([{ 'Fn::GetAtt': ['AuditTable', 'Arn'] }]);
 });
 
