@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Document, isScalar, isSeq, visit } from 'yaml';
 import { triageRules } from '../functions/domain/triage-rules';
-import { GENERATED_POLICIES, statementsOf, statementsYaml } from './iam-policies';
+import { GENERATED_POLICIES, statementsOf, statementsYaml, wrap } from './iam-policies';
 
 /** The Events: entries of TriageFunction, indented for their place in the template. */
 export function triageEventsYaml(indent = '        '): string {
@@ -31,18 +31,6 @@ export function triageEventsYaml(indent = '        '): string {
   }
   // The one intrinsic function in a rule: yaml quotes it as a string; CloudFormation wants the short form.
   return lines.map((l) => `${indent}${l}`.trimEnd().replace("Arn: '!GetAtt RuleDeadLetterQueue.Arn'", 'Arn: !GetAtt RuleDeadLetterQueue.Arn').replace('Arn: "!GetAtt RuleDeadLetterQueue.Arn"', 'Arn: !GetAtt RuleDeadLetterQueue.Arn')).join('\n');
-}
-
-function wrap(text: string, width: number): string[] {
-  const out: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && line.length + word.length + 1 > width) {
-      out.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  return line ? [...out, line] : out;
 }
 
 /** Each generated section: its marker name and its body, indented as the BEGIN marker is. */

@@ -83,13 +83,14 @@ const quoted = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const resourceYaml = (r: string) => (r === '*' ? "'*'" : r.includes('${') ? `!Sub ${quoted(r)}` : quoted(r));
 const scalar = (s: string) => (/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(s) ? s : quoted(s));
 
-function wrap(text: string, width: number): string[] {
+/** Words in lines of at most `width` characters; continuation lines start with `continuation`. */
+export function wrap(text: string, width: number, continuation = ''): string[] {
   const out: string[] = [];
   let line = '';
   for (const word of text.split(' ')) {
     if (line && line.length + word.length + 1 > width) {
       out.push(line);
-      line = `  ${word}`;
+      line = `${continuation}${word}`;
     } else line = line ? `${line} ${word}` : word;
   }
   return line ? [...out, line] : out;
@@ -99,7 +100,7 @@ function wrap(text: string, width: number): string[] {
 export function statementsYaml(statements: Statement[], indent: string): string[] {
   const lines: string[] = [];
   for (const s of statements) {
-    for (const { why, by } of s.why) lines.push(...wrap(`${by.join(', ')}: ${why}.`, 118 - indent.length - 2).map((l) => `# ${l}`));
+    for (const { why, by } of s.why) lines.push(...wrap(`${by.join(', ')}: ${why}.`, 118 - indent.length - 2, '  ').map((l) => `# ${l}`));
     lines.push(`- Sid: ${s.Sid}`, '  Effect: Allow');
     if (s.Action.length === 1) lines.push(`  Action: ${s.Action[0]}`);
     else lines.push('  Action:', ...s.Action.map((a) => `    - ${a}`));
