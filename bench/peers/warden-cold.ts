@@ -25,7 +25,8 @@ async function main() {
 
   const started = performance.now();
   const importMs: Record<string, number> = {};
-  const handlers: Record<string, LambdaHandler> = { RequestApprovalFunctionArn: offPath, ExpireApprovalFunctionArn: offPath };
+  // Off the path of an event's auto-fix: approvals, and the hand entry's Start (RunbookStep).
+  const handlers: Record<string, LambdaHandler> = { RequestApprovalFunctionArn: offPath, ExpireApprovalFunctionArn: offPath, RunbookStepFunctionArn: offPath };
   for (const [key, logicalId] of Object.entries(PATH_FUNCTIONS)) {
     const t = performance.now();
     const mod = (await import(bundles[logicalId]!)) as { handler: LambdaHandler };
