@@ -44,12 +44,23 @@ export function cidrInfo(cidr: string): PublicReach | undefined {
 }
 const known = new Map<string, PublicReach | undefined>();
 
-/** The network in canonical form ("10.0.0.5/8" → "10.0.0.0/8"), IPv4-mapped IPv6 turned into IPv4. */
+/** The network as AWS stores it ("10.0.0.5/8" → "10.0.0.0/8"), or undefined when the text is not a CIDR ipaddr.js parses. */
+export function networkOf(cidr: string): string | undefined {
+  try {
+    const [addr, prefix] = ipaddr.parseCIDR(cidr.trim());
+    const family = addr.kind() === 'ipv4' ? ipaddr.IPv4 : ipaddr.IPv6;
+    return `${family.networkAddressFromCIDR(`${addr.toString()}/${prefix}`).toString()}/${prefix}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The network in canonical form, IPv4-mapped IPv6 turned into IPv4 (`cidr` must be valid). */
 function canonical(cidr: string): { v4?: string; v6?: string } {
   const [addr, prefix] = ipaddr.parseCIDR(cidr.trim());
-  if (addr.kind() === 'ipv4') return { v4: `${ipaddr.IPv4.networkAddressFromCIDR(`${addr.toString()}/${prefix}`).toString()}/${prefix}` };
+  if (addr.kind() === 'ipv4') return { v4: networkOf(cidr)! };
   const v6 = addr as ipaddr.IPv6;
-  const network = `${ipaddr.IPv6.networkAddressFromCIDR(`${v6.toString()}/${prefix}`).toString()}/${prefix}`;
+  const network = networkOf(cidr)!;
   if (prefix >= 96 && v6.match(MAPPED_V4)) {
     const v4 = ipaddr.IPv4.networkAddressFromCIDR(`${v6.toIPv4Address().toString()}/${prefix - 96}`);
     return { v4: `${v4.toString()}/${prefix - 96}` };
@@ -80,11 +91,18 @@ export function publicReach(cidrs: readonly string[]): PublicReach {
   };
 }
 
+/** How many public addresses the threshold means in each family (a /8 is 2^24 IPv4 addresses). */
+export const thresholdSize = (t: ReachThreshold): PublicReach => ({ ipv4: 2n ** BigInt(32 - t.ipv4), ipv6: 2n ** BigInt(128 - t.ipv6) });
+
+/** Does this reach meet the threshold in either family? */
+export function meetsThreshold(reach: PublicReach, threshold: ReachThreshold): boolean {
+  const limit = thresholdSize(threshold);
+  return reach.ipv4 >= limit.ipv4 || reach.ipv6 >= limit.ipv6;
+}
+
 /** Does the union reach at least the threshold in either family? */
 export function reachesWorld(cidrs: readonly string[], threshold: ReachThreshold = DEFAULT_REACH): boolean {
-  if (cidrs.length === 0) return false;
-  const reach = publicReach(cidrs);
-  return reach.ipv4 >= 2n ** BigInt(32 - threshold.ipv4) || reach.ipv6 >= 2n ** BigInt(128 - threshold.ipv6);
+  return cidrs.length > 0 && meetsThreshold(publicReach(cidrs), threshold);
 }
 
 /** Is every address of the CIDR outside the public internet (private, shared, link-local, ULA, ...)? */

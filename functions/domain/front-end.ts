@@ -17,9 +17,12 @@ export const DEFAULT_PUBLIC_TAG = { key: 'warden:public', value: 'true' } as con
 /** The ports that may be world-open on a public front end (policy, else 80 and 443). */
 export const publicPorts = (policy: Policy): readonly number[] => policy.controls[CONTROL]?.publicPorts ?? DEFAULT_PUBLIC_PORTS;
 
-/** The group carries the policy's public tag (`warden:public=true` by default). Unknown tags do not. */
+/** The policy's public tag (`warden:public=true` by default). */
+export const publicTagOf = (policy: Policy): { key: string; value: string } => policy.controls[CONTROL]?.publicTag ?? DEFAULT_PUBLIC_TAG;
+
+/** The group carries the policy's public tag. Unknown tags do not. */
 export function hasPublicTag(tags: Tags | undefined, policy: Policy): boolean {
-  const tag = policy.controls[CONTROL]?.publicTag ?? DEFAULT_PUBLIC_TAG;
+  const tag = publicTagOf(policy);
   return tags?.[tag.key] === tag.value;
 }
 

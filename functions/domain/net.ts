@@ -1,4 +1,4 @@
-import { DEFAULT_REACH, isValidCidr, reachesWorld } from './cidr';
+import { cidrInfo, DEFAULT_REACH, meetsThreshold } from './cidr';
 import type { SgRule } from './model';
 import { isRangeRule, protocolOf } from './reach';
 
@@ -26,8 +26,10 @@ export function isPrivateCidr(cidr: string | undefined): boolean {
 }
 
 /** The rule alone reaches the whole internet (default threshold; see cidr.ts). Unions of rules: see reach.ts. */
-export const isWorldOpen = (rule: SgRule): boolean =>
-  isRangeRule(rule) && isValidCidr((rule.cidrIpv4 ?? rule.cidrIpv6)!) && reachesWorld([(rule.cidrIpv4 ?? rule.cidrIpv6)!], DEFAULT_REACH);
+export function isWorldOpen(rule: SgRule): boolean {
+  const reach = isRangeRule(rule) ? cidrInfo((rule.cidrIpv4 ?? rule.cidrIpv6)!) : undefined;
+  return reach !== undefined && meetsThreshold(reach, DEFAULT_REACH);
+}
 
 /**
  * An ICMP rule whose every type and code is on the list ("type" = any code, "type:code" = that code only): e.g. echo
@@ -40,12 +42,12 @@ export function onlyIcmpTypes(rule: SgRule, lists: { icmp: readonly string[]; ic
   return list.includes(String(rule.fromPort)) || (rule.toPort >= 0 && list.includes(`${rule.fromPort}:${rule.toPort}`));
 }
 
-export const isAllTraffic = (rule: SgRule): boolean => rule.protocol === '-1' || rule.protocol === 'all';
+export const isAllTraffic = (rule: SgRule): boolean => protocolOf(rule) === '*';
 
 /** Every port the rule opens is in `ports` (all-traffic and all-ports rules never are). */
 export function onlyPorts(rule: SgRule, ports: readonly number[]): boolean {
   if (isAllTraffic(rule) || rule.fromPort < 0 || rule.toPort < rule.fromPort) return false;
-  if (rule.protocol !== 'tcp' && rule.protocol !== '6') return false;
+  if (protocolOf(rule) !== 'tcp') return false;
   if (rule.toPort - rule.fromPort > ports.length) return false;
   for (let p = rule.fromPort; p <= rule.toPort; p++) if (!ports.includes(p)) return false;
   return true;
@@ -54,7 +56,7 @@ export function onlyPorts(rule: SgRule, ports: readonly number[]): boolean {
 /** Does the rule's port range include `port`? All-traffic and -1 ranges include every port. */
 export function coversPort(rule: SgRule, port: number): boolean {
   if (isAllTraffic(rule) || rule.fromPort < 0) return true;
-  if (rule.protocol === 'icmp' || rule.protocol === '1' || rule.protocol === 'icmpv6' || rule.protocol === '58') return false;
+  if (protocolOf(rule).startsWith('icmp')) return false;
   return rule.fromPort <= port && port <= rule.toPort;
 }
 

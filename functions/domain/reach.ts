@@ -1,4 +1,4 @@
-import { cidrInfo, isValidCidr, reachesWorld, type PublicReach, type ReachThreshold } from './cidr';
+import { cidrInfo, isValidCidr, meetsThreshold, reachesWorld, thresholdSize, type PublicReach, type ReachThreshold } from './cidr';
 import type { SgRule } from './model';
 
 /**
@@ -54,28 +54,32 @@ export interface WorldOpen {
  * ranges (see invalidRanges); others are skipped.
  */
 export function worldOpenRules(rules: readonly SgRule[], threshold: ReachThreshold, tolerated: (r: SgRule) => boolean = () => false): WorldOpen {
-  const limit = { v4: 2n ** BigInt(32 - threshold.ipv4), v6: 2n ** BigInt(128 - threshold.ipv6) };
+  const limit = thresholdSize(threshold);
   const reach = new Map<SgRule, PublicReach>();
+  const widths = new Map<SgRule, number>();
   for (const r of rules) {
     const p = isRangeRule(r) ? cidrInfo(cidrOf(r)!) : undefined;
-    if (p && (p.ipv4 > 0n || p.ipv6 > 0n)) reach.set(r, p);
+    if (!p || (p.ipv4 === 0n && p.ipv6 === 0n)) continue;
+    reach.set(r, p);
+    // Width relative to the threshold of its family, so IPv4 and IPv6 rules compare.
+    widths.set(r, Math.max(Number(p.ipv4) / Number(limit.ipv4), Number(p.ipv6) / Number(limit.ipv6)));
   }
   const candidates = [...reach.keys()];
-  // Widest first (relative to the threshold of its family); ties keep the rules' order.
-  const weight = (r: SgRule) => Math.max(Number(reach.get(r)!.ipv4) / Number(limit.v4), Number(reach.get(r)!.ipv6) / Number(limit.v6));
+  const weight = (r: SgRule) => widths.get(r)!;
+  // Widest first; ties keep the rules' order.
   const byWidth = [...candidates].sort((a, b) => weight(b) - weight(a));
   const memo = new Map<string, boolean>();
   const worldOpen = (set: SgRule[]): boolean => {
     // The union is never smaller than its largest part nor larger than the sum of its parts: most sets are decided
     // without any set arithmetic.
-    const sum = { v4: 0n, v6: 0n };
+    const sum = { ipv4: 0n, ipv6: 0n };
     for (const r of set) {
       const p = reach.get(r)!;
-      if (p.ipv4 >= limit.v4 || p.ipv6 >= limit.v6) return true;
-      sum.v4 += p.ipv4;
-      sum.v6 += p.ipv6;
+      if (meetsThreshold(p, threshold)) return true;
+      sum.ipv4 += p.ipv4;
+      sum.ipv6 += p.ipv6;
     }
-    if (sum.v4 < limit.v4 && sum.v6 < limit.v6) return false;
+    if (!meetsThreshold(sum, threshold)) return false;
     const cidrs = [...new Set(set.map((r) => cidrOf(r)!))].sort();
     const key = cidrs.join(',');
     if (!memo.has(key)) memo.set(key, reachesWorld(cidrs, threshold));

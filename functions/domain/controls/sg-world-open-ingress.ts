@@ -1,4 +1,4 @@
-import { DEFAULT_PUBLIC_TAG, hasPublicTag, publicPorts } from '../front-end';
+import { hasPublicTag, publicPorts, publicTagOf } from '../front-end';
 import type { Finding, Mode, Observation, SgRule } from '../model';
 import { NEEDS_LIVE_STATE } from '../notes';
 import { coversPort, describeRule, isAllTraffic, onlyIcmpTypes, onlyPorts } from '../net';
@@ -58,7 +58,7 @@ function classify(rules: SgRule[], frontEnd: string | null | undefined, eventRul
  */
 export const handlingOf = (f: Finding): string => (f.remediation.runKey ?? '').replace(/\+?live-read$/, '') || 'revoke';
 
-const tagText = (policy: Policy) => { const t = policy.controls[ID]?.publicTag ?? DEFAULT_PUBLIC_TAG; return `${t.key}=${t.value}`; };
+const tagText = (policy: Policy) => { const t = publicTagOf(policy); return `${t.key}=${t.value}`; };
 
 export const sgWorldOpenIngress: Control = {
   id: ID,

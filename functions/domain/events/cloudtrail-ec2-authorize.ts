@@ -8,10 +8,10 @@
  * When the request is missing, unreadable or disagrees with the response, the rules are not trusted: the
  * normalizer asks for a live read before anything is decided. Shapes and sources: events/README.md.
  */
-import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import type { SgRule } from '../model';
 import { Bool, firstIssue, itemsOf, Port, Protocol, splitPermission } from './envelope';
+import { networkOf } from '../cidr';
 
 /** requestParameters.ipPermissions.items[]. A default-VPC group may be named (`groupName`) instead of by id. */
 const IpPermission = z.object({
@@ -147,15 +147,7 @@ function flatRules(req: Request, groupId: string, isEgress: boolean): SgRule[] |
 // ---------- does the response account for the request? ----------
 
 /** A CIDR as AWS stores it (100.68.0.18/18 → 100.68.0.0/18); unparseable text is compared as written. */
-function canonicalCidr(cidr: string): string {
-  try {
-    const [addr, len] = ipaddr.parseCIDR(cidr.trim());
-    const network = addr.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(cidr.trim()) : ipaddr.IPv6.networkAddressFromCIDR(cidr.trim());
-    return `${network.toString()}/${len}`;
-  } catch {
-    return cidr.trim().toLowerCase();
-  }
-}
+const canonicalCidr = (cidr: string): string => networkOf(cidr) ?? cidr.trim().toLowerCase();
 
 /**
  * What makes two records of a rule the same rule. Group references compare by kind only: the request may name a
