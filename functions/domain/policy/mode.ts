@@ -22,17 +22,27 @@ export function decideRunMode(
   input: { controlId: string; controlDefault: Mode; announced: Mode; floor?: { mode: Mode; why: string }; tags: Tags | undefined },
 ): ModeDecision {
   const { controlId, controlDefault, announced, floor, tags } = input;
-  const env = tags?.[policy.environments.tag];
   const rules: [Mode, string][] = [
-    [policy.defaults.mode, `defaults.mode ${policy.defaults.mode}`],
-    [policy.controls[controlId]?.mode ?? controlDefault, policy.controls[controlId]?.mode ? `controls.${controlId}.mode` : `${controlId} default`],
-    ...(env !== undefined && policy.environments.modes[env] ? [[policy.environments.modes[env]!, `${policy.environments.tag}=${env}`] as [Mode, string]] : []),
-    ...(tags && policy.exemptions.tag in tags ? [['notify', `exempt (${policy.exemptions.tag}=${tags[policy.exemptions.tag]})`] as [Mode, string]] : []),
+    ...policyRules(policy, controlId, controlDefault, tags),
     [announced, 'as triage announced it'],
     ...(floor ? [[floor.mode, floor.why] as [Mode, string]] : []),
   ];
   const mode = rules.map(([m]) => m).reduce(stricterOf);
   return { mode, reasons: rules.filter(([m]) => m === mode).map(([m, why]) => `${why} → ${m}`) };
+}
+
+/** What the policy and the tags say about a control's mode, each rule with why it applies. */
+function policyRules(policy: Policy, controlId: string, controlDefault: Mode, tags: Tags | undefined): [Mode, string][] {
+  const env = tags?.[policy.environments.tag];
+  const envMode = env === undefined ? undefined : policy.environments.modes[env];
+  const controlMode = policy.controls[controlId]?.mode;
+  return [
+    [policy.defaults.mode, `defaults.mode ${policy.defaults.mode}`],
+    [controlMode ?? controlDefault, controlMode ? `controls.${controlId}.mode` : `${controlId} default`],
+    ...(envMode ? [[envMode, `${policy.environments.tag}=${env}`] as [Mode, string]] : []),
+    // An exemption downgrades to notify: the owner still hears.
+    ...(tags && policy.exemptions.tag in tags ? [['notify', `exempt (${policy.exemptions.tag}=${tags[policy.exemptions.tag]})`] as [Mode, string]] : []),
+  ];
 }
 
 /**
@@ -42,17 +52,11 @@ export function decideRunMode(
 export const forHandStart = (policy: Policy): Policy => ({ ...policy, defaults: { ...policy.defaults, mode: 'auto' }, controls: {} });
 
 /**
- * The mode for one finding: the strictest of the global mode, the control's mode (policy, else its default)
- * and the environment's mode (chosen by tag). An exemption tag downgrades to notify: the owner still hears.
+ * The mode for one finding: the strictest of the global mode, the control's mode (policy, else its default), the
+ * environment's mode (chosen by tag) and, for an exempt resource, notify. The same rules as decideRunMode.
  */
-export function decideMode(policy: Policy, controlId: string, controlDefault: Mode, tags: Tags | undefined): Mode {
-  let mode = stricterOf(policy.defaults.mode, policy.controls[controlId]?.mode ?? controlDefault);
-  const env = tags?.[policy.environments.tag];
-  const envMode = env === undefined ? undefined : policy.environments.modes[env];
-  if (envMode) mode = stricterOf(mode, envMode);
-  if (tags && policy.exemptions.tag in tags) mode = stricterOf(mode, 'notify');
-  return mode;
-}
+export const decideMode = (policy: Policy, controlId: string, controlDefault: Mode, tags: Tags | undefined): Mode =>
+  policyRules(policy, controlId, controlDefault, tags).map(([m]) => m).reduce(stricterOf);
 
 /**
  * When the resource's tags are unknown (offline), can they make `mode` stricter? Returns why (which environment
