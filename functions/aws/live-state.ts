@@ -11,7 +11,6 @@ export const ECS_LIVE_TYPES: readonly string[] = ['AWS::ECS::TaskDefinition', 'A
  */
 export const awsLiveState = (clients: ActionClients): LiveState => ({
   securityGroup: async (groupId) => (await import('./security-groups')).ec2LiveState(clients.ec2).securityGroup(groupId),
-  securityGroupTags: async (groupId) => (await import('./security-groups')).ec2LiveState(clients.ec2).securityGroupTags(groupId),
   publicFrontEnd: async (groupId) => (await import('./front-ends')).publicFrontEnd(clients, groupId),
   async resource(ref, hint) {
     if (ECS_LIVE_TYPES.includes(ref.type)) return (await import('./live-ecs')).readEcsResource(ref, hint, clients);

@@ -145,5 +145,4 @@ export const ec2LiveState = (ec2: () => EC2Client): LiveState => ({
     if (tags === undefined) return undefined;
     return { groupId, tags, rules: await describeRules(ec2(), groupId) };
   },
-  securityGroupTags: (groupId: string) => describeGroupTags(ec2(), groupId),
 });

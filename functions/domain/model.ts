@@ -323,8 +323,6 @@ export interface LiveSecurityGroup {
 export interface LiveState {
   /** Tags and every rule (with ids). */
   securityGroup(groupId: string): Promise<LiveSecurityGroup | undefined>;
-  /** Tags only: one cheaper call, enough when the event already carries exact rules. */
-  securityGroupTags(groupId: string): Promise<Tags | undefined>;
   /**
    * Why the group is a public front end (a security group of an internet-facing load balancer, or of the registered
    * targets of an internet-facing NLB that preserves client IPs), or null when it is none. Made only when the answer

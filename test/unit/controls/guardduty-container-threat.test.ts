@@ -214,7 +214,7 @@ test('with live state, a GuardDuty finding keeps its own facts (live reads never
   const event = JSON.parse(readFileSync(`events/guardduty/${file}`, 'utf8'));
   let reads = 0;
   const live = {
-    securityGroup: async () => undefined, securityGroupTags: async () => undefined,
+    securityGroup: async () => undefined,
     resource: async () => { reads++; return { facts: { kind: 'flagged', flaggedBy: 'x' } as never, tags: {} }; },
   };
   const offline = await evaluate(event, { policy: defaultPolicy() });

@@ -73,7 +73,6 @@ function liveGroup(group: LiveSecurityGroup, frontEnd: string | null) {
   const calls = { frontEnd: 0 };
   const live: LiveState = {
     securityGroup: async (id) => (id === group.groupId ? group : undefined),
-    securityGroupTags: async (id) => (id === group.groupId ? group.tags : undefined),
     publicFrontEnd: async () => { calls.frontEnd++; return frontEnd; },
   };
   return { live, calls };

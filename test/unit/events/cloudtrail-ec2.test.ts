@@ -193,10 +193,6 @@ describe('every documented AuthorizeSecurityGroupIngress request form', () => {
         calls.push('rules');
         return { groupId, tags: {}, rules: [{ ...base, ruleId: 'sgr-0a11c0ffee00000ab', protocol: 'tcp', fromPort: 3389, toPort: 3389, cidrIpv4: '10.0.0.0/8' }] };
       },
-      async securityGroupTags() {
-        calls.push('tags');
-        return {};
-      },
     };
     // The response said 0.0.0.0/0, live state says the rule is private now: compliant, from the live read.
     expect((await evaluate(sample('cloudtrail/authorize-response-only.json'), { policy, live })).status).toBe('compliant');
