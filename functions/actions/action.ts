@@ -2,7 +2,7 @@ import type { ActionClients } from '../aws/action-clients';
 import type { Finding, Tags } from '../domain/model';
 import type { Policy } from '../domain/policy/schema';
 import type { Plan } from '../domain/remediation';
-import { declarationOf, type FixingActionId, type PlanOnlyActionId } from './catalog';
+import type { FixingDeclaration, PlanOnlyDeclaration } from './declaration';
 
 export type { ActionClients };
 
@@ -22,7 +22,8 @@ import type { ApplyResult, VerifyResult } from '../domain/remediation';
 /**
  * One remediation. inspect → apply → verify, each idempotent; the plan is the contract between them.
  * A plan-only action (no apply/verify) tells the owner the exact change; its mode is never below approval.
- * Declare it in actions/catalog.ts (id, title, permissions per phase) and register its loader in actions/index.ts.
+ * Its file, functions/actions/<id>.ts, exports its `declaration` (id, title, permissions per phase) and the action;
+ * `npm run gen` registers it.
  */
 export interface Action {
   id: string;
@@ -35,15 +36,9 @@ export interface Action {
 /** An action that changes the account: apply and verify are required. */
 export type FixingAction = Action & Required<Pick<Action, 'apply' | 'verify'>>;
 
-const declared = (id: string) => {
-  const d = declarationOf(id);
-  if (!d) throw new Error(`action ${id} is not declared in actions/catalog.ts`);
-  return { id: d.id, title: d.title };
-};
+/** An action that changes the account, with the id and title it declares. */
+export const fixingAction = (d: FixingDeclaration, code: Pick<FixingAction, 'inspect' | 'apply' | 'verify'>): FixingAction =>
+  ({ id: d.id, title: d.title, ...code });
 
-/** An action that changes the account, with the id and title its catalog entry declares. */
-export const fixingAction = (id: FixingActionId, code: Pick<FixingAction, 'inspect' | 'apply' | 'verify'>): FixingAction =>
-  ({ ...declared(id), ...code });
-
-/** A plan-only action, with the id and title its catalog entry declares. */
-export const planOnlyAction = (id: PlanOnlyActionId, code: Pick<Action, 'inspect'>): Action => ({ ...declared(id), ...code });
+/** A plan-only action, with the id and title it declares. */
+export const planOnlyAction = (d: PlanOnlyDeclaration, code: Pick<Action, 'inspect'>): Action => ({ id: d.id, title: d.title, ...code });

@@ -8,6 +8,9 @@ import type { Finding } from '../domain/model';
 import type { Plan } from '../domain/remediation';
 import { fixingAction, type Inspection } from './action';
 import '../aws/clients/ec2'; // ActionClients.ec2() (aws/client-cache.ts)
+import { anyResource, arn, ecsTagReads } from '../aws/permissions';
+import { describeServices } from './grants';
+import type { FixingDeclaration } from './declaration';
 
 /** The VPC endpoints Fargate tasks need to pull from ECR and log without a public IP or a NAT gateway. */
 export const EGRESS_ENDPOINTS = ['ecr.api', 'ecr.dkr', 's3', 'logs'] as const;
@@ -29,11 +32,29 @@ interface Details {
   egress: EgressReport;
 }
 
+/** What it is and the IAM it needs per phase: `npm run gen` writes the registry and template.yaml's statements from it. */
+export const declaration = {
+  id: 'disable-service-public-ip',
+  title: "Disable public IPs on an ECS service's tasks",
+  planOnly: false,
+  permissions: {
+    inspect: [
+      describeServices, ecsTagReads(['service']),
+      anyResource(
+        ['ec2:DescribeSubnets', 'ec2:DescribeRouteTables', 'ec2:DescribeVpcEndpoints'],
+        "egress of the service's subnets without a public IP: NAT routes and VPC endpoints (ec2:Describe* has no resource-level permissions)",
+      ),
+    ],
+    apply: [{ actions: ['ecs:DescribeServices', 'ecs:UpdateService'], resources: [arn('ecs', 'service/*')], why: 'assignPublicIp=DISABLED, with the live subnets and groups' }],
+    verify: [describeServices],
+  },
+} as const satisfies FixingDeclaration;
+
 /**
  * Turn off public IPs for a service's tasks: UpdateService with the same subnets and security groups and
  * assignPublicIp DISABLED (ECS replaces the tasks). The plan says whether tasks keep egress without a public IP.
  */
-export const disableServicePublicIp = fixingAction('disable-service-public-ip', {
+export const disableServicePublicIp = fixingAction(declaration, {
   async inspect(finding, clients): Promise<Inspection> {
     const { cluster } = serviceOfArn(finding.resource.id);
     const service = await describeService(clients.ecs(), finding.resource.id, cluster);

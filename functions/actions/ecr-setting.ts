@@ -2,11 +2,11 @@ import type { ECRClient, Repository } from '@aws-sdk/client-ecr';
 import { describeRepository, ecrRepositoryName, repositoryTags } from '../aws/ecr';
 import type { Plan } from '../domain/remediation';
 import { fixingAction, type FixingAction, type Inspection } from './action';
-import type { FixingActionId } from './catalog';
+import type { FixingDeclaration } from './declaration';
 
 /** One setting of a private ECR repository: how to read it, what the plan says, and the call that turns it on. */
 export interface EcrSetting {
-  id: FixingActionId;
+  declaration: FixingDeclaration;
   /** True when the live repository already has the setting. */
   isOn(repo: Repository): boolean;
   /** The plan's steps for a repository that lacks the setting. */
@@ -20,13 +20,14 @@ export interface EcrSetting {
 /** The inspect/apply/verify every ECR repository setting shares: a repository gone before the plan is `gone`, one gone at apply counts as fixed. */
 export function ecrSettingAction(setting: EcrSetting): FixingAction {
   const nameOf = (plan: Plan): string => (plan.details as { repositoryName: string }).repositoryName;
-  return fixingAction(setting.id, {
+  const { id } = setting.declaration;
+  return fixingAction(setting.declaration, {
     async inspect(finding, clients): Promise<Inspection> {
       const name = ecrRepositoryName(finding.resource.id);
       const repo = await describeRepository(clients.ecr(), name);
       const violating = repo !== undefined && !setting.isOn(repo);
       const plan: Plan = {
-        action: setting.id,
+        action: id,
         resource: finding.resource,
         targets: violating ? [repo?.repositoryArn ?? finding.resource.id] : [],
         steps: !repo ? [`ECR repository ${name} no longer exists: nothing to change`] : violating ? setting.steps(name, repo) : [],

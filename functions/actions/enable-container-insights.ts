@@ -2,15 +2,30 @@ import type { Cluster } from '@aws-sdk/client-ecs';
 import { describeCluster, enableClusterInsights, toTags } from '../aws/ecs';
 import type { Plan } from '../domain/remediation';
 import { fixingAction, type Inspection } from './action';
+import { arn, ecsTagReads } from '../aws/permissions';
+import { describeEcsClusters } from './grants';
+import type { FixingDeclaration } from './declaration';
 
 /** `enabled` and `enhanced` both count as on (ECS.12). */
 const isOn = (value: string | undefined): boolean => value === 'enabled' || value === 'enhanced';
+
+/** What it is and the IAM it needs per phase: `npm run gen` writes the registry and template.yaml's statements from it. */
+export const declaration = {
+  id: 'enable-container-insights',
+  title: 'Enable Container Insights on an ECS cluster',
+  planOnly: false,
+  permissions: {
+    inspect: [describeEcsClusters, ecsTagReads(['cluster'])],
+    apply: [{ actions: ['ecs:UpdateClusterSettings'], resources: [arn('ecs', 'cluster/*')], why: 'containerInsights=enabled' }],
+    verify: [describeEcsClusters],
+  },
+} as const satisfies FixingDeclaration;
 
 /**
  * Turn on Container Insights for an ECS cluster (UpdateClusterSettings containerInsights=enabled). A cluster already
  * on `enhanced` is left alone. Auto by default: it only adds metrics (and their cost).
  */
-export const enableContainerInsights = fixingAction('enable-container-insights', {
+export const enableContainerInsights = fixingAction(declaration, {
   async inspect(finding, clients): Promise<Inspection> {
     const cluster = await describeCluster(clients.ecs(), finding.resource.id);
     const before = insightsOf(cluster);

@@ -1,15 +1,26 @@
 import { describeCluster, eksClusterName, enabledLogTypes, toEksClusterFacts, updateClusterConfig } from '../aws/eks';
 import type { Plan } from '../domain/remediation';
 import { fixingAction, type Inspection } from './action';
+import { EKS_CLUSTER_READS } from '../aws/permissions';
+import { updateEksCluster } from './grants';
+import type { FixingDeclaration } from './declaration';
 
 /** The control-plane log types EKS.8 and the seed ask for: who called the API server, and what it decided. */
 export const REQUIRED_LOG_TYPES = ['api', 'audit', 'authenticator'] as const;
+
+/** What it is and the IAM it needs per phase: `npm run gen` writes the registry and template.yaml's statements from it. */
+export const declaration = {
+  id: 'enable-eks-logging',
+  title: 'Enable EKS control-plane logging (api, audit, authenticator)',
+  planOnly: false,
+  permissions: { inspect: EKS_CLUSTER_READS, apply: [updateEksCluster], verify: EKS_CLUSTER_READS },
+} as const satisfies FixingDeclaration;
 
 /**
  * Turn on EKS control-plane logging (api, audit, authenticator) with UpdateClusterConfig, keeping every type already
  * enabled, and follow the asynchronous update with DescribeUpdate. No disruption; CloudWatch Logs ingestion costs.
  */
-export const enableEksLogging = fixingAction('enable-eks-logging', {
+export const enableEksLogging = fixingAction(declaration, {
   async inspect(finding, clients): Promise<Inspection> {
     const name = eksClusterName(finding.resource.id);
     const cluster = await describeCluster(clients.eks(), name);

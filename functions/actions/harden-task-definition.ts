@@ -8,6 +8,9 @@ import type { Finding, Tags } from '../domain/model';
 import type { Policy } from '../domain/policy/schema';
 import type { Plan } from '../domain/remediation';
 import { fixingAction, type Inspection } from './action';
+import { anyResource, arn } from '../aws/permissions';
+import { describeServices, revisions, hardenInspect } from './grants';
+import type { FixingDeclaration } from './declaration';
 
 /** The tag Warden puts on the revisions it registers: the revision it hardened. */
 export const HARDENED_FROM = 'warden:hardened-from';
@@ -32,13 +35,36 @@ interface Details {
   skipped: { arn: string; why: string }[];
 }
 
+/** What it is and the IAM it needs per phase: `npm run gen` writes the registry and template.yaml's statements from it. */
+export const declaration = {
+  id: 'harden-task-definition',
+  title: 'Register a hardened task definition revision and update its services',
+  planOnly: false,
+  permissions: {
+    inspect: hardenInspect,
+    apply: [
+      revisions,
+      anyResource(['ecs:RegisterTaskDefinition'], 'register the hardened revision (RegisterTaskDefinition has no resource-level permissions)'),
+      { actions: ['ecs:TagResource'], resources: [arn('ecs', 'task-definition/*')], why: 'the new revision is tagged as it is registered' },
+      {
+        actions: ['iam:PassRole'],
+        resources: ['arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*'],
+        condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+        why: 'a revision keeps its task and execution roles: registering it passes them, to ECS tasks only',
+      },
+      { actions: ['ecs:DescribeServices', 'ecs:UpdateService'], resources: [arn('ecs', 'service/*')], why: 'each planned service still on the old revision moves to the hardened one' },
+    ],
+    verify: [revisions, describeServices],
+  },
+} as const satisfies FixingDeclaration;
+
 /**
  * Register a hardened revision of a task definition (non-root user, privileged off and ALL / SYS_ADMIN out of
  * capabilities.add, read-only root filesystem, awslogs logging, no host PID namespace), then point every ACTIVE
  * service that runs a non-compliant revision of the family at it. Services already on a compliant revision are left
  * alone. Env values are never read into the plan: apply re-reads the source revision and re-derives the change.
  */
-export const hardenTaskDefinition = fixingAction('harden-task-definition', {
+export const hardenTaskDefinition = fixingAction(declaration, {
   async inspect(finding, clients, policy): Promise<Inspection> {
     const ecs = clients.ecs();
     const family = familyOf(finding.resource.id);

@@ -4,6 +4,9 @@ import {
 } from '../aws/ecs';
 import type { Plan } from '../domain/remediation';
 import { planOnlyAction, type Inspection } from './action';
+import { ecsTagReads } from '../aws/permissions';
+import { revisions, familyServices as familyServicesGrant } from './grants';
+import type { PlanOnlyDeclaration } from './declaration';
 
 /** How many revisions are searched for the leaked values (newest first, ACTIVE and INACTIVE). */
 export const REVISIONS_SEARCHED = 25;
@@ -19,12 +22,20 @@ export interface SecretMove {
   by: 'name' | 'value';
 }
 
+/** What it is and the IAM it needs per phase: `npm run gen` writes the registry and template.yaml's statements from it. */
+export const declaration = {
+  id: 'move-env-secrets',
+  title: 'Move plain environment secrets to Secrets Manager',
+  planOnly: true,
+  permissions: { inspect: [revisions, ecsTagReads(['task-definition']), ...familyServicesGrant] },
+} as const satisfies PlanOnlyDeclaration;
+
 /**
  * Plan only: move secret-like plain env vars of a task definition's latest ACTIVE revision to Secrets Manager.
  * The plan names the secrets, the `secrets[]` entries, the execution-role permissions, the services to update and
  * the old revisions that hold the same values (compared in memory, never copied) to deregister and delete.
  */
-export const moveEnvSecrets = planOnlyAction('move-env-secrets', {
+export const moveEnvSecrets = planOnlyAction(declaration, {
   async inspect(finding, clients): Promise<Inspection> {
     const ecs = clients.ecs();
     const family = familyOf(finding.resource.id);

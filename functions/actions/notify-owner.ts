@@ -8,12 +8,23 @@ import type { Policy } from '../domain/policy/schema';
 import type { Plan } from '../domain/remediation';
 import { planOnlyAction, type ActionClients, type Inspection } from './action';
 import { hardenTaskDefinition } from './harden-task-definition';
+import { ECS_RESOURCE_READS, EKS_CLUSTER_READS } from '../aws/permissions';
+import { hardenInspect } from './grants';
+import type { PlanOnlyDeclaration } from './declaration';
+
+/** What it is and the IAM it needs per phase: `npm run gen` writes the registry and template.yaml's statements from it. */
+export const declaration = {
+  id: 'notify-owner',
+  title: 'Tell the owner the exact change to make',
+  planOnly: true,
+  permissions: { inspect: [...ECS_RESOURCE_READS, ...EKS_CLUSTER_READS, ...hardenInspect] },
+} as const satisfies PlanOnlyDeclaration;
 
 /**
  * Plan only, for controls without an automatic fix: re-check the resource live (ECS and EKS resources), then tell the
  * owner the exact change to make for that control.
  */
-export const notifyOwner = planOnlyAction('notify-owner', {
+export const notifyOwner = planOnlyAction(declaration, {
   async inspect(finding, clients, policy): Promise<Inspection> {
     const live = await readLive(finding, clients);
     const tags = live && finding.resource.tags === undefined ? live.tags : undefined;

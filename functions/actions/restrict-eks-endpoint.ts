@@ -2,6 +2,9 @@ import { describeCluster, eksClusterName, toEksClusterFacts, updateClusterConfig
 import type { EksClusterFacts } from '../domain/model';
 import type { Plan } from '../domain/remediation';
 import { fixingAction, type Inspection } from './action';
+import { EKS_CLUSTER_READS } from '../aws/permissions';
+import { updateEksCluster } from './grants';
+import type { FixingDeclaration } from './declaration';
 
 /** What UpdateClusterConfig gets: `resourcesVpcConfig` with endpoint access only (one update type per call). */
 interface EndpointAccess {
@@ -14,12 +17,20 @@ const WORLD = ['0.0.0.0/0', '::/0'];
 const worldOpen = (c: EksClusterFacts): boolean =>
   c.endpointPublicAccess !== false && (c.publicAccessCidrs ?? ['0.0.0.0/0']).some((cidr) => WORLD.includes(cidr));
 
+/** What it is and the IAM it needs per phase: `npm run gen` writes the registry and template.yaml's statements from it. */
+export const declaration = {
+  id: 'restrict-eks-endpoint',
+  title: 'Restrict the EKS API endpoint to admin CIDRs, or make it private',
+  planOnly: false,
+  permissions: { inspect: EKS_CLUSTER_READS, apply: [updateEksCluster], verify: EKS_CLUSTER_READS },
+} as const satisfies FixingDeclaration;
+
 /**
  * Restrict a world-open EKS API endpoint: public access limited to the policy's `eks.adminCidrs`, or turned off when
  * there are none; the private endpoint is always turned on so nodes keep reaching the API server.
  * Approval by default: kubectl and CI outside the VPC (and outside the admin CIDRs) lose access.
  */
-export const restrictEksEndpoint = fixingAction('restrict-eks-endpoint', {
+export const restrictEksEndpoint = fixingAction(declaration, {
   async inspect(finding, clients, policy): Promise<Inspection> {
     const name = eksClusterName(finding.resource.id);
     const cluster = await describeCluster(clients.eks(), name);

@@ -7,6 +7,8 @@ import { describeRule } from '../domain/net';
 import type { Policy } from '../domain/policy/schema';
 import type { Plan } from '../domain/remediation';
 import { fixingAction, type ActionClients, type Inspection } from './action';
+import { anyResource, arn, FRONT_END_READS, SECURITY_GROUP_READS } from '../aws/permissions';
+import type { FixingDeclaration } from './declaration';
 
 /**
  * The group as the re-check sees it: live rules and tags (read when the finding has none) and, when it can change
@@ -31,13 +33,25 @@ export async function recheckObservation(
   return { observation: await withFrontEnd(observation, live, policy), rules, ...(tags ? { tags } : {}) };
 }
 
+/** What it is and the IAM it needs per phase: `npm run gen` writes the registry and template.yaml's statements from it. */
+export const declaration = {
+  id: 'revoke-sg-ingress',
+  title: 'Revoke world-open security-group ingress rules',
+  planOnly: false,
+  permissions: {
+    inspect: [...SECURITY_GROUP_READS, ...FRONT_END_READS],
+    apply: [{ actions: ['ec2:RevokeSecurityGroupIngress'], resources: [arn('ec2', 'security-group/*')], why: 'revoke the planned rules, by rule id' }],
+    verify: [anyResource(['ec2:DescribeSecurityGroupRules'], 'are the revoked rules gone? (ec2:Describe* has no resource-level permissions)')],
+  },
+} as const satisfies FixingDeclaration;
+
 /**
  * Revoke world-open ingress rules by SecurityGroupRuleIds. Only ever removes rules the finding's control flags on
  * live state; when the finding named rules, only those. One EC2 call each for inspect, apply and verify
  * (plus one for tags when the finding has none, or when nothing is left to revoke: a deleted group is `gone`; and the
  * load-balancer reads of the front-end lookup when they can change the decision).
  */
-export const revokeSgIngress = fixingAction('revoke-sg-ingress', {
+export const revokeSgIngress = fixingAction(declaration, {
   async inspect(finding, clients, policy): Promise<Inspection> {
     const readTags = finding.resource.tags === undefined;
     const { observation: live, rules, tags } = await recheckObservation(finding, clients, policy);

@@ -9,6 +9,9 @@ import type { Finding, Observation, Tags, TaskDefinitionFacts } from '../domain/
 import type { Policy } from '../domain/policy/schema';
 import type { Plan } from '../domain/remediation';
 import { fixingAction, type Inspection } from './action';
+import { anyResource, arn, ecsTagReads } from '../aws/permissions';
+import { describeTasks as describeTasksGrant, describeTaskDefinitions } from './grants';
+import type { FixingDeclaration } from './declaration';
 
 /** What a human needs to start a stopped task again (never env values: those stay in the task definition). */
 export interface StoppedTask {
@@ -39,13 +42,28 @@ export const stopReason = (control: Pick<Control, 'id' | 'title'>): string => `W
 const isServiceTask = (t: { group?: string | undefined }): boolean => t.group?.startsWith('service:') ?? false;
 const revision = (taskDefinition: string): string => taskDefinition.split('/').pop() ?? taskDefinition;
 
+/** What it is and the IAM it needs per phase: `npm run gen` writes the registry and template.yaml's statements from it. */
+export const declaration = {
+  id: 'stop-ecs-tasks',
+  title: 'Stop ECS tasks that run as root or privileged',
+  planOnly: false,
+  permissions: {
+    inspect: [
+      describeTasksGrant, describeTaskDefinitions, ecsTagReads(['task', 'task-definition']),
+      anyResource(['ecs:ListTasks'], 'other running tasks of the same family (ListTasks names only container instances, not clusters)'),
+    ],
+    apply: [describeTasksGrant, { actions: ['ecs:StopTask'], resources: [arn('ecs', 'task/*')], why: 'stop the planned tasks, with the control in the reason' }],
+    verify: [describeTasksGrant],
+  },
+} as const satisfies FixingDeclaration;
+
 /**
  * Stop the tasks a finding names (its targets, else its task) while they still run a definition that fails the
  * finding's control (re-run on live facts). Other running tasks of the same task definition, of the same kind
  * (standalone, or the same service: the mode was decided for that kind), are listed in the plan; policy
  * `stopTasks.siblings: stop` stops them too, at most `stopTasks.maxSiblings`.
  */
-export const stopEcsTasks = fixingAction('stop-ecs-tasks', {
+export const stopEcsTasks = fixingAction(declaration, {
   async inspect(finding, clients, policy): Promise<Inspection> {
     const control = controlById(finding.control);
     if (!control) throw new WardenError('Warden.UnknownControl', `no control ${finding.control} to re-check tasks with`);

@@ -1,7 +1,7 @@
 /**
  * IAM permissions as data: what Warden's AWS calls need, each declared once with its reason. Pure data (no SDK
  * import), so scripts and tests read it without loading a client. The actions' grants are in
- * functions/actions/catalog.ts; `npm run gen:template` writes the statements of the remediation functions and of
+ * each action's file (its `declaration`); `npm run gen:template` writes the statements of the remediation functions and of
  * triage's live reads into template.yaml from both (scripts/gen-template.ts).
  */
 

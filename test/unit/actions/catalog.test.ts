@@ -1,4 +1,5 @@
-// The action catalog (one declaration per action) and the registry that loads each action's code agree.
+// The action catalog (one declaration per action, in its file) and the registry that loads each action's code agree.
+import { existsSync, readFileSync } from 'node:fs';
 import { actionIds, loadAction } from '../../../functions/actions';
 import { ACTION_CATALOG, type ActionDeclaration } from '../../../functions/actions/catalog';
 import { WITHOUT_RESOURCE_LEVEL, type Grant } from '../../../functions/aws/permissions';
@@ -40,6 +41,16 @@ describe.each(catalog.map((a) => [a.id, a] as const))('%s', (id, declaration) =>
       }
     }
   });
+});
+
+test('the action registry and catalog are generated from the action files (run `npm run gen`)', async () => {
+  const { actionIndex, actionIndexPath, actionCatalog, actionCatalogPath } = await import('../../../scripts/gen-registry');
+  expect(readFileSync(actionIndexPath, 'utf8')).toBe(actionIndex());
+  expect(readFileSync(actionCatalogPath, 'utf8')).toBe(actionCatalog());
+});
+
+test("each action file's name is its declared id", () => {
+  for (const d of catalog) expect(existsSync(new URL(`../../../functions/actions/${d.id}.ts`, import.meta.url))).toBe(true);
 });
 
 test('an unknown id loads nothing', async () => {
