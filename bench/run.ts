@@ -9,6 +9,7 @@ import { evaluate } from '../functions/domain/evaluate';
 import { defaultPolicy } from '../functions/domain/policy';
 import { startMoto, useEmulator } from '../local/moto';
 import { startSink } from '../local/sink';
+import { sampleEntries } from '../local/samples';
 import { repoRoot } from '../local/template';
 import { startLocalWarden, type LocalWarden } from '../local/warden-local';
 import { buildAll } from '../scripts/build';
@@ -29,7 +30,7 @@ const TARGETS = {
 const node = join(repoRoot, 'node_modules', '.bin', 'node');
 
 async function throughput() {
-  const manifest = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'events.manifest.json'), 'utf8')) as { file: string }[];
+  const manifest = sampleEntries();
   const load = (file: string) => JSON.parse(readFileSync(join(repoRoot, 'events', file), 'utf8')) as unknown;
   const samples = manifest.flatMap(({ file }) => {
     try {

@@ -1,4 +1,4 @@
-import { describeGroupTags, describeRules, revokeIngressRules } from '../aws/security-groups';
+import { describeGroup, describeGroupTags, describeRules, revokeRules } from '../aws/security-groups';
 import { controlById } from '../domain/controls';
 import { handlingOf } from '../domain/controls/sg-world-open-ingress';
 import { withFrontEnd } from '../domain/front-end';
@@ -13,20 +13,24 @@ import type { FixingDeclaration } from './declaration';
 /**
  * The group as the re-check sees it: live rules and tags (read when the finding has none) and, when it can change
  * the decision (world-open public ports on a group without the public tag), the live front-end answer, the same
- * lookup triage makes. `tags` is undefined when the group no longer exists.
+ * lookup triage makes. `tags` is undefined when the group no longer exists. `readGroup`: read the group (tags and
+ * name) even when the finding has tags, for a control that needs the name.
  */
 export async function recheckObservation(
-  finding: Finding, clients: ActionClients, policy: Policy,
+  finding: Finding, clients: ActionClients, policy: Policy, readGroup = false,
 ): Promise<{ observation: Observation; rules: SgRule[]; tags?: Tags }> {
   const groupId = finding.resource.id;
   const ec2 = clients.ec2();
-  const tags = finding.resource.tags === undefined ? await describeGroupTags(ec2, groupId) : finding.resource.tags;
+  // Tags from triage stand; the name comes with them when they are read here.
+  const group = readGroup || finding.resource.tags === undefined ? await describeGroup(ec2, groupId) : { tags: finding.resource.tags };
+  const tags = group?.tags;
   const rules = tags === undefined ? [] : await describeRules(ec2, groupId);
+  const groupName = group && 'groupName' in group ? group.groupName : undefined;
   const observation: Observation = {
     source: 'cloudtrail', eventId: 'live-recheck', eventName: 'LiveRecheck', time: new Date().toISOString(),
     account: finding.resource.account, region: finding.resource.region,
     resource: { ...finding.resource, ...(tags ? { tags } : {}) },
-    facts: { kind: 'sg-rules', groupId, rules, complete: true },
+    facts: { kind: 'sg-rules', groupId, rules, complete: true, ...(groupName ? { groupName } : {}) },
   };
   // The load balancer clients load only when the answer can change the decision (rarely; never in apply or verify).
   const live = { publicFrontEnd: async (id: string) => (await import('../aws/front-ends')).publicFrontEnd(clients, id) };
@@ -74,7 +78,7 @@ export const revokeSgIngress = fixingAction(declaration, {
   },
 
   async apply(plan, clients) {
-    const { revoked, alreadyGone } = await revokeIngressRules(clients.ec2(), plan.resource.id, plan.targets);
+    const { revoked, alreadyGone } = await revokeRules(clients.ec2(), plan.resource.id, plan.targets);
     return { applied: revoked, alreadyGone };
   },
 

@@ -1,6 +1,6 @@
 import {
   AuthorizeSecurityGroupIngressCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand,
-  RevokeSecurityGroupIngressCommand, type EC2Client, type IpPermission, type SecurityGroupRule,
+  RevokeSecurityGroupEgressCommand, RevokeSecurityGroupIngressCommand, type EC2Client, type IpPermission, type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
 import type { LiveSecurityGroup, LiveState, SgRule, Tags } from '../domain/model';
 import { isAllTraffic } from '../domain/net';
@@ -41,29 +41,33 @@ async function groupRules(ec2: EC2Client, groupId: string): Promise<SecurityGrou
 /** All rules of a group. A deleted group has no rules. */
 export const describeRules = async (ec2: EC2Client, groupId: string): Promise<SgRule[]> => (await groupRules(ec2, groupId)).map(toSgRule);
 
-/** Group tags, or undefined when the group no longer exists. */
-export async function describeGroupTags(ec2: EC2Client, groupId: string): Promise<Tags | undefined> {
+/** The group's tags and name (`default`: its VPC's default group), or undefined when it no longer exists. */
+export async function describeGroup(ec2: EC2Client, groupId: string): Promise<{ tags: Tags; groupName?: string } | undefined> {
   try {
     const out = await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }));
     const group = out.SecurityGroups?.[0];
     if (!group) return undefined;
-    return fromAwsTags(group.Tags);
+    return { tags: fromAwsTags(group.Tags), ...(group.GroupName ? { groupName: group.GroupName } : {}) };
   } catch (err) {
     if (errorName(err) === 'InvalidGroup.NotFound') return undefined;
     return rethrowThrottling(err);
   }
 }
 
+/** Group tags, or undefined when the group no longer exists. */
+export const describeGroupTags = async (ec2: EC2Client, groupId: string): Promise<Tags | undefined> => (await describeGroup(ec2, groupId))?.tags;
+
 /**
- * Revoke ingress rules by id. Ids that no longer exist (InvalidPermission.NotFound) are "already gone", not errors:
- * on that error the batch is retried one id at a time to tell the two apart.
+ * Revoke ingress (or egress) rules by id. Ids that no longer exist (InvalidPermission.NotFound) are "already gone",
+ * not errors: on that error the batch is retried one id at a time to tell the two apart.
  */
-export async function revokeIngressRules(
-  ec2: EC2Client, groupId: string, ruleIds: string[],
+export async function revokeRules(
+  ec2: EC2Client, groupId: string, ruleIds: string[], direction: 'ingress' | 'egress' = 'ingress',
 ): Promise<{ revoked: string[]; alreadyGone: string[] }> {
   if (ruleIds.length === 0) return { revoked: [], alreadyGone: [] };
-  const revoke = (ids: string[]) =>
-    ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, SecurityGroupRuleIds: ids }));
+  const revoke = (ids: string[]): Promise<unknown> => direction === 'ingress'
+    ? ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, SecurityGroupRuleIds: ids }))
+    : ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: groupId, SecurityGroupRuleIds: ids }));
   try {
     await revoke(ruleIds);
     return { revoked: [...ruleIds], alreadyGone: [] };
@@ -141,8 +145,8 @@ export async function ruleIdsTagged(ec2: EC2Client, groupId: string, key: string
 /** LiveState over EC2, for triage and `warden evaluate --live`. */
 export const ec2LiveState = (ec2: () => EC2Client): LiveState => ({
   async securityGroup(groupId: string): Promise<LiveSecurityGroup | undefined> {
-    const tags = await describeGroupTags(ec2(), groupId);
-    if (tags === undefined) return undefined;
-    return { groupId, tags, rules: await describeRules(ec2(), groupId) };
+    const group = await describeGroup(ec2(), groupId);
+    if (group === undefined) return undefined;
+    return { groupId, ...group, rules: await describeRules(ec2(), groupId) };
   },
 });

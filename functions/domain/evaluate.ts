@@ -104,7 +104,10 @@ async function withLiveSecurityGroup(o: Observation, live: LiveState, policy: Po
   const group = await live.securityGroup(f.groupId);
   if (!group) return undefined;
   const eventRuleIds = f.kind === 'sg-rules' && !f.complete ? eventRulesIn(f.rules, group.rules) : undefined;
-  const facts = { kind: 'sg-rules', groupId: group.groupId, rules: group.rules, complete: true, ...(eventRuleIds ? { eventRuleIds } : {}) } as const;
+  const facts = {
+    kind: 'sg-rules', groupId: group.groupId, rules: group.rules, complete: true,
+    ...(group.groupName ? { groupName: group.groupName } : {}), ...(eventRuleIds ? { eventRuleIds } : {}),
+  } as const;
   return withFrontEnd({ ...o, resource: { ...o.resource, tags: group.tags }, facts }, live, policy);
 }
 

@@ -54,6 +54,8 @@ export type Facts =
   | {
       kind: 'sg-rules';
       groupId: string;
+      /** The group's name, when the source carries it (Config items, the live read): `default` is a VPC's default group. */
+      groupName?: string;
       rules: SgRule[];
       complete: boolean;
       /**
@@ -73,8 +75,12 @@ export type Facts =
        */
       frontEnd?: string | null;
     }
-  /** An evaluator (Config rule, Security Hub control) says the group fails, without rule data: read live state. */
-  | { kind: 'sg-flagged'; groupId: string; flaggedBy: string }
+  /**
+   * An evaluator (Config rule, Security Hub control) says the group fails, without rule data: read live state.
+   * `controls`: the Warden controls the evaluator maps to; absent when the source is not an evaluator (an oversized
+   * Config item), so every security-group control may apply.
+   */
+  | { kind: 'sg-flagged'; groupId: string; flaggedBy: string; controls?: string[] }
   /** An evaluator says a non-SG resource fails (Config compliance, Security Hub, oversized CI): read live state. */
   | { kind: 'flagged'; flaggedBy: string; controls?: string[] }
   | { kind: 'ecs-task-definition'; taskDefinition: TaskDefinitionFacts }
@@ -311,6 +317,7 @@ export type Normalized =
 /** A security group as read from the account. */
 export interface LiveSecurityGroup {
   groupId: string;
+  groupName?: string;
   vpcId?: string;
   tags: Tags;
   rules: SgRule[];

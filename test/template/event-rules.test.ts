@@ -1,10 +1,12 @@
 /**
  * EventBridge rules: every one targets TriageFunction with a retry policy and a dead-letter queue EventBridge may
- * write to, and the patterns route exactly the samples in test/fixtures/events.manifest.json marked `routed: true`.
+ * write to, and the patterns route exactly the samples marked `routed: true` (test/fixtures/events.manifest.json and the
+ * controls' declared examples).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { matchingRules, validatePattern } from '../../local/event-pattern';
+import { controlExamples } from '../../local/samples';
 import { controls } from '../../functions/domain/controls';
 import {
   eventRules, functions, isObject, loadTemplate, referencedId, type Json, type JsonObject,
@@ -167,7 +169,7 @@ test.each<[string, unknown, string[]]>([
     hub({ Compliance: { Status: 'FAILED' }, RecordState: 'ACTIVE', Workflow: { Status: 'NEW' }, ProductFields: { ControlId: 'EC2.18' } }),
     ['SgSecurityHubFinding']],
   ['Security Hub legacy ControlId of another control',
-    hub({ Compliance: { Status: 'FAILED' }, RecordState: 'ACTIVE', Workflow: { Status: 'NEW' }, ProductFields: { ControlId: 'EC2.2' } }), []],
+    hub({ Compliance: { Status: 'FAILED' }, RecordState: 'ACTIVE', Workflow: { Status: 'NEW' }, ProductFields: { ControlId: 'EC2.22' } }), []],
   ['Security Hub suppressed', hub(finding({ Workflow: { Status: 'SUPPRESSED' } })), []],
   ['Security Hub resolved but still failing', hub(finding({ Workflow: { Status: 'RESOLVED' } })), ['SgSecurityHubFinding']],
   ['Security Hub FAILED and ACTIVE only in different findings',
@@ -241,7 +243,9 @@ function loadManifest(): ManifestEntry[] {
   });
 }
 
-const manifest: ManifestEntry[] = existsSync(manifestPath) ? loadManifest() : [];
+// With the repository's own manifest, the controls' declared examples are samples too (local/samples.ts).
+const ownManifest = process.env.WARDEN_EVENTS_MANIFEST === undefined && process.env.WARDEN_EVENTS_DIR === undefined;
+const manifest: ManifestEntry[] = existsSync(manifestPath) ? [...loadManifest(), ...(ownManifest ? controlExamples() : [])] : [];
 
 const NOT_JSON = Symbol('not JSON');
 

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../cli/warden';
+import { sampleEntries } from '../../local/samples';
 
 async function run(args: string[]) {
   let stdout = '';
@@ -11,7 +12,7 @@ async function run(args: string[]) {
   return { code, stdout, stderr };
 }
 
-const manifest = JSON.parse(readFileSync('test/fixtures/events.manifest.json', 'utf8')) as { file: string; expect: { status: string; targets?: string[] } }[];
+const manifest = sampleEntries();
 
 test('evaluate events/ --json: one element per event, in input order, following the contract', async () => {
   const { code, stdout } = await run(['evaluate', 'events/', '--json']);

@@ -1,4 +1,4 @@
-import type { Finding, Mode, Observation, ResourceType, Severity } from '../model';
+import type { Finding, Mode, Observation, ResourceType, Severity, Status } from '../model';
 import type { Policy } from '../policy/schema';
 import type { CloudTrailCall } from '../events/calls';
 
@@ -13,7 +13,25 @@ export interface Triggers {
   guardDuty?: string;
 }
 
-/** One best-practice check. Declarative metadata + a pure evaluation. Register it in controls/index.ts. */
+/**
+ * A sample event in events/ that shows the control at work, declared with the control (as a Custodian policy carries
+ * its example). docs/controls.md and events/README.md list it; the sample tests check its decision and routing as
+ * they check the manifest's entries.
+ */
+export interface ControlExample {
+  /** Path under events/. */
+  event: string;
+  /** What the sample shows. */
+  shows: string;
+  /** Where its shape comes from: public pages, AWS documentation first. */
+  source: string;
+  /** Do the triage rules route it? */
+  routed: boolean;
+  /** Its offline decision with the default policy. `targets`: every finding's, in order; `actions`: each finding's. */
+  expect: { status: Status; control?: string; targets?: string[]; actions?: string[]; reason?: string };
+}
+
+/** One best-practice check. Declarative metadata + a pure evaluation. `npm run gen` registers it (controls/index.ts). */
 export interface Control {
   id: string;
   title: string;
@@ -31,6 +49,8 @@ export interface Control {
    */
   triggers: Triggers;
   remediation: { action: string; defaultMode: Mode; summary: string };
+  /** Sample events that show it (optional; older controls' samples are in test/fixtures/events.manifest.json). */
+  examples?: readonly ControlExample[];
   /** Does this control read this observation at all? */
   appliesTo(observation: Observation): boolean;
   /** Findings for the observation (empty = compliant). Pure: live state, if any, is already in the observation. */

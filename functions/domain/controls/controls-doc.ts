@@ -1,5 +1,5 @@
 import { CONTAINER_TYPES } from '../events/refs';
-import type { Control } from './control';
+import type { Control, ControlExample } from './control';
 import { seedCoverage, seedSections, type SeedPoint, type SeedSection } from './seed-coverage';
 
 /** Markdown cell: no pipes or newlines to break the table. */
@@ -45,6 +45,22 @@ function seedTable(section: SeedSection, points: readonly (SeedPoint & { control
   ];
 }
 
+const decisionOf = (e: ControlExample['expect']): string =>
+  [e.status, e.control && `\`${e.control}\``, e.targets?.length && `targets ${list(e.targets)}`, e.actions?.length && `actions ${list(e.actions)}`,
+    e.reason && `"${e.reason}"`].filter(Boolean).join(', ');
+
+/** The examples controls declare: one table, in controls.md and (with sources) in events/README.md. */
+export function examplesTable(catalog: readonly Control[], withSource: boolean): string[] {
+  const rows = catalog.flatMap((c) => (c.examples ?? []).map((e) => [
+    `\`${e.event}\``, `\`${c.id}\``, cell(e.shows), cell(decisionOf(e.expect)), e.routed ? 'yes' : 'no', ...(withSource ? [cell(e.source)] : []),
+  ]));
+  return [
+    `| File | Control | What it shows | Offline decision | Routed |${withSource ? ' Source |' : ''}`,
+    `|---|---|---|---|---|${withSource ? '---|' : ''}`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ];
+}
+
 /** docs/controls.md, from the catalog and the seed coverage. Deterministic: the staleness test compares it. */
 export function renderControlsDoc(catalog: readonly Control[]): string {
   const coverage = seedCoverage();
@@ -64,6 +80,14 @@ export function renderControlsDoc(catalog: readonly Control[]): string {
     '| Control | Title | Severity | Seed reference | Security Hub | Config rules | Triggers | Fix | Default mode |',
     '|---|---|---|---|---|---|---|---|---|',
     ...catalog.map((c) => `| ${controlRow(c)} |`),
+    '',
+    '## Examples',
+    '',
+    'Sample events a control declares with itself (`examples`), in `events/`, with what `warden evaluate` decides on',
+    'them offline. The sample tests check each decision and whether the triage rules route it; `events/README.md`',
+    "gives each one's source.",
+    '',
+    ...examplesTable(catalog, false),
     '',
     '## Seed coverage',
     '',

@@ -94,6 +94,7 @@ export const sgWorldOpenIngress: Control = {
     });
 
     if (o.facts.kind === 'sg-flagged') {
+      if (o.facts.controls && !o.facts.controls.includes(ID)) return { findings: [] };
       return {
         findings: [finding([], `${o.facts.flaggedBy} reports ${o.facts.groupId} open to the internet`, false)],
         note: 'needs live state: the event carries no rules, so the exact rule ids are resolved at remediation time',

@@ -47,7 +47,7 @@ export function normalizeConfigCompliance(env: Envelope): Normalized {
   const flaggedBy = `Config rule ${rule}`;
   const observation = observationOf(
     'config', env, resource,
-    isSg ? { kind: 'sg-flagged', groupId: d.resourceId, flaggedBy } : { kind: 'flagged', flaggedBy, controls },
+    isSg ? { kind: 'sg-flagged', groupId: d.resourceId, flaggedBy, controls } : { kind: 'flagged', flaggedBy, controls },
   );
   if (controls.length === 0) {
     return { kind: 'ignored', reason: `Config rule ${rule} is not mapped to a Warden control`, observation };

@@ -41,7 +41,7 @@ const ItemDetail = z.object({
   configurationItem: z.object({
     ...Item,
     tags: z.record(z.string(), z.string()).nullish(),
-    configuration: z.object({ ipPermissions: listOf(Permission), ipPermissionsEgress: listOf(Permission) }).nullish(),
+    configuration: z.object({ groupName: z.string().optional(), ipPermissions: listOf(Permission), ipPermissionsEgress: listOf(Permission) }).nullish(),
   }),
 });
 
@@ -95,6 +95,7 @@ function normalizeFullItem(env: Envelope): Normalized {
   }
   const observation = observationOf('config', env, sgRef(ci.resourceId, account, region, ci.tags ?? {}), {
     kind: 'sg-rules', groupId: ci.resourceId, rules, complete: true,
+    ...(ci.configuration?.groupName ? { groupName: ci.configuration.groupName } : {}),
   });
   if (deleted) return { kind: 'ignored', reason: `${ci.resourceId} was deleted (${ci.configurationItemStatus}): nothing to fix`, observation };
   if (!ci.configuration) return { kind: 'ignored', reason: `Config item for ${ci.resourceId} carries no configuration (${ci.configurationItemStatus})` };

@@ -52,14 +52,14 @@ const SG_ARN = /^arn:([^:]+):ec2:([^:]*):([^:]*):security-group\/(sg-[0-9a-zA-Z]
 type Resource = z.output<typeof Resource>;
 
 /** The finding's security group, flagged for a live read. */
-function sgObservation(env: Envelope, f: Finding, sg: Resource, control: string): Observation | undefined {
+function sgObservation(env: Envelope, f: Finding, sg: Resource, control: string, mapped: string[]): Observation | undefined {
   const arn = SG_ARN.exec(sg.Id);
   const groupId = arn?.[4] ?? sg.Details?.AwsEc2SecurityGroup?.GroupId;
   if (!groupId) return undefined;
   const account = arn?.[3] || f.AwsAccountId || env.account;
   const region = arn?.[2] || sg.Region || f.Region || env.region;
   const resource = sgRef(groupId, account, region, sg.Tags ?? undefined, arn?.[1] || sg.Partition);
-  return observationOf('securityhub', env, resource, { kind: 'sg-flagged', groupId, flaggedBy: `Security Hub ${control}` });
+  return observationOf('securityhub', env, resource, { kind: 'sg-flagged', groupId, flaggedBy: `Security Hub ${control}`, controls: mapped });
 }
 
 /** An ECS, EKS or ECR resource named by its ARN in Resources[0].Id, flagged for the mapped Warden controls. */
@@ -85,7 +85,7 @@ export function normalizeSecurityHub(env: Envelope): Normalized {
   const sg = f.Resources.find((r) => r.Type === SG_RESOURCE_TYPE);
   let observation: Observation | undefined;
   if (status === 'FAILED') {
-    if (sg && (wantsSg || mapped.length === 0)) observation = sgObservation(env, f, sg, control);
+    if (sg && (wantsSg || mapped.length === 0)) observation = sgObservation(env, f, sg, control, mapped);
     if (!observation && !wantsSg) observation = containerObservation(env, f, control, mapped);
   }
   const ignored = (reason: string): Normalized => (observation ? { kind: 'ignored', reason, observation } : { kind: 'ignored', reason });

@@ -61,6 +61,12 @@ describe('control catalog', () => {
     expect(readFileSync(DOC, 'utf8')).toBe(renderControlsDoc(controls));
   });
 
+  test("events/README.md's table of the controls' examples is up to date (run `npm run docs:controls`)", async () => {
+    const { eventsReadme, readmePath } = await import('../../../scripts/gen-controls-doc');
+    const current = readFileSync(readmePath, 'utf8');
+    expect(current).toBe(eventsReadme(current));
+  });
+
   test('the doc lists every control and the seed coverage', () => {
     const doc = renderControlsDoc(controls);
     for (const c of controls) expect(doc).toContain(`| \`${c.id}\` |`);

@@ -60,6 +60,7 @@ describe('Config Configuration Item Change', () => {
     expect(n.observation.facts).toEqual({
       kind: 'sg-rules',
       groupId: SG,
+      groupName: 'bastion-ssh',
       complete: true,
       rules: [
         { groupId: SG, isEgress: false, protocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0' },

@@ -1,5 +1,6 @@
 /**
- * Every sample in events/ is listed in test/fixtures/events.manifest.json with its offline decision, and evaluate() agrees.
+ * Every sample in events/ is listed once, in test/fixtures/events.manifest.json or as a control's declared example, with
+ * its offline decision, and evaluate() agrees.
  * A file that is not JSON is `invalid`, as the CLI wrapper reports it.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -8,16 +9,12 @@ import { evaluate } from '../../../functions/domain/evaluate';
 import { normalize } from '../../../functions/domain/events';
 import type { Decision } from '../../../functions/domain/model';
 import { defaultPolicy } from '../../../functions/domain/policy';
+import { sampleEntries } from '../../../local/samples';
 
-interface Entry {
-  file: string;
-  routed: boolean;
-  /** `control`: every finding's; `targets`: all findings' in order; `actions`: each finding's, in order. */
-  expect: { status: Decision['status']; control?: string; targets?: string[]; actions?: string[]; reason?: string };
-}
 
 const root = path.resolve(process.cwd(), 'events');
-const manifest = JSON.parse(readFileSync(path.resolve(process.cwd(), 'test', 'fixtures', 'events.manifest.json'), 'utf8')) as Entry[];
+// `control`: every finding's; `targets`: all findings' in order; `actions`: each finding's, in order.
+const manifest = sampleEntries();
 const policy = defaultPolicy();
 
 /** What the CLI does with a file: parse it, and report a parse failure as invalid. */

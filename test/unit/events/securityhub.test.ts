@@ -62,9 +62,9 @@ describe('Security Hub Findings - Imported', () => {
   });
 
   test('an unmapped control is ignored', () => {
-    expect(normalize(finding((f) => (f.Compliance.SecurityControlId = 'EC2.2')))).toMatchObject({
+    expect(normalize(finding((f) => (f.Compliance.SecurityControlId = 'EC2.22')))).toMatchObject({
       kind: 'ignored',
-      reason: 'Security Hub EC2.2 is not mapped to a Warden control',
+      reason: 'Security Hub EC2.22 is not mapped to a Warden control',
     });
   });
 
