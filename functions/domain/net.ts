@@ -64,5 +64,5 @@ export function describeRule(rule: SgRule): string {
   const proto = isAllTraffic(rule) ? 'all traffic' : rule.protocol;
   const ports = isAllTraffic(rule) || rule.fromPort < 0 ? '' : rule.fromPort === rule.toPort ? `/${rule.fromPort}` : `/${rule.fromPort}-${rule.toPort}`;
   const from = rule.cidrIpv4 ?? rule.cidrIpv6 ?? rule.prefixListId ?? rule.referencedGroupId ?? '?';
-  return `${rule.ruleId ?? '(rule id unknown)'} ${proto}${ports} from ${from}`;
+  return `${rule.ruleId ?? '(rule id unknown)'} ${proto}${ports} ${rule.isEgress ? 'to' : 'from'} ${from}`;
 }
