@@ -10,6 +10,7 @@ import { declaration as hardenTaskDefinition } from './harden-task-definition';
 import { declaration as moveEnvSecrets } from './move-env-secrets';
 import { declaration as notifyOwner } from './notify-owner';
 import { declaration as restrictEksEndpoint } from './restrict-eks-endpoint';
+import { declaration as revokeDefaultSgRules } from './revoke-default-sg-rules';
 import { declaration as revokeSgIngress } from './revoke-sg-ingress';
 import { declaration as setEcrTagImmutability } from './set-ecr-tag-immutability';
 import { declaration as stopEcsTasks } from './stop-ecs-tasks';
@@ -17,7 +18,7 @@ import { declaration as stopEcsTasks } from './stop-ecs-tasks';
 export type { ActionDeclaration, Phase } from './declaration';
 
 /** Every action's declaration, in file-name order. */
-export const ACTION_CATALOG: readonly ActionDeclaration[] = [disableServicePublicIp, enableContainerInsights, enableEcrScanOnPush, enableEksLogging, hardenTaskDefinition, moveEnvSecrets, notifyOwner, restrictEksEndpoint, revokeSgIngress, setEcrTagImmutability, stopEcsTasks];
+export const ACTION_CATALOG: readonly ActionDeclaration[] = [disableServicePublicIp, enableContainerInsights, enableEcrScanOnPush, enableEksLogging, hardenTaskDefinition, moveEnvSecrets, notifyOwner, restrictEksEndpoint, revokeDefaultSgRules, revokeSgIngress, setEcrTagImmutability, stopEcsTasks];
 
 export const declarationOf = (id: string): ActionDeclaration | undefined => ACTION_CATALOG.find((a) => a.id === id);
 

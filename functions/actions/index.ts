@@ -13,6 +13,7 @@ export type ActionId =
   | 'move-env-secrets'
   | 'notify-owner'
   | 'restrict-eks-endpoint'
+  | 'revoke-default-sg-rules'
   | 'revoke-sg-ingress'
   | 'set-ecr-tag-immutability'
   | 'stop-ecs-tasks';
@@ -31,6 +32,7 @@ const loaders: Record<ActionId, () => Promise<Action>> = {
   'move-env-secrets': async () => (await import('./move-env-secrets')).moveEnvSecrets,
   'notify-owner': async () => (await import('./notify-owner')).notifyOwner,
   'restrict-eks-endpoint': async () => (await import('./restrict-eks-endpoint')).restrictEksEndpoint,
+  'revoke-default-sg-rules': async () => (await import('./revoke-default-sg-rules')).revokeDefaultSgRules,
   'revoke-sg-ingress': async () => (await import('./revoke-sg-ingress')).revokeSgIngress,
   'set-ecr-tag-immutability': async () => (await import('./set-ecr-tag-immutability')).setEcrTagImmutability,
   'stop-ecs-tasks': async () => (await import('./stop-ecs-tasks')).stopEcsTasks,

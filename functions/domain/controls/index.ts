@@ -20,6 +20,7 @@ import { eksControlPlaneLogging } from './eks-control-plane-logging';
 import { eksEndpointPublic } from './eks-endpoint-public';
 import { eksSecretsEncryption } from './eks-secrets-encryption';
 import { guarddutyContainerThreat } from './guardduty-container-threat';
+import { sgDefaultGroupOpen } from './sg-default-group-open';
 import { sgWorldOpenIngress } from './sg-world-open-ingress';
 
 export type { Control, ControlResult, Triggers } from './control';
@@ -45,6 +46,7 @@ export const controls: readonly Control[] = [
   eksEndpointPublic,
   eksSecretsEncryption,
   guarddutyContainerThreat,
+  sgDefaultGroupOpen,
   sgWorldOpenIngress,
 ];
 setCatalog(controls);
