@@ -15,6 +15,7 @@ import { startLocalWarden, type LocalWarden } from '../local/warden-local';
 import { buildAll } from '../scripts/build';
 import { allow, createGroup, createVpc, ecsNetwork, ingressRuleIds, tcp } from '../local/sandbox';
 import { CreateClusterCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
+import { DeleteSecurityGroupCommand } from '@aws-sdk/client-ec2';
 import { prepareCustodian, startCustodian, type CustodianPeer } from './peers/custodian';
 import { peerLines, peerReport, quantile, round, type SideSamples } from './peers/summary';
 import { wardenColdPath } from './peers/warden';
@@ -135,6 +136,10 @@ function endToEnd(runs: number, bundles: { logicalId: string; file: string }[], 
       for (const [op, ms] of Object.entries(run)) (side.callMs[op] ??= []).push(ms);
     };
     let transitions = 0;
+    // Each run's group is deleted once measured. moto's DescribeSecurityGroupRules copies every rule of every group in
+    // the Region before it filters, so groups left behind by earlier runs would make each later call slower (AWS
+    // answers a group-id filter without such a scan). Both sides run against the same small Region.
+    const dropGroup = (GroupId: string) => clients.ec2().send(new DeleteSecurityGroupCommand({ GroupId }));
     const openGroup = async (label: string) => {
       const group = await createGroup(vpc, `bench-${label}`, { Owner: 'bench' });
       const rule = await allow(group, tcp(22, '0.0.0.0/0'));
@@ -158,6 +163,7 @@ function endToEnd(runs: number, bundles: { logicalId: string; file: string }[], 
       const r = await c.handle(event);
       const left = await ingressRuleIds(group);
       if (left.length || r.revokeMs === null || r.awsBeforeRevokeMs === null) throw new Error(`Custodian did not revoke the rule of ${group} (left: ${left.join(', ') || 'none'})`);
+      await dropGroup(group);
       return r;
     };
     if (!absent) {
@@ -170,7 +176,7 @@ function endToEnd(runs: number, bundles: { logicalId: string; file: string }[], 
     }
 
     for (let i = 0; i < runs + 3; i++) {
-      const { event } = await openGroup(String(i));
+      const { group, event } = await openGroup(String(i));
       calls.reset();
       const start = performance.now();
       const result = await warden.triage(event);
@@ -180,6 +186,7 @@ function endToEnd(runs: number, bundles: { logicalId: string; file: string }[], 
       if (!run || run.failed || !run.path.includes('MarkFixed') || revoked === undefined) throw new Error(`run ${i} did not fix: ${JSON.stringify(run?.failed ?? result)}`);
       // Copied before Custodian's run: its group's set-up goes through the same clients.
       const byService = { ...calls.counts }, byOperation = { ...calls.byOperation }, opMs = { ...calls.opMs };
+      await dropGroup(group);
       if (custodian) {
         try {
           const r = await custodianFix(custodian, `c7n-${i}`);
