@@ -1,6 +1,5 @@
 // `npm run bench`: Warden's speed and memory figures. Targets live here, not in timed tests.
 // Writes bench/results.json. Everything runs locally: moto server for AWS, the real handlers and state machine.
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clients } from '../functions/aws/clients';
@@ -19,6 +18,7 @@ import { DeleteSecurityGroupCommand } from '@aws-sdk/client-ec2';
 import { prepareCustodian, startCustodian, type CustodianPeer } from './peers/custodian';
 import { peerLines, peerReport, quantile, round, type SideSamples } from './peers/summary';
 import { wardenColdPath } from './peers/warden';
+import { init } from './init';
 
 const TARGETS = {
   e2eMedianMs: 300, initMs: 100, bundleKB: 300, apiCallsPerFix: 3, transitionsPerFix: 10, eventsPerSecond: 20000,
@@ -28,7 +28,6 @@ const TARGETS = {
   // at the median, and Warden's revoke call returning in at most 0.4× Custodian's time.
   peerE2eRatio: 1, peerRevokeRatio: 0.4,
 };
-const node = join(repoRoot, 'node_modules', '.bin', 'node');
 
 async function throughput() {
   const manifest = sampleEntries();
@@ -55,15 +54,6 @@ async function throughput() {
     distinctSamples: samples.length,
     heapUsedMB: round(process.memoryUsage().heapUsed / 2 ** 20), rssMB: round(process.memoryUsage().rss / 2 ** 20),
   };
-}
-
-/** Cold init: a fresh Node 22 process imports the bundle's entry; median of 7 runs (time inside the process, import only; chunks loaded on first use are not included). */
-function init(bundles: { logicalId: string; file: string }[]) {
-  const script = (f: string) => `const t = performance.now(); await import(${JSON.stringify(f)}); process.stdout.write(String(performance.now() - t));`;
-  return Object.fromEntries(bundles.map((b) => {
-    const runs = Array.from({ length: 7 }, () => Number(execFileSync(node, ['--input-type=module', '-e', script(b.file)], { env: { ...process.env, AWS_REGION: 'us-east-1' } })));
-    return [b.logicalId, { medianMs: round(quantile(runs, 0.5)), minMs: round(Math.min(...runs)) }];
-  }));
 }
 
 /**

@@ -1,6 +1,7 @@
 // Writes the generated sections of template.yaml: the triage function's EventBridge rules (`Events:`), from
-// functions/domain/triage-rules.ts, and the IAM statements of the remediation functions and of triage's live reads,
-// from the actions' and readers' declarations (scripts/iam-policies.ts). Run: npm run gen:template.
+// functions/domain/triage-rules.ts, and the IAM statements of the remediation and runbook functions and of triage's
+// live reads, from the actions', runbook steps' and readers' declarations (scripts/iam-policies.ts).
+// Run: npm run gen:template.
 // test/template/generated.test.ts fails when stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -1,11 +1,28 @@
-// The IAM statements template.yaml gets from the declarations (functions/actions/catalog.ts, functions/aws/permissions.ts):
-// which function holds which grants, how grants merge into statements, and their YAML. Used by gen-template.ts and
-// the template tests.
+// The IAM statements template.yaml gets from the declarations (each action's declaration via functions/actions/catalog.ts, functions/aws/permissions.ts,
+// functions/runbooks/grants.ts): which function holds which grants, how grants merge into statements, and their YAML.
+// Used by gen-template.ts and the template tests.
+import { parse } from 'yaml';
 import { phaseGrants } from '../functions/actions/catalog';
 import { TRIAGE_LIVE_READS, type Grant } from '../functions/aws/permissions';
+import { runbooks, stepIds } from '../functions/domain/runbooks/catalog';
+import type { RunbookStepSpec } from '../functions/domain/runbooks/model';
+import { RUNBOOK_PROGRESS, stepGrants } from '../functions/runbooks/grants';
 
-/** A grant and who needs it (an action, or a reader of triage's live state). */
+/** A grant and who needs it (an action, a reader of triage's live state, a runbook step). */
 export interface Owned { by: string; grant: Grant }
+
+/** The function that runs a runbook step (`<runbook>.<step>`): its spec's `fn`, or RunbookStep (plan, evidence, …). */
+export function stepFunction(stepId: string): NonNullable<RunbookStepSpec['fn']> {
+  const [name, id] = stepId.split('.');
+  const r = runbooks.find((x) => x.name === name);
+  return [...(r?.before ?? []), ...(r?.changes ?? [])].find((s) => s.id === id)?.fn ?? 'RunbookStep';
+}
+
+/** The grants of every runbook step `fn` runs, and the progress write it makes after each. */
+const runbookGrants = (fn: NonNullable<RunbookStepSpec['fn']>): Owned[] => [
+  ...RUNBOOK_PROGRESS.map((grant) => ({ by: 'every step', grant })),
+  ...runbooks.flatMap(stepIds).filter((id) => stepFunction(id) === fn).flatMap((id) => (stepGrants(id) ?? []).map((grant) => ({ by: id, grant }))),
+];
 
 /** The functions whose IAM statements are generated, and the grants of each. */
 export const GENERATED_POLICIES: Record<string, () => Owned[]> = {
@@ -14,6 +31,8 @@ export const GENERATED_POLICIES: Record<string, () => Owned[]> = {
   LoadLiveStateFunction: () => phaseGrants('inspect').map(({ action, grant }) => ({ by: action, grant })),
   ApplyRemediationFunction: () => phaseGrants('apply').map(({ action, grant }) => ({ by: action, grant })),
   VerifyRemediationFunction: () => phaseGrants('verify').map(({ action, grant }) => ({ by: action, grant })),
+  RunbookStepFunction: () => runbookGrants('RunbookStep'),
+  RestoreRuleFunction: () => runbookGrants('RestoreRule'),
 };
 
 export interface Statement {
@@ -61,6 +80,9 @@ export function statementsOf(owned: Owned[]): Statement[] {
 
 const order = (resource: string) => (resource === '*' ? 0 : 1);
 
+/** `AuditTable` for `${AuditTable.Arn}` (functions/aws/permissions.ts arnOf), else undefined. */
+export const logicalRef = (resource: string): string | undefined => /^\$\{([A-Za-z0-9]+)\.Arn\}$/.exec(resource)?.[1];
+
 const pascal = (s: string) => s.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
 const plural = (s: string) => (s.endsWith('y') ? `${s.slice(0, -1)}ies` : `${s}s`);
 
@@ -68,6 +90,8 @@ const plural = (s: string) => (s.endsWith('y') ? `${s.slice(0, -1)}ies` : `${s}s
 function sidOf(s: Pick<Statement, 'Resource' | 'Condition'>): string {
   const names = s.Resource.map((r) => {
     if (r === '*') return 'AnyResource';
+    const ref = logicalRef(r);
+    if (ref) return ref;
     const [, , service = '', , , path = ''] = r.replace(/\$\{[^}]+\}/g, 'X').split(':');
     return `${pascal(service)}${pascal(plural(path.split('/')[0]!))}`;
   });
@@ -80,8 +104,10 @@ function sidOf(s: Pick<Statement, 'Resource' | 'Condition'>): string {
 // ---------- YAML ----------
 
 const quoted = (s: string) => `'${s.replace(/'/g, "''")}'`;
-const resourceYaml = (r: string) => (r === '*' ? "'*'" : r.includes('${') ? `!Sub ${quoted(r)}` : quoted(r));
-const scalar = (s: string) => (/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(s) ? s : quoted(s));
+const resourceYaml = (r: string) =>
+  (r === '*' ? "'*'" : logicalRef(r) ? `!GetAtt ${logicalRef(r)}.Arn` : r.includes('${') ? `!Sub ${quoted(r)}` : quoted(r));
+/** Plain when YAML reads it back as the same string (not `true`, `null`, a number, …); quoted otherwise. */
+const scalar = (s: string) => (/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(s) && typeof parse(s) === 'string' ? s : quoted(s));
 
 /** Words in lines of at most `width` characters; continuation lines start with `continuation`. */
 export function wrap(text: string, width: number, continuation = ''): string[] {

@@ -1,8 +1,9 @@
 /**
  * IAM permissions as data: what Warden's AWS calls need, each declared once with its reason. Pure data (no SDK
  * import), so scripts and tests read it without loading a client. The actions' grants are in
- * each action's file (its `declaration`); `npm run gen:template` writes the statements of the remediation functions and of
- * triage's live reads into template.yaml from both (scripts/gen-template.ts).
+ * each action's file (its `declaration`), the runbook steps' in functions/runbooks/grants.ts; `npm run gen:template` writes the
+ * statements of the remediation and runbook functions and of triage's live reads into template.yaml from them
+ * (scripts/gen-template.ts).
  */
 
 /** One grant: IAM actions on resource patterns, and why the code needs them. */
@@ -20,6 +21,13 @@ export interface Grant {
 /** The resources of one type in this account and Region: `arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task/*`. */
 export const arn = (service: string, resource: string): string =>
   `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`;
+
+/** Resources whose ARN names no account (EC2 snapshots): `arn:${AWS::Partition}:ec2:${AWS::Region}::snapshot/*`. */
+export const accountlessArn = (service: string, resource: string): string =>
+  `arn:\${AWS::Partition}:${service}:\${AWS::Region}::${resource}`;
+
+/** The ARN of a resource of the template, by logical id (`${AuditTable.Arn}`; the template says `!GetAtt AuditTable.Arn`). */
+export const arnOf = (logicalId: string): string => `\${${logicalId}.Arn}`;
 
 /**
  * Actions with no resource-level permissions (the Service Authorization Reference lists no resource type for them, or,

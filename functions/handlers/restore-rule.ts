@@ -1,14 +1,16 @@
-import { ec2 } from '../aws/clients/ec2';
+import { loadedClient } from '../aws/client-cache';
 import { WardenError } from '../aws/errors';
-import type { RunbookState, StepDeps } from '../runbooks/model';
-import { restoreSecurityGroupRule } from '../runbooks/restore-security-group-rule';
+import type { RunbookState, StepDeps, StepRegistry } from '../runbooks/model';
 import { runStep } from '../runbooks/run-step';
 import { lambda } from '../runtime/lambda';
 import { auditTable, keepProgress, saveRunProgress } from './progress';
 
 /** The one step this function runs: the only Warden code with ec2:AuthorizeSecurityGroupIngress. */
 export const RESTORE_STEP = 'restore-security-group-rule.restore-rules';
-const REGISTRY = { 'restore-security-group-rule': restoreSecurityGroupRule };
+/** Loaded on the first run, with the EC2 client its code imports (aws/security-groups.ts): init stays small. */
+const REGISTRY: StepRegistry = {
+  'restore-security-group-rule': async () => (await import('../runbooks/restore-security-group-rule')).restoreSecurityGroupRule,
+};
 
 const only = (service: string) => () => {
   throw new WardenError('Warden.UnknownStep', `the restore function has no ${service} client`);
@@ -16,7 +18,8 @@ const only = (service: string) => () => {
 
 /**
  * RestoreRule: runs only the restore step of restore-security-group-rule, after approval. It has its own role so that
- * the permission to add access is held by nothing else, and it bundles only that runbook's code and the EC2 client.
+ * the permission to add access is held by nothing else, and it bundles only that runbook's code and the EC2 client
+ * (loaded on first use, like the actions' code).
  * Env: AUDIT_TABLE.
  */
 export async function restoreRule(
@@ -31,7 +34,7 @@ export async function restoreRule(
 
 export const handler = lambda((input: { step: string; state: RunbookState }) =>
   restoreRule(input, {
-    clients: { ec2, ecs: only('ECS'), eks: only('EKS'), ecr: only('ECR'), elbv2: only('ELBv2'), elb: only('ELB') },
+    clients: { ec2: () => loadedClient('ec2'), ecs: only('ECS'), eks: only('EKS'), ecr: only('ECR'), elbv2: only('ELBv2'), elb: only('ELB') },
     audit: auditTable, now: () => new Date(), progress: saveRunProgress,
   }),
 );

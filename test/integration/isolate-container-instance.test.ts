@@ -21,6 +21,7 @@ import { runbookSteps, type RunbookState, type StepDeps } from '../../functions/
 import { runStep } from '../../functions/runbooks/run-step';
 import { startRun } from '../../functions/runbooks/start';
 import { useMoto } from '../support/emulator';
+import { expectDeclaredCalls, tracedSteps } from '../support/permissions';
 import { createGroup, ecsNetwork } from '../../local/sandbox';
 
 useMoto();
@@ -90,7 +91,9 @@ function started(target: string): RunbookState {
   }, deps);
 }
 
-const step = (id: string, s: RunbookState, d: StepDeps = deps) => runStep(`${RUNBOOK}.${id}`, s, runbookSteps, d);
+// Every call the steps make is checked against their declared IAM grants (expectDeclaredCalls, last in this file).
+const steps = tracedSteps(runbookSteps);
+const step = (id: string, s: RunbookState, d: StepDeps = deps) => runStep(`${RUNBOOK}.${id}`, s, steps, d);
 const last = (s: RunbookState) => s.runbook.timeline.at(-1)!;
 const details = (s: RunbookState) => s.live!.result.plan.details as Record<string, unknown>;
 /** The groups a quarantine line says an ENI was swapped from (`eni-… sg-a,sg-b → sg-q`), sorted. */
@@ -445,3 +448,5 @@ test('evidence holds the instance, ENIs, groups with rules, volumes, the contain
   expect(e.containerInstance).toMatchObject({ containerInstanceArn: h.containerInstanceArn, ec2InstanceId: h.instanceId });
   expect(e.finding).toMatchObject({ startedBy: 'arn:aws:iam::123456789012:user/responder' });
 });
+
+expectDeclaredCalls({ everyGrantOf: RUNBOOK });

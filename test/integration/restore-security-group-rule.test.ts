@@ -17,7 +17,9 @@ import { toRecord } from '../../functions/domain/state';
 import { runbookSteps, type RunbookState, type StepDeps } from '../../functions/runbooks';
 import { runStep } from '../../functions/runbooks/run-step';
 import { startRun } from '../../functions/runbooks/start';
+import { saveProgress } from '../../functions/audit/progress';
 import { useMoto } from '../support/emulator';
+import { expectDeclaredCalls, tracedAudit, tracedStepDeps, tracedSteps } from '../support/permissions';
 import { allow, createGroup, createVpc } from '../../local/sandbox';
 
 useMoto();
@@ -74,10 +76,14 @@ async function planRestore(target: string): Promise<RunbookState> {
     runbook: 'restore-security-group-rule', input: { target, requestedBy: 'arn:aws:iam::123456789012:user/responder' },
     executionName: name, executionArn: `arn:aws:states:us-east-1:123456789012:execution:warden-restore-security-group-rule:${name}`,
   }, deps);
-  return runStep('restore-security-group-rule.plan', s, runbookSteps, deps);
+  return runStep('restore-security-group-rule.plan', s, steps, deps);
 }
-const restoreStep = (s: RunbookState) => restoreRule({ step: RESTORE_STEP, state: s }, deps);
-const verifyStep = (s: RunbookState) => runStep('restore-security-group-rule.verify-restored', s, runbookSteps, deps);
+// Every call the steps (and the restore function's progress write) make is checked against their declared IAM grants
+// (expectDeclaredCalls, last in this file). The restore step runs in its own function, with its own registry.
+const steps = tracedSteps(runbookSteps);
+const progress = async (s: RunbookState) => void (await saveProgress(toRecord(s), tracedAudit(deps.audit(), 'progress')));
+const restoreStep = (s: RunbookState) => restoreRule({ step: RESTORE_STEP, state: s }, { ...tracedStepDeps(deps, RESTORE_STEP), progress });
+const verifyStep = (s: RunbookState) => runStep('restore-security-group-rule.verify-restored', s, steps, deps);
 const last = (s: RunbookState) => s.runbook.timeline.at(-1)!;
 
 test('the restore puts back exactly the revoked rules: protocol, ports, source and description; nothing else', async () => {
@@ -261,3 +267,5 @@ describe('ipPermissionOf: the exact IpPermission of a rule', () => {
     expect(() => ipPermissionOf({ ...base, isEgress: true, cidrIpv4: '0.0.0.0/0' })).toThrow(/egress/);
   });
 });
+
+expectDeclaredCalls({ everyGrantOf: 'restore-security-group-rule' });

@@ -1,14 +1,14 @@
 /**
  * Least privilege, reviewable: explicit statements only, no wildcard actions, and each role's actions equal a set
- * declared once — the remediation functions' and triage's live reads in their IAM grants (functions/actions/catalog.ts,
- * functions/aws/permissions.ts, generated into the template), every other role's here: adding a permission means
- * changing one of those on purpose.
+ * declared once — the remediation and runbook functions' and triage's live reads in their IAM grants
+ * (functions/actions/catalog.ts, functions/runbooks/grants.ts, functions/aws/permissions.ts, generated into the
+ * template), every other role's here: adding a permission means changing one of those on purpose.
  */
 import { WITHOUT_RESOURCE_LEVEL } from '../../functions/aws/permissions';
 import {
   functions, isObject, loadTemplate, policyStatements, stateMachines, type Json, type PolicyStatement,
 } from '../../local/template';
-import { GENERATED_POLICIES, statementsOf } from '../../scripts/iam-policies';
+import { GENERATED_POLICIES, logicalRef, statementsOf } from '../../scripts/iam-policies';
 
 const t = loadTemplate();
 const fns = functions(t);
@@ -17,7 +17,7 @@ const sms = stateMachines(t);
 /** The actions a function's generated statements grant: those of its declared grants. */
 const declared = (id: string): string[] => [...new Set(GENERATED_POLICIES[id]!().flatMap((o) => o.grant.actions))];
 
-/** The load balancer reads of the public front-end lookup (aws/front-ends.ts), which the runbook role holds too. */
+/** The load balancer reads of the public front-end lookup (aws/front-ends.ts), which the runbook roles never hold. */
 const LOAD_BALANCER_READS = [
   'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTargetGroupAttributes',
   'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetHealth',
@@ -41,17 +41,8 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   RequestApprovalFunction: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'secretsmanager:GetSecretValue'],
   ExpireApprovalFunction: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'secretsmanager:GetSecretValue'],
   ApprovalInteractionsFunction: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'secretsmanager:GetSecretValue', 'states:SendTaskFailure', 'states:SendTaskSuccess'],
-  RunbookStepFunction: [
-    'dynamodb:GetItem', 'dynamodb:PutItem',
-    'ec2:CreateSecurityGroup', 'ec2:CreateSnapshot', 'ec2:CreateTags', 'ec2:DescribeInstances', 'ec2:DescribeNetworkInterfaces',
-    'ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSnapshots', 'ec2:DescribeVolumes',
-    // No ingress revocation and no load-balancer reads: revoke-open-ingress runs in the remediate workflow's functions.
-    'ec2:ModifyNetworkInterfaceAttribute', 'ec2:RevokeSecurityGroupEgress',
-    'ecs:DescribeContainerInstances', 'ecs:DescribeTaskDefinition', 'ecs:DescribeTasks', 'ecs:ListClusters', 'ecs:ListContainerInstances',
-    'ecs:StopTask', 'ecs:TagResource', 'ecs:UpdateContainerInstancesState',
-    'eks:DescribeCluster',
-  ],
-  RestoreRuleFunction: ['dynamodb:PutItem', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:CreateTags', 'ec2:DescribeSecurityGroupRules'],
+  RunbookStepFunction: declared('RunbookStepFunction'),
+  RestoreRuleFunction: declared('RestoreRuleFunction'),
   RemediationStateMachine: STATE_MACHINE,
   RevokeOpenIngressStateMachine: STATE_MACHINE,
   ContainEcsTaskRunbook: STATE_MACHINE,
@@ -158,11 +149,17 @@ test('scoped resources', () => {
   ]);
 });
 
+/** Resources in a stable order (the generator sorts them by ARN). */
+const sorted = (rs: Json[]): Json[] => [...rs].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+
 const arn = (service: string, resource: string): Json =>
   ({ 'Fn::Sub': `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}` });
 
-/** The template's view of a generated statement: `!Sub` for patterns with variables. */
-const asTemplate = (r: string): Json => (r.includes('${') ? { 'Fn::Sub': r } : r);
+/** The template's view of a generated statement: `!GetAtt X.Arn` for `${X.Arn}`, `!Sub` for other patterns with variables. */
+const asTemplate = (r: string): Json => {
+  const ref = logicalRef(r);
+  return ref ? { 'Fn::GetAtt': [ref, 'Arn'] } : r.includes('${') ? { 'Fn::Sub': r } : r;
+};
 
 describe.each(Object.keys(GENERATED_POLICIES))('%s: generated statements', (id) => {
   const generated = statementsOf(GENERATED_POLICIES[id]!());
@@ -178,16 +175,21 @@ describe.each(Object.keys(GENERATED_POLICIES))('%s: generated statements', (id) 
   test("name only resources of the action's own service, in this account and Region", () => {
     const offending = generated.flatMap((s) => s.Resource.filter((r) => r !== '*').flatMap((r) => s.Action.flatMap((a) => {
       const service = a.split(':')[0]!;
+      // A resource of this template (`${AuditTable.Arn}`) of the action's service.
+      const ref = logicalRef(r);
+      if (ref) return t.Resources[ref]?.Type.toLowerCase().startsWith(`aws::${service}::`) ? [] : [`${a} on ${r}`];
+      // EC2 snapshot ARNs name no account.
+      const account = service === 'ec2' && r.endsWith(':snapshot/*') ? '' : '\\$\\{AWS::AccountId\\}';
       const pattern = service === 'iam'
         ? /^arn:\$\{AWS::Partition\}:iam::\$\{AWS::AccountId\}:[a-z-]+\/\*$/
-        : new RegExp(`^arn:\\$\\{AWS::Partition\\}:${service}:\\$\\{AWS::Region\\}:\\$\\{AWS::AccountId\\}:[a-z-]+\\/\\*$`);
+        : new RegExp(`^arn:\\$\\{AWS::Partition\\}:${service}:\\$\\{AWS::Region\\}:${account}:[a-z-]+\\/\\*$`);
       return pattern.test(r) ? [] : [`${a} on ${r}`];
     })));
     expect(offending).toEqual([]);
   });
 });
 
-test('the remediation functions hold only generated statements; triage adds by hand only starting runs and the finding memory', () => {
+test('the remediation and runbook functions hold only generated statements; triage adds by hand only starting runs and the finding memory', () => {
   for (const id of Object.keys(GENERATED_POLICIES)) {
     const generated = new Set(statementsOf(GENERATED_POLICIES[id]!()).map((g) => g.Sid));
     const handWritten = principals.find((p) => p.id === id)!.statements.map((s) => s.Sid).filter((sid) => !sid || !generated.has(sid));
@@ -222,18 +224,19 @@ test('only the restore function can add access, and only to security groups', ()
   const adding = ['ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:ModifySecurityGroupRules', 'ec2:UpdateSecurityGroupRuleDescriptionsIngress'];
   const holders = principals.filter((p) => p.statements.some((s) => s.Action.some((a) => adding.includes(a)))).map((p) => p.id);
   expect(holders).toEqual(['RestoreRuleFunction']);
-  expect(resourcesFor('RestoreRuleFunction', 'ec2:AuthorizeSecurityGroupIngress')).toEqual([{ resource: arn('ec2', 'security-group/*') }, { resource: arn('ec2', 'security-group-rule/*') }]);
+  expect(sorted(resourcesFor('RestoreRuleFunction', 'ec2:AuthorizeSecurityGroupIngress').map((r) => r.resource))).toEqual(sorted([arn('ec2', 'security-group/*'), arn('ec2', 'security-group-rule/*')]));
   const tagging = principals.find((p) => p.id === 'RestoreRuleFunction')!.statements.filter((st) => st.Action.includes('ec2:CreateTags'));
   expect(tagging.map((st) => st.Condition)).toEqual([{ StringEquals: { 'ec2:CreateAction': 'AuthorizeSecurityGroupIngress' } }]);
 });
 
 test('runbook writes are scoped to the resource type they change', () => {
-  const step = (a: string) => resourcesFor('RunbookStepFunction', a).map((r) => r.resource);
+  const step = (a: string) => sorted(resourcesFor('RunbookStepFunction', a).map((r) => r.resource));
   expect(step('ecs:StopTask')).toEqual([arn('ecs', 'task/*')]);
   expect(step('ecs:TagResource')).toEqual([arn('ecs', 'task/*')]);
   expect(step('ecs:UpdateContainerInstancesState')).toEqual([arn('ecs', 'container-instance/*')]);
-  expect(step('ec2:ModifyNetworkInterfaceAttribute')).toEqual([arn('ec2', 'network-interface/*'), arn('ec2', 'instance/*'), arn('ec2', 'vpc/*'), arn('ec2', 'security-group/*')]);
+  expect(step('ec2:ModifyNetworkInterfaceAttribute')).toEqual(sorted([arn('ec2', 'network-interface/*'), arn('ec2', 'instance/*'), arn('ec2', 'vpc/*'), arn('ec2', 'security-group/*')]));
   expect(step('ec2:RevokeSecurityGroupIngress')).toEqual([]); // revoke-open-ingress runs in the remediate workflow's Apply
+  for (const a of LOAD_BALANCER_READS) expect(step(a)).toEqual([]); // and so does its front-end lookup
   for (const a of ['dynamodb:GetItem', 'dynamodb:PutItem']) expect(step(a)).toEqual([{ 'Fn::GetAtt': ['AuditTable', 'Arn'] }]);
 });
 
@@ -244,5 +247,7 @@ test('the runbook role can only swap ENIs into, and empty, groups tagged warden:
   for (const action of ['ec2:ModifyNetworkInterfaceAttribute', 'ec2:RevokeSecurityGroupEgress']) {
     expect(onGroups(action).map((st) => st.Condition)).toEqual([quarantineOnly]);
   }
-  expect(onGroups('ec2:CreateTags').map((st) => st.Condition)).toEqual([{ StringEquals: { 'ec2:CreateAction': ['CreateSecurityGroup', 'CreateSnapshot'] } }]);
+  expect(onGroups('ec2:CreateTags').map((st) => st.Condition)).toEqual([{ StringEquals: { 'ec2:CreateAction': 'CreateSecurityGroup' } }]);
+  const onSnapshots = statements.filter((st) => st.Action.includes('ec2:CreateTags') && st.Resource.some((r) => JSON.stringify(r).includes(':snapshot/')));
+  expect(onSnapshots.map((st) => st.Condition)).toEqual([{ StringEquals: { 'ec2:CreateAction': 'CreateSnapshot' } }]);
 });
