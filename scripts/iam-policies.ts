@@ -2,16 +2,20 @@
 // which function holds which grants, how grants merge into statements, and their YAML. Used by gen-template.ts and
 // the template tests.
 import { phaseGrants } from '../functions/actions/catalog';
-import { TRIAGE_LIVE_READS, type Grant } from '../functions/aws/permissions';
+import { EXEMPTION_SIGHTINGS, TRIAGE_LIVE_READS, type Grant } from '../functions/aws/permissions';
 
 /** A grant and who needs it (an action, or a reader of triage's live state). */
 export interface Owned { by: string; grant: Grant }
 
 /** The functions whose IAM statements are generated, and the grants of each. */
+const sightings = (): Owned[] => EXEMPTION_SIGHTINGS.map((grant) => ({ by: 'exemption sightings', grant }));
+
 export const GENERATED_POLICIES: Record<string, () => Owned[]> = {
-  // Triage's live reads (functions/aws/live-state.ts); starting executions and the finding memory stay hand-written.
-  TriageFunction: () => Object.entries(TRIAGE_LIVE_READS).flatMap(([by, grants]) => grants.map((grant) => ({ by, grant }))),
-  LoadLiveStateFunction: () => phaseGrants('inspect').map(({ action, grant }) => ({ by: action, grant })),
+  // Triage's live reads (functions/aws/live-state.ts) and exemption sightings; starting executions and the finding
+  // memory stay hand-written.
+  TriageFunction: () => [...Object.entries(TRIAGE_LIVE_READS).flatMap(([by, grants]) => grants.map((grant) => ({ by, grant }))), ...sightings()],
+  // Every inspect, and the exemption sightings of the run's mode step.
+  LoadLiveStateFunction: () => [...phaseGrants('inspect').map(({ action, grant }) => ({ by: action, grant })), ...sightings()],
   ApplyRemediationFunction: () => phaseGrants('apply').map(({ action, grant }) => ({ by: action, grant })),
   VerifyRemediationFunction: () => phaseGrants('verify').map(({ action, grant }) => ({ by: action, grant })),
 };
@@ -68,6 +72,8 @@ const plural = (s: string) => (s.endsWith('y') ? `${s.slice(0, -1)}ies` : `${s}s
 function sidOf(s: Pick<Statement, 'Resource' | 'Condition'>): string {
   const names = s.Resource.map((r) => {
     if (r === '*') return 'AnyResource';
+    const table = /^\$\{([A-Za-z0-9]+)\.Arn\}$/.exec(r)?.[1]; // a resource of this template: ${AuditTable.Arn}
+    if (table) return table;
     const [, , service = '', , , path = ''] = r.replace(/\$\{[^}]+\}/g, 'X').split(':');
     return `${pascal(service)}${pascal(plural(path.split('/')[0]!))}`;
   });
