@@ -66,6 +66,7 @@ export function formatRecord(r: RemediationRecord): string {
     ['resource', `${res.type} ${res.arn ?? res.id}  (account ${res.account}, ${res.region})`],
     ['outcome', inProgress ? 'in progress: the run has not finished' : r.outcome],
     ['mode', r.modeReasons?.length ? `${r.mode} (${r.modeReasons.join('; ')})` : r.mode],
+    ...(r.exemption ? [['exemption', `${r.exemption.status}: ${r.exemption.why}`] as [string, string]] : []),
     r.runbook
       ? ['started by', `${r.runbook.startedBy}${r.runbook.reason ? `: ${r.runbook.reason}` : ''}`]
       : ['actor', `${actorOf(r)}  (${r.source} ${r.eventName} at ${r.eventTime})`],

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { evaluate } from '../functions/domain/evaluate';
 import type { Decision, LiveState, Status } from '../functions/domain/model';
 import type { Policy } from '../functions/domain/policy';
+import type { Exemption } from '../functions/domain/policy/exemption';
 
 /** One element of `warden evaluate --json`: a stable contract (extend it, never break it). */
 export interface EvaluationReport {
@@ -18,6 +19,8 @@ export interface EvaluationReport {
     /** Offline, tags unknown: the mode may be stricter once they are known (and why). */
     modeMayTighten?: true;
     modeMayTightenReason?: string;
+    /** The resource's tags claim an exemption: in force (mode at least notify), expired or invalid, and why. */
+    exemption?: Exemption;
   }[];
 }
 
@@ -55,13 +58,17 @@ export function toReport(input: string, d: Decision): EvaluationReport {
           control: f.control, severity: f.severity, resourceType: f.resource.type, resourceId: f.resource.id,
           remediation: { action: f.remediation.action, mode: f.remediation.mode, targets: f.remediation.targets },
           ...(f.modeMayTighten ? { modeMayTighten: true as const, modeMayTightenReason: f.modeMayTightenReason ?? '' } : {}),
+          ...(f.exemption ? { exemption: f.exemption } : {}),
         }))
       : [];
   return { input, status: d.status, ...('reason' in d && d.reason ? { reason: d.reason } : {}), findings };
 }
 
-/** Evaluate files with the same code path as the triage Lambda. Unreadable or non-JSON files are `invalid`. */
-export async function evaluateFiles(files: string[], policy: Policy, live?: LiveState): Promise<EvaluationReport[]> {
+/**
+ * Evaluate files with the same code path as the triage Lambda. Unreadable or non-JSON files are `invalid`. Exemptions
+ * are judged at `now`; no first sighting is read or recorded here, so a cap counts from `now` (the verdict says so).
+ */
+export async function evaluateFiles(files: string[], policy: Policy, live?: LiveState, now = new Date()): Promise<EvaluationReport[]> {
   const reports: EvaluationReport[] = [];
   for (const file of files) {
     let raw: unknown;
@@ -71,7 +78,7 @@ export async function evaluateFiles(files: string[], policy: Policy, live?: Live
       reports.push({ input: file, status: 'invalid', reason: `not JSON: ${(err as Error).message}`, findings: [] });
       continue;
     }
-    const decision = await evaluate(raw, { policy, ...(live ? { live } : {}) });
+    const decision = await evaluate(raw, { policy, now, ...(live ? { live } : {}) });
     reports.push(toReport(file, decision));
   }
   return reports;
@@ -82,7 +89,7 @@ export function formatTable(reports: EvaluationReport[]): string {
     if (r.findings.length === 0) return [[r.input, r.status, '', '', '', '', r.reason ?? '']];
     return r.findings.map((f) => [
       r.input, r.status, f.control, f.severity, f.resourceId, f.modeMayTighten ? `${f.remediation.mode} (may tighten)` : f.remediation.mode,
-      [f.remediation.targets.join(','), r.reason, f.modeMayTightenReason].filter(Boolean).join(' | '),
+      [f.remediation.targets.join(','), r.reason, f.modeMayTightenReason, f.exemption?.why].filter(Boolean).join(' | '),
     ]);
   });
   const header = ['INPUT', 'STATUS', 'CONTROL', 'SEVERITY', 'RESOURCE', 'MODE', 'TARGETS / REASON'];

@@ -10,12 +10,13 @@ import { awsLiveState } from '../functions/aws/live-state';
 import { defaultPolicy, parsePolicy, type Policy } from '../functions/domain/policy';
 import { evaluateFiles, expandInputs, formatTable, UsageError } from './evaluate';
 
-const EVALUATE_USAGE = `usage: warden evaluate <file|dir>... [--json] [--policy FILE] [--live]
+const EVALUATE_USAGE = `usage: warden evaluate <file|dir>... [--json] [--policy FILE] [--live] [--now TIME]
 
   evaluate   decide events offline with the same code as the Lambdas
     --json     print a JSON array, one element per input event, in input order
     --policy   policy file (YAML or JSON); default: the built-in policy
     --live     read live state (tags, rules) through the AWS SDK's normal credentials/endpoint
+    --now      judge exemptions as of this ISO date-time (default: now)
 
 exit codes: 0 every input processed (whatever was found), 2 usage error
 `;
@@ -45,7 +46,7 @@ export async function main(argv: string[], out = process.stdout, err = process.s
       try {
         parsed = parseArgs({
           args: rest, allowPositionals: true,
-          options: { json: { type: 'boolean' }, policy: { type: 'string' }, live: { type: 'boolean' } },
+          options: { json: { type: 'boolean' }, policy: { type: 'string' }, live: { type: 'boolean' }, now: { type: 'string' } },
         });
       } catch (e) {
         throw new UsageError((e as Error).message);
@@ -54,7 +55,9 @@ export async function main(argv: string[], out = process.stdout, err = process.s
       const policy = loadPolicy(parsed.values.policy);
       const files = expandInputs(parsed.positionals);
       const live = parsed.values.live ? awsLiveState(clients) : undefined;
-      const reports = await evaluateFiles(files, policy, live);
+      const now = parsed.values.now === undefined ? new Date() : new Date(parsed.values.now);
+      if (Number.isNaN(now.getTime())) throw new UsageError(`--now ${parsed.values.now}: not a date-time (e.g. 2026-06-01T12:00:00Z)`);
+      const reports = await evaluateFiles(files, policy, live, now);
       out.write((parsed.values.json ? JSON.stringify(reports, null, 2) : formatTable(reports)) + '\n');
       return 0;
     }

@@ -22,6 +22,7 @@ import type { RemediationState } from '../functions/domain/state';
 import { createTriage, type ExecutionStarter, type TriageResult } from '../functions/handlers/triage';
 import { handler as verifyRemediation } from '../functions/handlers/verify-remediation';
 import { resetRuntimePolicy, runtimePolicy } from '../functions/runtime/config';
+import { auditSightings } from '../functions/runtime/sightings';
 import { findRepoRoot } from './moto';
 import { lambda } from '../functions/runtime/lambda';
 import { fakeContext, localStateMachine, type LambdaHandler, type LocalRun } from './state-machine';
@@ -177,7 +178,7 @@ export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<L
   };
   const done = (name: string) => pending.get(name) ?? Promise.reject(new Error(`no execution ${name}`));
   const memory = dynamoFindingMemory({ dynamodb: clients.dynamodb, tableName: findingsTable });
-  const triageHandler = lambda(createTriage({ policy: runtimePolicy, live: awsLiveState(clients), starter, memory }));
+  const triageHandler = lambda(createTriage({ policy: runtimePolicy, live: awsLiveState(clients), starter, memory, sightings: auditSightings() }));
   const triage = async (event: unknown, o: { wait?: boolean } = {}) => {
     const result = await triageHandler(event, fakeContext('TriageFunction'));
     if (o.wait !== false) await Promise.all(result.executions.filter((e) => !e.duplicate).map((e) => done(e.name)));

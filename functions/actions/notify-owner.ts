@@ -127,7 +127,7 @@ export function ownerSteps(finding: Finding, facts?: Facts): string[] {
       return [
         `${finding.title} on ${finding.resource.id}: ${finding.evidence}`,
         `register a new revision of ${family} without them: remove the capabilities from linuxParameters.capabilities.add (keep capabilities.drop) and the host devices from linuxParameters.devices of ${finding.remediation.targets.join(', ')}, then UpdateService its services to it`,
-        "if the workload needs one (a VPN or network agent needs NET_ADMIN, a profiler SYS_PTRACE), keep it and say so: add an exemption tag, or remove it from the policy's dangerousCapabilities",
+        "if the workload needs one (a VPN or network agent needs NET_ADMIN, a profiler SYS_PTRACE), keep it and say so: exempt the task definition until a date (warden:exempt-until, -reason, -by), or remove it from the policy's dangerousCapabilities",
       ];
     default:
       return defaultSteps(finding);

@@ -119,3 +119,16 @@ export const TRIAGE_LIVE_READS: Readonly<Record<string, readonly Grant[]>> = {
   'ECR repositories': ECR_REPOSITORY_READS,
   'container hosts': CONTAINER_INSTANCE_LOOKUP,
 };
+
+/**
+ * exemption-sightings.ts: when Warden first saw each exemption, as items `exemption#…` of the audit table (a read,
+ * then a conditional put). The condition keeps these functions to those items: no audit record can be written.
+ */
+export const EXEMPTION_SIGHTINGS: readonly Grant[] = [
+  {
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+    resources: ['${AuditTable.Arn}'],
+    condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['exemption#*'] } },
+    why: 'when each exemption was first seen (the cap counts from it): only the items whose key starts with exemption#',
+  },
+];

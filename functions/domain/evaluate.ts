@@ -2,9 +2,10 @@ import { controls } from './controls';
 import { normalize } from './events';
 import { isOwnChange } from './loop-guard';
 import { withFrontEnd } from './front-end';
-import type { Decision, GuardDutyFacts, LiveState, Observation, SgRule } from './model';
+import type { Decision, Finding, GuardDutyFacts, LiveState, Observation, SgRule } from './model';
 import { invalidRanges, protocolOf } from './reach';
-import { mayTighten } from './policy/mode';
+import { exemptionOf, readExemption, type Exemption, type ExemptionSightings } from './policy/exemption';
+import { mayTighten, withExemption } from './policy/mode';
 import type { Policy } from './policy/schema';
 
 import { NEEDS_LIVE_STATE, RECORDED_ONLY } from './notes';
@@ -15,10 +16,15 @@ export interface EvaluateOptions {
   policy: Policy;
   /** Live state, when available (Lambda, `warden evaluate --live`). Offline decisions say what they could not see. */
   live?: LiveState;
+  /** The time exemptions are judged at. Required when a finding's resource carries exemption tags. */
+  now?: Date;
+  /** First sightings of exemptions (triage records them; without it the cap counts from `now`). */
+  sightings?: ExemptionSightings;
 }
 
 /** Raw EventBridge event in, decision out. The one path shared by the triage Lambda, the CLI and the benchmark. */
-export async function evaluate(raw: unknown, { policy, live }: EvaluateOptions): Promise<Decision> {
+export async function evaluate(raw: unknown, options: EvaluateOptions): Promise<Decision> {
+  const { policy, live } = options;
   const normalized = normalize(raw);
   if (normalized.kind !== 'observation') return normalizedToDecision(normalized);
   const observed = normalized.observation;
@@ -40,17 +46,18 @@ export async function evaluate(raw: unknown, { policy, live }: EvaluateOptions):
     return { status: 'ignored', reason: `${observed.resource.id} no longer exists`, observation: observed };
   }
 
-  const findings = [];
+  const found: Finding[] = [];
   const notes: string[] = [];
   const undecided: string[] = [];
   for (const control of active) {
     const result = control.evaluate(observation, policy);
-    findings.push(...result.findings);
+    found.push(...result.findings);
     if (!result.note) continue;
     const notDecided = result.note.startsWith(NEEDS_LIVE_STATE) || result.note.startsWith(RECORDED_ONLY);
     if (result.findings.length === 0 && notDecided) undecided.push(result.note);
     else notes.push(result.note);
   }
+  const findings = await withExemptions(found, options);
   // Offline, a mode decided without tags may tighten once they are known: say so, never imply it is final.
   for (const [i, f] of findings.entries()) {
     const why = f.resource.tags === undefined ? mayTighten(policy, f.remediation.mode) : undefined;
@@ -61,6 +68,23 @@ export async function evaluate(raw: unknown, { policy, live }: EvaluateOptions):
   // A control that cannot decide offline, or records without acting, says so: never "compliant" for it.
   if (undecided.length > 0) return { status: 'ignored', observation, reason: [...new Set(undecided)].join('; ') };
   return { status: 'compliant', observation, ...reason(notes) };
+}
+
+/**
+ * Each finding whose resource's tags claim an exemption carries the verdict, and an exemption in force makes its
+ * mode at least notify. One verdict per resource (a node finding has its own resource and tags).
+ */
+async function withExemptions(findings: Finding[], { policy, now, sightings }: EvaluateOptions): Promise<Finding[]> {
+  const verdicts = new Map<string, Promise<Exemption | undefined>>();
+  return Promise.all(findings.map(async (f) => {
+    if (!readExemption(policy, f.resource.tags)) return f;
+    if (!now) throw new Error('evaluate: judging an exemption needs the time (options.now)');
+    const key = `${f.resource.type}/${f.resource.id}/${JSON.stringify(f.resource.tags)}`;
+    if (!verdicts.has(key)) verdicts.set(key, exemptionOf(policy, f.resource, { now, ...(sightings ? { sightings, record: true } : {}) }));
+    const exemption = await verdicts.get(key);
+    if (!exemption) return f;
+    return { ...f, exemption, remediation: { ...f.remediation, mode: withExemption(f.remediation.mode, exemption) } };
+  }));
 }
 
 function normalizedToDecision(n: Exclude<ReturnType<typeof normalize>, { kind: 'observation' }>): Decision {

@@ -3,6 +3,8 @@
  * Every event source is normalized to an Observation; controls turn observations into Findings.
  */
 
+import type { Exemption } from './policy/exemption';
+
 /** Where an event came from; `manual` is a runbook a person started (`warden runbook run`, the console). */
 export type Source = 'cloudtrail' | 'config' | 'securityhub' | 'guardduty' | 'manual';
 export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'INFORMATIONAL';
@@ -297,6 +299,8 @@ export interface Finding {
   /** Offline only: the resource's tags were not known, and policy has tags that would make the mode stricter. */
   modeMayTighten?: true;
   modeMayTightenReason?: string;
+  /** The resource's tags claim an exemption: in force (the mode is at least notify), expired or invalid, and why. */
+  exemption?: Exemption;
 }
 
 export type Status = 'violation' | 'compliant' | 'ignored' | 'invalid';

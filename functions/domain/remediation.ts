@@ -1,5 +1,6 @@
 import type { Actor, Finding, GuardDutyFacts, Mode, ResourceRef, Source } from './model';
 import type { TimelineEntry } from './runbooks/model';
+import type { Exemption } from './policy/exemption';
 
 /** How one remediation run ended. */
 export type Outcome =
@@ -66,6 +67,11 @@ export interface RemediationRecord extends RemediationContext {
   mode: Mode;
   /** Why the run chose its mode (LoadLiveState or the runbook's Plan step). */
   modeReasons?: string[];
+  /**
+   * The exemption the run's mode step found on the live tags: until, reason, by, or the pre-expiry value and its
+   * first sighting; in force, expired or invalid, and why. (Triage's own verdict is on `finding.exemption`.)
+   */
+  exemption?: Exemption;
   outcome: Outcome;
   plan?: Plan;
   /** Targets actually changed by apply (excludes ones already gone). */

@@ -1,4 +1,5 @@
 import type { Mode } from './model';
+import type { Exemption } from './policy/exemption';
 import type { Policy } from './policy/schema';
 import type { ApplyResult, ApprovalDecision, Outcome, Plan, RemediationContext, RemediationRecord, RunbookRun, VerifyResult } from './remediation';
 
@@ -13,6 +14,8 @@ export interface LiveResult {
   mode: Mode;
   /** Why the mode is what it is: each rule as strict as the result (policy, tags, triage's announcement, floors). */
   modeReasons?: string[];
+  /** The live tags claim an exemption: the verdict the mode was decided with (in force, expired or invalid). */
+  exemption?: Exemption;
   plan: Plan;
   owner?: string;
   channel: string;
@@ -78,6 +81,7 @@ export function toRecord(state: RemediationState, now = new Date()): Remediation
     ...state.context,
     mode: live?.mode ?? state.context.finding.remediation.mode,
     ...(live?.modeReasons ? { modeReasons: live.modeReasons } : {}),
+    ...(live?.exemption ? { exemption: live.exemption } : {}),
     outcome,
     channel: live?.channel ?? state.policy.owners.fallback,
     finishedAt: now.toISOString(),

@@ -2,15 +2,28 @@ import { loadAction, type ActionClients } from '../actions';
 import { actionClients } from '../aws/action-clients';
 import { WardenError } from '../aws/errors';
 import { controlById } from '../domain/controls';
+import { exemptionOf, type ExemptionSightings } from '../domain/policy/exemption';
 import { decideRunMode, forHandStart, ownerChannel } from '../domain/policy/mode';
 import { lambda } from '../runtime/lambda';
+import { auditSightings } from '../runtime/sightings';
 import type { LiveResult, RemediationState } from '../domain/state';
+
+export interface LoadLiveStateDeps {
+  now: () => Date;
+  /** Exemptions' first sightings: recorded here when triage has not (a hand start). */
+  sightings?: ExemptionSightings;
+}
 
 /**
  * Re-check live state and plan. The mode never gets less cautious than triage decided. A run started by hand
  * (`source: manual`) decides with decision 50's hand-start policy, and a target that does not exist is `not-found`.
+ * An exemption on the live tags is judged at `now` (in force, expired or invalid) and recorded with the mode.
  */
-export async function loadLiveState(state: RemediationState, clients: ActionClients = actionClients): Promise<LiveResult> {
+export async function loadLiveState(
+  state: RemediationState,
+  clients: ActionClients = actionClients,
+  deps: LoadLiveStateDeps = { now: () => new Date() },
+): Promise<LiveResult> {
   const { finding } = state.context;
   const manual = state.context.source === 'manual';
   const policy = state.policy;
@@ -19,21 +32,25 @@ export async function loadLiveState(state: RemediationState, clients: ActionClie
   if (!action || !control) throw new WardenError('Warden.UnknownAction', `no action ${finding.remediation.action} / control ${finding.control}`);
   const inspection = await action.inspect(finding, clients, policy);
   const tags = inspection.tags ?? finding.resource.tags;
+  const exemption = await exemptionOf(policy, { ...finding.resource, tags }, {
+    now: deps.now(), ...(deps.sightings ? { sightings: deps.sightings, record: true } : {}),
+  });
   // The run's mode step: decided once, here, with live tags, and why recorded. Plan only: a human makes the change.
   const { mode, reasons } = decideRunMode(manual ? forHandStart(policy) : policy, {
-    controlId: control.id, controlDefault: control.remediation.defaultMode, announced: finding.remediation.mode, tags,
+    controlId: control.id, controlDefault: control.remediation.defaultMode, announced: finding.remediation.mode, tags, exemption,
     ...(action.apply ? {} : { floor: { mode: 'approval' as const, why: `${action.id} is plan-only` } }),
   });
+  const judged = exemption ? { exemption } : {};
   const owner = ownerChannel(policy, tags);
   if (inspection.gone && manual) {
     // A hand start named something that is not there (a typo?): say what was looked for, and where.
     const { type, id, region, account } = finding.resource;
     const plan = { ...inspection.plan, steps: [`no ${type} ${id} in ${region} (account ${account}): nothing to do`] };
-    return { stillViolating: false, absent: 'not-found', mode, modeReasons: reasons, plan, ...owner };
+    return { stillViolating: false, absent: 'not-found', mode, modeReasons: reasons, ...judged, plan, ...owner };
   }
   // A resource deleted since the event is not "already fixed": the state machine records and notifies it as gone.
   const absent = inspection.gone ? { stillViolating: false, absent: 'resource-gone' as const } : { stillViolating: inspection.stillViolating };
-  return { ...absent, mode, modeReasons: reasons, plan: inspection.plan, ...owner };
+  return { ...absent, mode, modeReasons: reasons, ...judged, plan: inspection.plan, ...owner };
 }
 
 /** What LoadLiveState answers to an input that is not a run yet (no `context`): the Start step builds it first. */
@@ -43,5 +60,7 @@ export interface HandStartPending {
 
 /** Triage's `{context, policy}`, or a hand start `{target, …}` (no context: the workflow's Start step comes first). */
 export const handler = lambda(async (input: unknown): Promise<LiveResult | HandStartPending> =>
-  typeof input === 'object' && input !== null && 'context' in input ? loadLiveState(input as RemediationState) : { handStart: true },
+  typeof input === 'object' && input !== null && 'context' in input
+    ? loadLiveState(input as RemediationState, actionClients, { now: () => new Date(), sightings: auditSightings() })
+    : { handStart: true },
 );

@@ -7,6 +7,7 @@ import { handStartByName } from '../domain/runbooks/catalog';
 import type { RemediationState } from '../domain/state';
 import { lambda } from '../runtime/lambda';
 import { logger } from '../runtime/logger';
+import { auditSightings } from '../runtime/sightings';
 import { auditTable, keepProgress, saveRunProgress } from './progress';
 
 /** `{ step: "start", runbook, input, executionName, executionArn }`, `{ step: "conclude", state }` or `{ step: "<runbook>.<id>", state }`. */
@@ -47,5 +48,8 @@ const deployedPolicy = async (step: string): Promise<StepDeps['policy']> => {
 };
 
 export const handler = lambda(async (input: RunbookStepInput) =>
-  runbookStep(input, { clients: actionClients, audit: auditTable, policy: await deployedPolicy(input.step), now: () => new Date(), progress: saveRunProgress }),
+  runbookStep(input, {
+    clients: actionClients, audit: auditTable, policy: await deployedPolicy(input.step), now: () => new Date(), progress: saveRunProgress,
+    sightings: auditSightings(),
+  }),
 );

@@ -6,10 +6,12 @@ import { evaluate } from '../domain/evaluate';
 import type { Finding, LiveState, Status } from '../domain/model';
 import { groupFindings } from '../domain/grouping';
 import { executionName } from '../domain/naming';
+import type { ExemptionSightings } from '../domain/policy/exemption';
 import type { Policy } from '../domain/policy/schema';
 import { repeatDecision, seenOf, type FindingMemory } from '../domain/repeats';
 import { runtimePolicy } from '../runtime/config';
 import { lambda } from '../runtime/lambda';
+import { auditSightings } from '../runtime/sightings';
 import { logger } from '../runtime/logger';
 
 export type { ExecutionStarter } from '../aws/executions';
@@ -26,10 +28,15 @@ export interface TriageResult {
  * With a finding memory, a GuardDuty finding already handled is ignored unless its severity rose; it is remembered
  * only after its executions started, so a failed start is retried by Lambda rather than lost as a "repeat".
  */
-export function createTriage(deps: { policy: () => Policy; live?: LiveState; starter: ExecutionStarter; now?: () => Date; memory?: FindingMemory }) {
+export function createTriage(deps: {
+  policy: () => Policy; live?: LiveState; starter: ExecutionStarter; now?: () => Date; memory?: FindingMemory;
+  /** Where exemptions' first sightings are recorded (triage is usually the first to see one). */
+  sightings?: ExemptionSightings;
+}) {
   return async (event: unknown): Promise<TriageResult> => {
     const policy = deps.policy();
-    const decision = await evaluate(event, { policy, ...(deps.live ? { live: deps.live } : {}) });
+    const now = deps.now?.() ?? new Date();
+    const decision = await evaluate(event, { policy, now, ...(deps.live ? { live: deps.live } : {}), ...(deps.sightings ? { sightings: deps.sightings } : {}) });
     if (decision.status === 'invalid') {
       logger.error('invalid event', { reason: decision.reason });
       throw new WardenError('Warden.InvalidEvent', decision.reason);
@@ -39,7 +46,7 @@ export function createTriage(deps: { policy: () => Policy; live?: LiveState; sta
       return { status: decision.status, ...(decision.reason ? { reason: decision.reason } : {}), executions: [] };
     }
     const { observation: o } = decision;
-    const requestedAt = (deps.now?.() ?? new Date()).toISOString();
+    const requestedAt = now.toISOString();
     const guardduty = o.facts.kind === 'guardduty-finding' ? o.facts.finding : undefined;
     const memory = guardduty ? deps.memory : undefined;
     let findings: Finding[] = decision.findings;
@@ -110,5 +117,6 @@ export const handler = lambda(
     live: awsLiveState(actionClients),
     starter,
     ...(findingsTable ? { memory: findingMemory(findingsTable) } : {}),
+    sightings: auditSightings(),
   }),
 );

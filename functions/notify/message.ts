@@ -55,7 +55,9 @@ export function outcomeText(input: NotifyInput): string {
     case 'not-found':
       return `Warden looked for ${input.finding.resource.id} in account ${input.finding.resource.account}, ${input.finding.resource.region}, and found nothing: nothing was changed. Check the id, the account and the region.`;
     case 'notified':
-      return 'Nothing was changed: this control runs in notify mode. Please apply the steps above.';
+      return input.exemption?.status === 'active'
+        ? `Nothing was changed: the resource is ${input.exemption.why}. Please apply the steps above before then.`
+        : 'Nothing was changed: this control runs in notify mode. Please apply the steps above.';
     case 'dry-run':
       return 'Nothing was changed: dry-run mode. These are the exact steps Warden would run.';
     case 'approval-required':

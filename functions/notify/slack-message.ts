@@ -63,6 +63,7 @@ export function slackMessage(input: NotifyInput): SlackMessage {
         field('Actor', actorText(input)),
         field('Event time', `${input.eventTime} (${input.source} ${input.eventName})`),
         field('Mode', input.mode),
+        ...(input.exemption ? [field('Exemption', `${input.exemption.status}: ${input.exemption.why}`)] : []),
       ],
     },
     { type: 'section', text: md(`*Evidence*\n${escapeMrkdwn(f.evidence)}`) },

@@ -52,6 +52,7 @@ export function snsMessage(input: NotifyInput): SnsMessage {
     verified: input.verified,
     owner: input.owner,
     channel: input.channel,
+    exemption: input.exemption,
     error: input.error && { error: input.error.error, cause: clip(input.error.cause, CAUSE_MAX) },
     // Runbook runs: the timeline (evidence stays in the audit record: `warden audit show <id>`).
     runbook: input.runbook && { name: input.runbook.name, target: input.runbook.target, dryRun: input.runbook.dryRun, timeline: input.runbook.timeline.slice(-MAX_STEPS) },

@@ -34,11 +34,11 @@ export const containEcsTask: RunbookSteps = {
     if (!task) {
       // ECS shows a stopped task for about an hour, then forgets it: not found is "unknown", never "contained".
       const why = `task ${taskArn} not found on cluster ${cluster} in ${base.resource.region}: no such task, or it stopped over an hour ago`;
-      return planned(s, { stillViolating: false, absent: targetAbsent(s), plan: { ...base, steps: [why] }, runbookDefault: 'auto', detail: why });
+      return planned(s, deps, { stillViolating: false, absent: targetAbsent(s), plan: { ...base, steps: [why] }, runbookDefault: 'auto', detail: why });
     }
     if (!isTaskLive(task)) {
       const why = `task ${taskArn} is already ${task.desiredStatus === 'STOPPED' ? 'stopping or stopped' : task.lastStatus}`;
-      return planned(s, { stillViolating: false, plan: { ...base, steps: [why] }, runbookDefault: 'auto', detail: why });
+      return planned(s, deps, { stillViolating: false, plan: { ...base, steps: [why] }, runbookDefault: 'auto', detail: why });
     }
     const tags = toTags(task.tags);
     const kind = isServiceGroup(task.group) ? `task of ${task.group}` : 'standalone task';
@@ -56,7 +56,7 @@ export const containEcsTask: RunbookSteps = {
       ],
       details: d as unknown as Record<string, unknown>,
     };
-    return planned(s, { stillViolating: true, plan, tags, runbookDefault: isServiceGroup(task.group) ? 'approval' : 'auto', detail: `${kind} ${taskArn} is running on ${cluster}` });
+    return planned(s, deps, { stillViolating: true, plan, tags, runbookDefault: isServiceGroup(task.group) ? 'approval' : 'auto', detail: `${kind} ${taskArn} is running on ${cluster}` });
   },
 
   async 'capture-evidence'(s, deps) {

@@ -55,7 +55,7 @@ export const eksFindingResponse: RunbookSteps = {
       // A hand start names the cluster, with no finding behind it: commands for a cluster that does not exist help nobody.
       const detail = `cluster ${name} not found in ${region}`;
       const plan: Plan = { action: 'eks-finding-response', resource: s.context.finding.resource, targets: [], steps: [`${detail}: no commands`] };
-      return planned(s, { stillViolating: false, absent: targetAbsent(s), plan, runbookDefault: 'notify', detail });
+      return planned(s, deps, { stillViolating: false, absent: targetAbsent(s), plan, runbookDefault: 'notify', detail });
     }
     const tags = cluster ? toEksClusterFacts(cluster).tags : s.context.finding.resource.tags;
     const kubectl = kubectlPlan({ name, region }, s.context.guardduty);
@@ -70,7 +70,7 @@ export const eksFindingResponse: RunbookSteps = {
     const seen = cluster ? `cluster ${name} is ${cluster.status ?? 'in an unknown state'}` : `${why}: notifying anyway`;
     const detail = `${seen}; ${kubectl.commands.length} command(s), ${kubectl.unknown.length} thing(s) the finding does not say`;
     // A finding's run always notifies: the finding is the incident, whatever the cluster looks like now.
-    return planned(s, { stillViolating: true, plan, ...(tags ? { tags } : {}), runbookDefault: 'notify', detail });
+    return planned(s, deps, { stillViolating: true, plan, ...(tags ? { tags } : {}), runbookDefault: 'notify', detail });
   },
 
   async 'capture-evidence'(s, deps) {

@@ -117,11 +117,11 @@ export const isolateContainerInstance: RunbookSteps = {
     const base: Plan = { action: 'isolate-container-instance', resource: { ...s.context.finding.resource, type: 'AWS::EC2::Instance', id: instanceId, arn }, targets: [], steps: [] };
     if (!instance) {
       const why = `instance ${instanceId} not found in ${base.resource.region}: nothing to isolate`;
-      return planned(s, { stillViolating: false, absent: targetAbsent(s), plan: { ...base, steps: [why] }, runbookDefault: 'approval', detail: why });
+      return planned(s, deps, { stillViolating: false, absent: targetAbsent(s), plan: { ...base, steps: [why] }, runbookDefault: 'approval', detail: why });
     }
     if (isInstanceGone(instance)) {
       const why = `instance ${instanceId} is ${instance.State?.Name}: nothing to isolate`;
-      return planned(s, { stillViolating: false, plan: { ...base, steps: [why] }, runbookDefault: 'approval', detail: why });
+      return planned(s, deps, { stillViolating: false, plan: { ...base, steps: [why] }, runbookDefault: 'approval', detail: why });
     }
     const tags = fromAwsTags(instance.Tags);
     const enis: EniBefore[] = (await instanceEnis(ec2, instanceId)).map((e) => ({
@@ -177,12 +177,12 @@ export const isolateContainerInstance: RunbookSteps = {
       !enis.some((e) => e.trunk) && (!d.containerInstanceArn || d.containerInstanceStatus === 'DRAINING');
     if (done) {
       const why = `instance ${instanceId} is already isolated by ${tags['warden:incident'] ?? 'an earlier run'}: every ENI has only the quarantine group${d.containerInstanceArn ? ', the container instance is DRAINING' : ''}`;
-      return planned(s, { stillViolating: false, plan: { ...plan, targets: [], steps: [why] }, tags, runbookDefault: 'approval', detail: why });
+      return planned(s, deps, { stillViolating: false, plan: { ...plan, targets: [], steps: [why] }, tags, runbookDefault: 'approval', detail: why });
     }
     const what = host.host === 'ecs' ? `ECS container instance${host.cluster ? ` on ${host.cluster}` : ''}` : host.host === 'eks' ? `EKS node${host.cluster ? ` of ${host.cluster}` : ''}` : 'instance (no ECS container instance, no EKS tag)';
     const already = enis.filter(isolated).length;
     const quarantined = already ? ` (${already} already in the quarantine group)` : '';
-    return planned(s, { stillViolating: true, plan, tags, runbookDefault: 'approval', detail: `${instanceId} is a running ${what} with ${enis.length} ENI(s)${quarantined} and ${d.volumes.length} volume(s)` });
+    return planned(s, deps, { stillViolating: true, plan, tags, runbookDefault: 'approval', detail: `${instanceId} is a running ${what} with ${enis.length} ENI(s)${quarantined} and ${d.volumes.length} volume(s)` });
   },
 
   async 'capture-evidence'(s, deps) {

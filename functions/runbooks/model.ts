@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ActionClients } from '../actions/action';
+import type { ExemptionSightings } from '../domain/policy/exemption';
 import type { Policy } from '../domain/policy/schema';
 import type { RunbookRun } from '../domain/remediation';
 import type { TimelineEntry } from '../domain/runbooks/model';
@@ -16,6 +17,8 @@ export interface StepDeps {
   /** The deployed policy, for hand-started runs (triage-started runs carry theirs). */
   policy: () => Policy;
   now: () => Date;
+  /** Exemptions' first sightings (the Plan step judges the exemption on the live tags). */
+  sightings?: ExemptionSightings;
 }
 
 /** What one step did: the new state (when it changed) and its timeline line. */

@@ -1,9 +1,10 @@
 import type { Mode, Tags } from '../domain/model';
+import { exemptionOf, type Exemption } from '../domain/policy/exemption';
 import { decideRunMode, forHandStart, ownerChannel, type ModeDecision } from '../domain/policy/mode';
 import type { Plan } from '../domain/remediation';
 import type { LiveResult } from '../domain/state';
 import { runbookByName } from '../domain/runbooks/catalog';
-import type { RunbookState, StepOutcome } from './model';
+import type { RunbookState, StepDeps, StepOutcome } from './model';
 
 type Absent = NonNullable<LiveResult['absent']>;
 
@@ -13,14 +14,14 @@ type Absent = NonNullable<LiveResult['absent']>;
  * still make it more cautious. A triage start keeps the mode triage decided, re-decided with live tags. A runbook
  * that always asks never goes below approval; one that changes nothing only notifies.
  */
-export function runbookMode(state: RunbookState, runbookDefault: Mode, tags: Tags | undefined): ModeDecision {
+export function runbookMode(state: RunbookState, runbookDefault: Mode, tags: Tags | undefined, exemption?: Exemption): ModeDecision {
   if (state.runbook.dryRun) return { mode: 'dry-run', reasons: ['dry run requested → dry-run'] };
   const definition = runbookByName(state.runbook.name);
   const { finding } = state.context;
   const policy = state.context.source === 'manual' ? forHandStart(state.policy) : state.policy;
   const floor = definition?.approval === 'always' ? { mode: 'approval' as const, why: `${state.runbook.name} always asks` }
     : definition?.approval === 'never' ? { mode: 'notify' as const, why: `${state.runbook.name} changes nothing` } : undefined;
-  return decideRunMode(policy, { controlId: finding.control, controlDefault: runbookDefault, announced: finding.remediation.mode, tags, ...(floor ? { floor } : {}) });
+  return decideRunMode(policy, { controlId: finding.control, controlDefault: runbookDefault, announced: finding.remediation.mode, tags, exemption, ...(floor ? { floor } : {}) });
 }
 
 /**
@@ -29,14 +30,31 @@ export function runbookMode(state: RunbookState, runbookDefault: Mode, tags: Tag
  */
 export const targetAbsent = (state: RunbookState): Absent => (state.context.source === 'manual' ? 'not-found' : 'resource-gone');
 
-/** The Plan step's result: `$.live.result` as the remediate workflow has it, so approvals and notify read it the same. */
-export function planned(
+/**
+ * The exemption the live tags claim, judged now; its first sighting is recorded for the run's resource (the
+ * finding's, or for a hand start the one the plan found).
+ */
+export async function runExemption(state: RunbookState, deps: Pick<StepDeps, 'now' | 'sightings'>, plan: Plan, tags: Tags | undefined): Promise<Exemption | undefined> {
+  const resource = state.context.source === 'manual' ? plan.resource : state.context.finding.resource;
+  return exemptionOf(state.policy, { ...resource, tags }, { now: deps.now(), ...(deps.sightings ? { sightings: deps.sightings, record: true } : {}) });
+}
+
+/**
+ * The Plan step's result: `$.live.result` as the remediate workflow has it, so approvals and notify read it the same.
+ * The mode is decided with the live tags and the exemption they claim, judged now.
+ */
+export async function planned(
   state: RunbookState,
+  deps: Pick<StepDeps, 'now' | 'sightings'>,
   p: { stillViolating: boolean; plan: Plan; tags?: Tags; runbookDefault: Mode; detail: string; absent?: Absent },
-): StepOutcome {
-  const { mode, reasons } = runbookMode(state, p.runbookDefault, p.tags);
+): Promise<StepOutcome> {
+  const exemption = p.tags ? await runExemption(state, deps, p.plan, p.tags) : undefined;
+  const { mode, reasons } = runbookMode(state, p.runbookDefault, p.tags, exemption);
   const found = p.absent ? { stillViolating: false, absent: p.absent } : { stillViolating: p.stillViolating };
-  const live = { ...found, mode, modeReasons: reasons, plan: p.plan, ...ownerChannel(state.policy, p.tags ?? state.context.finding.resource.tags) };
+  const live = {
+    ...found, mode, modeReasons: reasons, ...(exemption ? { exemption } : {}), plan: p.plan,
+    ...ownerChannel(state.policy, p.tags ?? state.context.finding.resource.tags),
+  };
   // A hand start named its target as given (an audit id, a bare name): from here on the run is about what the plan found.
   const context = state.context.source === 'manual'
     ? { ...state.context, finding: { ...state.context.finding, resource: { ...p.plan.resource, ...(p.tags ? { tags: p.tags } : {}) } } }

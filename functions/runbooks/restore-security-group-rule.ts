@@ -3,9 +3,11 @@ import { WardenError } from '../aws/errors';
 import { authorizeIngressRules, describeGroupTags, describeRules, ruleIdsTagged } from '../aws/security-groups';
 import type { SgRule, Tags } from '../domain/model';
 import { describeRule, isAllTraffic, isWorldOpen } from '../domain/net';
+import { exemptionKeys } from '../domain/policy/exemption';
+import type { Policy } from '../domain/policy/schema';
 import type { Plan, RemediationRecord } from '../domain/remediation';
 import type { RunbookState, RunbookSteps } from './model';
-import { planned, targetAbsent, withEvidence, withResults } from './plan-kit';
+import { planned, runExemption, targetAbsent, withEvidence, withResults } from './plan-kit';
 
 /**
  * restore-security-group-rule: put back exactly the ingress rules an earlier revoke-sg-ingress run revoked (the
@@ -89,10 +91,13 @@ const descriptionOf = (r: SgRule) => (r.description !== undefined ? ` (descripti
 const described = (r: SgRule) => `${describeRule(r)}${descriptionOf(r)}`;
 
 /**
- * Mode tags for a restore: the group's tags without the exemption tag. An exemption means "Warden, do not narrow
+ * Mode tags for a restore: the group's tags without the exemption tags. An exemption means "Warden, do not narrow
  * this group by yourself"; it must not turn the rollback the team asked for into a mere notification.
  */
-const modeTags = (tags: Tags, exemptionTag: string): Tags => Object.fromEntries(Object.entries(tags).filter(([k]) => k !== exemptionTag));
+const modeTags = (tags: Tags, policy: Policy): Tags => {
+  const keys = new Set(Object.values(exemptionKeys(policy)));
+  return Object.fromEntries(Object.entries(tags).filter(([k]) => !keys.has(k)));
+};
 
 export const restoreSecurityGroupRule: RunbookSteps = {
   async plan(s, deps) {
@@ -101,22 +106,23 @@ export const restoreSecurityGroupRule: RunbookSteps = {
     const nothing = (why: string, resource = s.context.finding.resource): Plan => ({ action: 'restore-security-group-rule', resource, targets: [], steps: [why] });
     if (!found) {
       const why = `no audit record ${id}: the target must be the id (execution name) of a revoke-sg-ingress run`;
-      return planned(s, { stillViolating: false, absent: targetAbsent(s), plan: nothing(why), runbookDefault: 'approval', detail: why });
+      return planned(s, deps, { stillViolating: false, absent: targetAbsent(s), plan: nothing(why), runbookDefault: 'approval', detail: why });
     }
     const { record, resource, groupId, rules: revoked } = revokedRules(id, found);
     const ec2 = deps.clients.ec2();
     const tags = await describeGroupTags(ec2, groupId);
     if (tags === undefined) {
       const why = `security group ${groupId} no longer exists: there is nothing to restore the rules into`;
-      return planned(s, { stillViolating: false, absent: 'resource-gone', plan: nothing(why, resource), runbookDefault: 'approval', detail: why });
+      return planned(s, deps, { stillViolating: false, absent: 'resource-gone', plan: nothing(why, resource), runbookDefault: 'approval', detail: why });
     }
     const rulesBefore = await describeRules(ec2, groupId);
     // Present again (re-added by hand or IaC since): matched on protocol, ports and source, never on rule id.
     const rules = minus(revoked, rulesBefore, ruleKey);
     const present = minus(revoked, rules, ruleKey);
-    const exemption = s.policy.exemptions.tag;
-    const reflag = rules.some(isWorldOpen) && !(exemption in tags)
-      ? [`note: ${groupId} is not exempted (tag ${exemption}): Warden will flag the restored world-open rule again at the next Config or Security Hub evaluation (the restore itself is ignored by the loop guard). Tag the group ${exemption}=<ticket> to keep it.`]
+    const keys = exemptionKeys(s.policy);
+    const exemption = await runExemption(s, deps, nothing('', { ...resource, tags }), tags);
+    const reflag = rules.some(isWorldOpen) && exemption?.status !== 'active'
+      ? [`note: ${groupId} is not exempted${exemption ? ` (${exemption.why})` : ''}: Warden will flag the restored world-open rule again at the next Config or Security Hub evaluation (the restore itself is ignored by the loop guard). Tag the group ${keys.until}=<date> ${keys.reason}=<ticket> ${keys.by}=<who> to keep it.`]
       : [];
     const plan: Plan = {
       action: 'restore-security-group-rule',
@@ -133,8 +139,8 @@ export const restoreSecurityGroupRule: RunbookSteps = {
       sourceRecord: { id, outcome: record.outcome, finishedAt: record.finishedAt, control: record.finding.control, approval: record.approval ?? null, applied: record.applied },
       rulesBefore,
     });
-    return planned(state, {
-      stillViolating: rules.length > 0, plan, tags: modeTags(tags, exemption), runbookDefault: 'approval',
+    return planned(state, deps, {
+      stillViolating: rules.length > 0, plan, tags: modeTags(tags, s.policy), runbookDefault: 'approval',
       detail: rules.length > 0 ? `${rules.length} of ${revoked.length} rule(s) revoked by ${id} to restore on ${groupId}` : `all ${revoked.length} rule(s) revoked by ${id} are on ${groupId} again`,
     });
   },

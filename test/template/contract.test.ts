@@ -46,12 +46,13 @@ const COMMON_ENV: Record<string, Json> = {
 
 const EXTRA_ENV: Record<string, Record<string, Json>> = {
   TriageFunction: {
-    STATE_MACHINE_ARN: ref('RemediationStateMachine'), FINDINGS_TABLE: ref('FindingsTable'),
+    STATE_MACHINE_ARN: ref('RemediationStateMachine'), FINDINGS_TABLE: ref('FindingsTable'), AUDIT_TABLE: ref('AuditTable'),
     RUNBOOK_STATE_MACHINES: {
       'Fn::Sub': '{"contain-ecs-task":"${ContainEcsTaskRunbook}","isolate-container-instance":"${IsolateContainerInstanceRunbook}","eks-finding-response":"${EksFindingResponseRunbook}"}',
     },
   },
-  LoadLiveStateFunction: {},
+  // Exemption sightings (functions/runtime/sightings.ts).
+  LoadLiveStateFunction: { AUDIT_TABLE: ref('AuditTable') },
   ApplyRemediationFunction: {},
   VerifyRemediationFunction: {},
   NotifyFunction: { SLACK_WEBHOOK_SECRET_ARN: ref('SlackWebhookSecretArn'), NOTIFY_TOPIC_ARN: ref('NotifyTopic') },

@@ -4,7 +4,7 @@
  * (functions/actions/catalog.ts, functions/runbooks/grants.ts, functions/aws/permissions.ts, generated into the
  * template), every other role's here: adding a permission means changing one of those on purpose.
  */
-import { WITHOUT_RESOURCE_LEVEL } from '../../functions/aws/permissions';
+import { EXEMPTION_SIGHTINGS, WITHOUT_RESOURCE_LEVEL } from '../../functions/aws/permissions';
 import {
   functions, isObject, loadTemplate, policyStatements, stateMachines, type Json, type PolicyStatement,
 } from '../../local/template';
@@ -32,7 +32,7 @@ const STATE_MACHINE = [
 
 const EXPECTED_ACTIONS: Record<string, string[]> = {
   // Starting executions and the finding memory are hand-written; the live reads are generated.
-  TriageFunction: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'states:StartExecution', ...declared('TriageFunction')],
+  TriageFunction: [...new Set(['dynamodb:GetItem', 'dynamodb:UpdateItem', 'states:StartExecution', ...declared('TriageFunction')])],
   LoadLiveStateFunction: declared('LoadLiveStateFunction'),
   ApplyRemediationFunction: declared('ApplyRemediationFunction'),
   VerifyRemediationFunction: declared('VerifyRemediationFunction'),
@@ -134,9 +134,9 @@ test('scoped resources', () => {
   expect(resourcesFor('TriageFunction', 'states:StartExecution')).toEqual(
     ['RemediationStateMachine', 'ContainEcsTaskRunbook', 'IsolateContainerInstanceRunbook', 'EksFindingResponseRunbook'].map((id) => ({ resource: { Ref: id } })),
   );
-  for (const a of ['dynamodb:GetItem', 'dynamodb:UpdateItem']) {
-    expect(resourcesFor('TriageFunction', a)).toEqual([{ resource: { 'Fn::GetAtt': ['FindingsTable', 'Arn'] } }]);
-  }
+  expect(resourcesFor('TriageFunction', 'dynamodb:UpdateItem')).toEqual([{ resource: { 'Fn::GetAtt': ['FindingsTable', 'Arn'] } }]);
+  // The finding memory, and the exemption sightings (the audit table, only items exemption#…: see below).
+  expect(resourcesFor('TriageFunction', 'dynamodb:GetItem')).toEqual([{ resource: { 'Fn::GetAtt': ['AuditTable', 'Arn'] } }, { resource: { 'Fn::GetAtt': ['FindingsTable', 'Arn'] } }]);
   expect(resourcesFor('NotifyFunction', 'secretsmanager:GetSecretValue')).toEqual([
     { resource: { Ref: 'SlackWebhookSecretArn' }, when: 'HasSlackWebhookSecret' },
   ]);
@@ -198,10 +198,22 @@ test('the remediation and runbook functions hold only generated statements; tria
 });
 
 test('the re-check, verify and triage\'s live state only read (Describe, List, Get); only Apply writes', () => {
+  // Besides the exemption sightings: a conditional put of a first sighting, in the audit table (next test).
+  const sightings = new Set(EXEMPTION_SIGHTINGS.flatMap((g) => g.actions));
   for (const id of ['LoadLiveStateFunction', 'VerifyRemediationFunction', 'TriageFunction']) {
-    expect(declared(id).filter((a) => !/^[a-z0-9-]+:(Describe|List|Get)[A-Za-z]*$/.test(a))).toEqual([]);
+    expect(declared(id).filter((a) => !sightings.has(a) && !/^[a-z0-9-]+:(Describe|List|Get)[A-Za-z]*$/.test(a))).toEqual([]);
   }
   expect(declared('ApplyRemediationFunction').filter((a) => !/:(Describe|List|Get)/.test(a)).length).toBeGreaterThan(0);
+});
+
+test('exemption sightings: triage and the re-check read and put only the audit table\'s exemption# items', () => {
+  for (const id of ['TriageFunction', 'LoadLiveStateFunction']) {
+    const onAudit = principals.find((p) => p.id === id)!.statements.filter((st) => JSON.stringify(st.Resource).includes('AuditTable'));
+    expect(onAudit.map(({ Action, Resource, Condition }) => ({ Action, Resource, Condition }))).toEqual([{
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: [{ 'Fn::GetAtt': ['AuditTable', 'Arn'] }],
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['exemption#*'] } },
+    }]);
+  }
 });
 
 test('iam:PassRole: only roles of this account, only to ECS tasks, and only for the remediation writer', () => {

@@ -358,6 +358,12 @@ describe('warden audit show', () => {
     expect(text).not.toContain('timeline:');
   });
 
+  test('the exemption the run decided with, and why', () => {
+    const text = formatRecord(runbookRecord({ exemption: { status: 'expired', why: 'exemption expired on 2031-01-31', until: '2031-01-31' } }));
+    expect(text).toMatch(/^exemption\s+expired: exemption expired on 2031-01-31$/m);
+    expect(formatRecord(runbookRecord())).not.toMatch(/^exemption/m);
+  });
+
   test('an unfinished run says so', () => {
     const text = formatRecord(runbookRecord({ outcome: 'in-progress' }));
     expect(text).toMatch(/^outcome\s+in progress: the run has not finished$/m);

@@ -29,7 +29,7 @@ test('evaluate events/ --json: one element per event, in input order, following 
     for (const f of r.findings as Record<string, unknown>[]) {
       // The contract's keys, always; extensions only as optional keys (today: the offline mode caveat).
       const keys = Object.keys(f);
-      expect(keys.filter((k) => !['modeMayTighten', 'modeMayTightenReason'].includes(k)).sort()).toEqual(['control', 'remediation', 'resourceId', 'resourceType', 'severity']);
+      expect(keys.filter((k) => !['modeMayTighten', 'modeMayTightenReason', 'exemption'].includes(k)).sort()).toEqual(['control', 'remediation', 'resourceId', 'resourceType', 'severity']);
       if ('modeMayTighten' in f) expect([f.modeMayTighten, typeof f.modeMayTightenReason]).toEqual([true, 'string']);
       expect(Object.keys(f.remediation as object).sort()).toEqual(['action', 'mode', 'targets']);
       expect(['auto', 'approval', 'notify', 'dry-run']).toContain((f.remediation as { mode: string }).mode);
@@ -59,6 +59,25 @@ test('offline, a mode that tags could tighten says so, in --json and in the tabl
   // Nothing can be stricter than dry-run: no caveat.
   writeFileSync(join(dir, 'd.yaml'), 'defaults: { mode: dry-run }\nenvironments:\n  modes: { prod: approval }\n');
   expect(JSON.parse((await run(['evaluate', 'events/cloudtrail/authorize-ssh-world.json', '--json', '--policy', join(dir, 'd.yaml')])).stdout)[0].findings[0].modeMayTighten).toBeUndefined();
+});
+
+test('an exemption on the event\'s resource: judged at --now, in --json (additive key) and in the table', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-cli-exempt-'));
+  const event = (tags: Record<string, string>) => {
+    const e = JSON.parse(readFileSync('events/config/item-ssh-world.json', 'utf8')) as { detail: { configurationItem: { tags: Record<string, string> } } };
+    e.detail.configurationItem.tags = tags;
+    return JSON.stringify(e);
+  };
+  writeFileSync(join(dir, 'a-in-force.json'), event({ 'warden:exempt-until': '2026-06-30', 'warden:exempt-reason': 'PCI-1234', 'warden:exempt-by': 'alice' }));
+  writeFileSync(join(dir, 'b-expired.json'), event({ 'warden:exempt-until': '2026-05-31' }));
+  const { code, stdout } = await run(['evaluate', dir, '--json', '--now', '2026-06-01T12:00:00Z']);
+  expect(code).toBe(0);
+  const [inForce, expired] = JSON.parse(stdout) as { findings: { remediation: { mode: string }; exemption?: { status: string; why: string } }[] }[];
+  expect(inForce!.findings[0]).toMatchObject({ remediation: { mode: 'notify' }, exemption: { status: 'active', why: 'exempt until 2026-06-30 (PCI-1234, granted by alice)' } });
+  expect(expired!.findings[0]).toMatchObject({ remediation: { mode: 'auto' }, exemption: { status: 'expired', why: 'exemption expired on 2026-05-31' } });
+  const table = (await run(['evaluate', dir, '--now', '2026-06-01T12:00:00Z'])).stdout;
+  expect(table).toContain('exemption expired on 2026-05-31');
+  expect((await run(['evaluate', dir, '--now', 'soon'])).code).toBe(2);
 });
 
 test('a policy file changes the mode; a broken policy is a usage error', async () => {

@@ -6,6 +6,7 @@ import { executionName } from '../../functions/domain/naming';
 import { coversPort, isPrivateCidr, isWorldOpen, onlyPorts } from '../../functions/domain/net';
 import { decideMode, defaultPolicy, ownerChannel, parsePolicy, PolicyError } from '../../functions/domain/policy';
 import { policyFromEnv } from '../../functions/runtime/config';
+import { exempted } from '../support/exemptions';
 
 const rule = (over: Partial<SgRule>): SgRule => ({ groupId: 'sg-1', isEgress: false, protocol: 'tcp', fromPort: 22, toPort: 22, ...over });
 
@@ -53,8 +54,9 @@ describe('policy', () => {
     expect(decideMode(defaultPolicy({ defaults: { mode: 'dry-run' } }), 'c', 'auto', {})).toBe('dry-run');
     expect(decideMode(p, 'x', 'approval', {})).toBe('approval');
   });
-  test('an exemption tag never acts, but still notifies', () => {
-    expect(decideMode(p, 'x', 'auto', { 'warden:exempt': 'ticket-42' })).toBe('notify');
+  test('an exemption tag never acts, but still notifies (applied once judged: it needs the time)', () => {
+    expect(decideMode(p, 'x', 'auto', { 'warden:exempt': 'ticket-42' })).toBe('auto');
+    expect(exempted(decideMode(p, 'x', 'auto', { 'warden:exempt': 'ticket-42' }), { 'warden:exempt': 'ticket-42' }, p)).toBe('notify');
   });
   test('owner channel from the tag, with the fallback', () => {
     expect(ownerChannel(p, { Owner: 'pay' })).toEqual({ owner: 'pay', channel: '#pay' });

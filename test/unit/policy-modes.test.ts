@@ -24,7 +24,9 @@ describe('the run decides its mode once, and records why', () => {
   test('every rule as strict as the result is named', () => {
     const policy = defaultPolicy({ environments: { modes: { prod: 'approval' } } });
     expect(decideRunMode(policy, { ...base, tags: { Environment: 'prod' } })).toEqual({ mode: 'approval', reasons: ['Environment=prod → approval'] });
-    expect(decideRunMode(policy, { ...base, tags: { 'warden:exempt': 'PCI-1' } })).toEqual({ mode: 'notify', reasons: ['exempt (warden:exempt=PCI-1) → notify'] });
+    const exemption = { status: 'active' as const, why: 'exempt until 2027-01-31 (PCI-1, granted by alice)' };
+    expect(decideRunMode(policy, { ...base, tags: { 'warden:exempt-until': '2027-01-31' }, exemption })).toEqual({ mode: 'notify', reasons: ['exempt until 2027-01-31 (PCI-1, granted by alice) → notify'] });
+    expect(decideRunMode(policy, { ...base, exemption: { status: 'expired', why: 'exemption expired on 2026-11-30' } }).mode).toBe('auto');
     expect(decideRunMode(policy, base).reasons).toEqual(['defaults.mode auto → auto', 'sg-world-open-ingress default → auto', 'as triage announced it → auto']);
   });
   test('never below what triage announced, nor below a floor', () => {

@@ -1,4 +1,5 @@
 import type { Mode, Tags } from '../model';
+import type { Exemption } from './exemption';
 import type { Policy } from './schema';
 
 /** Least to most cautious. The effective mode is the most cautious that applies. */
@@ -14,16 +15,22 @@ export interface ModeDecision {
 
 /**
  * The run's mode, decided once at its mode step with live tags: the strictest of what the policy and the tags say
- * (as decideMode), the mode triage already announced (a run never goes below it), and a floor the action or runbook
- * imposes. Each input that is at least as strict as the result is named in `reasons`.
+ * (as decideMode), an exemption in force (notify: the owner still hears), the mode triage already announced (a run
+ * never goes below it), and a floor the action or runbook imposes. Each input that is at least as strict as the
+ * result is named in `reasons`.
  */
 export function decideRunMode(
   policy: Policy,
-  input: { controlId: string; controlDefault: Mode; announced: Mode; floor?: { mode: Mode; why: string }; tags: Tags | undefined },
+  input: {
+    controlId: string; controlDefault: Mode; announced: Mode; floor?: { mode: Mode; why: string }; tags: Tags | undefined;
+    /** The exemption judged on the live tags (policy/exemption.ts), if they claim one. */
+    exemption?: Exemption | undefined;
+  },
 ): ModeDecision {
-  const { controlId, controlDefault, announced, floor, tags } = input;
+  const { controlId, controlDefault, announced, floor, tags, exemption } = input;
   const rules: [Mode, string][] = [
     ...policyRules(policy, controlId, controlDefault, tags),
+    ...exemptionRule(exemption),
     [announced, 'as triage announced it'],
     ...(floor ? [[floor.mode, floor.why] as [Mode, string]] : []),
   ];
@@ -31,7 +38,10 @@ export function decideRunMode(
   return { mode, reasons: rules.filter(([m]) => m === mode).map(([m, why]) => `${why} → ${m}`) };
 }
 
-/** What the policy and the tags say about a control's mode, each rule with why it applies. */
+/**
+ * What the policy and the environment tag say about a control's mode, each rule with why it applies. Exemptions are
+ * not here: whether one is in force depends on the time and its first sighting (exemptionRule).
+ */
 function policyRules(policy: Policy, controlId: string, controlDefault: Mode, tags: Tags | undefined): [Mode, string][] {
   const env = tags?.[policy.environments.tag];
   const envMode = env === undefined ? undefined : policy.environments.modes[env];
@@ -40,10 +50,16 @@ function policyRules(policy: Policy, controlId: string, controlDefault: Mode, ta
     [policy.defaults.mode, `defaults.mode ${policy.defaults.mode}`],
     [controlMode ?? controlDefault, controlMode ? `controls.${controlId}.mode` : `${controlId} default`],
     ...(envMode ? [[envMode, `${policy.environments.tag}=${env}`] as [Mode, string]] : []),
-    // An exemption downgrades to notify: the owner still hears.
-    ...(tags && policy.exemptions.tag in tags ? [['notify', `exempt (${policy.exemptions.tag}=${tags[policy.exemptions.tag]})`] as [Mode, string]] : []),
   ];
 }
+
+/** An exemption in force downgrades to notify: the owner still hears. An expired or invalid one changes nothing. */
+export const exemptionRule = (exemption: Exemption | undefined): [Mode, string][] =>
+  exemption?.status === 'active' ? [['notify', exemption.why]] : [];
+
+/** A mode with an exemption applied (evaluate: a finding's mode once its resource's exemption is judged). */
+export const withExemption = (mode: Mode, exemption: Exemption | undefined): Mode =>
+  exemptionRule(exemption).map(([m]) => m).reduce(stricterOf, mode);
 
 /**
  * The policy a hand start decides its mode with (decision 50): a responder's explicit request is not held back by the
@@ -52,8 +68,9 @@ function policyRules(policy: Policy, controlId: string, controlDefault: Mode, ta
 export const forHandStart = (policy: Policy): Policy => ({ ...policy, defaults: { ...policy.defaults, mode: 'auto' }, controls: {} });
 
 /**
- * The mode for one finding: the strictest of the global mode, the control's mode (policy, else its default), the
- * environment's mode (chosen by tag) and, for an exempt resource, notify. The same rules as decideRunMode.
+ * The mode for one finding: the strictest of the global mode, the control's mode (policy, else its default) and the
+ * environment's mode (chosen by tag). The same rules as decideRunMode; evaluate() then applies the resource's
+ * exemption (withExemption), which needs the time.
  */
 export const decideMode = (policy: Policy, controlId: string, controlDefault: Mode, tags: Tags | undefined): Mode =>
   policyRules(policy, controlId, controlDefault, tags).map(([m]) => m).reduce(stricterOf);

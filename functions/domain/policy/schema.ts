@@ -52,7 +52,14 @@ export const PolicySchema = z
       })
       .strict()
       .default({ tag: 'Owner', channels: {}, fallback: '#security-alerts' }),
-    exemptions: z.object({ tag: z.string().min(1).default('warden:exempt') }).strict().default({ tag: 'warden:exempt' }),
+    /**
+     * Exemptions (policy/exemption.ts): `tag` names the tags (`<tag>-until`, `<tag>-reason`, `<tag>-by`, and `<tag>`
+     * alone, the form without an expiry); no exemption lasts longer than `maxDays` from when Warden first saw it.
+     */
+    exemptions: z
+      .object({ tag: z.string().min(1).default('warden:exempt'), maxDays: z.number().int().min(1).max(3650).default(90) })
+      .strict()
+      .default({ tag: 'warden:exempt', maxDays: 90 }),
     /** What counts as world-open network access. */
     network: z
       .object({

@@ -2,6 +2,7 @@ import { ecsTaskRootUser as control } from '../../../functions/domain/controls/e
 import { isRootUser } from '../../../functions/domain/controls/ecs-containers';
 import { container, policy, taskDefinition, tdObs } from './fixtures';
 import { flaggedCases } from './shared';
+import { exempted } from '../../support/exemptions';
 
 const run = (...containers: Parameters<typeof container>[0][]) =>
   control.evaluate(tdObs(taskDefinition(containers.map((c) => container(c)))), policy());
@@ -36,7 +37,8 @@ describe('ecs-task-root-user', () => {
     const td = taskDefinition([container({ user: undefined })]);
     const p = policy({ environments: { modes: { prod: 'dry-run' } } });
     expect(control.evaluate(tdObs(td, { tags: { Environment: 'prod' } }), p).findings[0]?.remediation.mode).toBe('dry-run');
-    expect(control.evaluate(tdObs(td, { tags: { 'warden:exempt': 'x' } }), policy()).findings[0]?.remediation.mode).toBe('notify');
+    const tags = { 'warden:exempt': 'x' };
+    expect(exempted(control.evaluate(tdObs(td, { tags }), policy()).findings[0]!.remediation.mode, tags)).toBe('notify');
   });
   test('applies to task definitions only', () => {
     expect(control.appliesTo(tdObs(taskDefinition()))).toBe(true);

@@ -4,6 +4,7 @@ import { groupFindings } from '../../../functions/domain/grouping';
 import { executionName } from '../../../functions/domain/naming';
 import type { GuardDutyFacts, ResourceType } from '../../../functions/domain/model';
 import { ACCOUNT, eksObs, observation, policy, REGION } from './fixtures';
+import { exempted } from '../../support/exemptions';
 
 const TASK_ARN = `arn:aws:ecs:${REGION}:${ACCOUNT}:task/main/0123456789abcdef`;
 
@@ -107,7 +108,7 @@ describe('guardduty-container-threat', () => {
 
       test("the node's own tags decide its mode: an exempt node is only notified, the cluster's plan is unchanged", () => {
         const { findings } = control.evaluate(node({ instanceTags: { 'warden:exempt': 'CHG-1' } }), policy());
-        expect(findings.map((f) => f.remediation.mode)).toEqual(['notify', 'auto']);
+        expect(findings.map((f) => exempted(f.remediation.mode, f.resource.tags))).toEqual(['notify', 'auto']);
       });
 
       test('no node to isolate: an audit-log finding (no runtime details), a Fargate pod (no instance), a bad instance id', () => {
@@ -130,7 +131,7 @@ describe('guardduty-container-threat', () => {
     });
     test('policy modes still apply: an exempt task is notify only', () => {
       const { finding } = only(gdObs({}, 'AWS::ECS::Task', { 'warden:exempt': 'yes' }));
-      expect(finding.remediation.mode).toBe('notify');
+      expect(exempted(finding.remediation.mode, finding.resource.tags)).toBe('notify');
     });
   });
 

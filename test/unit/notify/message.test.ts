@@ -81,6 +81,17 @@ test('no owner: the fallback channel is shown', () => {
   expect(allText(slackMessage(input).blocks)).toContain('Channel: #security (no owner tag)');
 });
 
+test('an exemption is shown with why: in force (nothing changed until it ends) or not (the fix went ahead)', () => {
+  const active = notifyInput('notified', { exemption: { status: 'active', why: 'exempt until 2026-06-30 (PCI-1234, granted by alice)' } });
+  const text = allText(slackMessage(active).blocks);
+  expect(text).toContain('*Exemption*\\nactive: exempt until 2026-06-30 (PCI-1234, granted by alice)');
+  expect(text).toContain('Nothing was changed: the resource is exempt until 2026-06-30 (PCI-1234, granted by alice).');
+  const expired = notifyInput('fixed', { exemption: { status: 'expired', why: 'exemption expired on 2026-05-31' } });
+  expect(allText(slackMessage(expired).blocks)).toContain('expired: exemption expired on 2026-05-31');
+  expect(JSON.parse(snsMessage(expired).message).exemption).toEqual({ status: 'expired', why: 'exemption expired on 2026-05-31' });
+  expect(allText(slackMessage(notifyInput('notified')).blocks)).not.toContain('Exemption');
+});
+
 test('attacker-controlled text cannot mention or link in Slack', () => {
   const input = notifyInput('notified');
   input.finding = { ...input.finding, evidence: 'desc <!channel> <https://evil.example|click> & co' };

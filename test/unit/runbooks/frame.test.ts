@@ -211,9 +211,11 @@ describe('runbookMode', () => {
     expect(runbookMode(state, 'auto', undefined).mode).toBe('auto');
     expect(runbookMode(state, 'approval', undefined).mode).toBe('approval');
   });
-  test('an exemption tag still makes a hand start notify only', () => {
+  test('an exemption in force still makes a hand start notify only; an expired one does not', () => {
     const policy = defaultPolicy();
-    expect(runbookMode(s({ target: TASK }), 'auto', { [policy.exemptions.tag]: 'yes' }).mode).toBe('notify');
+    const tags = { [policy.exemptions.tag]: 'yes' };
+    expect(runbookMode(s({ target: TASK }), 'auto', tags, { status: 'active', why: 'exempt until 2026-09-01T00:00:00Z' }).mode).toBe('notify');
+    expect(runbookMode(s({ target: TASK }), 'auto', tags, { status: 'expired', why: 'exemption expired on 2026-05-01' }).mode).toBe('auto');
   });
   test('"always" runbooks never go below approval; "never" runbooks only notify', () => {
     expect(runbookMode(s({ target: 'i-0123456789abcdef0' }, 'isolate-container-instance'), 'auto', undefined).mode).toBe('approval');
