@@ -5,6 +5,7 @@ import { clients } from '../functions/aws/clients';
 import { sts } from '../functions/aws/clients/sts';
 import { APPROVE_USAGE, approveCommand, awsApproveDeps } from './approve';
 import { AUDIT_USAGE, auditCommand, dynamoAuditReader } from './audit';
+import { EXEMPTIONS_USAGE, awsExemptionFinder, exemptionsCommand } from './exemptions';
 import { RUNBOOK_USAGE, awsRunbookPorts, localRunbookPorts, runbookCommand } from './runbook';
 import { awsLiveState } from '../functions/aws/live-state';
 import { defaultPolicy, parsePolicy, type Policy } from '../functions/domain/policy';
@@ -21,7 +22,7 @@ const EVALUATE_USAGE = `usage: warden evaluate <file|dir>... [--json] [--policy 
 exit codes: 0 every input processed (whatever was found), 2 usage error
 `;
 
-const USAGE = [EVALUATE_USAGE, APPROVE_USAGE, RUNBOOK_USAGE, AUDIT_USAGE].map((u) => u.trim()).join('\n\n');
+const USAGE = [EVALUATE_USAGE, APPROVE_USAGE, RUNBOOK_USAGE, AUDIT_USAGE, EXEMPTIONS_USAGE].map((u) => u.trim()).join('\n\n');
 
 function loadPolicy(file: string | undefined): Policy {
   if (!file) return defaultPolicy();
@@ -70,6 +71,9 @@ export async function main(argv: string[], out = process.stdout, err = process.s
     }
     if (command === 'audit') {
       return await auditCommand(rest, { reader: dynamoAuditReader, out, err });
+    }
+    if (command === 'exemptions') {
+      return await exemptionsCommand(rest, { out, source: (o) => ({ policy: loadPolicy(o.policy), ...awsExemptionFinder(o) }) });
     }
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       out.write(`${USAGE}\n`);
