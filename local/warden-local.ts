@@ -8,6 +8,7 @@ import { dynamoFindingMemory } from '../functions/aws/finding-memory';
 import { awsLiveState } from '../functions/aws/live-state';
 import type { PolicyInput } from '../functions/domain/policy';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { SLACK_RESPONSE_URL_ORIGINS } from '../functions/approvals/decide';
 import { createApprovalInteractions } from '../functions/handlers/approval-interactions';
 import { handler as applyRemediation } from '../functions/handlers/apply-remediation';
 import { handler as expireApproval } from '../functions/handlers/expire-approval';
@@ -85,6 +86,8 @@ export interface LocalWardenOptions {
   slackApiUrl?: string;
   /** The Slack app's signing secret, for signed interaction requests. */
   slackSigningSecret?: string;
+  /** The workspace whose clicks are accepted (SLACK_TEAM_ID); unset: any signed click. */
+  slackTeamId?: string;
   policy?: PolicyInput;
   prefix?: string;
   /** Milliseconds per second of an approval timeout (default 1000: real time). Tests shrink it. */
@@ -137,6 +140,9 @@ export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<L
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     APPROVALS_TABLE: approvalsTable, SLACK_BOT_TOKEN_SECRET_ARN: botTokenArn ?? '', SLACK_SIGNING_SECRET_ARN: signingArn ?? '',
     SLACK_API_URL: opts.slackApiUrl ?? '', FINDINGS_TABLE: findingsTable,
+    // The local Slack stand-in's response URLs are on its own origin, allowed beside Slack's.
+    SLACK_RESPONSE_URL_ORIGINS: [SLACK_RESPONSE_URL_ORIGINS[0], ...[opts.slackApiUrl, opts.slackWebhookUrl].flatMap((u) => (u ? [new URL(u).origin] : []))].join(','),
+    SLACK_TEAM_ID: opts.slackTeamId ?? '',
   });
   resetRuntimePolicy();
 
