@@ -47,6 +47,7 @@ const COMMON_ENV: Record<string, Json> = {
 const EXTRA_ENV: Record<string, Record<string, Json>> = {
   TriageFunction: {
     STATE_MACHINE_ARN: ref('RemediationStateMachine'), FINDINGS_TABLE: ref('FindingsTable'), AUDIT_TABLE: ref('AuditTable'),
+    TRIAGE_DEAD_LETTER_QUEUE_URL: ref('TriageDeadLetterQueue'),
     RUNBOOK_STATE_MACHINES: {
       'Fn::Sub': '{"contain-ecs-task":"${ContainEcsTaskRunbook}","isolate-container-instance":"${IsolateContainerInstanceRunbook}","eks-finding-response":"${EksFindingResponseRunbook}"}',
     },
@@ -64,7 +65,8 @@ const EXTRA_ENV: Record<string, Record<string, Json>> = {
   ExpireApprovalFunction: { APPROVALS_TABLE: ref('ApprovalsTable'), SLACK_BOT_TOKEN_SECRET_ARN: ref('SlackBotTokenSecretArn') },
   ApprovalInteractionsFunction: {
     APPROVALS_TABLE: ref('ApprovalsTable'), SLACK_SIGNING_SECRET_ARN: ref('SlackSigningSecretArn'),
-    SLACK_BOT_TOKEN_SECRET_ARN: ref('SlackBotTokenSecretArn'),
+    SLACK_BOT_TOKEN_SECRET_ARN: ref('SlackBotTokenSecretArn'), SLACK_TEAM_ID: ref('SlackTeamId'),
+    SLACK_RESPONSE_URL_ORIGINS: 'https://hooks.slack.com',
   },
   RunbookStepFunction: { AUDIT_TABLE: ref('AuditTable') },
   RestoreRuleFunction: { AUDIT_TABLE: ref('AuditTable') },

@@ -31,8 +31,11 @@ const STATE_MACHINE = [
 ];
 
 const EXPECTED_ACTIONS: Record<string, string[]> = {
-  // Starting executions and the finding memory are hand-written; the live reads are generated.
-  TriageFunction: [...new Set(['dynamodb:GetItem', 'dynamodb:UpdateItem', 'states:StartExecution', ...declared('TriageFunction')])],
+  // Starting executions, the finding memory and its queues are hand-written; the live reads are generated.
+  TriageFunction: [...new Set([
+    'dynamodb:GetItem', 'dynamodb:UpdateItem', 'states:StartExecution', 'sqs:ReceiveMessage', 'sqs:DeleteMessage',
+    'sqs:GetQueueAttributes', 'sqs:SendMessage', ...declared('TriageFunction'),
+  ])],
   LoadLiveStateFunction: declared('LoadLiveStateFunction'),
   ApplyRemediationFunction: declared('ApplyRemediationFunction'),
   VerifyRemediationFunction: declared('VerifyRemediationFunction'),
@@ -189,11 +192,11 @@ describe.each(Object.keys(GENERATED_POLICIES))('%s: generated statements', (id) 
   });
 });
 
-test('the remediation and runbook functions hold only generated statements; triage adds by hand only starting runs and the finding memory', () => {
+test('the remediation and runbook functions hold only generated statements; triage adds by hand only starting runs, the finding memory and its queues', () => {
   for (const id of Object.keys(GENERATED_POLICIES)) {
     const generated = new Set(statementsOf(GENERATED_POLICIES[id]!()).map((g) => g.Sid));
     const handWritten = principals.find((p) => p.id === id)!.statements.map((s) => s.Sid).filter((sid) => !sid || !generated.has(sid));
-    expect(handWritten).toEqual(id === 'TriageFunction' ? ['StartRemediation', 'RememberFindings'] : []);
+    expect(handWritten).toEqual(id === 'TriageFunction' ? ['StartRemediation', 'RememberFindings', 'ReadTriageQueue', 'DeadLetterInvalidEvents'] : []);
   }
 });
 
@@ -202,6 +205,14 @@ test('the re-check, verify and triage\'s live state only read (Describe, List, G
   const sightings = new Set(EXEMPTION_SIGHTINGS.flatMap((g) => g.actions));
   for (const id of ['LoadLiveStateFunction', 'VerifyRemediationFunction', 'TriageFunction']) {
     expect(declared(id).filter((a) => !sightings.has(a) && !/^[a-z0-9-]+:(Describe|List|Get)[A-Za-z]*$/.test(a))).toEqual([]);
+    // Triage's queue actions are hand-written, on its two queues only.
+    if (id === 'TriageFunction') {
+      const sqsOn = principals.find((p) => p.id === id)!.statements.filter((s) => s.Action.some((a) => a.startsWith('sqs:')));
+      expect(sqsOn.map((s) => [s.Action, s.Resource])).toEqual([
+        [['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], [{ 'Fn::GetAtt': ['TriageQueue', 'Arn'] }]],
+        [['sqs:SendMessage'], [{ 'Fn::GetAtt': ['TriageDeadLetterQueue', 'Arn'] }]],
+      ]);
+    }
   }
   expect(declared('ApplyRemediationFunction').filter((a) => !/:(Describe|List|Get)/.test(a)).length).toBeGreaterThan(0);
 });
