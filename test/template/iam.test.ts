@@ -274,3 +274,13 @@ test('the runbook role can only swap ENIs into, and empty, groups tagged warden:
   const onSnapshots = statements.filter((st) => st.Action.includes('ec2:CreateTags') && st.Resource.some((r) => JSON.stringify(r).includes(':snapshot/')));
   expect(onSnapshots.map((st) => st.Condition)).toEqual([{ StringEquals: { 'ec2:CreateAction': 'CreateSnapshot' } }]);
 });
+
+test('checkov: every function skips the concurrency check only with the bound that protects it named', () => {
+  for (const f of functions(t)) {
+    const metadata = (t.Resources[f.logicalId]?.Metadata ?? {}) as Record<string, Json>;
+    const skips = ((isObject(metadata.checkov) ? metadata.checkov.skip : undefined) ?? []) as Record<string, Json>[];
+    const concurrency = skips.filter((s) => s.id === 'CKV_AWS_115');
+    expect({ fn: f.logicalId, skips: concurrency.length }).toEqual({ fn: f.logicalId, skips: 1 });
+    expect(String(concurrency[0]!.comment)).toMatch(/Bounded by|bounded by/);
+  }
+});
