@@ -7,6 +7,8 @@ import { repositoryTags } from './ecr';
 import { describeCluster } from './eks';
 import { rethrowThrottling } from './errors';
 import { fromAwsTags } from './tags';
+import './clients/ecr'; // the clients ActionClients finds (aws/client-cache.ts)
+import './clients/eks';
 
 /** A resource Warden watches that carries one of the given tag keys. */
 export interface TaggedResource {
