@@ -97,6 +97,8 @@ export interface LocalWardenOptions {
   policy?: PolicyInput;
   /** The policy's cache period in seconds (WARDEN_POLICY_MAX_AGE_SECONDS; default 60, as deployed). */
   policyMaxAgeSeconds?: number;
+  /** The clock the policy's cache period is counted on (epoch ms; default the real one): tests move it, never sleep. */
+  policyClock?: () => number;
   prefix?: string;
   /** Milliseconds per second of an approval timeout (default 1000: real time). Tests shrink it. */
   msPerTimeoutSecond?: number;
@@ -156,7 +158,7 @@ export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<L
     APPROVALS_TABLE: approvalsTable, SLACK_BOT_TOKEN_SECRET_ARN: botTokenArn ?? '', SLACK_SIGNING_SECRET_ARN: signingArn ?? '',
     SLACK_API_URL: opts.slackApiUrl ?? '', FINDINGS_TABLE: findingsTable,
   });
-  resetDeployedPolicy();
+  resetDeployedPolicy(opts.policyClock ? { now: opts.policyClock } : {});
 
   const tokens = taskTokenBroker();
   const root = findRepoRoot().root;

@@ -98,6 +98,7 @@ export function maxAgeSeconds(env: NodeJS.ProcessEnv): number {
 }
 
 let deployed: PolicyLoader | undefined;
+let clock: () => number = Date.now;
 
 /**
  * The function's loader, from its environment (WARDEN_POLICY_PARAMETER, WARDEN_POLICY_MAX_AGE_SECONDS), made on first
@@ -108,11 +109,15 @@ export const deployedPolicy = (): PolicyLoader =>
     parameter: process.env.WARDEN_POLICY_PARAMETER,
     maxAgeSeconds: maxAgeSeconds(process.env),
     read: async (name, opts) => (await import('../aws/policy-parameter')).readPolicyDocument(name, opts),
-    now: Date.now,
+    now: () => clock(),
     env: process.env,
   }));
 
-/** Forget the loader, its cache and its last good version (tests and the local Warden change the environment). */
-export const resetDeployedPolicy = (): void => {
+/**
+ * Forget the loader, its cache and its last good version, as a cold start would (tests and the local Warden change the
+ * environment). `now`: the clock the next loader counts its cache period on (tests move it instead of sleeping).
+ */
+export const resetDeployedPolicy = (opts: { now?: () => number } = {}): void => {
   deployed = undefined;
+  clock = opts.now ?? Date.now;
 };
