@@ -43,7 +43,7 @@ export async function runbookStep(input: RunbookStepInput, deps: RunbookStepDeps
  * Only the start step reads the deployed policy (the steps after it use the run's own), so only that step loads the
  * policy loader, and with its first read the SSM client and zod.
  */
-async function deployedPolicy(step: string): Promise<Pick<StepDeps, 'policy' | 'policyVersion'>> {
+async function startPolicy(step: string): Promise<Pick<StepDeps, 'policy' | 'policyVersion'>> {
   if (step === 'start') {
     const { policy, version } = await (await import('../runtime/deployed-policy')).deployedPolicy().current();
     return { policy: () => policy, ...(version ? { policyVersion: version } : {}) };
@@ -57,7 +57,7 @@ async function deployedPolicy(step: string): Promise<Pick<StepDeps, 'policy' | '
 
 export const handler = lambda(async (input: RunbookStepInput) =>
   runbookStep(input, {
-    clients: actionClients, audit: auditTable, ...(await deployedPolicy(input.step)), now: () => new Date(), progress: saveRunProgress,
+    clients: actionClients, audit: auditTable, ...(await startPolicy(input.step)), now: () => new Date(), progress: saveRunProgress,
     sightings: auditSightings(),
   }),
 );

@@ -7,8 +7,8 @@ import { logger } from './logger';
 export const DEFAULT_POLICY_MAX_AGE_SECONDS = 60;
 
 /**
- * The structured log line of a refused policy (unreadable, invalid, or no parameter configured). template.yaml's
- * metric filters count the lines with `policyRejected: true` and the PolicyRejectedAlarm fires on any.
+ * The message of the log line of a refused policy (unreadable, invalid, or no parameter configured). template.yaml's
+ * metric filters count the lines with this message (`{ $.message = "policy rejected" }`); PolicyRejectedAlarm fires on any.
  */
 export const POLICY_REJECTED = 'policy rejected';
 
@@ -46,7 +46,7 @@ export function policyLoader(o: PolicyLoaderOptions): PolicyLoader {
 
   async function refused(problem: string, rejected?: PolicyVersion['rejected']): Promise<VersionedPolicy> {
     const using = good ? `the last good version, ${versionText({ parameter, version: good.version, hash: good.hash })}` : 'none: failing closed, every mode dry-run';
-    logger.error(POLICY_REJECTED, { policyRejected: true, parameter, problem, ...(rejected ? { rejected } : {}), using });
+    logger.error(POLICY_REJECTED, { parameter, problem, ...(rejected ? { rejected } : {}), using });
     if (good) return inUse(good, 'last-good', { problem, ...(rejected ? { rejected } : {}) });
     const { failClosedPolicy } = await import('./config');
     return { policy: failClosedPolicy(o.env), version: { ...(parameter ? { parameter } : {}), status: 'fail-closed', problem, ...(rejected ? { rejected } : {}) } };

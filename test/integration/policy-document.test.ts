@@ -2,6 +2,7 @@
 // parameter; triage and the runbook Start step read it through Powertools Parameters and use it once their cache
 // period is over (the period is counted on a clock the test moves: no sleeps); every audit record names the version
 // its run used. A broken version is never applied: the last good one stays, and a cold start on it fails closed.
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -83,6 +84,9 @@ test('a pushed policy takes effect after the cache period, without a redeploy; e
   expect(after.record.policyVersion).toEqual({ parameter: '/warden/warden/policy', version: 2, hash: documentHash('{"defaults":{"mode":"auto"}}'), status: 'current' });
   expect(await ingressRuleIds(after.groupId)).toEqual([]);
   expect(formatRecord(after.record)).toMatch(/^policy +\/warden\/warden\/policy v2 \(sha256 [0-9a-f]{12}\)$/m);
+  // A top-level attribute of the audit item too, to find the runs a version decided.
+  const item = (await clients.dynamodb().send(new GetItemCommand({ TableName: w.resources.tableName, Key: { id: { S: after.record.id } } }))).Item;
+  expect([item?.policyVersion, item?.policyStatus]).toEqual([{ N: '2' }, { S: 'current' }]);
 });
 
 test('a broken version (written around the CLI) is never applied: the last good one stays; a cold start on it fails closed to dry-run', async () => {

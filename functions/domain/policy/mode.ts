@@ -15,10 +15,10 @@ export interface ModeDecision {
 }
 
 /**
- * The run's mode, decided once at its mode step with live tags: the strictest of what the policy and the tags say
- * (as decideMode), dry-run when the policy failed closed (no valid version), an exemption in force (notify: the owner still hears), the mode triage already announced (a run
- * never goes below it), and a floor the action or runbook imposes. Each input that is at least as strict as the
- * result is named in `reasons`.
+ * The run's mode, decided once at its mode step with live tags: the strictest of dry-run when the policy failed
+ * closed (no valid version), what the policy and the tags say (as decideMode), an exemption in force (notify: the
+ * owner still hears), the mode triage already announced (a run never goes below it), and a floor the action or
+ * runbook imposes. Each input that is at least as strict as the result is named in `reasons`.
  */
 export function decideRunMode(
   policy: Policy,
