@@ -91,7 +91,10 @@ test('an unreadable parameter is treated the same: last good version kept, the e
   await l.current();
   s.failWith(Object.assign(new Error('wrapped'), { cause: Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }) }));
   l.advance(60);
-  const used = await l.current();
+  let used!: Awaited<ReturnType<typeof l.current>>;
+  expect(rejections(await logs(async () => {
+    used = await l.current();
+  }))).toHaveLength(1);
   expect(used.version).toMatchObject({ status: 'last-good', version: 1, problem: `cannot read ${NAME}: AccessDeniedException: User is not authorized` });
 });
 
@@ -124,13 +127,17 @@ describe('with no good version at all, it fails closed: every mode dry-run, and 
 
   test('no parameter configured at all', async () => {
     const l = policyLoader({ parameter: undefined, maxAgeSeconds: 60, read: () => Promise.reject(new Error('not called')), now: () => 0, env: {} });
-    expect((await l.current()).version).toEqual({ status: 'fail-closed', problem: expect.stringMatching(/WARDEN_POLICY_PARAMETER is not set/) });
+    await logs(async () => {
+      expect((await l.current()).version).toEqual({ status: 'fail-closed', problem: expect.stringMatching(/WARDEN_POLICY_PARAMETER is not set/) });
+    });
   });
 });
 
 test('an invalid WARDEN_DEFAULT_MODE is a refused policy too, never a loosened one', async () => {
   const l = loader(store('{}'), { WARDEN_DEFAULT_MODE: 'yolo' });
-  expect((await l.current()).version).toMatchObject({ status: 'fail-closed', problem: expect.stringMatching(/WARDEN_DEFAULT_MODE "yolo"/) });
+  await logs(async () => {
+    expect((await l.current()).version).toMatchObject({ status: 'fail-closed', problem: expect.stringMatching(/WARDEN_DEFAULT_MODE "yolo"/) });
+  });
 });
 
 test('cache period from WARDEN_POLICY_MAX_AGE_SECONDS: whole seconds, 0 reads every time, anything else the default', async () => {
