@@ -6,6 +6,7 @@ import { sts } from '../functions/aws/clients/sts';
 import { APPROVE_USAGE, approveCommand, awsApproveDeps } from './approve';
 import { AUDIT_USAGE, auditCommand, dynamoAuditReader } from './audit';
 import { EXEMPTIONS_USAGE, awsExemptionFinder, exemptionsCommand } from './exemptions';
+import { POLICY_USAGE, policyCommand, ssmPolicyStore } from './policy';
 import { RUNBOOK_USAGE, awsRunbookPorts, localRunbookPorts, runbookCommand } from './runbook';
 import { awsLiveState } from '../functions/aws/live-state';
 import { defaultPolicy, parsePolicy, type Policy } from '../functions/domain/policy';
@@ -22,7 +23,7 @@ const EVALUATE_USAGE = `usage: warden evaluate <file|dir>... [--json] [--policy 
 exit codes: 0 every input processed (whatever was found), 2 usage error
 `;
 
-const USAGE = [EVALUATE_USAGE, APPROVE_USAGE, RUNBOOK_USAGE, AUDIT_USAGE, EXEMPTIONS_USAGE].map((u) => u.trim()).join('\n\n');
+const USAGE = [EVALUATE_USAGE, APPROVE_USAGE, RUNBOOK_USAGE, AUDIT_USAGE, EXEMPTIONS_USAGE, POLICY_USAGE].map((u) => u.trim()).join('\n\n');
 
 function loadPolicy(file: string | undefined): Policy {
   if (!file) return defaultPolicy();
@@ -75,6 +76,9 @@ export async function main(argv: string[], out = process.stdout, err = process.s
     if (command === 'exemptions') {
       return await exemptionsCommand(rest, { out, source: (o) => ({ policy: loadPolicy(o.policy), ...awsExemptionFinder(o) }) });
     }
+    if (command === 'policy') {
+      return await policyCommand(rest, { store: ssmPolicyStore, out, err });
+    }
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       out.write(`${USAGE}\n`);
       return command === undefined ? 2 : 0;
@@ -83,7 +87,7 @@ export async function main(argv: string[], out = process.stdout, err = process.s
   } catch (e) {
     if (e instanceof UsageError) {
       // A mistake in one command shows that command's usage; anything else, all of them.
-      const usage: Record<string, string> = { evaluate: EVALUATE_USAGE, runbook: RUNBOOK_USAGE, audit: AUDIT_USAGE };
+      const usage: Record<string, string> = { evaluate: EVALUATE_USAGE, runbook: RUNBOOK_USAGE, audit: AUDIT_USAGE, policy: POLICY_USAGE };
       err.write(`warden: ${e.message}\n\n${(command && usage[command]?.trim()) || USAGE}\n`);
       return 2;
     }

@@ -3,7 +3,7 @@
 // Used by gen-template.ts and the template tests.
 import { parse } from 'yaml';
 import { phaseGrants } from '../functions/actions/catalog';
-import { EXEMPTION_SIGHTINGS, TRIAGE_LIVE_READS, type Grant } from '../functions/aws/permissions';
+import { EXEMPTION_SIGHTINGS, POLICY_READS, TRIAGE_LIVE_READS, type Grant } from '../functions/aws/permissions';
 import { runbooks, stepIds } from '../functions/domain/runbooks/catalog';
 import type { RunbookStepSpec } from '../functions/domain/runbooks/model';
 import { RUNBOOK_PROGRESS, stepGrants } from '../functions/runbooks/grants';
@@ -26,16 +26,18 @@ const runbookGrants = (fn: NonNullable<RunbookStepSpec['fn']>): Owned[] => [
 
 /** The functions whose IAM statements are generated, and the grants of each. */
 const sightings = (): Owned[] => EXEMPTION_SIGHTINGS.map((grant) => ({ by: 'exemption sightings', grant }));
+/** The functions that read the deployed policy (triage, and the runbook Start step). */
+const policyReads = (): Owned[] => POLICY_READS.map((grant) => ({ by: 'policy', grant }));
 
 export const GENERATED_POLICIES: Record<string, () => Owned[]> = {
-  // Triage's live reads (functions/aws/live-state.ts) and exemption sightings; starting executions and the finding
-  // memory stay hand-written.
-  TriageFunction: () => [...Object.entries(TRIAGE_LIVE_READS).flatMap(([by, grants]) => grants.map((grant) => ({ by, grant }))), ...sightings()],
+  // Triage's live reads (functions/aws/live-state.ts), exemption sightings and the policy document; starting executions
+  // and the finding memory stay hand-written.
+  TriageFunction: () => [...Object.entries(TRIAGE_LIVE_READS).flatMap(([by, grants]) => grants.map((grant) => ({ by, grant }))), ...sightings(), ...policyReads()],
   // Every inspect, and the exemption sightings of the run's mode step.
   LoadLiveStateFunction: () => [...phaseGrants('inspect').map(({ action, grant }) => ({ by: action, grant })), ...sightings()],
   ApplyRemediationFunction: () => phaseGrants('apply').map(({ action, grant }) => ({ by: action, grant })),
   VerifyRemediationFunction: () => phaseGrants('verify').map(({ action, grant }) => ({ by: action, grant })),
-  RunbookStepFunction: () => runbookGrants('RunbookStep'),
+  RunbookStepFunction: () => [...runbookGrants('RunbookStep'), ...policyReads()],
   RestoreRuleFunction: () => runbookGrants('RestoreRule'),
 };
 

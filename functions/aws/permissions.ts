@@ -132,3 +132,14 @@ export const EXEMPTION_SIGHTINGS: readonly Grant[] = [
     why: 'when each exemption was first seen (the cap counts from it): only the items whose key starts with exemption#',
   },
 ];
+
+/** The policy document's parameter, as template.yaml names it (PolicyParameter); `warden policy` defaults to it. */
+export const POLICY_PARAMETER_NAME = '/warden/${AWS::StackName}/policy';
+
+/**
+ * runtime/deployed-policy.ts: the deployed policy document, read with a short cache by the functions that decide with
+ * it (triage, and the runbook Start step); only that one parameter.
+ */
+export const POLICY_READS: readonly Grant[] = [
+  { actions: ['ssm:GetParameter'], resources: [arn('ssm', `parameter${POLICY_PARAMETER_NAME}`)], why: 'the deployed policy document (PolicyParameter), read with a short cache' },
+];

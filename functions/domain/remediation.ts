@@ -1,6 +1,7 @@
 import type { Actor, Finding, GuardDutyFacts, Mode, ResourceRef, Source } from './model';
 import type { TimelineEntry } from './runbooks/model';
 import type { Exemption } from './policy/exemption';
+import type { PolicyVersion } from './policy/version';
 
 /** How one remediation run ended. */
 export type Outcome =
@@ -44,6 +45,11 @@ export interface RemediationContext {
   /** The GuardDuty finding, when one started the run (runbooks capture it as evidence). */
   guardduty?: GuardDutyFacts;
   requestedAt: string;
+  /**
+   * The deployed policy document the run decides with (its SSM parameter version and hash), stamped by whoever read
+   * it: triage, or the Start step of a run started by hand or by a finding. Absent for a policy given directly.
+   */
+  policyVersion?: PolicyVersion;
 }
 
 /** A runbook run: which runbook, on what, started by whom, and every step so far. */

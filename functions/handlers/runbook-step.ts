@@ -22,7 +22,7 @@ export interface RunbookStepDeps extends StepDeps {
 /**
  * Every runbook step (statemachines/runbooks/*): takes the whole state, returns the whole state with one more
  * timeline entry, and saves the record so far. Also the Start of the remediate workflow started by hand, which
- * returns the run's `{context, policy}` (that workflow records at its end only). Env: AUDIT_TABLE, WARDEN_POLICY.
+ * returns the run's `{context, policy}` (that workflow records at its end only). Env: AUDIT_TABLE, WARDEN_POLICY_PARAMETER.
  */
 export async function runbookStep(input: RunbookStepInput, deps: RunbookStepDeps): Promise<RunbookState | RemediationState> {
   if (input.step === 'start' && handStartByName((input as StartInput).runbook)) {
@@ -39,17 +39,25 @@ export async function runbookStep(input: RunbookStepInput, deps: RunbookStepDeps
   return state;
 }
 
-/** Only the start step reads the deployed policy (parsing it loads zod), so only that step loads it. */
-const deployedPolicy = async (step: string): Promise<StepDeps['policy']> => {
-  if (step === 'start') return (await import('../runtime/config')).runtimePolicy;
-  return () => {
-    throw new Error(`runbook step ${step} has the run's policy in its state: only the start step reads the deployed one`);
+/**
+ * Only the start step reads the deployed policy (the steps after it use the run's own), so only that step loads the
+ * policy loader, and with its first read the SSM client and zod.
+ */
+async function startPolicy(step: string): Promise<Pick<StepDeps, 'policy' | 'policyVersion'>> {
+  if (step === 'start') {
+    const { policy, version } = await (await import('../runtime/deployed-policy')).deployedPolicy().current();
+    return { policy: () => policy, ...(version ? { policyVersion: version } : {}) };
+  }
+  return {
+    policy: () => {
+      throw new Error(`runbook step ${step} has the run's policy in its state: only the start step reads the deployed one`);
+    },
   };
-};
+}
 
 export const handler = lambda(async (input: RunbookStepInput) =>
   runbookStep(input, {
-    clients: actionClients, audit: auditTable, policy: await deployedPolicy(input.step), now: () => new Date(), progress: saveRunProgress,
+    clients: actionClients, audit: auditTable, ...(await startPolicy(input.step)), now: () => new Date(), progress: saveRunProgress,
     sightings: auditSightings(),
   }),
 );

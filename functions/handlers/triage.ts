@@ -7,9 +7,9 @@ import type { Finding, LiveState, Status } from '../domain/model';
 import { groupFindings } from '../domain/grouping';
 import { executionName } from '../domain/naming';
 import type { ExemptionSightings } from '../domain/policy/exemption';
-import type { Policy } from '../domain/policy/schema';
+import type { VersionedPolicy } from '../domain/policy/version';
 import { repeatDecision, seenOf, type FindingMemory } from '../domain/repeats';
-import { runtimePolicy } from '../runtime/config';
+import { deployedPolicy } from '../runtime/deployed-policy';
 import { requireEnv } from '../runtime/env';
 import { lambda } from '../runtime/lambda';
 import { createTriageBatch } from './triage-batch';
@@ -32,12 +32,13 @@ export interface TriageResult {
  * only after its executions started, so a failed start is retried by Lambda rather than lost as a "repeat".
  */
 export function createTriage(deps: {
-  policy: () => Policy; live?: LiveState; starter: ExecutionStarter; now?: () => Date; memory?: FindingMemory;
+  /** The policy to decide with, and its version (the deployed one: runtime/deployed-policy.ts). */
+  policy: () => VersionedPolicy | Promise<VersionedPolicy>; live?: LiveState; starter: ExecutionStarter; now?: () => Date; memory?: FindingMemory;
   /** Where exemptions' first sightings are recorded (triage is usually the first to see one). */
   sightings?: ExemptionSightings;
 }) {
   return async (event: unknown): Promise<TriageResult> => {
-    const policy = deps.policy();
+    const { policy, version: policyVersion } = await deps.policy();
     const now = deps.now?.() ?? new Date();
     const decision = await evaluate(event, { policy, now, ...(deps.live ? { live: deps.live } : {}), ...(deps.sightings ? { sightings: deps.sightings } : {}) });
     if (decision.status === 'invalid') {
@@ -71,7 +72,7 @@ export function createTriage(deps: {
       const context = {
         id: name, eventId: o.eventId, source: o.source, eventName: o.eventName, eventTime: o.time,
         ...(o.actor ? { actor: o.actor } : {}), finding, ...(relatedControls.length ? { relatedControls } : {}),
-        ...(guardduty ? { guardduty } : {}), requestedAt,
+        ...(guardduty ? { guardduty } : {}), requestedAt, ...(policyVersion ? { policyVersion } : {}),
       };
       const started = await deps.starter.start(name, { context, policy });
       executions.push({ name, control: finding.control, ...started });
@@ -124,7 +125,7 @@ const deadLetter = async (body: string, reason: string): Promise<void> => {
 };
 
 const triage = createTriage({
-  policy: runtimePolicy,
+  policy: () => deployedPolicy().current(),
   live: awsLiveState(actionClients),
   starter,
   ...(findingsTable ? { memory: findingMemory(findingsTable) } : {}),

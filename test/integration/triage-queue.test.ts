@@ -64,7 +64,7 @@ test('one batch: a violation starts its run, a compliant event needs none, an in
       return { executionArn: `arn:${name}`, duplicate: false };
     },
   };
-  const handler = createTriageBatch({ triage: createTriage({ policy: defaultPolicy, starter }), deadLetter: deadLetter(dlq) });
+  const handler = createTriageBatch({ triage: createTriage({ policy: () => ({ policy: defaultPolicy() }), starter }), deadLetter: deadLetter(dlq) });
   const bodies = [sample('cloudtrail/authorize-ssh-world.json'), sample('cloudtrail/authorize-admin-cidr.json'), sample('invalid/cloudtrail-broken-detail.json'), '{"truncated": '];
   const event = await batchOf(queue, bodies);
   expect(event.Records).toHaveLength(4);
@@ -98,7 +98,7 @@ test('StartExecution throttling is retried with backoff by the SDK, and the run 
   }, { step: 'finalizeRequest', name: 'injectThrottling' });
   const starter = sfnStarter(sfnStarts, () => machine.stateMachineArn!);
   const { queue, dlq } = await queues();
-  const handler = createTriageBatch({ triage: createTriage({ policy: defaultPolicy, starter }), deadLetter: deadLetter(dlq) });
+  const handler = createTriageBatch({ triage: createTriage({ policy: () => ({ policy: defaultPolicy() }), starter }), deadLetter: deadLetter(dlq) });
   try {
     const out = await handler(await batchOf(queue, [sample('cloudtrail/authorize-ssh-world.json')]), context);
     expect(out.batchItemFailures).toEqual([]);

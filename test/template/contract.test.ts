@@ -41,8 +41,10 @@ const COMMON_ENV: Record<string, Json> = {
       { 'Fn::Sub': '${ApplyRemediationFunctionRole.Arn},${RunbookStepFunctionRole.Arn},${RestoreRuleFunctionRole.Arn}' },
     ],
   },
-  WARDEN_POLICY: ref('PolicyJson'),
 };
+
+/** The functions that read the deployed policy (functions/runtime/deployed-policy.ts). */
+const POLICY_ENV: Record<string, Json> = { WARDEN_POLICY_PARAMETER: ref('PolicyParameter'), WARDEN_POLICY_MAX_AGE_SECONDS: ref('PolicyCacheSeconds') };
 
 const EXTRA_ENV: Record<string, Record<string, Json>> = {
   TriageFunction: {
@@ -51,6 +53,7 @@ const EXTRA_ENV: Record<string, Record<string, Json>> = {
     RUNBOOK_STATE_MACHINES: {
       'Fn::Sub': '{"contain-ecs-task":"${ContainEcsTaskRunbook}","isolate-container-instance":"${IsolateContainerInstanceRunbook}","eks-finding-response":"${EksFindingResponseRunbook}"}',
     },
+    ...POLICY_ENV,
   },
   // Exemption sightings (functions/runtime/sightings.ts).
   LoadLiveStateFunction: { AUDIT_TABLE: ref('AuditTable') },
@@ -68,7 +71,7 @@ const EXTRA_ENV: Record<string, Record<string, Json>> = {
     SLACK_BOT_TOKEN_SECRET_ARN: ref('SlackBotTokenSecretArn'), SLACK_TEAM_ID: ref('SlackTeamId'),
     SLACK_RESPONSE_URL_ORIGINS: 'https://hooks.slack.com',
   },
-  RunbookStepFunction: { AUDIT_TABLE: ref('AuditTable') },
+  RunbookStepFunction: { AUDIT_TABLE: ref('AuditTable'), ...POLICY_ENV },
   RestoreRuleFunction: { AUDIT_TABLE: ref('AuditTable') },
 };
 
