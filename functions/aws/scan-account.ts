@@ -2,6 +2,7 @@ import type { ActionClients } from './action-clients';
 import type { Finding } from '../domain/model';
 import type { Policy } from '../domain/policy/schema';
 import { byPriority, decideScanned, type ScanCount, type ScanGap, type ScannedResource, type ScanOptions, type ScanResult } from '../domain/scan';
+import { NEEDS_LIVE_STATE } from '../domain/notes';
 import { errorName } from './errors';
 import { publicFrontEnd } from './front-ends';
 import { ecsInventory } from './inventory/ecs';
@@ -85,13 +86,22 @@ async function scanRegion(region: string, req: ScanRequest, deps: ScanDeps): Pro
   };
   const findings: Finding[] = [];
   for (const r of resources) {
+    let lookupFailed = false;
     const decision = await decideScanned(r, options).catch(async (err: unknown) => {
-      // Only a group's front-end lookup reads anything here: without it, its public ports wait for an approval.
+      // Only a group's front-end lookup reads anything here: without it, its public ports stay undecided.
       if (!('group' in r)) throw err;
-      gaps.push({ region, service: 'elasticloadbalancing', what: `front-end lookup of ${r.ref.id} (decided without it)`, error: errorText(err) });
+      lookupFailed = true;
+      gaps.push({ region, service: 'elasticloadbalancing', what: `front-end lookup of ${r.ref.id} (its public ports are not decided)`, error: errorText(err) });
       return decideScanned(r, { ...options, live: {} });
     });
     if (decision.status === 'violation') findings.push(...decision.findings);
+    // What only a read could decide (a service whose task definition cannot be read…) is a gap, not a pass.
+    if (decision.status === 'ignored' && decision.reason.startsWith(NEEDS_LIVE_STATE) && !lookupFailed) {
+      gaps.push({ region, service: serviceOf(r.ref.type), what: `what decides ${r.ref.id}`, error: decision.reason });
+    }
   }
   return { findings, gaps, counts };
 }
+
+/** `AWS::ECS::Service` → `ecs`. */
+const serviceOf = (type: string): string => type.split('::')[1]?.toLowerCase() ?? type;
