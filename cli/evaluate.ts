@@ -2,7 +2,7 @@ import { renderTable } from './table';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluate } from '../functions/domain/evaluate';
-import type { Decision, LiveState, Status } from '../functions/domain/model';
+import type { Decision, Finding, LiveState, Status } from '../functions/domain/model';
 import type { Policy } from '../functions/domain/policy';
 import type { Exemption } from '../functions/domain/policy/exemption';
 
@@ -11,19 +11,30 @@ export interface EvaluationReport {
   input: string;
   status: Status;
   reason?: string;
-  findings: {
-    control: string;
-    severity: string;
-    resourceType: string;
-    resourceId: string;
-    remediation: { action: string; mode: string; targets: string[] };
-    /** Offline, tags unknown: the mode may be stricter once they are known (and why). */
-    modeMayTighten?: true;
-    modeMayTightenReason?: string;
-    /** The resource's tags claim an exemption: in force (mode at least notify), expired or invalid, and why. */
-    exemption?: Exemption;
-  }[];
+  findings: FindingReport[];
 }
+
+/** One finding in `warden evaluate --json` (and `warden scan --json`, which adds where it is and why). */
+export interface FindingReport {
+  control: string;
+  severity: string;
+  resourceType: string;
+  resourceId: string;
+  remediation: { action: string; mode: string; targets: string[] };
+  /** Offline, tags unknown: the mode may be stricter once they are known (and why). */
+  modeMayTighten?: true;
+  modeMayTightenReason?: string;
+  /** The resource's tags claim an exemption: in force (mode at least notify), expired or invalid, and why. */
+  exemption?: Exemption;
+}
+
+/** The finding as the JSON contract has it. */
+export const findingReport = (f: Finding): FindingReport => ({
+  control: f.control, severity: f.severity, resourceType: f.resource.type, resourceId: f.resource.id,
+  remediation: { action: f.remediation.action, mode: f.remediation.mode, targets: f.remediation.targets },
+  ...(f.modeMayTighten ? { modeMayTighten: true as const, modeMayTightenReason: f.modeMayTightenReason ?? '' } : {}),
+  ...(f.exemption ? { exemption: f.exemption } : {}),
+});
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -53,15 +64,7 @@ export function expandInputs(paths: string[]): string[] {
 }
 
 export function toReport(input: string, d: Decision): EvaluationReport {
-  const findings =
-    d.status === 'violation'
-      ? d.findings.map((f) => ({
-          control: f.control, severity: f.severity, resourceType: f.resource.type, resourceId: f.resource.id,
-          remediation: { action: f.remediation.action, mode: f.remediation.mode, targets: f.remediation.targets },
-          ...(f.modeMayTighten ? { modeMayTighten: true as const, modeMayTightenReason: f.modeMayTightenReason ?? '' } : {}),
-          ...(f.exemption ? { exemption: f.exemption } : {}),
-        }))
-      : [];
+  const findings = d.status === 'violation' ? d.findings.map(findingReport) : [];
   return { input, status: d.status, ...('reason' in d && d.reason ? { reason: d.reason } : {}), findings };
 }
 

@@ -8,6 +8,7 @@ import { AUDIT_USAGE, auditCommand, dynamoAuditReader } from './audit';
 import { EXEMPTIONS_USAGE, awsExemptionFinder, exemptionsCommand } from './exemptions';
 import { POLICY_USAGE, policyCommand, ssmPolicyStore } from './policy';
 import { RUNBOOK_USAGE, awsRunbookPorts, localRunbookPorts, runbookCommand } from './runbook';
+import { SCAN_USAGE, scanCommand } from './scan';
 import { awsLiveState } from '../functions/aws/live-state';
 import { defaultPolicy, parsePolicy, type Policy } from '../functions/domain/policy';
 import { evaluateFiles, expandInputs, formatTable, UsageError } from './evaluate';
@@ -23,7 +24,7 @@ const EVALUATE_USAGE = `usage: warden evaluate <file|dir>... [--json] [--policy 
 exit codes: 0 every input processed (whatever was found), 2 usage error
 `;
 
-const USAGE = [EVALUATE_USAGE, APPROVE_USAGE, RUNBOOK_USAGE, AUDIT_USAGE, EXEMPTIONS_USAGE, POLICY_USAGE].map((u) => u.trim()).join('\n\n');
+const USAGE = [EVALUATE_USAGE, SCAN_USAGE, APPROVE_USAGE, RUNBOOK_USAGE, AUDIT_USAGE, EXEMPTIONS_USAGE, POLICY_USAGE].map((u) => u.trim()).join('\n\n');
 
 function loadPolicy(file: string | undefined): Policy {
   if (!file) return defaultPolicy();
@@ -63,6 +64,9 @@ export async function main(argv: string[], out = process.stdout, err = process.s
       out.write((parsed.values.json ? JSON.stringify(reports, null, 2) : formatTable(reports)) + '\n');
       return 0;
     }
+    if (command === 'scan') {
+      return await scanCommand(rest, { out, err, policy: loadPolicy });
+    }
     if (command === 'approve' || command === 'deny') {
       const callerArn = async () => (await sts().send(new GetCallerIdentityCommand({}))).Arn ?? '';
       return await approveCommand([command, ...rest], { ...awsApproveDeps(callerArn), out, err });
@@ -87,7 +91,7 @@ export async function main(argv: string[], out = process.stdout, err = process.s
   } catch (e) {
     if (e instanceof UsageError) {
       // A mistake in one command shows that command's usage; anything else, all of them.
-      const usage: Record<string, string> = { evaluate: EVALUATE_USAGE, runbook: RUNBOOK_USAGE, audit: AUDIT_USAGE, policy: POLICY_USAGE };
+      const usage: Record<string, string> = { evaluate: EVALUATE_USAGE, scan: SCAN_USAGE, runbook: RUNBOOK_USAGE, audit: AUDIT_USAGE, policy: POLICY_USAGE };
       err.write(`warden: ${e.message}\n\n${(command && usage[command]?.trim()) || USAGE}\n`);
       return 2;
     }

@@ -25,6 +25,18 @@ export async function describeRepository(ecr: ECRClient, repositoryName: string)
   }
 }
 
+/** Every repository of the Region's private registry (all pages, 1,000 a page). */
+export async function listRepositories(ecr: ECRClient): Promise<Repository[]> {
+  const repositories: Repository[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await ecr.send(new DescribeRepositoriesCommand({ maxResults: 1000, nextToken })).catch(rethrowThrottling);
+    repositories.push(...(page.repositories ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return repositories;
+}
+
 /** Repository tags, or undefined when the repository no longer exists. */
 export async function repositoryTags(ecr: ECRClient, repositoryArn: string): Promise<Tags | undefined> {
   try {

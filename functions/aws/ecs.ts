@@ -1,6 +1,7 @@
 import {
   DescribeClustersCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand,
-  ListClustersCommand, ListServicesCommand, ListTaskDefinitionsCommand, ListTasksCommand, RegisterTaskDefinitionCommand,
+  ListClustersCommand, ListServicesCommand, ListTaskDefinitionFamiliesCommand, ListTaskDefinitionsCommand, ListTasksCommand,
+  RegisterTaskDefinitionCommand,
   StopTaskCommand, UpdateClusterSettingsCommand, UpdateServiceCommand,
   type Cluster, type ECSClient, type RegisterTaskDefinitionCommandInput, type Service, type Tag, type Task,
   type TaskDefinition,
@@ -89,6 +90,13 @@ export async function listRevisions(ecs: ECSClient, family: string, status: 'ACT
   return arns.filter((a) => familyOf(a) === family).sort((a, b) => revisionOf(b) - revisionOf(a));
 }
 
+/** Families with at least one ACTIVE revision. */
+export const listFamilies = (ecs: ECSClient): Promise<string[]> =>
+  listAll(async (nextToken) => {
+    const page = await ecs.send(new ListTaskDefinitionFamiliesCommand({ status: 'ACTIVE', nextToken })).catch(rethrowThrottling);
+    return [page.families, page.nextToken];
+  });
+
 export const revisionOf = (taskDefinition: string): number => Number(/:(\d+)$/.exec(taskDefinition)?.[1] ?? 0);
 
 /** Keys DescribeTaskDefinition returns that RegisterTaskDefinition does not accept. */
@@ -173,8 +181,11 @@ export const describeTasks = (ecs: ECSClient, cluster: string, tasks: string[]):
   inBatches(tasks, 100, async (batch) =>
     (await ecs.send(new DescribeTasksCommand({ cluster, tasks: batch, include: ['TAGS'] }))).tasks);
 
-/** Task ARNs of a family on a cluster that ECS still wants running (ListTasks' own filter: desiredStatus RUNNING). */
-export const listTasks = (ecs: ECSClient, cluster: string, family: string): Promise<string[]> =>
+/**
+ * Task ARNs on a cluster that ECS still wants running (ListTasks' own filter: desiredStatus RUNNING), of one family or,
+ * without one, all of them.
+ */
+export const listTasks = (ecs: ECSClient, cluster: string, family?: string): Promise<string[]> =>
   unlessClusterGone(listAll(async (nextToken) => {
     const page = await ecs.send(new ListTasksCommand({ cluster, family, desiredStatus: 'RUNNING', nextToken }));
     return [page.taskArns, page.nextToken];
@@ -210,6 +221,12 @@ export async function describeCluster(ecs: ECSClient, cluster: string): Promise<
   const found = out.clusters?.[0];
   return found && found.status !== 'INACTIVE' ? found : undefined;
 }
+
+/** Clusters with settings and tags (100 per call, the API limit); MISSING and INACTIVE ones are left out. */
+export const describeClusters = async (ecs: ECSClient, clusters: string[]): Promise<Cluster[]> =>
+  (await inBatches(clusters, 100, async (batch) =>
+    (await ecs.send(new DescribeClustersCommand({ clusters: batch, include: ['SETTINGS', 'TAGS'] }))).clusters))
+    .filter((c) => c.status !== 'INACTIVE');
 
 /** Turn Container Insights on; false when the cluster no longer exists. */
 export async function enableClusterInsights(ecs: ECSClient, cluster: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 import {
-  DescribeClusterCommand, DescribeUpdateCommand, UpdateClusterConfigCommand,
+  DescribeClusterCommand, DescribeUpdateCommand, ListClustersCommand, UpdateClusterConfigCommand,
   type Cluster, type EKSClient, type LogType, type Update, type VpcConfigRequest,
 } from '@aws-sdk/client-eks';
 import type { EksClusterFacts, Tags } from '../domain/model';
@@ -22,6 +22,18 @@ export async function describeCluster(eks: EKSClient, name: string): Promise<Clu
     if (errorName(err) === 'ResourceNotFoundException') return undefined;
     return rethrowThrottling(err);
   }
+}
+
+/** Names of every cluster of the Region (all pages). */
+export async function listClusters(eks: EKSClient): Promise<string[]> {
+  const names: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await eks.send(new ListClustersCommand({ nextToken })).catch(rethrowThrottling);
+    names.push(...(page.clusters ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return names;
 }
 
 /** The model's view of a cluster. Fields DescribeCluster leaves out get the API defaults (public, 0.0.0.0/0). */

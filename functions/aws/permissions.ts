@@ -42,6 +42,8 @@ export const WITHOUT_RESOURCE_LEVEL = [
   'elasticloadbalancing:DescribeTargetGroupAttributes', 'elasticloadbalancing:DescribeTargetHealth',
   'ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition',
   'ecs:ListClusters', 'ecs:ListServices', 'ecs:ListTaskDefinitions', 'ecs:ListTasks',
+  // warden scan's inventory (SCAN_READS).
+  'ec2:DescribeRegions', 'ecs:ListTaskDefinitionFamilies', 'eks:ListClusters',
   // Step Functions log deliveries (the state machines' roles).
   'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery',
   'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
@@ -118,6 +120,26 @@ export const TRIAGE_LIVE_READS: Readonly<Record<string, readonly Grant[]>> = {
   'EKS clusters': EKS_CLUSTER_READS,
   'ECR repositories': ECR_REPOSITORY_READS,
   'container hosts': CONTAINER_INSTANCE_LOOKUP,
+};
+
+/**
+ * `warden scan` (functions/aws/scan-account.ts and inventory/): what its inventory and decisions read, by reader. Read
+ * only: `npm run gen` writes infra/scan-policy.json from it (scripts/gen-scan-policy.ts), and a test fails on any
+ * action that is not a Describe, List, Get or BatchGet.
+ */
+export const SCAN_READS: Readonly<Record<string, readonly Grant[]>> = {
+  regions: [anyResource(['ec2:DescribeRegions'], '--region all: the Regions enabled for the account (no resource-level permissions)')],
+  'security groups': SECURITY_GROUP_READS,
+  'front ends': FRONT_END_READS,
+  'ECS resources': [
+    anyResource(
+      ['ecs:ListTaskDefinitionFamilies', 'ecs:ListClusters', 'ecs:ListServices', 'ecs:ListTasks'],
+      'every task-definition family, cluster, service and running task of the Region (List* have no resource-level permissions)',
+    ),
+    ...ECS_RESOURCE_READS,
+  ],
+  'EKS clusters': [anyResource(['eks:ListClusters'], 'every EKS cluster of the Region (no resource-level permissions)'), ...EKS_CLUSTER_READS],
+  'ECR repositories': ECR_REPOSITORY_READS,
 };
 
 /**

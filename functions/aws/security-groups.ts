@@ -1,6 +1,7 @@
 import {
   AuthorizeSecurityGroupIngressCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand,
-  RevokeSecurityGroupEgressCommand, RevokeSecurityGroupIngressCommand, type EC2Client, type IpPermission, type SecurityGroupRule,
+  RevokeSecurityGroupEgressCommand, RevokeSecurityGroupIngressCommand, type EC2Client, type Filter, type IpPermission,
+  type SecurityGroup, type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
 import type { LiveSecurityGroup, LiveState, SgRule, Tags } from '../domain/model';
 import { isAllTraffic } from '../domain/net';
@@ -25,17 +26,50 @@ export const toSgRule = (r: SecurityGroupRule): SgRule => ({
 });
 
 /** Every rule of a group as EC2 returns it, tags included (one call per page). A deleted group has no rules. */
-async function groupRules(ec2: EC2Client, groupId: string): Promise<SecurityGroupRule[]> {
+const groupRules = (ec2: EC2Client, groupId: string): Promise<SecurityGroupRule[]> =>
+  pagedRules(ec2, { Filters: [{ Name: 'group-id', Values: [groupId] }] });
+
+/** Every rule DescribeSecurityGroupRules returns for `input`, all pages. */
+async function pagedRules(ec2: EC2Client, input: { Filters?: Filter[]; MaxResults?: number }): Promise<SecurityGroupRule[]> {
   const rules: SecurityGroupRule[] = [];
   let NextToken: string | undefined;
   do {
-    const page = await ec2
-      .send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }], NextToken }))
-      .catch(rethrowThrottling);
+    const page = await ec2.send(new DescribeSecurityGroupRulesCommand({ ...input, NextToken })).catch(rethrowThrottling);
     rules.push(...(page.SecurityGroupRules ?? []));
     NextToken = page.NextToken;
   } while (NextToken);
   return rules;
+}
+
+/** A group of the Region as `allGroups` lists it: the live group, and the account that owns it. */
+export interface ListedGroup { group: LiveSecurityGroup; account: string }
+
+/**
+ * Every security group of the Region with its tags, name and every rule: two paginated reads (groups, then all
+ * rules, 1,000 a page), not two calls per group. For `warden scan`; the groups are what `ec2LiveState` reads one by one.
+ */
+export async function allGroups(ec2: EC2Client): Promise<ListedGroup[]> {
+  const groups: SecurityGroup[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await ec2.send(new DescribeSecurityGroupsCommand({ MaxResults: 1000, NextToken })).catch(rethrowThrottling);
+    groups.push(...(page.SecurityGroups ?? []));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  const rules = new Map<string, SgRule[]>();
+  for (const r of await pagedRules(ec2, { MaxResults: 1000 })) {
+    const rule = toSgRule(r);
+    const list = rules.get(rule.groupId) ?? [];
+    if (!list.length) rules.set(rule.groupId, list);
+    list.push(rule);
+  }
+  return groups.flatMap((g) => (g.GroupId ? [{
+    account: g.OwnerId ?? '',
+    group: {
+      groupId: g.GroupId, tags: fromAwsTags(g.Tags), ...(g.GroupName ? { groupName: g.GroupName } : {}),
+      ...(g.VpcId ? { vpcId: g.VpcId } : {}), rules: rules.get(g.GroupId) ?? [],
+    },
+  }] : []));
 }
 
 /** All rules of a group. A deleted group has no rules. */

@@ -1,10 +1,10 @@
-import { DescribeRepositoriesCommand, type ECRClient } from '@aws-sdk/client-ecr';
-import { ListClustersCommand, type EKSClient } from '@aws-sdk/client-eks';
+import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { EKSClient } from '@aws-sdk/client-eks';
 import { GetResourcesCommand, type ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { containerRef } from '../domain/events/refs';
 import type { ResourceType, Tags } from '../domain/model';
-import { repositoryTags } from './ecr';
-import { describeCluster } from './eks';
+import { listRepositories, repositoryTags } from './ecr';
+import { describeCluster, listClusters } from './eks';
 import { rethrowThrottling } from './errors';
 import { fromAwsTags } from './tags';
 import './clients/ecr'; // the clients ActionClients finds (aws/client-cache.ts)
@@ -66,24 +66,15 @@ export async function resourcesTagged(c: TaggedResourceClients, keys: readonly s
       PaginationToken = page.PaginationToken || undefined;
     } while (PaginationToken);
   }
-  let nextToken: string | undefined;
-  do {
-    const page = await c.ecr().send(new DescribeRepositoriesCommand({ nextToken })).catch(rethrowThrottling);
-    for (const repo of page.repositories ?? []) {
-      if (!repo.repositoryArn) continue;
-      const tags = (await repositoryTags(c.ecr(), repo.repositoryArn)) ?? {};
-      if (has(tags)) add('AWS::ECR::Repository', repo.repositoryArn, tags);
-    }
-    nextToken = page.nextToken;
-  } while (nextToken);
-  do {
-    const page = await c.eks().send(new ListClustersCommand({ nextToken })).catch(rethrowThrottling);
-    for (const name of page.clusters ?? []) {
-      const cluster = await describeCluster(c.eks(), name);
-      const tags = cluster?.tags ?? {};
-      if (cluster?.arn && has(tags)) add('AWS::EKS::Cluster', cluster.arn, tags);
-    }
-    nextToken = page.nextToken;
-  } while (nextToken);
+  for (const repo of await listRepositories(c.ecr())) {
+    if (!repo.repositoryArn) continue;
+    const tags = (await repositoryTags(c.ecr(), repo.repositoryArn)) ?? {};
+    if (has(tags)) add('AWS::ECR::Repository', repo.repositoryArn, tags);
+  }
+  for (const name of await listClusters(c.eks())) {
+    const cluster = await describeCluster(c.eks(), name);
+    const tags = cluster?.tags ?? {};
+    if (cluster?.arn && has(tags)) add('AWS::EKS::Cluster', cluster.arn, tags);
+  }
   return [...found.values()];
 }

@@ -2,7 +2,7 @@ import { controls } from './controls';
 import { normalize } from './events';
 import { isOwnChange } from './loop-guard';
 import { withFrontEnd } from './front-end';
-import type { Decision, Finding, GuardDutyFacts, LiveState, Observation, SgRule } from './model';
+import type { Decision, Facts, Finding, GuardDutyFacts, LiveSecurityGroup, LiveState, Observation, SgRule, Tags } from './model';
 import { invalidRanges, protocolOf } from './reach';
 import { exemptionOf, readExemption, type Exemption, type ExemptionSightings } from './policy/exemption';
 import { mayTighten, withExemption } from './policy/mode';
@@ -12,15 +12,25 @@ import { NEEDS_LIVE_STATE, RECORDED_ONLY } from './notes';
 
 export { NEEDS_LIVE_STATE, RECORDED_ONLY };
 
-export interface EvaluateOptions {
+/** What deciding an observation needs, whatever produced it (an event, or `warden scan`'s read of live state). */
+export interface DecideOptions {
   policy: Policy;
-  /** Live state, when available (Lambda, `warden evaluate --live`). Offline decisions say what they could not see. */
-  live?: LiveState;
   /** The time exemptions are judged at. Required when a finding's resource carries exemption tags. */
   now?: Date;
   /** First sightings of exemptions (triage records them; without it the cap counts from `now`). */
   sightings?: ExemptionSightings;
+  /** Only these control ids (`warden scan --controls`); absent: every control the policy enables. */
+  only?: readonly string[];
 }
+
+export interface EvaluateOptions extends DecideOptions {
+  /** Live state, when available (Lambda, `warden evaluate --live`). Offline decisions say what they could not see. */
+  live?: LiveState;
+}
+
+/** The controls that decide this observation: enabled by the policy (and named by `only`), and reading its resource. */
+const activeControls = (o: Observation, { policy, only }: DecideOptions) =>
+  controls.filter((c) => policy.controls[c.id]?.enabled !== false && (!only || only.includes(c.id)) && c.appliesTo(o));
 
 /** Raw EventBridge event in, decision out. The one path shared by the triage Lambda, the CLI and the benchmark. */
 export async function evaluate(raw: unknown, options: EvaluateOptions): Promise<Decision> {
@@ -36,16 +46,28 @@ export async function evaluate(raw: unknown, options: EvaluateOptions): Promise<
     return { status: 'ignored', reason: `change made by Warden's own role (${who}): loop guard`, observation: observed };
   }
 
-  const active = controls.filter((c) => policy.controls[c.id]?.enabled !== false && c.appliesTo(observed));
-  if (active.length === 0) {
-    return { status: 'ignored', reason: `no enabled control reads ${observed.resource.type}`, observation: observed };
-  }
+  // Decided before the live read, so that an event no control reads costs no call.
+  if (activeControls(observed, options).length === 0) return noControl(observed);
 
   const observation = live ? await withLiveState(observed, live, policy) : observed;
   if (observation === undefined) {
     return { status: 'ignored', reason: `${observed.resource.id} no longer exists`, observation: observed };
   }
+  return decideObservation(observation, options);
+}
 
+const noControl = (o: Observation): Decision =>
+  ({ status: 'ignored', reason: `no enabled control reads ${o.resource.type}`, observation: o });
+
+/**
+ * An observation (normalized, and filled from live state when there is any) in, decision out: the controls, the
+ * exemptions and the modes. The one decision path of events (after `evaluate()`'s normalize and live read) and of
+ * `warden scan`.
+ */
+export async function decideObservation(observation: Observation, options: DecideOptions): Promise<Decision> {
+  const { policy } = options;
+  const active = activeControls(observation, options);
+  if (active.length === 0) return noControl(observation);
   const found: Finding[] = [];
   const notes: string[] = [];
   const undecided: string[] = [];
@@ -74,7 +96,7 @@ export async function evaluate(raw: unknown, options: EvaluateOptions): Promise<
  * Each finding whose resource's tags claim an exemption carries the verdict, and an exemption in force makes its
  * mode at least notify. One verdict per resource (a node finding has its own resource and tags).
  */
-async function withExemptions(findings: Finding[], { policy, now, sightings }: EvaluateOptions): Promise<Finding[]> {
+async function withExemptions(findings: Finding[], { policy, now, sightings }: DecideOptions): Promise<Finding[]> {
   const verdicts = new Map<string, Promise<Exemption | undefined>>();
   return Promise.all(findings.map(async (f) => {
     if (!readExemption(policy, f.resource.tags)) return f;
@@ -102,9 +124,12 @@ async function withLiveState(o: Observation, live: LiveState, policy: Policy): P
   if (o.facts.kind === 'guardduty-finding') return withContainerHost(o, o.facts.finding, live, policy);
   if (!live.resource) return o;
   const read = await live.resource(o.resource, o.facts);
-  if (!read) return undefined;
-  return { ...o, resource: { ...o.resource, tags: read.tags }, facts: read.facts };
+  return read ? withLiveFacts(o, read) : undefined;
 }
+
+/** The observation with the facts and tags a live read of its resource gave (ECS, EKS, ECR): they replace the source's. */
+export const withLiveFacts = (o: Observation, read: { facts: Facts; tags: Tags }): Observation =>
+  ({ ...o, resource: { ...o.resource, tags: read.tags }, facts: read.facts });
 
 /** An untagged instance with a finding worth telling someone about: is it an ECS container instance? (Below the
  * notify band the answer changes nothing, so the lookup, one call per ECS cluster, is not made.) */
@@ -128,6 +153,16 @@ async function withLiveSecurityGroup(o: Observation, live: LiveState, policy: Po
   const group = await live.securityGroup(f.groupId);
   if (!group) return undefined;
   const eventRuleIds = f.kind === 'sg-rules' && !f.complete ? eventRulesIn(f.rules, group.rules) : undefined;
+  return withLiveGroup(o, group, live, policy, eventRuleIds);
+}
+
+/**
+ * The observation of a group as read live: its whole rule set, name and tags (`eventRuleIds`: the rules its event
+ * named, when it named some), and whether it is a public front end when that changes the decision.
+ */
+export function withLiveGroup(
+  o: Observation, group: LiveSecurityGroup, live: Pick<LiveState, 'publicFrontEnd'>, policy: Policy, eventRuleIds?: string[],
+): Promise<Observation> {
   const facts = {
     kind: 'sg-rules', groupId: group.groupId, rules: group.rules, complete: true,
     ...(group.groupName ? { groupName: group.groupName } : {}), ...(eventRuleIds ? { eventRuleIds } : {}),

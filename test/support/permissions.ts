@@ -1,16 +1,21 @@
 // Proof that the declared IAM grants are enough: every AWS call an action phase, a runbook step (or triage's live
-// state, or a runbook's progress write) makes in a test is recorded with the IAM actions it needs, and
+// state, a runbook's progress write, `warden scan`) makes in a test is recorded with the IAM actions it needs, and
 // `expectDeclaredCalls()` fails when one is not declared for its caller (functions/actions/catalog.ts,
-// functions/runbooks/grants.ts, functions/aws/permissions.ts). moto does not enforce IAM: this is the check.
+// functions/runbooks/grants.ts, functions/aws/permissions.ts; for the scan, the generated infra/scan-policy.json
+// itself). moto does not enforce IAM: this is the check.
 // It sees actions, not resources: the resource patterns are checked in test/template/iam.test.ts.
+import { readFileSync } from 'node:fs';
 import type { Action, ActionClients } from '../../functions/actions';
 import { declarationOf, type Phase } from '../../functions/actions/catalog';
 import { TRIAGE_LIVE_READS, type Grant } from '../../functions/aws/permissions';
 import { RUNBOOK_GRANTS, RUNBOOK_PROGRESS, stepGrants } from '../../functions/runbooks/grants';
 import type { RunbookSteps, StepDeps, StepRegistry } from '../../functions/runbooks/model';
 
-/** Who made the call: an action's phase, a runbook step (`<runbook>.<step>`), triage's live state, a runbook's progress write. */
-type Caller = { action: string; phase: Phase } | { step: string } | 'triage' | 'progress';
+/**
+ * Who made the call: an action's phase, a runbook step (`<runbook>.<step>`), triage's live state, a runbook's progress
+ * write, `warden scan`.
+ */
+type Caller = { action: string; phase: Phase } | { step: string } | 'triage' | 'progress' | 'scan';
 
 /** `tagReads`: ecs:ListTagsForResource, the grant that lets `include: ['TAGS']` return tags (used, not required). */
 interface Call { caller: Caller; iam: string[]; tagReads?: string[] }
@@ -81,7 +86,14 @@ export function traced<A extends Action>(action: A): A {
   return wrapped as A;
 }
 
+/** The actions infra/scan-policy.json allows: the scan's calls are checked against the file users attach. */
+export function scanPolicyActions(): Set<string> {
+  const policy = JSON.parse(readFileSync(new URL('../../infra/scan-policy.json', import.meta.url), 'utf8')) as { Statement: { Action: string | string[] }[] };
+  return new Set(policy.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
+}
+
 const declared = (caller: Caller): Set<string> => {
+  if (caller === 'scan') return scanPolicyActions();
   const grants: readonly Grant[] = caller === 'triage' ? Object.values(TRIAGE_LIVE_READS).flat()
     : caller === 'progress' ? RUNBOOK_PROGRESS
     : 'step' in caller ? (stepGrants(caller.step) ?? [])
@@ -90,7 +102,7 @@ const declared = (caller: Caller): Set<string> => {
 };
 
 const label = (caller: Caller): string =>
-  caller === 'triage' ? 'triage live state' : caller === 'progress' ? 'runbook progress' : 'step' in caller ? `runbook step ${caller.step}` : `${caller.action} ${caller.phase}`;
+  caller === 'triage' ? 'triage live state' : caller === 'progress' ? 'runbook progress' : caller === 'scan' ? 'warden scan (infra/scan-policy.json)' : 'step' in caller ? `runbook step ${caller.step}` : `${caller.action} ${caller.phase}`;
 
 /**
  * A test, last in its file: every recorded call was declared for its caller (and the file recorded some). With
