@@ -21,6 +21,7 @@ import { runbooks, startableByName, startables } from '../functions/domain/runbo
 import type { RemediationState } from '../functions/domain/state';
 import { createTriage, type ExecutionStarter, type TriageResult } from '../functions/handlers/triage';
 import { handler as verifyRemediation } from '../functions/handlers/verify-remediation';
+import { envPolicyStore, type PolicyDocumentStore } from '../functions/brakes/pause';
 import { resetRuntimePolicy, runtimePolicy } from '../functions/runtime/config';
 import { auditSightings } from '../functions/runtime/sightings';
 import { findRepoRoot } from './moto';
@@ -76,7 +77,9 @@ export interface LocalWarden {
   runbook(name: string, input: unknown, opts?: { executionName?: string }): LocalExecution;
   /** Every execution started through triage, by name. */
   runs: Map<string, LocalRun>;
-  resources: { tableName: string; busName: string; topicArn: string; approvalsTable: string; findingsTable: string; secretArn?: string };
+  resources: { tableName: string; busName: string; topicArn: string; approvalsTable: string; findingsTable: string; brakesTable: string; secretArn?: string };
+  /** The deployed policy (this process's WARDEN_POLICY), for `setPaused` (functions/brakes/pause.ts). */
+  policy: PolicyDocumentStore;
 }
 
 export interface LocalWardenOptions {
@@ -94,7 +97,7 @@ export interface LocalWardenOptions {
 }
 
 /**
- * Warden on the emulator: creates what template.yaml would (audit table, event bus, topic, webhook secret) in the
+ * Warden on the emulator: creates what template.yaml would (audit, approvals, findings and brakes tables, event bus, topic, webhook secret) in the
  * emulator the SDK currently points at (see useEmulator), sets the functions' environment, and binds every Task of
  * statemachines/remediate.asl.json to its real handler. Nothing here talks to AWS.
  */
@@ -122,6 +125,8 @@ export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<L
   })));
   const findingsTable = `${prefix}-findings`;
   await idTable(findingsTable);
+  const brakesTable = `${prefix}-brakes`;
+  await idTable(brakesTable);
   const secret = async (name: string, value: string | undefined) => {
     if (!value) return undefined;
     const made = await create(clients.secrets().send(new CreateSecretCommand({ Name: `${prefix}/${name}`, SecretString: value })));
@@ -136,7 +141,9 @@ export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<L
     WARDEN_POLICY: opts.policy ? JSON.stringify(opts.policy) : '', WARDEN_DEFAULT_MODE: '', WARDEN_OWN_ROLES: '',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     APPROVALS_TABLE: approvalsTable, SLACK_BOT_TOKEN_SECRET_ARN: botTokenArn ?? '', SLACK_SIGNING_SECRET_ARN: signingArn ?? '',
-    SLACK_API_URL: opts.slackApiUrl ?? '', FINDINGS_TABLE: findingsTable,
+    SLACK_API_URL: opts.slackApiUrl ?? '', FINDINGS_TABLE: findingsTable, BRAKES_TABLE: brakesTable,
+    // Held runs' metrics (EMF log lines) would only clutter a local run's output.
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
   });
   resetRuntimePolicy();
 
@@ -188,6 +195,7 @@ export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<L
   return {
     triage, done, runs, tokens, runbook, remediate: (input) => machine.run(input),
     interactions: (event) => interactionsHandler(event, fakeContext('ApprovalInteractionsFunction')) as Promise<APIGatewayProxyStructuredResultV2>,
-    resources: { tableName, busName, topicArn, approvalsTable, findingsTable, ...(secretArn ? { secretArn } : {}) },
+    resources: { tableName, busName, topicArn, approvalsTable, findingsTable, brakesTable, ...(secretArn ? { secretArn } : {}) },
+    policy: envPolicyStore(process.env, resetRuntimePolicy),
   };
 }

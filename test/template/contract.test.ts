@@ -53,10 +53,11 @@ const EXTRA_ENV: Record<string, Record<string, Json>> = {
   },
   // Exemption sightings (functions/runtime/sightings.ts).
   LoadLiveStateFunction: { AUDIT_TABLE: ref('AuditTable') },
-  ApplyRemediationFunction: {},
+  // The breaker's counts (functions/aws/brakes-table.ts).
+  ApplyRemediationFunction: { BRAKES_TABLE: ref('BrakesTable') },
   VerifyRemediationFunction: {},
   NotifyFunction: { SLACK_WEBHOOK_SECRET_ARN: ref('SlackWebhookSecretArn'), NOTIFY_TOPIC_ARN: ref('NotifyTopic') },
-  RecordAuditFunction: { AUDIT_TABLE: ref('AuditTable'), EVENT_BUS_NAME: ref('WardenEventBus') },
+  RecordAuditFunction: { AUDIT_TABLE: ref('AuditTable'), EVENT_BUS_NAME: ref('WardenEventBus'), BRAKES_TABLE: ref('BrakesTable') },
   RequestApprovalFunction: {
     APPROVALS_TABLE: ref('ApprovalsTable'), SLACK_BOT_TOKEN_SECRET_ARN: ref('SlackBotTokenSecretArn'),
     SLACK_WEBHOOK_SECRET_ARN: ref('SlackWebhookSecretArn'),
@@ -66,7 +67,7 @@ const EXTRA_ENV: Record<string, Record<string, Json>> = {
     APPROVALS_TABLE: ref('ApprovalsTable'), SLACK_SIGNING_SECRET_ARN: ref('SlackSigningSecretArn'),
     SLACK_BOT_TOKEN_SECRET_ARN: ref('SlackBotTokenSecretArn'),
   },
-  RunbookStepFunction: { AUDIT_TABLE: ref('AuditTable') },
+  RunbookStepFunction: { AUDIT_TABLE: ref('AuditTable'), BRAKES_TABLE: ref('BrakesTable') },
   RestoreRuleFunction: { AUDIT_TABLE: ref('AuditTable') },
 };
 
