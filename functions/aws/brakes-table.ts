@@ -107,6 +107,12 @@ export function brakesTable(deps: BrakesTableDeps) {
      */
     async spend(runId: string, limits: BrakeLimit[], w: BrakeWindow, now: Date): Promise<SpendResult> {
       const purgeAt = purgeAfter(w.end, KEEP_SECONDS);
+      // A limit of 0 holds every change (the condition below lets the first ADD of a count through).
+      const closed = limits.find((l) => l.limit <= 0);
+      if (closed) {
+        const spent = await send().send(new GetItemCommand({ TableName: table, Key: { id: s(KEYS.spend(runId)) }, ConsistentRead: true, ProjectionExpression: 'id' }));
+        return spent.Item ? { spent: true, again: true } : { spent: false, scope: closed.scope, count: 0, limit: closed.limit };
+      }
       try {
         await send().send(new TransactWriteItemsCommand({
           TransactItems: [
@@ -168,7 +174,7 @@ export function brakesTable(deps: BrakesTableDeps) {
           TableName: table, Key: { id: s(KEYS.waiting(w)) },
           UpdateExpression: 'ADD runs :run SET kind = :kind, windowStart = :ws, windowEnd = :we, purgeAt = :purge',
           ExpressionAttributeValues: { ':run': { SS: [runId] }, ':kind': s('waiting'), ':ws': s(w.start), ':we': s(w.end), ':purge': purgeAfter(w.end, KEEP_SECONDS) },
-          ReturnValues: 'UPDATED_NEW',
+          ReturnValues: 'ALL_NEW',
         }));
         return out.Attributes?.runs?.SS?.length ?? 1;
       } catch (err) {
