@@ -48,7 +48,7 @@ export async function checkBeforeChange(state: RemediationState, kind: SpendKind
   }
   const full = { scope: spent.scope, count: spent.count, limit: spent.limit };
   const [firstOfTrip, waiting] = await Promise.all([table.trip(id, full, window, now), table.waiting(id, window)]);
-  logger.warn('breaker: held', { id, ...full, window: window.start, firstOfTrip, waiting });
+  logger.info('breaker: count full', { id, ...full, window: window.start, firstOfTrip, waiting });
   return { held: limitHold(now, { ...full, window, firstOfTrip, waiting }) };
 }
 

@@ -4,10 +4,12 @@
 // each other's writes): local/moto.ts serializes its DynamoDB operations, as DynamoDB itself guarantees, so the race
 // below tests Warden's conditions, not moto's luck.
 import { CreateTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
 import { brakesTable, KEYS, type BrakesTable } from '../../functions/aws/brakes-table';
 import { clients } from '../../functions/aws/clients';
 import { checkBeforeChange, holdAtModeStep, type GateDeps } from '../../functions/brakes/gate';
-import { limitsFor, windowAt } from '../../functions/domain/brakes';
+import { limitHold, limitsFor, windowAt, type Held } from '../../functions/domain/brakes';
+import { recordRemediation } from '../../functions/handlers/record-audit';
 import { defaultPolicy, type PolicyInput } from '../../functions/domain/policy';
 import type { RemediationState } from '../../functions/domain/state';
 import { useMoto } from '../support/emulator';
@@ -172,4 +174,32 @@ describe('the gate', () => {
     expect((await checkBeforeChange(state({}, 'c1'), 'containment', g)).held).toBeUndefined();
     expect((await checkBeforeChange(state({}, 'c2'), 'containment', g)).held).toMatchObject({ scope: 'containment', count: 1, limit: 1 });
   });
+});
+
+test('Record: a held run is listed once its record is written, and its metrics are emitted once (a retried Record lists it again, the same)', async () => {
+  await clients.dynamodb().send(new CreateTableCommand({
+    TableName: 'audit', BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+  }));
+  await clients.events().send(new CreateEventBusCommand({ Name: 'bus' }));
+  const signals: Held[] = [];
+  const deps = { dynamodb: clients.dynamodb, events: clients.events, tableName: 'audit', busName: 'bus', listHeld: table.putHeld.bind(table), signal: (h: Held) => void signals.push(h) };
+  const held = limitHold(T0, { scope: 'total', count: 1, limit: 1, window: windowAt(T0, 15), firstOfTrip: true, waiting: 1 });
+  const state: RemediationState = {
+    context: {
+      id: 'held-run', eventId: 'e', source: 'cloudtrail', eventName: 'AuthorizeSecurityGroupIngress', eventTime: 't', requestedAt: T0.toISOString(),
+      finding: { ...finding(), title: 't', severity: 'HIGH', evidence: 'e', remediation: { action: 'revoke-sg-ingress', mode: 'auto', targets: [] } },
+    },
+    policy: defaultPolicy(), outcome: 'held', applied: { result: { applied: [], alreadyGone: [], held } },
+  };
+  expect(await recordRemediation(state, deps)).toMatchObject({ outcome: 'held', stored: true });
+  expect(await recordRemediation(state, deps)).toMatchObject({ outcome: 'held', stored: false, duplicate: true });
+  expect(signals).toEqual([held]);
+  expect(await table.heldRuns()).toEqual([{
+    runId: 'held-run', reason: 'limit', why: 'breaker: total 1/1 in 15 min from 10:00Z', heldAt: T0.toISOString(), workflow: 'remediate', control: 'sg-world-open-ingress',
+    resource: 'AWS::EC2::SecurityGroup sg-1', account: '111122223333', scope: 'total', windowStart: '2031-01-01T10:00:00.000Z', status: 'held',
+  }]);
+  await recordRemediation({ ...state, context: { ...state.context, id: 'fixed-run' }, outcome: 'fixed', applied: { result: { applied: ['sgr-1'], alreadyGone: [] } } }, deps);
+  expect((await table.heldRuns()).map((h) => h.runId)).toEqual(['held-run']);
+  expect(signals).toHaveLength(1);
 });
