@@ -97,9 +97,9 @@ export interface LocalWardenOptions {
 }
 
 /**
- * Warden on the emulator: creates what template.yaml would (audit, approvals, findings and brakes tables, event bus, topic, webhook secret) in the
- * emulator the SDK currently points at (see useEmulator), sets the functions' environment, and binds every Task of
- * statemachines/remediate.asl.json to its real handler. Nothing here talks to AWS.
+ * Warden on the emulator: creates what template.yaml would (audit, approvals, findings and brakes tables, event bus,
+ * topic, webhook secret) in the emulator the SDK currently points at (see useEmulator), sets the functions'
+ * environment, and binds every Task of statemachines/remediate.asl.json to its real handler. Nothing here talks to AWS.
  */
 export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<LocalWarden> {
   resetClients();
