@@ -45,8 +45,8 @@ export const RUNBOOK_USAGE = `usage: warden runbook list [--json]
   runbooks: ${startables.map((r) => r.name).join(', ')}
 
 exit codes: 0 started (with --wait or --endpoint: the outcome is fixed and verified, already-fixed, dry-run or
-            notified), 1 failed, denied, expired, not verified, not-found (the target does not exist),
-            resource-gone or still running, 2 usage error`;
+            notified), 1 failed, denied, expired, held (the brakes: warden breaker status), not verified, not-found
+            (the target does not exist), resource-gone or still running, 2 usage error`;
 
 /** What `warden runbook run` needs from AWS. */
 export interface AwsRunbookPorts {

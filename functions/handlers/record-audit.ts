@@ -9,7 +9,7 @@ import type { RemediationRecord } from '../domain/remediation';
 import { requireEnv } from '../runtime/env';
 import { lambda } from '../runtime/lambda';
 import { logger } from '../runtime/logger';
-import { emitHeld, type HeldSignal } from '../runtime/metrics';
+import type { HeldSignal } from '../runtime/metrics';
 import { toRecord, type RemediationState } from '../domain/state';
 
 export interface RecordDeps {
@@ -20,7 +20,7 @@ export interface RecordDeps {
   /** Where a held run is listed for `warden breaker status` and release (the brakes table). */
   listHeld: (entry: Omit<HeldEntry, 'status'>) => Promise<void>;
   /** A held run's metrics (RunsHeld, BreakerTripped). */
-  signal: HeldSignal;
+  signal: (held: Parameters<HeldSignal>[0]) => void | Promise<void>;
 }
 
 /** A held run's entry in the held list, from its record. */
@@ -43,7 +43,8 @@ export async function recordRemediation(
   state: RemediationState,
   deps: RecordDeps = {
     dynamodb, events, tableName: requireEnv('AUDIT_TABLE'), busName: requireEnv('EVENT_BUS_NAME'),
-    listHeld: async (e) => (await brakesTableOfEnv()).putHeld(e), signal: emitHeld,
+    // Both load on a held run's first Record only: the brakes table's client, and the metrics utility.
+    listHeld: async (e) => (await brakesTableOfEnv()).putHeld(e), signal: async (h) => (await import('../runtime/metrics')).emitHeld(h),
   },
 ) {
   const record = toRecord(state);
@@ -51,7 +52,7 @@ export async function recordRemediation(
   const held = heldEntry(record);
   if (held) {
     await deps.listHeld(held);
-    if (result.stored && record.held) deps.signal(record.held);
+    if (result.stored && record.held) await deps.signal(record.held);
   }
   logger.info('recorded', { id: record.id, outcome: record.outcome, durationMs: record.durationMs, ...result });
   return { outcome: record.outcome, ...result };

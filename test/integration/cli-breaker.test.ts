@@ -81,6 +81,10 @@ test('status lists the counts, the trip and the held runs; release restarts one 
   expect(await ingressRuleIds(a.groupId)).toEqual([]);
   const record = await getAuditRecord(newId, { dynamodb: clients.dynamodb(), tableName: w.resources.tableName });
   expect(record).toMatchObject({ outcome: 'fixed', release: { of: a.id, by: ME, reason: 'IR-5' } });
+  expect((await warden('audit', 'show', newId, '--endpoint', moto().endpoint)).stdout).toMatch(new RegExp(`^released +from ${a.id} by ${ME} at 2031-01-01T10:01:00.000Z: IR-5$`, 'm'));
+  const shownHeld = (await warden('audit', 'show', a.id, '--endpoint', moto().endpoint)).stdout;
+  expect(shownHeld).toMatch(/^outcome +held$/m);
+  expect(shownHeld).toContain(`breaker: control:sg-world-open-ingress 1/1 in 15 min from 10:00Z (just before the change); start it again: warden breaker release ${a.id}`);
 
   const again = await breaker('release', a.id);
   expect(again.code).toBe(1);
