@@ -18,6 +18,7 @@ import { DeleteSecurityGroupCommand } from '@aws-sdk/client-ec2';
 import { prepareCustodian, startCustodian, type CustodianPeer } from './peers/custodian';
 import { peerLines, peerReport, quantile, round, type SideSamples } from './peers/summary';
 import { wardenColdPath } from './peers/warden';
+import { faultFigures } from './faults';
 import { init } from './init';
 
 const TARGETS = {
@@ -300,6 +301,7 @@ async function main() {
   const peer = prepareCustodian(repoRoot);
   const flow = await endToEnd(Number(process.env.BENCH_RUNS ?? 60), bundles, peer, Number(process.env.BENCH_COLD_RUNS ?? 3));
   const contain = await containment(Number(process.env.BENCH_CONTAIN_RUNS ?? 20));
+  const faults = await faultFigures(Number(process.env.BENCH_FAULT_RUNS ?? 200));
   const results = {
     date: new Date().toISOString(), node: process.version, targets: TARGETS,
     throughput: tp,
@@ -307,6 +309,7 @@ async function main() {
     init: initMs,
     ...flow,
     containment: contain,
+    faults,
   };
   writeFileSync(join(repoRoot, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
   const ok = (good: boolean) => (good ? 'ok ' : 'MISS');
@@ -321,6 +324,7 @@ async function main() {
   p(`transitions  ${ok(flow.transitions <= TARGETS.transitionsPerFix)} ${flow.transitions} states entered per auto-fix (≤ ${TARGETS.transitionsPerFix})`);
   for (const line of peerLines(flow.peers, TARGETS)) p(line);
   p(`containment  ${ok(contain.medianMs <= TARGETS.containMedianMs)} median ${contain.medianMs} ms, p95 ${contain.p95Ms} ms over ${contain.runs} GuardDuty findings → task stopped and recorded (target median ≤ ${TARGETS.containMedianMs}); ${contain.transitions} states; calls ${JSON.stringify(contain.apiCalls.byService)} = ${contain.apiCalls.total}`);
+  p(`faults       ${ok(faults.lost === 0 && faults.doubleApplied === 0 && faults.fixedButOpen === 0)} ${faults.runs} auto-fixes with ${faults.faultRate * 100}% of AWS calls failing (${faults.injected.rejected} refused, ${faults.injected.responseLost} applied with the answer lost, of ${faults.injected.calls}): ${faults.fixed} fixed, ${faults.failedRecorded} failed and recorded, ${faults.deadLettered} dead-lettered, ${faults.lost} lost, ${faults.doubleApplied} applied twice (${faults.wallMs} ms)`);
   p('wrote bench/results.json');
 }
 

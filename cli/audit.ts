@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { getAuditRecord } from '../functions/audit/get';
 import { resetClients } from '../functions/aws/client-cache';
 import { dynamodb } from '../functions/aws/clients/dynamodb';
+import { versionText, type PolicyVersion } from '../functions/domain/policy/version';
 import type { RemediationRecord } from '../functions/domain/remediation';
 import { timelineLines } from '../functions/domain/runbooks/timeline';
 import { useEmulator } from '../local/moto';
@@ -52,6 +53,12 @@ function approvalLine(a: RemediationRecord['approval']): string {
   return `${a.decision}${who}${how}${when}${id}${a.escalated ? ', after escalation' : ''}${a.reason ? `: ${a.reason}` : ''}`;
 }
 
+/** "/warden/prod/policy v7 (sha256 1a2b3c4d5e6f)", and why it is not the latest when it is not. */
+function policyLine(v: PolicyVersion): string {
+  if (v.status === 'fail-closed') return `none valid: failed closed to dry-run (${v.problem ?? 'unknown problem'})`;
+  return `${versionText(v)}${v.status === 'last-good' ? `, the last good version (${v.problem ?? 'the latest was refused'})` : ''}`;
+}
+
 const actorOf = (r: RemediationRecord): string => r.actor?.arn ?? r.actor?.roleArn ?? r.actor?.invokedBy ?? 'unknown';
 
 /** A record for a terminal: a header, then the timeline (runbook) or plan / applied / verified (remediation). */
@@ -67,6 +74,7 @@ export function formatRecord(r: RemediationRecord): string {
     ['outcome', inProgress ? 'in progress: the run has not finished' : r.outcome],
     ['mode', r.modeReasons?.length ? `${r.mode} (${r.modeReasons.join('; ')})` : r.mode],
     ...(r.exemption ? [['exemption', `${r.exemption.status}: ${r.exemption.why}`] as [string, string]] : []),
+    ...(r.policyVersion ? [['policy', policyLine(r.policyVersion)] as [string, string]] : []),
     r.runbook
       ? ['started by', `${r.runbook.startedBy}${r.runbook.reason ? `: ${r.runbook.reason}` : ''}`]
       : ['actor', `${actorOf(r)}  (${r.source} ${r.eventName} at ${r.eventTime})`],

@@ -1,3 +1,4 @@
+import { renderTable } from './table';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluate } from '../functions/domain/evaluate';
@@ -93,11 +94,8 @@ export function formatTable(reports: EvaluationReport[]): string {
     ]);
   });
   const header = ['INPUT', 'STATUS', 'CONTROL', 'SEVERITY', 'RESOURCE', 'MODE', 'TARGETS / REASON'];
-  const widths = header.map((h, i) => Math.min(48, Math.max(h.length, ...rows.map((row) => row[i]!.length))));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
   const counts = (['violation', 'compliant', 'ignored', 'invalid'] as const)
     .map((s) => `${reports.filter((r) => r.status === s).length} ${s}`)
     .join(', ');
-  return [line(header), ...rows.map(line), '', `${reports.length} events: ${counts}`].join('\n');
+  return [...renderTable(header, rows), '', `${reports.length} events: ${counts}`].join('\n');
 }

@@ -1,77 +1,56 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseDocument } from 'yaml';
-import { setPaused, type PolicyDocumentStore } from '../functions/brakes/pause';
+import { parameterPolicyStore, setPaused } from '../functions/brakes/pause';
+import { PolicyError } from '../functions/domain/policy/load';
+import { useEmulator } from '../local/moto';
 import type { Writer } from './audit';
 import { UsageError } from './evaluate';
+import { parameterName, type PolicyStore } from './policy';
 
-export const PAUSE_USAGE = `usage: warden pause --policy-file FILE
-       warden resume --policy-file FILE
+export const PAUSE_USAGE = `usage: warden pause [--parameter NAME | --stack NAME] [--region REGION] [--endpoint URL]
+       warden resume [--parameter NAME | --stack NAME] [--region REGION] [--endpoint URL]
 
-  pause    the kill switch: set paused: true in the policy, so no run changes anything once it is deployed. Runs
-           that would change something are held (at their mode step, or just before the change for runs already
-           under way) and listed by warden breaker status; notify and dry-run runs go on
+  pause    the kill switch: set paused: true in the deployed policy (a new version of its parameter, every other
+           field kept). Within the stack's PolicyCacheSeconds (default 60 s) no run changes anything: a run that
+           would is held, at its mode step or just before its change (warden breaker status lists them); notify and
+           dry-run runs go on
   resume   set paused: false; runs held while paused stay held: start them with warden breaker release
-    --policy-file   the policy document to change (YAML or JSON; every other field and comment is kept). The
-                    deployed policy is the stack's PolicyJson parameter: deploy the file for the change to apply
+    --parameter, --stack, --region, --endpoint   as for warden policy push
 
-exit codes: 0 done (or already so), 2 usage error or a policy that does not validate`;
+  A later warden policy push replaces the whole document: push a file with paused: true to stay paused (push
+  refuses a file that leaves paused out while the deployed policy is paused).
 
-/**
- * A policy file as the deployed policy's store: read as YAML (JSON is YAML), written back with only the changed
- * top-level fields replaced, so comments and layout stay.
- */
-export function filePolicyStore(path: string): PolicyDocumentStore {
-  const text = () => {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      throw new UsageError(`cannot read policy file ${path}`);
-    }
-  };
-  return {
-    read: async () => {
-      const doc = parseDocument(text());
-      if (doc.errors.length) throw new UsageError(`${path}: not valid YAML/JSON: ${doc.errors[0]!.message}`);
-      return (doc.toJS() ?? {}) as Record<string, unknown>;
-    },
-    write: async (next) => {
-      const before = text();
-      const doc = parseDocument(before);
-      const old = (doc.toJS() ?? {}) as Record<string, unknown>;
-      for (const [k, v] of Object.entries(next)) if (JSON.stringify(old[k]) !== JSON.stringify(v)) doc.set(k, v);
-      // A JSON file stays JSON.
-      writeFileSync(path, before.trimStart().startsWith('{') ? `${JSON.stringify(doc.toJS(), null, 2)}\n` : doc.toString());
-    },
-  };
-}
+exit codes: 0 done (or already so), 1 no such parameter or a deployed policy that does not validate, 2 usage error`;
 
 export interface PauseDeps {
-  store: (file: string) => PolicyDocumentStore;
+  store: (opts: { region?: string; endpoint?: string }) => PolicyStore;
+  env?: NodeJS.ProcessEnv;
   out: Writer;
+  err: Writer;
 }
 
-/** `warden pause|resume --policy-file FILE`; args start with the command name. */
+/** `warden pause|resume`; args start with the command name. */
 export async function pauseCommand(args: string[], deps: PauseDeps): Promise<number> {
   const [command, ...rest] = args;
-  let parsed;
+  let values;
   try {
-    parsed = parseArgs({ args: rest, options: { 'policy-file': { type: 'string' } } });
+    values = parseArgs({ args: rest, options: { parameter: { type: 'string' }, stack: { type: 'string' }, region: { type: 'string' }, endpoint: { type: 'string' } } }).values;
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const file = parsed.values['policy-file']?.trim();
-  if (!file) throw new UsageError(`${command} needs --policy-file FILE (the policy you deploy as PolicyJson)`);
+  if (values.endpoint) useEmulator(values.endpoint);
+  const name = parameterName(values, deps.env ?? process.env);
+  const store = parameterPolicyStore(deps.store({ ...(values.region ? { region: values.region } : {}), ...(values.endpoint ? { endpoint: values.endpoint } : {}) }), name);
   const paused = command === 'pause';
   let result;
   try {
-    result = await setPaused(deps.store(file), paused);
+    result = await setPaused(store, paused);
   } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`${file}: ${(e as Error).message}`);
+    const why = e instanceof PolicyError ? `the deployed policy does not validate (fix it with warden policy push): ${e.message}` : (e as Error).message;
+    deps.err.write(`warden: ${command} refused: ${why}\n`);
+    return 1;
   }
-  const state = paused ? 'paused: true' : 'paused: false';
-  deps.out.write(result.changed ? `${file}: ${state} (was ${result.was}); deploy it for the change to apply\n` : `${file}: already ${state}: nothing changed\n`);
+  const state = `paused: ${paused}`;
+  deps.out.write(result.changed ? `${name}: ${state} (was ${result.was}); functions see it within the stack's PolicyCacheSeconds\n` : `${name}: already ${state}: nothing changed\n`);
   if (!paused) deps.out.write('runs held while paused stay held: see them with warden breaker status, start them with warden breaker release --all\n');
   return 0;
 }

@@ -2,12 +2,14 @@ import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
 import { CreateSecretCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
+import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { join } from 'node:path';
 import { clients, resetClients } from '../functions/aws/clients';
 import { dynamoFindingMemory } from '../functions/aws/finding-memory';
 import { awsLiveState } from '../functions/aws/live-state';
 import type { PolicyInput } from '../functions/domain/policy';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { SLACK_RESPONSE_URL_ORIGINS } from '../functions/approvals/decide';
 import { createApprovalInteractions } from '../functions/handlers/approval-interactions';
 import { handler as applyRemediation } from '../functions/handlers/apply-remediation';
 import { handler as expireApproval } from '../functions/handlers/expire-approval';
@@ -21,8 +23,9 @@ import { runbooks, startableByName, startables } from '../functions/domain/runbo
 import type { RemediationState } from '../functions/domain/state';
 import { createTriage, type ExecutionStarter, type TriageResult } from '../functions/handlers/triage';
 import { handler as verifyRemediation } from '../functions/handlers/verify-remediation';
-import { envPolicyStore, type PolicyDocumentStore } from '../functions/brakes/pause';
-import { resetRuntimePolicy, runtimePolicy } from '../functions/runtime/config';
+import { parameterPolicyStore, type PolicyDocumentStore } from '../functions/brakes/pause';
+import { deployedPolicy, resetDeployedPolicy } from '../functions/runtime/deployed-policy';
+import { ssmPolicyStore } from '../cli/policy';
 import { auditSightings } from '../functions/runtime/sightings';
 import { findRepoRoot } from './moto';
 import { lambda } from '../functions/runtime/lambda';
@@ -77,8 +80,12 @@ export interface LocalWarden {
   runbook(name: string, input: unknown, opts?: { executionName?: string }): LocalExecution;
   /** Every execution started through triage, by name. */
   runs: Map<string, LocalRun>;
-  resources: { tableName: string; busName: string; topicArn: string; approvalsTable: string; findingsTable: string; brakesTable: string; secretArn?: string };
-  /** The deployed policy (this process's WARDEN_POLICY), for `setPaused` (functions/brakes/pause.ts). */
+  resources: {
+    tableName: string; busName: string; topicArn: string; approvalsTable: string; findingsTable: string; brakesTable: string; secretArn?: string;
+    /** The policy document's SSM parameter, as the template names it (`/warden/<prefix>/policy`). */
+    policyParameter: string;
+  };
+  /** The deployed policy (the SSM parameter), for `setPaused` (functions/brakes/pause.ts), as `warden pause` writes it. */
   policy: PolicyDocumentStore;
 }
 
@@ -88,7 +95,17 @@ export interface LocalWardenOptions {
   slackApiUrl?: string;
   /** The Slack app's signing secret, for signed interaction requests. */
   slackSigningSecret?: string;
+  /** The workspace whose clicks are accepted (SLACK_TEAM_ID); unset: any signed click. */
+  slackTeamId?: string;
+  /**
+   * The policy document, written to the emulator's SSM parameter as the deployed policy (default `{}`, the built-in
+   * policy). With `reuse` and no policy, a document already there (`warden policy push --endpoint`) stays.
+   */
   policy?: PolicyInput;
+  /** The policy's cache period in seconds (WARDEN_POLICY_MAX_AGE_SECONDS; default 60, as deployed). */
+  policyMaxAgeSeconds?: number;
+  /** The clock the policy's cache period is counted on (epoch ms; default the real one): tests move it, never sleep. */
+  policyClock?: () => number;
   prefix?: string;
   /** Milliseconds per second of an approval timeout (default 1000: real time). Tests shrink it. */
   msPerTimeoutSecond?: number;
@@ -98,8 +115,9 @@ export interface LocalWardenOptions {
 
 /**
  * Warden on the emulator: creates what template.yaml would (audit, approvals, findings and brakes tables, event bus,
- * topic, webhook secret) in the emulator the SDK currently points at (see useEmulator), sets the functions'
- * environment, and binds every Task of statemachines/remediate.asl.json to its real handler. Nothing here talks to AWS.
+ * topic, webhook secret, the policy parameter) in the emulator the SDK currently points at (see useEmulator), sets the
+ * functions' environment, and binds every Task of statemachines/remediate.asl.json to its real handler. Nothing here
+ * talks to AWS.
  */
 export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<LocalWarden> {
   resetClients();
@@ -135,17 +153,26 @@ export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<L
   const botTokenArn = await secret('slack-bot-token', opts.slackApiUrl ? 'xoxb-local-demo-token' : undefined);
   const signingArn = await secret('slack-signing-secret', opts.slackSigningSecret);
   const secretArn = await secret('slack-webhook', opts.slackWebhookUrl);
+  // The policy document, as the template's PolicyParameter holds it: the functions read it through SSM, as deployed.
+  const policyParameter = `/warden/${prefix}/policy`;
+  const keep = opts.reuse === true && opts.policy === undefined;
+  await clients.ssm().send(new PutParameterCommand({ Name: policyParameter, Type: 'String', Value: JSON.stringify(opts.policy ?? {}), Overwrite: !keep }))
+    .catch((e: unknown) => (keep && (e as Error).name === 'ParameterAlreadyExists' ? undefined : Promise.reject(e)));
 
   Object.assign(process.env, {
     AUDIT_TABLE: tableName, EVENT_BUS_NAME: busName, NOTIFY_TOPIC_ARN: topicArn, SLACK_WEBHOOK_SECRET_ARN: secretArn ?? '',
-    WARDEN_POLICY: opts.policy ? JSON.stringify(opts.policy) : '', WARDEN_DEFAULT_MODE: '', WARDEN_OWN_ROLES: '',
+    WARDEN_POLICY_PARAMETER: policyParameter, WARDEN_POLICY_MAX_AGE_SECONDS: String(opts.policyMaxAgeSeconds ?? ''),
+    WARDEN_DEFAULT_MODE: '', WARDEN_OWN_ROLES: '',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     APPROVALS_TABLE: approvalsTable, SLACK_BOT_TOKEN_SECRET_ARN: botTokenArn ?? '', SLACK_SIGNING_SECRET_ARN: signingArn ?? '',
     SLACK_API_URL: opts.slackApiUrl ?? '', FINDINGS_TABLE: findingsTable, BRAKES_TABLE: brakesTable,
     // Held runs' metrics (EMF log lines) would only clutter a local run's output.
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+    // The local Slack stand-in's response URLs are on its own origin, allowed beside Slack's.
+    SLACK_RESPONSE_URL_ORIGINS: [SLACK_RESPONSE_URL_ORIGINS[0], ...[opts.slackApiUrl, opts.slackWebhookUrl].flatMap((u) => (u ? [new URL(u).origin] : []))].join(','),
+    SLACK_TEAM_ID: opts.slackTeamId ?? '',
   });
-  resetRuntimePolicy();
+  resetDeployedPolicy(opts.policyClock ? { now: opts.policyClock } : {});
 
   const tokens = taskTokenBroker();
   const root = findRepoRoot().root;
@@ -185,7 +212,7 @@ export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<L
   };
   const done = (name: string) => pending.get(name) ?? Promise.reject(new Error(`no execution ${name}`));
   const memory = dynamoFindingMemory({ dynamodb: clients.dynamodb, tableName: findingsTable });
-  const triageHandler = lambda(createTriage({ policy: runtimePolicy, live: awsLiveState(clients), starter, memory, sightings: auditSightings() }));
+  const triageHandler = lambda(createTriage({ policy: () => deployedPolicy().current(), live: awsLiveState(clients), starter, memory, sightings: auditSightings() }));
   const triage = async (event: unknown, o: { wait?: boolean } = {}) => {
     const result = await triageHandler(event, fakeContext('TriageFunction'));
     if (o.wait !== false) await Promise.all(result.executions.filter((e) => !e.duplicate).map((e) => done(e.name)));
@@ -195,7 +222,7 @@ export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<L
   return {
     triage, done, runs, tokens, runbook, remediate: (input) => machine.run(input),
     interactions: (event) => interactionsHandler(event, fakeContext('ApprovalInteractionsFunction')) as Promise<APIGatewayProxyStructuredResultV2>,
-    resources: { tableName, busName, topicArn, approvalsTable, findingsTable, brakesTable, ...(secretArn ? { secretArn } : {}) },
-    policy: envPolicyStore(process.env, resetRuntimePolicy),
+    resources: { tableName, busName, topicArn, approvalsTable, findingsTable, brakesTable, ...(secretArn ? { secretArn } : {}), policyParameter },
+    policy: parameterPolicyStore(ssmPolicyStore({}), policyParameter),
   };
 }

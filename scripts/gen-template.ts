@@ -1,5 +1,5 @@
-// Writes the generated sections of template.yaml: the triage function's EventBridge rules (`Events:`), from
-// functions/domain/triage-rules.ts, and the IAM statements of the remediation and runbook functions and of triage's
+// Writes the generated sections of template.yaml: the EventBridge rules that feed the triage queue (and the lists of
+// their ARNs in the queue policies), from functions/domain/triage-rules.ts, and the IAM statements of the remediation and runbook functions and of triage's
 // live reads, from the actions', runbook steps' and readers' declarations (scripts/iam-policies.ts).
 // Run: npm run gen:template.
 // test/template/generated.test.ts fails when stale.
@@ -9,34 +9,57 @@ import { Document, isScalar, isSeq, visit } from 'yaml';
 import { triageRules } from '../functions/domain/triage-rules';
 import { GENERATED_POLICIES, statementsOf, statementsYaml, wrap } from './iam-policies';
 
-/** The Events: entries of TriageFunction, indented for their place in the template. */
-export function triageEventsYaml(indent = '        '): string {
+/** A rule's logical id: `TriageRule` + its id (e.g. TriageRuleSgIngressApiCall). */
+export const ruleLogicalId = (id: string): string => `TriageRule${id}`;
+
+/** YAML for plain data: lists of plain values in flow style ([aws.ec2]), as a person writes them; no anchors. */
+function yamlLines(body: unknown): string[] {
+  const doc = new Document(body, { aliasDuplicateObjects: false });
+  visit(doc, { Seq: (_, seq) => { if (isSeq(seq) && seq.items.every(isScalar)) seq.flow = true; } });
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false }).trimEnd().split('\n');
+}
+
+/** The short-form intrinsics yaml writes as quoted strings: `'!GetAtt X.Arn'` back to `!GetAtt X.Arn`. */
+const intrinsics = (line: string): string => line.replace(/(['"])(!(?:GetAtt|Ref) [A-Za-z0-9.]+)\1/g, '$2');
+
+/**
+ * The EventBridge rules that feed triage, as top-level resources: each sends its events to TriageQueue (the triage
+ * function reads the queue with a bounded concurrency), retried by EventBridge, then kept in RuleDeadLetterQueue.
+ */
+export function triageRulesYaml(indent = '  '): string {
   const lines: string[] = [];
   for (const rule of triageRules()) {
     const body = {
-      [rule.id]: {
-        Type: 'EventBridgeRule',
+      [ruleLogicalId(rule.id)]: {
+        Type: 'AWS::Events::Rule',
         Properties: {
-          Pattern: rule.pattern,
-          RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 3600 },
-          DeadLetterConfig: { Arn: '!GetAtt RuleDeadLetterQueue.Arn' },
-          Target: { Id: 'triage' },
+          Description: rule.comment.length > 512 ? `${rule.comment.slice(0, 509)}...` : rule.comment,
+          State: 'ENABLED',
+          EventPattern: rule.pattern,
+          Targets: [{
+            Id: 'triage-queue',
+            Arn: '!GetAtt TriageQueue.Arn',
+            RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 3600 },
+            DeadLetterConfig: { Arn: '!GetAtt RuleDeadLetterQueue.Arn' },
+          }],
         },
       },
     };
     lines.push(...wrap(rule.comment, 110 - indent.length).map((l) => `# ${l}`));
-    // Lists of plain values in flow style ([aws.ec2]), as a person writes them; no anchors (CloudFormation refuses them).
-    const doc = new Document(body, { aliasDuplicateObjects: false });
-    visit(doc, { Seq: (_, seq) => { if (isSeq(seq) && seq.items.every(isScalar)) seq.flow = true; } });
-    lines.push(...doc.toString({ lineWidth: 0, flowCollectionPadding: false }).trimEnd().split('\n'));
+    lines.push(...yamlLines(body));
   }
-  // The one intrinsic function in a rule: yaml quotes it as a string; CloudFormation wants the short form.
-  return lines.map((l) => `${indent}${l}`.trimEnd().replace("Arn: '!GetAtt RuleDeadLetterQueue.Arn'", 'Arn: !GetAtt RuleDeadLetterQueue.Arn').replace('Arn: "!GetAtt RuleDeadLetterQueue.Arn"', 'Arn: !GetAtt RuleDeadLetterQueue.Arn')).join('\n');
+  return lines.map((l) => intrinsics(`${indent}${l}`.trimEnd())).join('\n');
 }
+
+/** The ARNs of every triage rule: the queue policies let EventBridge send only from these rules. */
+export const triageRuleArnsYaml = (indent: string): string =>
+  triageRules().map((r) => `${indent}- !GetAtt ${ruleLogicalId(r.id)}.Arn`).join('\n');
 
 /** Each generated section: its marker name and its body, indented as the BEGIN marker is. */
 const SECTIONS: { name: string; body: (indent: string) => string }[] = [
-  { name: 'triage-rules', body: triageEventsYaml },
+  { name: 'triage-rules', body: triageRulesYaml },
+  { name: 'triage-rule-arns', body: triageRuleArnsYaml },
+  { name: 'triage-rule-arns-dlq', body: triageRuleArnsYaml },
   // Inside the function's `Policies` → `Statement:` list; hand-written statements may stay before or after.
   ...Object.entries(GENERATED_POLICIES).map(([id, grants]) => ({
     name: `iam-${id}`,

@@ -3,7 +3,7 @@
 // Used by gen-template.ts and the template tests.
 import { parse } from 'yaml';
 import { phaseGrants } from '../functions/actions/catalog';
-import { BREAKER_SPEND, EXEMPTION_SIGHTINGS, HELD_RUN_RELEASE, HELD_RUNS_WRITE, TRIAGE_LIVE_READS, type Grant } from '../functions/aws/permissions';
+import { BREAKER_SPEND, EXEMPTION_SIGHTINGS, HELD_RUN_RELEASE, HELD_RUNS_WRITE, POLICY_READS, TRIAGE_LIVE_READS, type Grant } from '../functions/aws/permissions';
 import { runbooks, stepIds } from '../functions/domain/runbooks/catalog';
 import type { RunbookStepSpec } from '../functions/domain/runbooks/model';
 import { RUNBOOK_PROGRESS, stepGrants } from '../functions/runbooks/grants';
@@ -33,17 +33,19 @@ const runbookGrants = (fn: NonNullable<RunbookStepSpec['fn']>): Owned[] => [
 
 /** The functions whose IAM statements are generated, and the grants of each. */
 const sightings = (): Owned[] => EXEMPTION_SIGHTINGS.map((grant) => ({ by: 'exemption sightings', grant }));
+/** The functions that read the deployed policy (triage, and the runbook Start step). */
+const policyReads = (): Owned[] => POLICY_READS.map((grant) => ({ by: 'policy', grant }));
 
 export const GENERATED_POLICIES: Record<string, () => Owned[]> = {
-  // Triage's live reads (functions/aws/live-state.ts) and exemption sightings; starting executions and the finding
-  // memory stay hand-written.
-  TriageFunction: () => [...Object.entries(TRIAGE_LIVE_READS).flatMap(([by, grants]) => grants.map((grant) => ({ by, grant }))), ...sightings()],
-  // Every inspect, and the exemption sightings of the run's mode step.
-  LoadLiveStateFunction: () => [...phaseGrants('inspect').map(({ action, grant }) => ({ by: action, grant })), ...sightings()],
-  // Every apply, and the breaker's spend before it.
-  ApplyRemediationFunction: () => [...phaseGrants('apply').map(({ action, grant }) => ({ by: action, grant })), ...owned('the breaker', BREAKER_SPEND)],
+  // Triage's live reads (functions/aws/live-state.ts), exemption sightings and the policy document; starting executions
+  // and the finding memory stay hand-written.
+  TriageFunction: () => [...Object.entries(TRIAGE_LIVE_READS).flatMap(([by, grants]) => grants.map((grant) => ({ by, grant }))), ...sightings(), ...policyReads()],
+  // Every inspect, the exemption sightings of the run's mode step, and the policy document (is Warden paused?).
+  LoadLiveStateFunction: () => [...phaseGrants('inspect').map(({ action, grant }) => ({ by: action, grant })), ...sightings(), ...policyReads()],
+  // Every apply, and the brakes before it: the policy document (paused, limits) and the breaker's spend.
+  ApplyRemediationFunction: () => [...phaseGrants('apply').map(({ action, grant }) => ({ by: action, grant })), ...policyReads(), ...owned('the breaker', BREAKER_SPEND)],
   VerifyRemediationFunction: () => phaseGrants('verify').map(({ action, grant }) => ({ by: action, grant })),
-  RunbookStepFunction: () => runbookGrants('RunbookStep'),
+  RunbookStepFunction: () => [...runbookGrants('RunbookStep'), ...policyReads()],
   RestoreRuleFunction: () => runbookGrants('RestoreRule'),
   // The held runs' list; the audit write and its event stay hand-written.
   RecordAuditFunction: () => owned('held runs', HELD_RUNS_WRITE),

@@ -4,6 +4,8 @@
 #   setup-venv.sh             ./.venv: the dev tools (moto server, cfn-lint, aws-sam-cli), from requirements-dev.txt
 #   setup-venv.sh custodian   ./.venv-custodian: Cloud Custodian for the bench's peer comparison, from
 #                             requirements-custodian.txt (its own venv: its boto3 pin conflicts with aws-sam-cli's)
+#   setup-venv.sh checkov     ./.venv-checkov: checkov, the template scanner `npm test` runs, from
+#                             requirements-checkov.txt (its own venv, for the same reason)
 # Quiet on success (one line); loud and non-zero on failure. Works from any cwd.
 set -euo pipefail
 
@@ -20,7 +22,8 @@ fail() {
 case "${1:-dev}" in
   dev) REQ="requirements-dev.txt" VENV=".venv" TOOLS="moto_server cfn-lint sam" ;;
   custodian) REQ="requirements-custodian.txt" VENV=".venv-custodian" TOOLS="custodian" ;;
-  *) fail "unknown venv '$1' (expected dev or custodian)" ;;
+  checkov) REQ="requirements-checkov.txt" VENV=".venv-checkov" TOOLS="checkov" ;;
+  *) fail "unknown venv '$1' (expected dev, custodian or checkov)" ;;
 esac
 STAMP="$VENV/.requirements.sha256"
 

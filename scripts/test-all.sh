@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run every check Warden has (this is `npm test`, and what CI runs):
-#   python venv -> typecheck -> ASL lint -> template lint -> jest (unit + integration on moto) -> demo smoke.
+#   python venv -> typecheck -> ASL lint -> template lint -> checkov -> jest (unit + integration on moto) -> demo smoke.
 # Every step runs even when an earlier one failed; the exit code is non-zero if any failed.
 # The last line is always `tests: N passed, M failed` (N/M from jest's JSON report).
 set -euo pipefail
@@ -51,6 +51,7 @@ step "setup-venv" bash scripts/setup-venv.sh
 step "typecheck (tsc --noEmit)" tsc --noEmit -p tsconfig.json
 step "lint:asl" tsx scripts/lint-asl.ts
 step "lint:template" bash scripts/lint-template.sh
+step "checkov" bash scripts/checkov.sh
 
 run_jest() {
   rm -f "$JEST_JSON"

@@ -150,7 +150,26 @@ export interface SlackInteractionPorts extends DecidePorts {
   replay?: ReplayGuard;
   /** When set, clicks from any other workspace are refused. */
   teamId?: string;
+  /**
+   * The origins a click's response_url may have (default: Slack's, `https://hooks.slack.com`). A click whose
+   * response_url is elsewhere is refused before anything is decided: Warden would post the decision there.
+   */
+  responseUrlOrigins?: readonly string[];
 }
+
+/** Slack's own response_url origin. */
+export const SLACK_RESPONSE_URL_ORIGINS = ['https://hooks.slack.com'] as const;
+
+/** Interaction payloads are a few kilobytes; anything past this is refused before its signature is computed. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+const originOf = (url: string): string | undefined => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+};
 
 const reply = (statusCode: number, body: string): HttpResult => ({
   statusCode,
@@ -162,6 +181,10 @@ const reply = (statusCode: number, body: string): HttpResult => ({
 export async function handleSlackInteraction(req: SlackRequest, ports: SlackInteractionPorts): Promise<HttpResult & { outcome?: Outcome }> {
   const log = ports.log ?? runtimeLog;
   const left = budget(ports.monotonic);
+  if ((req.body?.length ?? 0) > (req.isBase64Encoded ? Math.ceil((MAX_BODY_BYTES * 4) / 3) + 4 : MAX_BODY_BYTES)) {
+    log.warn('interaction refused: body too large', { bytes: req.body?.length });
+    return reply(413, 'request body too large');
+  }
   const body = rawBody(req.body, req.isBase64Encoded);
   const verified = verifySlackRequest({ signingSecret: await ports.signingSecret(), headers: req.headers, body, nowMs: ports.now() });
   if (!verified.ok) {
@@ -182,6 +205,12 @@ export async function handleSlackInteraction(req: SlackRequest, ports: SlackInte
   if (ports.teamId && click.teamId !== ports.teamId) {
     log.warn('interaction refused: other workspace', { approvalId: click.approvalId });
     return reply(403, 'this workspace may not decide Warden approvals');
+  }
+
+  const origin = originOf(click.responseUrl);
+  if (!origin || !(ports.responseUrlOrigins ?? SLACK_RESPONSE_URL_ORIGINS).includes(origin)) {
+    log.warn('interaction refused: response_url not allowed', { approvalId: click.approvalId, origin });
+    return reply(400, 'response_url is not a Slack URL');
   }
 
   const outcome = await resolveApproval(

@@ -30,6 +30,10 @@ export function toItem(record: RemediationRecord): Record<string, AttributeValue
   const item: Record<string, AttributeValue> = {};
   for (const [k, v] of Object.entries(strings)) if (v !== undefined && v !== '') item[k] = { S: v };
   if (Number.isFinite(record.durationMs)) item.durationMs = { N: String(record.durationMs) };
+  // Which deployed policy decided (`policyStatus` last-good or fail-closed: not the latest version).
+  const policy = record.policyVersion;
+  if (policy?.version !== undefined) item.policyVersion = { N: String(policy.version) };
+  if (policy) item.policyStatus = { S: policy.status };
   return item;
 }
 

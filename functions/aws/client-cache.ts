@@ -7,9 +7,17 @@ const cache = new Map<string, unknown>();
 /** The getter of every client module loaded so far, by service name. */
 const loaded = new Map<string, () => unknown>();
 
+/** A middleware plugin (the SDK's `Pluggable`) for every client built: only tests and the bench add one. */
+export interface ClientPlugin { applyToStack(stack: unknown): void }
+const plugins = new Set<ClientPlugin>();
+
 export function lazy<T>(name: string, make: () => T): () => T {
   const get = (): T => {
-    if (!cache.has(name)) cache.set(name, make());
+    if (!cache.has(name)) {
+      const client = make();
+      for (const p of plugins) (client as { middlewareStack?: { use(p: ClientPlugin): void } }).middlewareStack?.use(p);
+      cache.set(name, client);
+    }
     return cache.get(name) as T;
   };
   loaded.set(name, get);
@@ -32,3 +40,16 @@ export const sdkConfig = () => ({ maxAttempts: 2 });
 
 /** Forget built clients (tests and the demo switch endpoints between runs). */
 export const resetClients = (): void => cache.clear();
+
+/**
+ * Tests and the bench only (fault injection, local/faults.ts): `plugin` on every client built from now on; the
+ * clients built so far are forgotten so that each is rebuilt with it. Returns the undo, which forgets them again.
+ */
+export function onEveryClient(plugin: ClientPlugin): () => void {
+  plugins.add(plugin);
+  resetClients();
+  return () => {
+    plugins.delete(plugin);
+    resetClients();
+  };
+}

@@ -10,7 +10,8 @@ import { events } from './clients/events';
 import { secrets } from './clients/secrets';
 import { sfn } from './clients/sfn';
 import { sns } from './clients/sns';
+import { ssm } from './clients/ssm';
 
 export { resetClients } from './client-cache';
-export const clients = { ec2, ecs, eks, ecr, elbv2, elb, sfn, dynamodb, events, sns, secrets };
+export const clients = { ec2, ecs, eks, ecr, elbv2, elb, sfn, dynamodb, events, sns, secrets, ssm };
 export type Clients = typeof clients;

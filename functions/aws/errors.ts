@@ -16,13 +16,17 @@ export const errorName = (err: unknown): string => (err as { name?: string })?.n
 /** A DynamoDB conditional write whose condition did not hold: an answer, not a fault. */
 export const isConditionFailed = (err: unknown): boolean => errorName(err) === 'ConditionalCheckFailedException';
 
+/** Is this AWS throttling (by error code, or HTTP 429)? */
+export const isThrottling = (err: unknown): boolean =>
+  THROTTLE_CODES.has(errorName(err)) || (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 429;
+
+/** AWS throttling as Warden.Throttled, the name the state machines' Retry (with backoff) matches; other errors as they are. */
+export const asWardenThrottled = (err: unknown): unknown =>
+  isThrottling(err) ? new WardenError('Warden.Throttled', `${errorName(err) || 'HTTP 429'}: ${(err as Error).message}`) : err;
+
 /** Re-throw AWS throttling as Warden.Throttled so the state machine's Retry (with backoff) handles it. */
 export function rethrowThrottling(err: unknown): never {
-  const status = (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
-  if (THROTTLE_CODES.has(errorName(err)) || status === 429) {
-    throw new WardenError('Warden.Throttled', `${errorName(err) || 'HTTP 429'}: ${(err as Error).message}`);
-  }
-  throw err;
+  throw asWardenThrottled(err);
 }
 
 /**

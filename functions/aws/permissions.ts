@@ -156,3 +156,15 @@ export const HELD_RUN_RELEASE: readonly Grant[] = [
   { actions: ['dynamodb:GetItem'], resources: [arnOf('AuditTable')], why: "a release reads the held run's audit record" },
   { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [arnOf('BrakesTable')], why: "a release marks the held run's entry released, once (a conditional update)" },
 ];
+
+/** The policy document's parameter, as template.yaml names it (PolicyParameter); `warden policy` defaults to it. */
+export const POLICY_PARAMETER_NAME = '/warden/${AWS::StackName}/policy';
+
+/**
+ * runtime/deployed-policy.ts: the deployed policy document, read with a short cache by the functions that decide with
+ * it (triage, and the runbook Start step) and by those that check the brakes (LoadLiveState, Apply, and the runbook
+ * Plan and Brake steps); only that one parameter.
+ */
+export const POLICY_READS: readonly Grant[] = [
+  { actions: ['ssm:GetParameter'], resources: [arn('ssm', `parameter${POLICY_PARAMETER_NAME}`)], why: 'the deployed policy document (PolicyParameter), read with a short cache' },
+];

@@ -2,10 +2,11 @@ import { requireEnv } from '../runtime/env';
 import type { GateDeps } from './gate';
 
 /**
- * The brakes as the Lambdas use them: the deployed policy (parsing it loads zod, so it loads on first use) and the
- * brakes table (env BRAKES_TABLE, its DynamoDB client loaded on first use).
+ * The brakes as the Lambdas use them: the deployed policy, read through the function's policy loader (its SSM
+ * parameter, cached for PolicyCacheSeconds; a refused document keeps the last good one, or fails closed: loaded on
+ * first use, with the SSM client and zod), and the brakes table (env BRAKES_TABLE, its DynamoDB client on first use).
  */
-export const deployedBrakes: GateDeps['deployed'] = async () => (await import('../runtime/config')).runtimePolicy();
+export const deployedBrakes: GateDeps['deployed'] = async () => (await (await import('../runtime/deployed-policy')).deployedPolicy().current()).policy;
 
 export async function brakesTableOfEnv() {
   const [{ brakesTable }, { dynamodb }] = await Promise.all([import('../aws/brakes-table'), import('../aws/clients/dynamodb')]);

@@ -1,8 +1,8 @@
 import { policyFrom } from '../domain/policy/load';
 
 /**
- * Where the deployed policy document is kept, read and written whole. Adapters: in memory (tests), this process's
- * WARDEN_POLICY (the local Warden: envPolicyStore), a policy file (the CLI: cli/pause.ts).
+ * Where the deployed policy document is kept, read and written whole. Adapters: in memory (tests), and the SSM
+ * parameter the functions read (parameterPolicyStore: `warden pause`, the local Warden).
  */
 export interface PolicyDocumentStore {
   read(): Promise<Record<string, unknown>>;
@@ -43,17 +43,29 @@ export function memoryPolicyStore(initial: Record<string, unknown> = {}): Policy
   };
 }
 
+/** The deployed policy as its SSM parameter keeps it: JSON text, a new version on each write (cli/policy.ts PolicyStore). */
+export interface PolicyTextStore {
+  get(name: string): Promise<{ text: string; version: number } | undefined>;
+  put(name: string, text: string, tier?: 'Advanced'): Promise<number>;
+}
+
+/** Standard parameters hold 4 KB; past that the document needs the Advanced tier (as `warden policy push` writes it). */
+const STANDARD_BYTES = 4096;
+
 /**
- * The deployed policy of this process: WARDEN_POLICY (JSON), as the functions read it today (runtime/config.ts).
- * The local Warden runs every handler in one process, so writing it here pauses them all; `changed` forgets the
- * cached policy.
+ * The deployed policy document in its parameter `name`: read as JSON, written back compact (a new version), as
+ * `warden policy push` writes it. Functions see the change within the stack's PolicyCacheSeconds.
  */
-export function envPolicyStore(env: NodeJS.ProcessEnv, changed: () => void): PolicyDocumentStore {
+export function parameterPolicyStore(store: PolicyTextStore, name: string): PolicyDocumentStore {
   return {
-    read: async () => (env.WARDEN_POLICY?.trim() ? (JSON.parse(env.WARDEN_POLICY) as Record<string, unknown>) : {}),
-    write: async (d) => {
-      env.WARDEN_POLICY = JSON.stringify(d);
-      changed();
+    async read() {
+      const found = await store.get(name);
+      if (!found) throw new Error(`no parameter ${name}: there is no deployed policy to change`);
+      return (found.text.trim() ? JSON.parse(found.text) : {}) as Record<string, unknown>;
+    },
+    async write(document) {
+      const text = JSON.stringify(document);
+      await store.put(name, text, Buffer.byteLength(text, 'utf8') > STANDARD_BYTES ? 'Advanced' : undefined);
     },
   };
 }

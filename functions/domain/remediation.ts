@@ -2,6 +2,7 @@ import type { Actor, Finding, GuardDutyFacts, Mode, ResourceRef, Source } from '
 import type { TimelineEntry } from './runbooks/model';
 import type { Exemption } from './policy/exemption';
 import type { Held } from './brakes';
+import type { PolicyVersion } from './policy/version';
 
 /** How one remediation run ended. */
 export type Outcome =
@@ -48,6 +49,11 @@ export interface RemediationContext {
   requestedAt: string;
   /** A held run started again (`warden breaker release`): which run, by whom, when. A person's decision: no token. */
   release?: { of: string; by: string; at: string; reason?: string };
+  /**
+   * The deployed policy document the run decides with (its SSM parameter version and hash), stamped by whoever read
+   * it: triage, or the Start step of a run started by hand or by a finding. Absent for a policy given directly.
+   */
+  policyVersion?: PolicyVersion;
 }
 
 /** A runbook run: which runbook, on what, started by whom, and every step so far. */

@@ -16,13 +16,15 @@ import { requireEnv } from '../runtime/env';
 /**
  * The Slack interactions endpoint (API Gateway HTTP API, payload v2): verify, authorize, decide once, resume the
  * workflow, update the message. Env: APPROVALS_TABLE, SLACK_SIGNING_SECRET_ARN, SLACK_BOT_TOKEN_SECRET_ARN
- * (user-group lookups), optional SLACK_TEAM_ID (refuse other workspaces) and SLACK_API_URL (a local sink).
+ * (user-group lookups), optional SLACK_TEAM_ID (refuse other workspaces), SLACK_RESPONSE_URL_ORIGINS (comma-separated
+ * origins a response_url may have; default Slack's) and SLACK_API_URL (a local sink).
  */
 export function interactionPorts(overrides: Partial<SlackInteractionPorts> = {}): SlackInteractionPorts {
   const now = overrides.now ?? Date.now;
   const signingArn = requireEnv('SLACK_SIGNING_SECRET_ARN');
   const botArn = process.env.SLACK_BOT_TOKEN_SECRET_ARN?.trim();
   const teamId = process.env.SLACK_TEAM_ID?.trim();
+  const origins = process.env.SLACK_RESPONSE_URL_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean);
   return {
     store: dynamoApprovalStore({ dynamodb: dynamodb(), tableName: requireEnv('APPROVALS_TABLE'), now }),
     callbacks: sfnTaskCallbacks(sfn),
@@ -36,6 +38,7 @@ export function interactionPorts(overrides: Partial<SlackInteractionPorts> = {})
     slack: { updateViaResponseUrl, decidedMessage },
     replay: replayGuard(),
     ...(teamId ? { teamId } : {}),
+    ...(origins?.length ? { responseUrlOrigins: origins } : {}),
     now,
     log: runtimeLog,
     ...overrides,

@@ -43,6 +43,7 @@ export async function loadLiveState(
   // The run's mode step: decided once, here, with live tags, and why recorded. Plan only: a human makes the change.
   const { mode, reasons } = decideRunMode(manual ? forHandStart(policy) : policy, {
     controlId: control.id, controlDefault: control.remediation.defaultMode, announced: finding.remediation.mode, tags, exemption,
+    policyVersion: state.context.policyVersion,
     ...(action.apply ? {} : { floor: { mode: 'approval' as const, why: `${action.id} is plan-only` } }),
   });
   const judged = exemption ? { exemption } : {};

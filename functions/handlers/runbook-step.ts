@@ -38,7 +38,7 @@ const missing = (what: string) => () => {
  * Every runbook step (statemachines/runbooks/*): takes the whole state, returns the whole state with one more
  * timeline entry, and saves the record so far. Also the Start of the remediate workflow started by hand, which
  * returns the run's `{context, policy}` (that workflow records at its end only), and the Start of a release
- * (`{release: <held run id>}`). Env: AUDIT_TABLE, BRAKES_TABLE, WARDEN_POLICY.
+ * (`{release: <held run id>}`). Env: AUDIT_TABLE, BRAKES_TABLE, WARDEN_POLICY_PARAMETER.
  */
 export async function runbookStep(input: RunbookStepInput, deps: RunbookStepDeps): Promise<RunbookState | RemediationState> {
   const start = input as StartInput;
@@ -66,17 +66,25 @@ export async function runbookStep(input: RunbookStepInput, deps: RunbookStepDeps
   return state;
 }
 
-/** Only the start step reads the deployed policy (parsing it loads zod), so only that step loads it. */
-const deployedPolicy = async (step: string): Promise<StepDeps['policy']> => {
-  if (step === 'start') return (await import('../runtime/config')).runtimePolicy;
-  return () => {
-    throw new Error(`runbook step ${step} has the run's policy in its state: only the start step reads the deployed one`);
+/**
+ * Only the start step decides with the deployed policy (the steps after it use the run's own), so only that step
+ * loads it here; the Plan and Brake steps read only its brakes (`paused`, `limits`: deployedBrakes), when they check.
+ */
+async function startPolicy(step: string): Promise<Pick<StepDeps, 'policy' | 'policyVersion'>> {
+  if (step === 'start') {
+    const { policy, version } = await (await import('../runtime/deployed-policy')).deployedPolicy().current();
+    return { policy: () => policy, ...(version ? { policyVersion: version } : {}) };
+  }
+  return {
+    policy: () => {
+      throw new Error(`runbook step ${step} has the run's policy in its state: only the start step reads the deployed one`);
+    },
   };
-};
+}
 
 export const handler = lambda(async (input: RunbookStepInput) =>
   runbookStep(input, {
-    clients: actionClients, audit: auditTable, policy: await deployedPolicy(input.step), now: () => new Date(), progress: saveRunProgress,
+    clients: actionClients, audit: auditTable, ...(await startPolicy(input.step)), now: () => new Date(), progress: saveRunProgress,
     sightings: auditSightings(),
     // The brakes read the deployed policy again (the mode step and the Brake step), and the brakes table.
     brakes: deployedBrakes, gate: { deployed: deployedBrakes, table: brakesTableOfEnv, now: () => new Date() }, heldRuns: brakesTableOfEnv,

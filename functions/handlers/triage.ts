@@ -7,10 +7,12 @@ import type { Finding, LiveState, Status } from '../domain/model';
 import { groupFindings } from '../domain/grouping';
 import { executionName } from '../domain/naming';
 import type { ExemptionSightings } from '../domain/policy/exemption';
-import type { Policy } from '../domain/policy/schema';
+import type { VersionedPolicy } from '../domain/policy/version';
 import { repeatDecision, seenOf, type FindingMemory } from '../domain/repeats';
-import { runtimePolicy } from '../runtime/config';
+import { deployedPolicy } from '../runtime/deployed-policy';
+import { requireEnv } from '../runtime/env';
 import { lambda } from '../runtime/lambda';
+import { createTriageBatch } from './triage-batch';
 import { auditSightings } from '../runtime/sightings';
 import { logger } from '../runtime/logger';
 
@@ -23,18 +25,20 @@ export interface TriageResult {
 }
 
 /**
- * Evaluate one EventBridge event and start one execution per fix (findings grouped by action and resource). Invalid events throw Warden.InvalidEvent so
- * that Lambda's DLQ keeps them (nothing lost, nothing acted on); ignored and compliant events are logged with their reason.
+ * Evaluate one EventBridge event and start one execution per fix (findings grouped by action and resource). Invalid
+ * events throw Warden.InvalidEvent: the queue's batch handler sends them to the dead-letter queue with the reason
+ * (nothing lost, nothing acted on); ignored and compliant events are logged with their reason.
  * With a finding memory, a GuardDuty finding already handled is ignored unless its severity rose; it is remembered
  * only after its executions started, so a failed start is retried by Lambda rather than lost as a "repeat".
  */
 export function createTriage(deps: {
-  policy: () => Policy; live?: LiveState; starter: ExecutionStarter; now?: () => Date; memory?: FindingMemory;
+  /** The policy to decide with, and its version (the deployed one: runtime/deployed-policy.ts). */
+  policy: () => VersionedPolicy | Promise<VersionedPolicy>; live?: LiveState; starter: ExecutionStarter; now?: () => Date; memory?: FindingMemory;
   /** Where exemptions' first sightings are recorded (triage is usually the first to see one). */
   sightings?: ExemptionSightings;
 }) {
   return async (event: unknown): Promise<TriageResult> => {
-    const policy = deps.policy();
+    const { policy, version: policyVersion } = await deps.policy();
     const now = deps.now?.() ?? new Date();
     const decision = await evaluate(event, { policy, now, ...(deps.live ? { live: deps.live } : {}), ...(deps.sightings ? { sightings: deps.sightings } : {}) });
     if (decision.status === 'invalid') {
@@ -68,7 +72,7 @@ export function createTriage(deps: {
       const context = {
         id: name, eventId: o.eventId, source: o.source, eventName: o.eventName, eventTime: o.time,
         ...(o.actor ? { actor: o.actor } : {}), finding, ...(relatedControls.length ? { relatedControls } : {}),
-        ...(guardduty ? { guardduty } : {}), requestedAt,
+        ...(guardduty ? { guardduty } : {}), requestedAt, ...(policyVersion ? { policyVersion } : {}),
       };
       const started = await deps.starter.start(name, { context, policy });
       executions.push({ name, control: finding.control, ...started });
@@ -99,8 +103,8 @@ const stateMachineArn = stateMachineFor();
 // that is not a GuardDuty finding never loads the second.
 const starter: ExecutionStarter = {
   async start(name, input) {
-    const [{ sfnStarter }, { sfn }] = await Promise.all([import('../aws/executions'), import('../aws/clients/sfn')]);
-    return sfnStarter(sfn, stateMachineArn).start(name, input);
+    const [{ sfnStarter }, { sfnStarts }] = await Promise.all([import('../aws/executions'), import('../aws/clients/sfn')]);
+    return sfnStarter(sfnStarts, stateMachineArn).start(name, input);
   },
 };
 const findingMemory = (tableName: string): FindingMemory => {
@@ -111,12 +115,22 @@ const findingMemory = (tableName: string): FindingMemory => {
   return { recall: async (id) => (await memory()).recall(id), remember: async (seen) => (await memory()).remember(seen) };
 };
 
-export const handler = lambda(
-  createTriage({
-    policy: runtimePolicy,
-    live: awsLiveState(actionClients),
-    starter,
-    ...(findingsTable ? { memory: findingMemory(findingsTable) } : {}),
-    sightings: auditSightings(),
-  }),
-);
+/** An event Warden can never handle goes to the dead-letter queue with its reason (SQS client loaded on first use). */
+const deadLetter = async (body: string, reason: string): Promise<void> => {
+  const [{ SendMessageCommand }, { sqs }] = await Promise.all([import('@aws-sdk/client-sqs'), import('../aws/clients/sqs')]);
+  await sqs().send(new SendMessageCommand({
+    QueueUrl: requireEnv('TRIAGE_DEAD_LETTER_QUEUE_URL'), MessageBody: body,
+    MessageAttributes: { reason: { DataType: 'String', StringValue: reason.slice(0, 1000) } },
+  }));
+};
+
+const triage = createTriage({
+  policy: () => deployedPolicy().current(),
+  live: awsLiveState(actionClients),
+  starter,
+  ...(findingsTable ? { memory: findingMemory(findingsTable) } : {}),
+  sightings: auditSightings(),
+});
+
+/** TriageQueue's event source: each record one EventBridge event (handlers/triage-batch.ts). */
+export const handler = lambda(createTriageBatch({ triage, deadLetter }));

@@ -3,6 +3,7 @@ import type { ActionClients } from '../actions/action';
 import type { DeployedBrakes } from '../brakes/gate';
 import type { ExemptionSightings } from '../domain/policy/exemption';
 import type { Policy } from '../domain/policy/schema';
+import type { PolicyVersion } from '../domain/policy/version';
 import type { RunbookRun } from '../domain/remediation';
 import type { TimelineEntry } from '../domain/runbooks/model';
 import type { RemediationState } from '../domain/state';
@@ -15,8 +16,10 @@ export interface StepDeps {
   clients: ActionClients;
   /** The audit table (the restore runbook reads the revocation's record). */
   audit: () => { dynamodb: DynamoDBClient; tableName: string };
-  /** The deployed policy, for hand-started runs (triage-started runs carry theirs). */
+  /** The deployed policy, which the start step gives the run (the steps after it use the run's own). */
   policy: () => Policy;
+  /** Its version, stamped on the run's context by the start step (absent for a policy given directly). */
+  policyVersion?: PolicyVersion;
   now: () => Date;
   /** Exemptions' first sightings (the Plan step judges the exemption on the live tags). */
   sightings?: ExemptionSightings;

@@ -2,6 +2,7 @@ import { holdAtModeStep } from '../brakes/gate';
 import type { Mode, Tags } from '../domain/model';
 import { exemptionOf, type Exemption } from '../domain/policy/exemption';
 import { decideRunMode, forHandStart, ownerChannel, type ModeDecision } from '../domain/policy/mode';
+import { failClosedRule } from '../domain/policy/version';
 import type { Plan } from '../domain/remediation';
 import type { LiveResult } from '../domain/state';
 import { runbookByName } from '../domain/runbooks/catalog';
@@ -16,13 +17,16 @@ type Absent = NonNullable<LiveResult['absent']>;
  * that always asks never goes below approval; one that changes nothing only notifies.
  */
 export function runbookMode(state: RunbookState, runbookDefault: Mode, tags: Tags | undefined, exemption?: Exemption): ModeDecision {
-  if (state.runbook.dryRun) return { mode: 'dry-run', reasons: ['dry run requested → dry-run'] };
+  if (state.runbook.dryRun) return { mode: 'dry-run', reasons: [...failClosedRule(state.context.policyVersion).map(([m, why]) => `${why} → ${m}`), 'dry run requested → dry-run'] };
   const definition = runbookByName(state.runbook.name);
   const { finding } = state.context;
   const policy = state.context.source === 'manual' ? forHandStart(state.policy) : state.policy;
   const floor = definition?.approval === 'always' ? { mode: 'approval' as const, why: `${state.runbook.name} always asks` }
     : definition?.approval === 'never' ? { mode: 'notify' as const, why: `${state.runbook.name} changes nothing` } : undefined;
-  return decideRunMode(policy, { controlId: finding.control, controlDefault: runbookDefault, announced: finding.remediation.mode, tags, exemption, ...(floor ? { floor } : {}) });
+  return decideRunMode(policy, {
+    controlId: finding.control, controlDefault: runbookDefault, announced: finding.remediation.mode, tags, exemption, ...(floor ? { floor } : {}),
+    policyVersion: state.context.policyVersion,
+  });
 }
 
 /**

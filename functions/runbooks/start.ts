@@ -36,6 +36,9 @@ function handStart(input: unknown): HandStart {
   return i as unknown as HandStart;
 }
 
+/** The version of the policy the start step read, for the run's context. */
+const stamp = (deps: Pick<StepDeps, 'policyVersion'>) => (deps.policyVersion ? { policyVersion: deps.policyVersion } : {});
+
 /** The account and region of an execution ARN (arn:aws:states:<region>:<account>:execution:…). */
 const arnParts = (arn: string) => {
   const [, , , region, account] = arn.split(':');
@@ -46,7 +49,7 @@ const arnParts = (arn: string) => {
  * The first step of every runbook: the run's state, from a triage start ({context, policy}: GuardDuty findings) or a
  * hand start ({target, dryRun, requestedBy, reason}). Invalid input fails the run before anything is read or changed.
  */
-export function startRun(start: StartInput, deps: Pick<StepDeps, 'policy' | 'now'>): RunbookState {
+export function startRun(start: StartInput, deps: Pick<StepDeps, 'policy' | 'policyVersion' | 'now'>): RunbookState {
   const definition = runbookByName(start.runbook);
   if (!definition) throw new WardenError('Warden.UnknownRunbook', `no runbook ${start.runbook}`);
   const now = deps.now().toISOString();
@@ -56,7 +59,9 @@ export function startRun(start: StartInput, deps: Pick<StepDeps, 'policy' | 'now
     // run decides with the deployed policy: anyone who may start an execution must not bring their own approvers.
     if (!definition.startedByFindings) throw new WardenError('Warden.InvalidInput', `${definition.name} is started by hand only: give {"target": …}, not a finding context`);
     // The run is this execution, whatever id the input claims: its audit item, approvals and snapshots are keyed by it.
-    const context: RemediationContext = { ...fromTriage.context, id: start.executionName, executionArn: start.executionArn };
+    // Its policy is the one read here, and so is the version it records.
+    const { policyVersion: _triages, ...given } = fromTriage.context;
+    const context: RemediationContext = { ...given, id: start.executionName, executionArn: start.executionArn, ...stamp(deps) };
     const g = context.guardduty;
     const startedBy = g ? `GuardDuty finding ${g.id}` : `${context.source} ${context.eventName}`;
     const why = g ? `${g.type}, severity ${g.severity}` : context.finding.evidence;
@@ -83,7 +88,7 @@ export function startRun(start: StartInput, deps: Pick<StepDeps, 'policy' | 'now
   };
   const context: RemediationContext = {
     id: start.executionName, executionArn: start.executionArn, eventId: start.executionName, source: 'manual',
-    eventName: 'StartRunbook', eventTime: now, actor: { arn: by }, finding, requestedAt: now,
+    eventName: 'StartRunbook', eventTime: now, actor: { arn: by }, finding, requestedAt: now, ...stamp(deps),
   };
   return {
     context, policy: deps.policy(),
@@ -100,7 +105,7 @@ export function startRun(start: StartInput, deps: Pick<StepDeps, 'policy' | 'now
  * target, with no named targets (every rule the control flags is planned) and the deployed policy. An input that
  * brings a policy or a finding context is refused: the deployed policy decides, never the starter.
  */
-export function startByHand(start: StartInput, deps: Pick<StepDeps, 'policy' | 'now'>): RemediationState {
+export function startByHand(start: StartInput, deps: Pick<StepDeps, 'policy' | 'policyVersion' | 'now'>): RemediationState {
   const entry = handStartByName(start.runbook);
   if (!entry) throw new WardenError('Warden.UnknownRunbook', `no hand-start entry ${start.runbook}`);
   const given = typeof start.input === 'object' && start.input !== null ? start.input : {};
@@ -124,7 +129,7 @@ export function startByHand(start: StartInput, deps: Pick<StepDeps, 'policy' | '
   };
   const context: RemediationContext = {
     id: start.executionName, executionArn: start.executionArn, eventId: start.executionName, source: 'manual',
-    eventName: 'StartRunbook', eventTime: now, actor: { arn: by }, finding, requestedAt: now,
+    eventName: 'StartRunbook', eventTime: now, actor: { arn: by }, finding, requestedAt: now, ...stamp(deps),
   };
   return { context, policy: deps.policy() };
 }
@@ -141,7 +146,7 @@ export interface HeldRuns {
   release(runId: string, r: { by: string; as: string; at: string }): Promise<'released' | 'taken' | 'unknown'>;
 }
 
-export interface ReleaseDeps extends Pick<StepDeps, 'policy' | 'now'> {
+export interface ReleaseDeps extends Pick<StepDeps, 'policy' | 'policyVersion' | 'now'> {
   /** The held run's audit record. */
   record: (id: string) => Promise<RemediationRecord | undefined>;
   heldRuns: () => Promise<HeldRuns>;
@@ -185,7 +190,7 @@ export async function startRelease(start: StartInput, deps: ReleaseDeps): Promis
   const context: RemediationContext = {
     id: start.executionName, executionArn: start.executionArn, eventId, source, eventName, eventTime, ...(actor ? { actor } : {}), finding,
     ...(relatedControls ? { relatedControls } : {}), ...(guardduty ? { guardduty } : {}), requestedAt: now,
-    release: { of: heldId, by, at: now, ...(reason ? { reason } : {}) },
+    release: { of: heldId, by, at: now, ...(reason ? { reason } : {}) }, ...stamp(deps),
   };
   if (!runbook || !record.runbook) return { context, policy: deps.policy() };
   const detail = `released by ${by} (held run ${heldId}: ${record.held?.why ?? 'held'})${reason ? `: ${reason}` : ''}`;

@@ -9,7 +9,8 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { TaskCallbacks } from '../../functions/approvals/decide';
+import type { ApprovalStorePort, TaskCallbacks } from '../../functions/approvals/decide';
+import type { DecideInput, DecideResult } from '../../functions/approvals/store';
 import { APPROVAL_DENIED, type ApprovalDecision, type ApprovalRecord } from '../../functions/approvals/model';
 import { sfnTaskCallbacks } from '../../functions/approvals/ports';
 import { clearSecretCache } from '../../functions/approvals/secret';
@@ -77,6 +78,8 @@ beforeAll(async () => {
     SLACK_SIGNING_SECRET_ARN: signing.ARN,
     SLACK_BOT_TOKEN_SECRET_ARN: bot.ARN,
     SLACK_API_URL: slackApi.url,
+    // The sink stands in for Slack's response_url host; every other origin is refused (tested below).
+    SLACK_RESPONSE_URL_ORIGINS: `https://hooks.slack.com,${new URL(sink.url).origin}`,
   });
   delete process.env.SLACK_TEAM_ID;
   clearSecretCache();
@@ -311,6 +314,70 @@ test('a click from another workspace is refused when SLACK_TEAM_ID is set', asyn
     delete process.env.SLACK_TEAM_ID;
   }
   await expectNoChange(rec);
+});
+
+test('a response_url on any origin but the allowed ones is refused before anything is decided', async () => {
+  const rec = await pending();
+  for (const url of ['https://hooks.slack.com.evil.example/actions/T0WARDEN/1/x', 'https://evil.example/actions/T0WARDEN/1/x', 'http://hooks.slack.com/actions/1']) {
+    const res = await newHandler()(signedEvent(click(rec, { responseUrl: url })));
+    expect([res.statusCode, res.body]).toEqual([400, 'response_url is not a Slack URL']);
+  }
+  await expectNoChange(rec);
+});
+
+test('without SLACK_RESPONSE_URL_ORIGINS only Slack\'s own origin is allowed', async () => {
+  const rec = await pending();
+  const saved = process.env.SLACK_RESPONSE_URL_ORIGINS;
+  delete process.env.SLACK_RESPONSE_URL_ORIGINS;
+  try {
+    expect((await newHandler()(signedEvent(click(rec)))).statusCode).toBe(400); // the sink is not Slack
+  } finally {
+    process.env.SLACK_RESPONSE_URL_ORIGINS = saved;
+  }
+  await expectNoChange(rec);
+});
+
+test('a 6 MB body is refused with 413 before its signature is computed; nothing changes', async () => {
+  const rec = await pending();
+  const huge = `${click(rec)}&pad=${'x'.repeat(6 * 1024 * 1024)}`;
+  let secretReads = 0;
+  const handler = createApprovalInteractions({
+    now: () => NOW_MS, callbacks: fakeCallbacks, signingSecret: async () => (secretReads++, SIGNING_SECRET),
+  });
+  for (const base64 of [false, true]) {
+    const res = await handler(signedEvent(huge, { base64 }));
+    expect([res.statusCode, res.body]).toEqual([413, 'request body too large']);
+  }
+  expect(secretReads).toBe(0);
+  await expectNoChange(rec);
+});
+
+test('Approve and Deny clicked at the same time: exactly one decision, one callback, the other click refused', async () => {
+  // DynamoDB makes the conditional write atomic; moto's threaded server does not guarantee it, so the two clicks
+  // race here on an in-memory store with the same condition (pending and not expired), written in one step.
+  const rec = pendingRecord({ approvers: ['U0LEAD', 'U0OTHER'] });
+  const items = new Map([[rec.id, { ...rec }]]);
+  const store: ApprovalStorePort = {
+    get: async (id) => (items.has(id) ? { ...items.get(id)! } : undefined),
+    decide: async (id: string, d: DecideInput): Promise<DecideResult> => {
+      await new Promise((r) => setImmediate(r)); // both clicks are in flight before either writes
+      const r = items.get(id)!;
+      if (r.status !== 'pending') return { ok: false, record: { ...r }, why: 'already-decided' };
+      Object.assign(r, d);
+      return { ok: true, record: { ...r } };
+    },
+  };
+  const handler = createApprovalInteractions({ now: () => NOW_MS, callbacks: fakeCallbacks, store });
+  const [approve, deny] = await Promise.all([
+    handler(signedEvent(formBody(clickPayload({ approvalId: rec.id, responseUrl: responseUrl(), userId: 'U0LEAD' })))),
+    handler(signedEvent(formBody(clickPayload({ approvalId: rec.id, responseUrl: responseUrl(), userId: 'U0OTHER', action: 'warden_deny' })))),
+  ]);
+  expect([approve.statusCode, deny.statusCode].sort()).toEqual([200, 403]);
+  expect(calls).toHaveLength(1);
+  const winner = approve.statusCode === 200 ? 'approved' : 'denied';
+  expect(items.get(rec.id)!.status).toBe(winner);
+  expect(calls[0]!.kind).toBe(winner === 'approved' ? 'success' : 'failure');
+  expect([approve, deny].find((r) => r.statusCode === 403)!.body).toBe('This approval was already decided.');
 });
 
 // ---- expiry and a workflow that has moved on -------------------------------------------------------------------

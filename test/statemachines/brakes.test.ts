@@ -138,7 +138,8 @@ test('approved fixes are not counted, dry-run and notify never count; a later tr
 
 test('paused: an approved run under way is held just before Apply, new runs at their mode step, notify goes on; releases restart them', async () => {
   const policy = { environments: ENVIRONMENTS, approvals: APPROVALS };
-  const w = await start(policy);
+  // Every read of the policy parameter is fresh here; deployed, a pause reaches each function within PolicyCacheSeconds.
+  const w = await start(policy, { policyMaxAgeSeconds: 0 });
   const prod = await openGroup({ Env: 'prod' });
   const waiting = stateFor(policy, prod.groupId, prod.rule, { Env: 'prod' }, 'approval');
   const inFlight = w.remediate(waiting);

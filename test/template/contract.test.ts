@@ -41,23 +41,30 @@ const COMMON_ENV: Record<string, Json> = {
       { 'Fn::Sub': '${ApplyRemediationFunctionRole.Arn},${RunbookStepFunctionRole.Arn},${RestoreRuleFunctionRole.Arn}' },
     ],
   },
-  WARDEN_POLICY: ref('PolicyJson'),
 };
+
+/** The functions that read the deployed policy (functions/runtime/deployed-policy.ts). */
+const POLICY_ENV: Record<string, Json> = { WARDEN_POLICY_PARAMETER: ref('PolicyParameter'), WARDEN_POLICY_MAX_AGE_SECONDS: ref('PolicyCacheSeconds') };
 
 const EXTRA_ENV: Record<string, Record<string, Json>> = {
   TriageFunction: {
     STATE_MACHINE_ARN: ref('RemediationStateMachine'), FINDINGS_TABLE: ref('FindingsTable'), AUDIT_TABLE: ref('AuditTable'),
+    TRIAGE_DEAD_LETTER_QUEUE_URL: ref('TriageDeadLetterQueue'),
     RUNBOOK_STATE_MACHINES: {
       'Fn::Sub': '{"contain-ecs-task":"${ContainEcsTaskRunbook}","isolate-container-instance":"${IsolateContainerInstanceRunbook}","eks-finding-response":"${EksFindingResponseRunbook}"}',
     },
+    ...POLICY_ENV,
   },
-  // Exemption sightings (functions/runtime/sightings.ts).
-  LoadLiveStateFunction: { AUDIT_TABLE: ref('AuditTable') },
-  // The breaker's counts (functions/aws/brakes-table.ts).
-  ApplyRemediationFunction: { BRAKES_TABLE: ref('BrakesTable') },
+  // Exemption sightings (functions/runtime/sightings.ts); the policy: is Warden paused?
+  LoadLiveStateFunction: { AUDIT_TABLE: ref('AuditTable'), ...POLICY_ENV },
+  // The brakes: the policy (paused, limits) and the breaker's counts (functions/aws/brakes-table.ts).
+  ApplyRemediationFunction: { BRAKES_TABLE: ref('BrakesTable'), ...POLICY_ENV },
   VerifyRemediationFunction: {},
   NotifyFunction: { SLACK_WEBHOOK_SECRET_ARN: ref('SlackWebhookSecretArn'), NOTIFY_TOPIC_ARN: ref('NotifyTopic') },
-  RecordAuditFunction: { AUDIT_TABLE: ref('AuditTable'), EVENT_BUS_NAME: ref('WardenEventBus'), BRAKES_TABLE: ref('BrakesTable') },
+  RecordAuditFunction: {
+    AUDIT_TABLE: ref('AuditTable'), EVENT_BUS_NAME: ref('WardenEventBus'), BRAKES_TABLE: ref('BrakesTable'),
+    POWERTOOLS_METRICS_NAMESPACE: { 'Fn::Sub': 'Warden/${AWS::StackName}' },
+  },
   RequestApprovalFunction: {
     APPROVALS_TABLE: ref('ApprovalsTable'), SLACK_BOT_TOKEN_SECRET_ARN: ref('SlackBotTokenSecretArn'),
     SLACK_WEBHOOK_SECRET_ARN: ref('SlackWebhookSecretArn'),
@@ -65,9 +72,10 @@ const EXTRA_ENV: Record<string, Record<string, Json>> = {
   ExpireApprovalFunction: { APPROVALS_TABLE: ref('ApprovalsTable'), SLACK_BOT_TOKEN_SECRET_ARN: ref('SlackBotTokenSecretArn') },
   ApprovalInteractionsFunction: {
     APPROVALS_TABLE: ref('ApprovalsTable'), SLACK_SIGNING_SECRET_ARN: ref('SlackSigningSecretArn'),
-    SLACK_BOT_TOKEN_SECRET_ARN: ref('SlackBotTokenSecretArn'),
+    SLACK_BOT_TOKEN_SECRET_ARN: ref('SlackBotTokenSecretArn'), SLACK_TEAM_ID: ref('SlackTeamId'),
+    SLACK_RESPONSE_URL_ORIGINS: 'https://hooks.slack.com',
   },
-  RunbookStepFunction: { AUDIT_TABLE: ref('AuditTable'), BRAKES_TABLE: ref('BrakesTable') },
+  RunbookStepFunction: { AUDIT_TABLE: ref('AuditTable'), BRAKES_TABLE: ref('BrakesTable'), ...POLICY_ENV },
   RestoreRuleFunction: { AUDIT_TABLE: ref('AuditTable') },
 };
 

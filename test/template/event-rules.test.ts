@@ -1,6 +1,6 @@
 /**
- * EventBridge rules: every one targets TriageFunction with a retry policy and a dead-letter queue EventBridge may
- * write to, and the patterns route exactly the samples marked `routed: true` (test/fixtures/events.manifest.json and the
+ * EventBridge rules: every one targets TriageQueue (which TriageFunction reads, with a bounded concurrency) with a
+ * retry policy and a dead-letter queue EventBridge may write to, and the patterns route exactly the samples marked `routed: true` (test/fixtures/events.manifest.json and the
  * controls' declared examples).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -13,7 +13,8 @@ import {
 } from '../../local/template';
 
 const t = loadTemplate();
-const rules = eventRules(t);
+// Rules are resources named `TriageRule<Id>`; the tests speak of `<Id>`.
+const rules = eventRules(t).map((r) => ({ ...r, name: r.name.replace(/^TriageRule/, '') }));
 const triage = functions(t).find((f) => f.logicalId === 'TriageFunction');
 
 test('there are rules, with valid patterns', () => {
@@ -62,10 +63,34 @@ test('the container Config rules cover exactly the resource types of the contain
   expect(types.filter((t) => CONTAINER_TYPES.includes(t)).sort()).toEqual([...CONTAINER_TYPES].sort());
 });
 
+/** Does the queue's one policy let EventBridge send to it from this rule only by its ARN? */
+function queueAllowsRule(queueId: string, ruleLogicalId: string): boolean {
+  const policies = Object.values(t.Resources).filter(
+    (res) => res.Type === 'AWS::SQS::QueuePolicy' && ((res.Properties?.Queues ?? []) as Json[]).some((q) => referencedId(q) === queueId),
+  );
+  expect(policies).toHaveLength(1);
+  const statements = ((policies[0]!.Properties!.PolicyDocument as JsonObject).Statement ?? []) as JsonObject[];
+  return statements.some((s) => {
+    const principal = isObject(s.Principal) ? s.Principal.Service : undefined;
+    const actions = ([] as Json[]).concat(s.Action ?? []);
+    const cond = isObject(s.Condition) ? s.Condition : {};
+    const sources = ([] as Json[]).concat((isObject(cond.ArnEquals) ? cond.ArnEquals['aws:SourceArn'] : undefined) ?? []);
+    return s.Effect === 'Allow' && principal === 'events.amazonaws.com' && actions.includes('sqs:SendMessage') &&
+      referencedId(s.Resource) === queueId && sources.some((src) => referencedId(src) === ruleLogicalId);
+  });
+}
+
+const encrypted = (queueId: string | undefined) => {
+  const queue = t.Resources[queueId ?? ''];
+  expect(queue?.Type).toBe('AWS::SQS::Queue');
+  expect(queue?.Properties?.SqsManagedSseEnabled ?? queue?.Properties?.KmsMasterKeyId).toBeTruthy();
+};
+
 describe.each(rules.map((r) => [r.name, r] as const))('rule %s', (_name, r) => {
-  test('targets TriageFunction on the default bus', () => {
-    expect(r.target).toBe('TriageFunction');
+  test('targets TriageQueue on the default bus, and the queue lets this rule send', () => {
+    expect(r.target).toBe('TriageQueue');
     expect(r.eventBus ?? 'default').toBe('default');
+    expect(queueAllowsRule('TriageQueue', r.ruleLogicalId)).toBe(true);
   });
 
   test('has a retry policy', () => {
@@ -78,42 +103,34 @@ describe.each(rules.map((r) => [r.name, r] as const))('rule %s', (_name, r) => {
   test('has a dead-letter queue: an encrypted SQS queue whose policy lets this rule send to it', () => {
     const queueId = referencedId(r.deadLetterArn);
     expect(queueId).toEqual(expect.any(String));
-    const queue = t.Resources[queueId!];
-    expect(queue?.Type).toBe('AWS::SQS::Queue');
-    expect(queue?.Properties?.SqsManagedSseEnabled ?? queue?.Properties?.KmsMasterKeyId).toBeTruthy();
-
-    const policies = Object.values(t.Resources).filter(
-      (res) =>
-        res.Type === 'AWS::SQS::QueuePolicy' &&
-        ((res.Properties?.Queues ?? []) as Json[]).some((q) => referencedId(q) === queueId),
-    );
-    expect(policies).toHaveLength(1);
-    const statements = ((policies[0]!.Properties!.PolicyDocument as JsonObject).Statement ?? []) as JsonObject[];
-    const allowsRule = statements.some((s) => {
-      const principal = isObject(s.Principal) ? s.Principal.Service : undefined;
-      const actions = ([] as Json[]).concat(s.Action ?? []);
-      const cond = isObject(s.Condition) ? s.Condition : {};
-      const sources = ([] as Json[]).concat(
-        (isObject(cond.ArnEquals) ? cond.ArnEquals['aws:SourceArn'] : undefined) ?? [],
-      );
-      return (
-        s.Effect === 'Allow' &&
-        principal === 'events.amazonaws.com' &&
-        actions.includes('sqs:SendMessage') &&
-        referencedId(s.Resource) === queueId &&
-        sources.some((src) => referencedId(src) === r.ruleLogicalId)
-      );
-    });
-    expect(allowsRule).toBe(true);
+    encrypted(queueId);
+    expect(queueAllowsRule(queueId!, r.ruleLogicalId)).toBe(true);
   });
 });
 
-test('TriageFunction sends failed asynchronous invocations to its own encrypted SQS dead-letter queue', () => {
-  const dlq = triage?.properties.DeadLetterQueue as JsonObject | undefined;
-  expect(dlq).toMatchObject({ Type: 'SQS' });
-  const queueId = referencedId(dlq?.TargetArn);
-  expect(t.Resources[queueId ?? '']).toMatchObject({ Type: 'AWS::SQS::Queue', Properties: { SqsManagedSseEnabled: true } });
-  expect(rules.map((r) => referencedId(r.deadLetterArn))).not.toContain(queueId);
+test('TriageFunction reads TriageQueue: partial batch failures, bounded concurrency from a parameter, redrive to an encrypted DLQ', () => {
+  const mappings = Object.values(t.Resources).filter((res) => res.Type === 'AWS::Lambda::EventSourceMapping');
+  expect(mappings).toHaveLength(1);
+  const p = mappings[0]!.Properties!;
+  expect(referencedId(p.FunctionName)).toBe('TriageFunction');
+  expect(referencedId(p.EventSourceArn)).toBe('TriageQueue');
+  expect(p.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+  expect((p.ScalingConfig as JsonObject).MaximumConcurrency).toEqual({ Ref: 'TriageMaxConcurrency' });
+  expect(t.Parameters?.TriageMaxConcurrency).toMatchObject({ Type: 'Number', MinValue: 2 });
+  const queue = t.Resources.TriageQueue!.Properties!;
+  encrypted('TriageQueue');
+  // Lambda's advice for SQS sources: a visibility timeout of at least six times the function's timeout.
+  const timeout = Number(triage?.properties.Timeout ?? 3); // Globals merged in
+  expect(timeout).toBeGreaterThan(3);
+  expect(Number(queue.VisibilityTimeout)).toBeGreaterThanOrEqual(6 * timeout);
+  const redrive = queue.RedrivePolicy as JsonObject;
+  expect(referencedId(redrive.deadLetterTargetArn)).toBe('TriageDeadLetterQueue');
+  expect(Number(redrive.maxReceiveCount)).toBeGreaterThan(1);
+  encrypted('TriageDeadLetterQueue');
+  expect(rules.map((r) => referencedId(r.deadLetterArn))).not.toContain('TriageDeadLetterQueue');
+  // No asynchronous invocations any more: nothing else invokes triage.
+  expect(triage?.properties.DeadLetterQueue).toBeUndefined();
+  expect(triage?.events).toEqual({});
 });
 
 // ------------------------------------------------------------------------------------------------ routing

@@ -1,10 +1,12 @@
-// `warden breaker` and `warden pause|resume` with fake edges and policy files in a temporary directory: usage, the
-// choice of what a release starts, exit codes, and pause/resume keeping the rest of the file. The real edges (moto,
+// `warden breaker` and `warden pause|resume` with fake edges (the policy parameter in memory): usage, the choice of
+// what a release starts, exit codes, pause/resume keeping the rest of the deployed policy, and a push that would resume. The real edges (moto,
 // the local state machine) are in test/integration/cli-breaker.test.ts.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { breakerCommand, releaseTarget, type BreakerDeps, type BreakerPorts } from '../../cli/breaker';
+import { pauseCommand } from '../../cli/pause';
+import { policyCommand, type PolicyStore } from '../../cli/policy';
 import { main } from '../../cli/warden';
 import type { HeldEntry } from '../../functions/aws/brakes-table';
 import type { ReleaseStart } from '../../functions/runbooks/start';
@@ -91,35 +93,61 @@ test('status reads the limits and paused from --policy; reset needs the audit ta
   expect((await breaker(['reset'], fakes([]).ports)).stdout).toContain('breaker reset by arn:aws:sts::1:assumed-role/Responder/alice: nothing to clear in this window\nrecorded in the audit table as brakes#reset#2031-01-01T10:01:00.000Z#abc123');
 });
 
-describe('warden pause|resume --policy-file', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-pause-'));
+/** An SSM parameter in memory: every version of each parameter. */
+function parameters(initial: Record<string, string> = { '/warden/warden/policy': '{"defaults":{"mode":"approval"},"limits":{"perControl":2}}' }) {
+  const params = new Map(Object.entries(initial).map(([k, v]) => [k, [v]]));
+  const store: PolicyStore = {
+    get: async (name) => (params.has(name) ? { text: params.get(name)!.at(-1)!, version: params.get(name)!.length } : undefined),
+    put: async (name, text) => (params.set(name, [...(params.get(name) ?? []), text]), params.get(name)!.length),
+  };
+  return { params, store };
+}
 
-  test('YAML: paused set and cleared, comments and every other field kept; already so changes nothing', async () => {
-    const file = join(dir, 'policy.yaml');
-    writeFileSync(file, '# our policy\ndefaults: { mode: approval } # careful\nlimits:\n  perControl: 2\n');
-    const paused = await run(['pause', '--policy-file', file]);
-    expect(paused).toMatchObject({ code: 0, stdout: `${file}: paused: true (was false); deploy it for the change to apply\n` });
-    expect(readFileSync(file, 'utf8')).toBe('# our policy\ndefaults: { mode: approval } # careful\nlimits:\n  perControl: 2\npaused: true\n');
-    expect((await run(['pause', '--policy-file', file])).stdout).toBe(`${file}: already paused: true: nothing changed\n`);
-    const resumed = await run(['resume', '--policy-file', file]);
+async function pause(args: string[], p = parameters()) {
+  const out = writer();
+  const err = writer();
+  const code = await pauseCommand(args, { store: () => p.store, env: {}, out, err });
+  return { code, stdout: out.text(), stderr: err.text(), versions: p.params.get('/warden/warden/policy') ?? [] };
+}
+
+describe('warden pause|resume', () => {
+  test('pause writes a new version of the deployed policy with paused: true and every other field as it was; again changes nothing', async () => {
+    const p = parameters();
+    const paused = await pause(['pause'], p);
+    expect(paused).toMatchObject({ code: 0, stdout: "/warden/warden/policy: paused: true (was false); functions see it within the stack's PolicyCacheSeconds\n" });
+    expect(paused.versions.at(-1)).toBe('{"defaults":{"mode":"approval"},"limits":{"perControl":2},"paused":true}');
+    expect((await pause(['pause'], p)).stdout).toBe('/warden/warden/policy: already paused: true: nothing changed\n');
+    expect(p.params.get('/warden/warden/policy')).toHaveLength(2);
+    const resumed = await pause(['resume', '--stack', 'warden'], p);
     expect(resumed.stdout).toContain('paused: false (was true)');
     expect(resumed.stdout).toContain('runs held while paused stay held');
-    expect(readFileSync(file, 'utf8')).toContain('# careful\nlimits:\n  perControl: 2\npaused: false\n');
+    expect(resumed.versions.at(-1)).toBe('{"defaults":{"mode":"approval"},"limits":{"perControl":2},"paused":false}');
   });
 
-  test('JSON stays JSON; a policy that does not validate is refused and left alone; the file is required', async () => {
-    const file = join(dir, 'policy.json');
-    writeFileSync(file, '{"defaults": {"mode": "auto"}}\n');
-    expect((await run(['pause', '--policy-file', file])).code).toBe(0);
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ defaults: { mode: 'auto' }, paused: true });
-    const bad = join(dir, 'bad.yaml');
-    writeFileSync(bad, 'limits: { total: lots }\n');
-    const refused = await run(['pause', '--policy-file', bad]);
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('limits.total');
-    expect(readFileSync(bad, 'utf8')).toBe('limits: { total: lots }\n');
-    const missing = await run(['resume']);
-    expect(missing).toMatchObject({ code: 2 });
-    expect(missing.stderr).toContain('resume needs --policy-file FILE');
+  test('no such parameter, or a deployed policy that does not validate: refused (exit 1), nothing written', async () => {
+    expect(await pause(['pause', '--parameter', '/warden/typo/policy'])).toMatchObject({ code: 1, stderr: 'warden: pause refused: no parameter /warden/typo/policy: there is no deployed policy to change\n' });
+    const broken = parameters({ '/warden/warden/policy': '{"limits":{"total":"lots"}}' });
+    const r = await pause(['pause'], broken);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^warden: pause refused: the deployed policy does not validate \(fix it with warden policy push\): invalid policy: limits\.total/);
+    expect(r.versions).toEqual(['{"limits":{"total":"lots"}}']);
+    expect((await run(['pause', 'now'])).code).toBe(2);
+  });
+
+  test('warden policy push does not resume a paused Warden by leaving paused out; paused: false in the file resumes', async () => {
+    const p = parameters({ '/warden/warden/policy': '{"paused":true}' });
+    const push = async (text: string) => {
+      const out = writer();
+      const err = writer();
+      const code = await policyCommand(['push', 'p.yaml'], { store: () => p.store, readFile: () => text, env: {}, out, err });
+      return { code, stderr: err.text() };
+    };
+    const left = await push('defaults: { mode: auto }\n');
+    expect(left.code).toBe(1);
+    expect(left.stderr).toContain('is paused (warden pause) and p.yaml does not say paused: add "paused: true" to stay paused, or "paused: false" to resume');
+    expect(p.params.get('/warden/warden/policy')).toEqual(['{"paused":true}']);
+    expect((await push('defaults: { mode: auto }\npaused: true\n')).code).toBe(0);
+    expect((await push('paused: false\n')).code).toBe(0);
+    expect(p.params.get('/warden/warden/policy')!.at(-1)).toBe('{"paused":false}');
   });
 });

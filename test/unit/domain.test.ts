@@ -5,7 +5,7 @@ import type { Observation, SgRule } from '../../functions/domain/model';
 import { executionName } from '../../functions/domain/naming';
 import { coversPort, isPrivateCidr, isWorldOpen, onlyPorts } from '../../functions/domain/net';
 import { decideMode, defaultPolicy, ownerChannel, parsePolicy, PolicyError } from '../../functions/domain/policy';
-import { policyFromEnv } from '../../functions/runtime/config';
+import { failClosedPolicy, policyFromText } from '../../functions/runtime/config';
 import { exempted } from '../support/exemptions';
 
 const rule = (over: Partial<SgRule>): SgRule => ({ groupId: 'sg-1', isEgress: false, protocol: 'tcp', fromPort: 22, toPort: 22, ...over });
@@ -69,13 +69,19 @@ describe('policy', () => {
     expect(() => parsePolicy(': : :')).toThrow(/not valid YAML/);
   });
   test('runtime policy: env mode is a floor, env roles replace the default glob', () => {
-    const env = { WARDEN_DEFAULT_MODE: 'dry-run', WARDEN_OWN_ROLES: 'arn:aws:iam::1:role/stack-Apply-X', WARDEN_POLICY: '{"ownRoles":["ops-*"]}' };
-    const policy = policyFromEnv(env);
+    const env = { WARDEN_DEFAULT_MODE: 'dry-run', WARDEN_OWN_ROLES: 'arn:aws:iam::1:role/stack-Apply-X' };
+    const policy = policyFromText('{"ownRoles":["ops-*"]}', env);
     expect(policy.defaults.mode).toBe('dry-run');
     expect(policy.ownRoles.sort()).toEqual(['arn:aws:iam::1:role/stack-Apply-X', 'ops-*']);
-    expect(policyFromEnv({}).ownRoles).toEqual(['warden-*']);
-    expect(() => policyFromEnv({ WARDEN_POLICY: '{not json' })).toThrow(/WARDEN_POLICY is not valid JSON/);
-    expect(() => policyFromEnv({ WARDEN_DEFAULT_MODE: 'yolo' })).toThrow();
+    expect(policyFromText('', {}).ownRoles).toEqual(['warden-*']);
+    expect(() => policyFromText('{not json', {})).toThrow(/not valid JSON/);
+    expect(() => policyFromText('{}', { WARDEN_DEFAULT_MODE: 'yolo' })).toThrow(/WARDEN_DEFAULT_MODE "yolo" is not a mode/);
+  });
+  test('failing closed: every default, every mode dry-run, the loop guard still the deployment\'s roles', () => {
+    const policy = failClosedPolicy({ WARDEN_DEFAULT_MODE: 'auto', WARDEN_OWN_ROLES: 'arn:aws:iam::1:role/stack-Apply-X' });
+    expect(policy.defaults.mode).toBe('dry-run');
+    expect(policy.ownRoles).toEqual(['arn:aws:iam::1:role/stack-Apply-X']);
+    expect(failClosedPolicy({}).ownRoles).toEqual(['warden-*']);
   });
 });
 

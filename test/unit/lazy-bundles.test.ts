@@ -27,3 +27,16 @@ test('triage loads the Step Functions and DynamoDB clients only to start a fix a
   const inputs = await entryPackages('functions/handlers/triage.ts');
   expect(inputs.filter((i) => /node_modules\/@aws-sdk\/client-(sfn|dynamodb)\//.test(i))).toEqual([]);
 });
+
+test.each(['functions/handlers/triage.ts', 'functions/handlers/runbook-step.ts'])(
+  '%s loads the SSM client and Powertools Parameters only with its first read of the policy',
+  async (entry) => {
+    const inputs = await entryPackages(entry);
+    expect(inputs.filter((i) => /node_modules\/(@aws-sdk\/client-ssm|@aws-lambda-powertools\/parameters)\//.test(i))).toEqual([]);
+  },
+);
+
+test('the runbook step function loads zod only in its start step (parsing the deployed policy)', async () => {
+  const inputs = await entryPackages('functions/handlers/runbook-step.ts');
+  expect(inputs.filter((i) => /node_modules\/zod\//.test(i))).toEqual([]);
+});

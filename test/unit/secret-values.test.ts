@@ -42,7 +42,7 @@ describe.each([
       },
     };
     const logs = await captureOutput(async () => {
-      await createTriage({ policy: () => policy, starter })(event);
+      await createTriage({ policy: () => ({ policy }), starter })(event);
     });
     expect(logs).toContain('remediation started'); // the capture works
     expect(started.map((s) => s.context.finding.remediation.action)).toEqual([action]);

@@ -55,7 +55,7 @@ function fakeStarter() {
 function setup() {
   const m = fakeMemory();
   const s = fakeStarter();
-  const triage = createTriage({ policy: () => defaultPolicy(), starter: s.starter, memory: m.memory, now: () => NOW });
+  const triage = createTriage({ policy: () => ({ policy: defaultPolicy() }), starter: s.starter, memory: m.memory, now: () => NOW });
   return { triage, ...m, ...s };
 }
 
@@ -146,7 +146,7 @@ test('ignored (low severity) findings are not remembered: a rise from 2 to 5 is 
 
 test('without a memory every update is handled (the evaluate CLI and older wiring)', async () => {
   const s = fakeStarter();
-  const triage = createTriage({ policy: () => defaultPolicy(), starter: s.starter });
+  const triage = createTriage({ policy: () => ({ policy: defaultPolicy() }), starter: s.starter });
   await triage(update(0));
   expect((await triage(update(1))).status).toBe('violation');
   expect(s.started).toHaveLength(2);

@@ -1,6 +1,7 @@
 import type { Mode, Tags } from '../model';
 import type { Exemption } from './exemption';
 import type { Policy } from './schema';
+import { failClosedRule, type PolicyVersion } from './version';
 
 /** Least to most cautious. The effective mode is the most cautious that applies. */
 const CAUTION: readonly Mode[] = ['auto', 'approval', 'notify', 'dry-run'];
@@ -14,10 +15,10 @@ export interface ModeDecision {
 }
 
 /**
- * The run's mode, decided once at its mode step with live tags: the strictest of what the policy and the tags say
- * (as decideMode), an exemption in force (notify: the owner still hears), the mode triage already announced (a run
- * never goes below it), and a floor the action or runbook imposes. Each input that is at least as strict as the
- * result is named in `reasons`.
+ * The run's mode, decided once at its mode step with live tags: the strictest of dry-run when the policy failed
+ * closed (no valid version), what the policy and the tags say (as decideMode), an exemption in force (notify: the
+ * owner still hears), the mode triage already announced (a run never goes below it), and a floor the action or
+ * runbook imposes. Each input that is at least as strict as the result is named in `reasons`.
  */
 export function decideRunMode(
   policy: Policy,
@@ -25,10 +26,13 @@ export function decideRunMode(
     controlId: string; controlDefault: Mode; announced: Mode; floor?: { mode: Mode; why: string }; tags: Tags | undefined;
     /** The exemption judged on the live tags (policy/exemption.ts), if they claim one. */
     exemption?: Exemption | undefined;
+    /** The version of the run's policy: one that failed closed makes every mode dry-run, and says why. */
+    policyVersion?: PolicyVersion | undefined;
   },
 ): ModeDecision {
-  const { controlId, controlDefault, announced, floor, tags, exemption } = input;
+  const { controlId, controlDefault, announced, floor, tags, exemption, policyVersion } = input;
   const rules: [Mode, string][] = [
+    ...failClosedRule(policyVersion),
     ...policyRules(policy, controlId, controlDefault, tags),
     ...exemptionRule(exemption),
     [announced, 'as triage announced it'],

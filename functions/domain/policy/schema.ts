@@ -45,12 +45,15 @@ export const BRAKE_LIMITS = { windowMinutes: 15, perAccount: 10, perControl: 5, 
  */
 export const PolicySchema = z
   .object({
-    defaults: z.object({ mode: ModeSchema.default('auto') }).strict().default({ mode: 'auto' }),
+    defaults: z.object({ mode: ModeSchema.default('auto') }).strict().default({ mode: 'auto' })
+      .describe('The global mode: auto (fix), approval (ask first), notify (tell the owner the fix) or dry-run (record only). Modes only get stricter: the deployment\'s DefaultMode, this, a control\'s mode and an environment\'s mode combine by strictest.'),
     environments: z
       .object({ tag: z.string().min(1).default('Environment'), modes: z.record(z.string(), ModeSchema).default({}) })
       .strict()
-      .default({ tag: 'Environment', modes: {} }),
-    controls: z.record(z.string(), ControlSettings).default({}),
+      .default({ tag: 'Environment', modes: {} })
+      .describe('A mode per value of the environment tag (`tag`, default Environment), e.g. modes: { prod: approval }.'),
+    controls: z.record(z.string(), ControlSettings).default({})
+      .describe('Per control id (docs/controls.md): mode, enabled; for sg-world-open-ingress also publicPorts and publicTag.'),
     owners: z
       .object({
         tag: z.string().min(1).default('Owner'),
@@ -58,7 +61,8 @@ export const PolicySchema = z
         fallback: z.string().min(1).default('#security-alerts'),
       })
       .strict()
-      .default({ tag: 'Owner', channels: {}, fallback: '#security-alerts' }),
+      .default({ tag: 'Owner', channels: {}, fallback: '#security-alerts' })
+      .describe('Who hears about a finding: the owner tag\'s value picks a Slack channel from `channels`, else `fallback`.'),
     /**
      * Exemptions (policy/exemption.ts): `tag` names the tags (`<tag>-until`, `<tag>-reason`, `<tag>-by`, and `<tag>`
      * alone, the form without an expiry); no exemption lasts longer than `maxDays` from when Warden first saw it.
@@ -66,7 +70,8 @@ export const PolicySchema = z
     exemptions: z
       .object({ tag: z.string().min(1).default('warden:exempt'), maxDays: z.number().int().min(1).max(3650).default(90) })
       .strict()
-      .default({ tag: 'warden:exempt', maxDays: 90 }),
+      .default({ tag: 'warden:exempt', maxDays: 90 })
+      .describe('Exemption tags (<tag>-until, <tag>-reason, <tag>-by) and the cap: no exemption lasts longer than maxDays from when Warden first saw it.'),
     /** What counts as world-open network access. */
     network: z
       .object({
@@ -88,16 +93,19 @@ export const PolicySchema = z
           .default({ icmp: [...ICMP_NOTIFY], icmpv6: [...ICMPV6_NOTIFY] }),
       })
       .strict()
-      .default({ worldOpen: { ipv4: 8, ipv6: 16 }, icmpNotify: { icmp: [...ICMP_NOTIFY], icmpv6: [...ICMPV6_NOTIFY] } }),
+      .default({ worldOpen: { ipv4: 8, ipv6: 16 }, icmpNotify: { icmp: [...ICMP_NOTIFY], icmpv6: [...ICMPV6_NOTIFY] } })
+      .describe('What counts as world-open: a union of ingress ranges as large as one /ipv4 (or /ipv6) block of public addresses; ICMP types that are only notified.'),
     /** Image registries (globs, `*` allowed) that images may come from. Empty: only the account's own ECR. */
-    trustedRegistries: z.array(z.string().min(1)).default([]),
+    trustedRegistries: z.array(z.string().min(1)).default([]).describe('Image registries (globs, * allowed) images may come from. Empty: only the account\'s own ECR.'),
     /**
      * Linux capabilities whose addition (linuxParameters.capabilities.add) ecs-task-dangerous-capabilities reports.
      * ALL and SYS_ADMIN are privileged whatever this says (ecs-task-privileged).
      */
-    dangerousCapabilities: z.array(z.string().min(1)).default([...DANGEROUS_CAPABILITIES]),
+    dangerousCapabilities: z.array(z.string().min(1)).default([...DANGEROUS_CAPABILITIES])
+      .describe('Linux capabilities whose addition ecs-task-dangerous-capabilities reports (ALL and SYS_ADMIN are privileged whatever this says).'),
     /** CIDRs allowed to reach a public EKS endpoint. Empty: restrict-eks-endpoint turns public access off. */
-    eks: z.object({ adminCidrs: z.array(z.string().min(1)).default([]) }).strict().default({ adminCidrs: [] }),
+    eks: z.object({ adminCidrs: z.array(z.string().min(1)).default([]) }).strict().default({ adminCidrs: [] })
+      .describe('CIDRs allowed to reach a public EKS endpoint. Empty: restrict-eks-endpoint turns public access off.'),
     /** What harden-task-definition sets. */
     hardening: z
       .object({
@@ -107,7 +115,8 @@ export const PolicySchema = z
         logGroupPrefix: z.string().min(1).default('/ecs/'),
       })
       .strict()
-      .default({ user: '1000', logGroupPrefix: '/ecs/' }),
+      .default({ user: '1000', logGroupPrefix: '/ecs/' })
+      .describe('What harden-task-definition sets: the non-root user, and the awslogs group prefix for containers without logging.'),
     /**
      * stop-ecs-tasks stops the tasks the finding names. Other running tasks of the same task definition are listed in
      * the plan (`list`), or also stopped (`stop`), at most `maxSiblings` of them.
@@ -115,13 +124,15 @@ export const PolicySchema = z
     stopTasks: z
       .object({ siblings: z.enum(['list', 'stop']).default('list'), maxSiblings: z.number().int().min(0).max(100).default(10) })
       .strict()
-      .default({ siblings: 'list', maxSiblings: 10 }),
+      .default({ siblings: 'list', maxSiblings: 10 })
+      .describe('stop-ecs-tasks: other running tasks of the same task definition are listed in the plan, or also stopped (at most maxSiblings).'),
     /** GuardDuty severity bands: at or above `contain` Warden contains, at or above `notify` it notifies, below it records. */
     guardduty: z
       .object({ contain: z.number().min(0).max(10).default(7), notify: z.number().min(0).max(10).default(4) })
       .strict()
       .refine((g) => g.notify <= g.contain, { message: 'guardduty.notify must not exceed guardduty.contain' })
-      .default({ contain: 7, notify: 4 }),
+      .default({ contain: 7, notify: 4 })
+      .describe('GuardDuty severity bands: at or above contain Warden runs the runbook, at or above notify it tells the owner, below it records.'),
     /** Who may approve, and how long an approval waits. */
     approvals: z
       .object({
@@ -140,13 +151,14 @@ export const PolicySchema = z
         onTimeout: z.enum(['deny', 'apply-if-critical']).default('deny'),
       })
       .strict()
-      .default({ approvers: [], byControl: {}, byEnvironment: {}, timeoutSeconds: 3600, escalation: { channel: '#security-escalations', timeoutSeconds: 3600 }, onTimeout: 'deny' }),
+      .default({ approvers: [], byControl: {}, byEnvironment: {}, timeoutSeconds: 3600, escalation: { channel: '#security-escalations', timeoutSeconds: 3600 }, onTimeout: 'deny' })
+      .describe('Who may approve (Slack user ids U…/W…, user-group ids S…, IAM ARNs), per control (or runbook:<name>) and per environment, and how long an approval waits.'),
     /**
      * The kill switch: while true, no run changes anything. A run that would (auto, or approval) is recorded `held`
      * at its mode step, and again just before its change (runs already under way read the deployed policy there).
      * Notify and dry-run runs go on: they change nothing.
      */
-    paused: z.boolean().default(false),
+    paused: z.boolean().default(false).describe('The kill switch: true holds every run that would change something (at its mode step, or just before its change); notify and dry-run go on.'),
     /**
      * The breaker (domain/brakes.ts): automatic changes per fixed window of `windowMinutes`, counted per account, per
      * control and in total; runbooks' automatic containment has a count of its own. A run that would go past a
@@ -162,9 +174,10 @@ export const PolicySchema = z
         containment: z.number().int().min(0).max(100000).default(BRAKE_LIMITS.containment),
       })
       .strict()
-      .default({ ...BRAKE_LIMITS }),
+      .default({ ...BRAKE_LIMITS })
+      .describe('The breaker: automatic changes per fixed window of windowMinutes, per account, per control and in total, and runbook containments; past a limit a run is held, not applied.'),
     /** Role names or ARNs (glob `*` allowed) whose changes Warden ignores: the loop guard. */
-    ownRoles: z.array(z.string().min(1)).default(['warden-*']),
+    ownRoles: z.array(z.string().min(1)).default(['warden-*']).describe('Role names or ARNs (glob * allowed) whose changes Warden ignores: the loop guard.'),
   })
   .strict();
 

@@ -221,6 +221,21 @@ describe('runbookMode', () => {
     expect(runbookMode(s({ target: 'i-0123456789abcdef0' }, 'isolate-container-instance'), 'auto', undefined).mode).toBe('approval');
     expect(runbookMode(s({ target: 'platform' }, 'eks-finding-response'), 'auto', undefined).mode).toBe('notify');
   });
+  test('a policy that failed closed makes a hand start dry-run too, and says why; the start stamps the version it read', () => {
+    const version = { parameter: '/warden/w/policy', status: 'fail-closed' as const, problem: 'cannot read /warden/w/policy: AccessDeniedException: no' };
+    const state = startRun({ runbook: 'contain-ecs-task', input: { target: TASK }, executionName: 'run-1', executionArn: ARN }, { ...deps, policyVersion: version });
+    expect(state.context.policyVersion).toEqual(version);
+    expect(runbookMode(state, 'auto', undefined)).toEqual({ mode: 'dry-run', reasons: [`no valid policy (${version.problem}): failing closed → dry-run`] });
+    const dry = startRun({ runbook: 'contain-ecs-task', input: { target: TASK, dryRun: true }, executionName: 'run-2', executionArn: ARN }, { ...deps, policyVersion: version });
+    expect(runbookMode(dry, 'auto', undefined).reasons).toEqual([`no valid policy (${version.problem}): failing closed → dry-run`, 'dry run requested → dry-run']);
+  });
+  test('a triage start records the version its own start read, not the one triage brought', () => {
+    const base = s({ target: TASK });
+    const input = { context: { ...base.context, source: 'guardduty', policyVersion: { status: 'current', version: 1 } }, policy: base.policy };
+    const mine = { parameter: '/warden/w/policy', version: 2, hash: 'ab', status: 'current' as const };
+    expect(startRun({ runbook: 'contain-ecs-task', input, executionName: 'run-3', executionArn: ARN }, { ...deps, policyVersion: mine }).context.policyVersion).toEqual(mine);
+    expect(startRun({ runbook: 'contain-ecs-task', input, executionName: 'run-4', executionArn: ARN }, deps).context.policyVersion).toBeUndefined();
+  });
   test('a triage start keeps the mode triage decided, with the deployment default', () => {
     const base = s({ target: TASK });
     const fromTriage = { ...base, context: { ...base.context, source: 'guardduty' as const, finding: { ...base.context.finding, remediation: { ...base.context.finding.remediation, mode: 'approval' as const } } } };

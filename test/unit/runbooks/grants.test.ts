@@ -1,5 +1,5 @@
 // The runbook steps' IAM grants (functions/runbooks/grants.ts) and the runbook catalog agree, and each grant is sound.
-import { WITHOUT_RESOURCE_LEVEL, type Grant } from '../../../functions/aws/permissions';
+import { POLICY_READS, WITHOUT_RESOURCE_LEVEL, type Grant } from '../../../functions/aws/permissions';
 import { runbooks, stepIds } from '../../../functions/domain/runbooks/catalog';
 import { RUNBOOK_GRANTS, RUNBOOK_PROGRESS, stepGrants } from '../../../functions/runbooks/grants';
 import { frameGrants, GENERATED_POLICIES, stepFunction } from '../../../scripts/iam-policies';
@@ -36,7 +36,7 @@ test('the restore step, and only it, runs in RestoreRule; every other step in Ru
   expect(ids.filter((id) => stepFunction(id) !== 'RestoreRule' && stepFunction(id) !== 'RunbookStep')).toEqual([]);
 });
 
-test("each role gets the grants of the steps it runs, the progress write and (RunbookStep) the frame's Start and Brake, and nothing else", () => {
+test("each role gets the grants of the steps it runs and the progress write, RunbookStep the frame's Start and Brake and the policy read, and nothing else", () => {
   for (const [role, fn] of [['RunbookStepFunction', 'RunbookStep'], ['RestoreRuleFunction', 'RestoreRule']] as const) {
     const owned = GENERATED_POLICIES[role]!();
     const steps = runbooks.flatMap(stepIds).filter((id) => stepFunction(id) === fn);
@@ -44,6 +44,7 @@ test("each role gets the grants of the steps it runs, the progress write and (Ru
       ...RUNBOOK_PROGRESS.map((grant) => ({ by: 'every step', grant })),
       ...frameGrants(fn),
       ...steps.flatMap((id) => stepGrants(id)!.map((grant) => ({ by: id, grant }))),
+      ...(fn === 'RunbookStep' ? POLICY_READS.map((grant) => ({ by: 'policy', grant })) : []),
     ]);
   }
 });
