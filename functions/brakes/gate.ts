@@ -5,8 +5,11 @@ import type { RemediationState } from '../domain/state';
 import type { BrakesTable } from '../aws/brakes-table';
 import { logger } from '../runtime/logger';
 
-/** What the brakes read: the deployed policy's `paused` and `limits`, now (a run under way sees a pause). */
-export type DeployedBrakes = () => Promise<Pick<Policy, 'paused' | 'limits'>>;
+/**
+ * What the brakes read: the deployed policy's `paused` and `limits`, now (a run under way sees a pause), and whether
+ * the policy failed closed (no good document: the brakes hold every change then, as a pause would).
+ */
+export type DeployedBrakes = () => Promise<Pick<Policy, 'paused' | 'limits'> & { failedClosed?: string }>;
 
 export interface GateDeps {
   deployed: DeployedBrakes;
@@ -20,7 +23,8 @@ export interface GateDeps {
  */
 export async function holdAtModeStep(mode: Mode, deps: Pick<GateDeps, 'deployed' | 'now'>): Promise<Held | undefined> {
   if (mode !== 'auto' && mode !== 'approval') return undefined;
-  return (await deps.deployed()).paused ? pausedHold(deps.now(), 'mode') : undefined;
+  const policy = await deps.deployed();
+  return policy.paused || policy.failedClosed ? pausedHold(deps.now(), 'mode', policy.failedClosed) : undefined;
 }
 
 /** What the check before a change found: the run is held, or why it may go on. */
@@ -36,7 +40,7 @@ export async function checkBeforeChange(state: RemediationState, kind: SpendKind
   const policy = await deps.deployed();
   const now = deps.now();
   const id = state.context.id;
-  if (policy.paused) return { held: pausedHold(now, 'change') };
+  if (policy.paused || policy.failedClosed) return { held: pausedHold(now, 'change', policy.failedClosed) };
   const person = decidedBy(state);
   if (person) return { why: `not counted: ${person}` };
   const window = windowAt(now, policy.limits.windowMinutes);

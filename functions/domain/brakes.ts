@@ -86,10 +86,15 @@ const hhmm = (iso: string) => `${iso.slice(11, 16)}Z`;
 /** "15 min from 10:00Z". */
 export const windowText = (w: BrakeWindow): string => `${w.minutes} min from ${hhmm(w.start)}`;
 
-/** A run held because Warden is paused. */
-export const pausedHold = (at: Date, stage: Held['stage']): Held => ({
+/**
+ * A run held because Warden is paused, or because no policy document is good (`failedClosed`: why): the brakes then
+ * fail closed, so an unreadable document can never lift a pause.
+ */
+export const pausedHold = (at: Date, stage: Held['stage'], failedClosed?: string): Held => ({
   reason: 'paused', at: at.toISOString(), stage, firstOfTrip: false,
-  why: 'Warden is paused (policy paused: true): nothing is changed until warden resume',
+  why: failedClosed
+    ? `no valid policy (${failedClosed}): failing closed, nothing is changed`
+    : 'Warden is paused (policy paused: true): nothing is changed until warden resume',
 });
 
 /** A run held by the breaker: `scope` was full (`count` of `limit`) in `window`. */

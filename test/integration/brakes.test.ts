@@ -169,6 +169,13 @@ describe('the gate', () => {
     expect(await holdAtModeStep('auto', gate())).toBeUndefined();
   });
 
+  test('no valid policy (the loader failed closed): the brakes hold every change too, so an unreadable document never lifts a pause', async () => {
+    const g: GateDeps = { deployed: async () => ({ ...defaultPolicy(), failedClosed: 'cannot read /warden/w/policy' }), table: async () => table, now: () => T0 };
+    expect((await checkBeforeChange(state(), 'fix', g)).held).toMatchObject({ reason: 'paused', why: 'no valid policy (cannot read /warden/w/policy): failing closed, nothing is changed' });
+    expect(await holdAtModeStep('auto', g)).toMatchObject({ reason: 'paused', stage: 'mode' });
+    expect(await table.current(T0)).toEqual({ counters: [], trips: [] });
+  });
+
   test('containment counts on its own limit', async () => {
     const g = gate({ limits: { containment: 1, total: 0 } });
     expect((await checkBeforeChange(state({}, 'c1'), 'containment', g)).held).toBeUndefined();

@@ -4,6 +4,7 @@
 // the CLI see the same window. Nothing is mocked.
 import { userInfo } from 'node:os';
 import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { jest } from '@jest/globals';
 import { main } from '../../cli/warden';
 import { getAuditRecord } from '../../functions/audit/get';
@@ -111,4 +112,15 @@ test('status lists the counts, the trip and the held runs; release restarts one 
   // Every held entry is kept as released, with who and as what.
   const items = (await clients.dynamodb().send(new ScanCommand({ TableName: w.resources.brakesTable }))).Items ?? [];
   expect(items.filter((i) => i.kind?.S === 'held').map((i) => [i.runId?.S, i.status?.S, i.releasedBy?.S]).sort()).toEqual([[a.id, 'released', ME], [b.id, 'released', ME]]);
+});
+
+test('pause and resume write the deployed policy parameter in the emulator, keeping the rest of the document', async () => {
+  const w = await startLocalWarden({ policy: { limits: { perControl: 1 } } });
+  const deployed = async () => JSON.parse((await clients.ssm().send(new GetParameterCommand({ Name: w.resources.policyParameter }))).Parameter!.Value!) as Record<string, unknown>;
+  const paused = await warden('pause', '--endpoint', moto().endpoint);
+  expect(paused).toMatchObject({ code: 0, stderr: '' });
+  expect(paused.stdout).toContain(`${w.resources.policyParameter}: paused: true (was false)`);
+  expect(await deployed()).toEqual({ limits: { perControl: 1 }, paused: true });
+  expect((await warden('resume', '--endpoint', moto().endpoint)).code).toBe(0);
+  expect(await deployed()).toEqual({ limits: { perControl: 1 }, paused: false });
 });
