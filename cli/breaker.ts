@@ -11,24 +11,26 @@ import { dynamodb } from '../functions/aws/clients/dynamodb';
 import { sfn } from '../functions/aws/clients/sfn';
 import { sts } from '../functions/aws/clients/sts';
 import { windowAt, windowText } from '../functions/domain/brakes';
-import { defaultPolicy, parsePolicy, type Policy } from '../functions/domain/policy';
+import { defaultPolicy, parsePolicy, policyFrom, type Policy } from '../functions/domain/policy';
 import { handStarts } from '../functions/domain/runbooks/catalog';
 import type { ReleaseStart } from '../functions/runbooks/start';
 import { useEmulator } from '../local/moto';
 import { LOCAL_AUDIT_TABLE, type Writer } from './audit';
 import { UsageError } from './evaluate';
+import { parameterName, ssmPolicyStore } from './policy';
 import { executionName, localRunbookPorts, runLocal, stateMachineArn, type LocalRunbookPorts } from './runbook';
 
 /** The brakes table's name locally (startLocalWarden's default prefix). */
 export const LOCAL_BRAKES_TABLE = 'warden-brakes';
 
-export const BREAKER_USAGE = `usage: warden breaker status [--json] [--policy FILE] [--table NAME] [--endpoint URL]
+export const BREAKER_USAGE = `usage: warden breaker status [--json] [--policy FILE] [--table NAME] [--parameter NAME] [--endpoint URL]
        warden breaker release (--all | <held run id>) [--reason TEXT] [--stack NAME] [--table NAME]
        warden breaker release (--all | <held run id>) --endpoint URL [--reason TEXT] [--approve-as NAME]
        warden breaker reset [--reason TEXT] [--table NAME] [--audit-table NAME] [--endpoint URL]
 
   breaker status    the limits, the counts of the current window, its trips, and the held runs waiting
-    --policy          read the limits (and paused) from this policy file; default: the built-in limits
+    --policy          read the limits and paused from this policy file; default: the deployed policy (its parameter:
+                      --parameter, else env WARDEN_POLICY_PARAMETER, else /warden/<stack>/policy)
   breaker release   start held runs again, as your decision: they spend no token (still held while paused).
                     A remediation restarts through the remediate workflow's hand entry (<stack>-revoke-open-ingress),
                     a runbook through its own state machine, from the live re-check; prints each new audit id
@@ -52,6 +54,8 @@ export interface BreakerPorts {
   caller(): Promise<string>;
   /** Write a brake action to the audit table; its item id. */
   audit(action: BrakeAction, suffix: string): Promise<string>;
+  /** The deployed policy (its parameter's document), or why it could not be read. */
+  deployedPolicy(parameter: string): Promise<Policy | { problem: string }>;
   /** Start a held run again as execution `id`; locally, run it to its end and say its exit code. */
   release(held: HeldEntry, input: (by: string) => ReleaseStart, id: string): Promise<{ executionArn?: string; exit: number }>;
 }
@@ -83,6 +87,7 @@ function parse(args: string[]) {
       options: {
         json: { type: 'boolean' }, policy: { type: 'string' }, table: { type: 'string' }, 'audit-table': { type: 'string' },
         endpoint: { type: 'string' }, all: { type: 'boolean' }, reason: { type: 'string' }, stack: { type: 'string' }, 'approve-as': { type: 'string' },
+        parameter: { type: 'string' },
       },
     });
   } catch (e) {
@@ -153,12 +158,15 @@ export async function breakerCommand(args: string[], deps: BreakerDeps): Promise
 
   if (sub === 'status') {
     if (positionals.length) throw new UsageError('breaker status takes no arguments');
-    const policy = values.policy ? readPolicy(values.policy) : undefined;
     const ports = await deps.ports({ table, auditTable, stack, ...(endpoint ? { endpoint } : {}) });
+    const parameter = parameterName(values, env);
+    const deployed = values.policy ? readPolicy(values.policy) : await ports.deployedPolicy(parameter);
+    const policy = 'problem' in deployed ? undefined : deployed;
     const { counters, trips } = await ports.table.current(now);
     const limits = (policy ?? defaultPolicy()).limits;
+    const from = values.policy ? `policy ${values.policy}` : policy ? `deployed, ${parameter}` : `built-in defaults: ${(deployed as { problem: string }).problem}`;
     const status: BreakerStatus = {
-      window: windowAt(now, limits.windowMinutes), limits, limitsFrom: values.policy ? `policy ${values.policy}` : 'built-in defaults; --policy FILE for yours',
+      window: windowAt(now, limits.windowMinutes), limits, limitsFrom: from,
       ...(policy ? { paused: policy.paused } : {}), counts: counters, trips, held: (await ports.table.heldRuns()).filter((h) => h.status === 'held'),
     };
     deps.out.write(`${values.json ? JSON.stringify(status, null, 2) : formatStatus(status)}\n`);
@@ -210,6 +218,17 @@ export async function breakerCommand(args: string[], deps: BreakerDeps): Promise
   return exit;
 }
 
+/** The deployed policy document, validated; or why it is not there or not valid. */
+async function readDeployed(parameter: string, opts: { endpoint?: string }): Promise<Policy | { problem: string }> {
+  try {
+    const found = await ssmPolicyStore(opts).get(parameter);
+    if (!found) return { problem: `no parameter ${parameter}` };
+    return policyFrom(found.text.trim() ? JSON.parse(found.text) : {});
+  } catch (e) {
+    return { problem: `${parameter}: ${(e as Error).message}` };
+  }
+}
+
 /** The real edges: the brakes and audit tables, STS and Step Functions, through the usual credentials. */
 export async function awsBreakerPorts(opts: BreakerOptions): Promise<BreakerPorts> {
   const caller = async () => (await sts().send(new GetCallerIdentityCommand({}))).Arn ?? '';
@@ -217,6 +236,7 @@ export async function awsBreakerPorts(opts: BreakerOptions): Promise<BreakerPort
     table: brakesTable({ dynamodb, tableName: opts.table }),
     caller,
     audit: (action, suffix) => recordBrakeAction(action, { dynamodb: dynamodb(), tableName: opts.auditTable }, suffix),
+    deployedPolicy: (parameter) => readDeployed(parameter, {}),
     async release(held, input, id) {
       const by = await caller();
       const machine = stateMachineArn(by, await sfn().config.region(), opts.stack, releaseTarget(held));
@@ -242,6 +262,7 @@ export async function localBreakerPorts(
     table: brakesTable({ dynamodb, tableName: opts.table }),
     caller: async () => `local:${userInfo().username}`,
     audit: (action, suffix) => recordBrakeAction(action, { dynamodb: dynamodb(), tableName: opts.auditTable }, suffix),
+    deployedPolicy: (parameter) => readDeployed(parameter, { endpoint }),
     release: async (held, input, id) => ({ exit: await runLocal(releaseTarget(held), id, input, endpoint, opts.approveAs, { local: warden, ...io }) }),
   };
 }

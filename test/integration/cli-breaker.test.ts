@@ -65,6 +65,7 @@ test('status lists the counts, the trip and the held runs; release restarts one 
   const status = await breaker('status');
   expect(status.code).toBe(0);
   expect(status.stdout).toMatch(/^window {5}15 min from 10:00Z \(to 10:15Z\)$/m);
+  expect(status.stdout).toContain('per control 1, total 50, containment 3 per 15 min  (deployed, /warden/warden/policy)\npaused     no');
   expect(status.stdout).toMatch(/^ {2}control:sg-world-open-ingress +1\/1 {2}FULL$/m);
   expect(status.stdout).toContain('held runs (2):');
   expect(status.stdout).toContain(`  ${a.id}  limit  held 2031-01-01T10:01:00.000Z\n    breaker: control:sg-world-open-ingress 1/1 in 15 min from 10:00Z`);

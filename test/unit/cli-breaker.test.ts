@@ -9,6 +9,7 @@ import { pauseCommand } from '../../cli/pause';
 import { policyCommand, type PolicyStore } from '../../cli/policy';
 import { main } from '../../cli/warden';
 import type { HeldEntry } from '../../functions/aws/brakes-table';
+import { defaultPolicy, type Policy } from '../../functions/domain/policy';
 import type { ReleaseStart } from '../../functions/runbooks/start';
 
 function writer() {
@@ -28,12 +29,13 @@ const held = (runId: string, workflow = 'remediate', status: HeldEntry['status']
 });
 
 /** Fake ports: the held list given, every release recorded. */
-function fakes(list: HeldEntry[], fail: string[] = []) {
+function fakes(list: HeldEntry[], fail: string[] = [], deployed: Policy | { problem: string } = { problem: 'no parameter /warden/warden/policy' }) {
   const started: { target: string; input: ReleaseStart; id: string }[] = [];
   const ports: BreakerPorts = {
     table: { heldRuns: async () => list, current: async () => ({ counters: [], trips: [] }), reset: async () => ({ counters: [], trips: [] }) },
     caller: async () => 'arn:aws:sts::1:assumed-role/Responder/alice',
     audit: async (a, suffix) => `brakes#${a.action}#${a.at}#${suffix}`,
+    deployedPolicy: async () => deployed,
     release: async (h, input, id) => {
       if (fail.includes(h.runId)) throw new Error('StartExecution refused');
       started.push({ target: releaseTarget(h), input: input('arn:aws:sts::1:assumed-role/Responder/alice'), id });
@@ -79,6 +81,15 @@ test('release exits 1 for a run that is not held or could not be started; --all 
   expect((await breaker(['release', 'run-0'], f.ports)).stderr).toMatch(/^warden: run-0 is not held: released by/);
   expect(await breaker(['release', 'run-1'], f.ports)).toMatchObject({ code: 1, stderr: 'warden: run-1 not released: StartExecution refused\n' });
   expect(await breaker(['release', '--all'], fakes([]).ports)).toMatchObject({ code: 0, stdout: 'no held runs\n' });
+});
+
+test('status reads the limits and paused from the deployed policy; without one, says so and shows the defaults', async () => {
+  const deployed = await breaker(['status'], fakes([], [], defaultPolicy({ paused: true, limits: { total: 7 } })).ports);
+  expect(deployed.stdout).toContain('total 7, containment 3 per 15 min  (deployed, /warden/warden/policy)');
+  expect(deployed.stdout).toContain('paused     YES: nothing is changed (warden resume)');
+  const none = await breaker(['status'], fakes([]).ports);
+  expect(none.stdout).toContain('total 50, containment 3 per 15 min  (built-in defaults: no parameter /warden/warden/policy)');
+  expect(none.stdout).not.toContain('paused');
 });
 
 test('status reads the limits and paused from --policy; reset needs the audit table', async () => {
