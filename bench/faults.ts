@@ -35,7 +35,9 @@ export async function faultFigures(runs: number, rate = 0.5, concurrency = 10): 
   useEmulator(moto.endpoint);
   const sink = await startSink();
   try {
-    const w = await startLocalWarden({ slackWebhookUrl: `${sink.url}/slack`, prefix: 'bench-faults' });
+    // Fixes in a burst, far past the breaker's default limits (a run still spends its token, under faults too).
+    const limits = { perAccount: 100_000, perControl: 100_000, total: 100_000, containment: 100_000 };
+    const w = await startLocalWarden({ slackWebhookUrl: `${sink.url}/slack`, prefix: 'bench-faults', policy: { limits } });
     const sample = readFileSync(join(repoRoot, 'events', 'cloudtrail', 'authorize-ssh-world.json'), 'utf8');
     const vpc = await createVpc();
     const groups: { groupId: string; event: unknown }[] = [];

@@ -84,6 +84,8 @@ export function formatRecord(r: RemediationRecord): string {
   ];
   // A remediation started by hand (revoke-open-ingress): who asked and why, as Start wrote it.
   if (r.source === 'manual' && !r.runbook) header.push(['by hand', r.finding.evidence]);
+  if (r.held) header.push(['held', `${r.held.why} (${r.held.stage === 'mode' ? 'at the mode step' : 'just before the change'}); start it again: warden breaker release ${r.id}`]);
+  if (r.release) header.push(['released', `from ${r.release.of} by ${r.release.by} at ${r.release.at}${r.release.reason ? `: ${r.release.reason}` : ''}`]);
   if (r.owner || r.channel) header.push(['owner', [r.owner, r.channel].filter(Boolean).join('  ')]);
   if (r.error) header.push(['error', `${r.error.error}: ${r.error.cause}`]);
   const width = Math.max(...header.map(([k]) => k.length));

@@ -156,6 +156,11 @@ export async function policyCommand(args: string[], deps: PolicyDeps): Promise<n
     const ssm = store();
     const current = await ssm.get(name);
     if (!current && !values.endpoint) return noParameter(name, deps.err);
+    // A push replaces the whole document: it must not resume a paused Warden by leaving `paused` out (warden pause).
+    if (current && pausedIn(current.text) && !(typeof check.document === 'object' && check.document !== null && 'paused' in check.document)) {
+      deps.err.write(`warden: not pushed: ${name} is paused (warden pause) and ${file} does not say paused: add "paused: true" to stay paused, or "paused: false" to resume with this push\n`);
+      return 1;
+    }
     if (current?.text === text) {
       deps.out.write(`unchanged: ${name} is already this policy (version ${current.version}, sha256 ${documentHash(text)})\n`);
       return 0;
@@ -167,6 +172,15 @@ export async function policyCommand(args: string[], deps: PolicyDeps): Promise<n
     return 0;
   }
   throw new UsageError(sub ? `unknown policy command: ${sub}` : 'policy needs a command: validate, schema, show or push');
+}
+
+/** The deployed document says `paused: true` (read loosely: a document that does not parse is not paused here). */
+function pausedIn(text: string): boolean {
+  try {
+    return (JSON.parse(text) as { paused?: unknown } | null)?.paused === true;
+  } catch {
+    return false;
+  }
 }
 
 function noParameter(name: string, err: Writer): number {

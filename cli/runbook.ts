@@ -15,7 +15,7 @@ import { startableByName, startables } from '../functions/domain/runbooks/catalo
 import type { LocalRun } from '../local/state-machine';
 import { useEmulator } from '../local/moto';
 import type { RemediationRecord } from '../functions/domain/remediation';
-import type { HandStart } from '../functions/runbooks/start';
+import type { HandStart, ReleaseStart } from '../functions/runbooks/start';
 import { auditTableName, dynamoAuditReader, formatRecord, type AuditReader, type Writer } from './audit';
 import { UsageError } from './evaluate';
 
@@ -45,8 +45,8 @@ export const RUNBOOK_USAGE = `usage: warden runbook list [--json]
   runbooks: ${startables.map((r) => r.name).join(', ')}
 
 exit codes: 0 started (with --wait or --endpoint: the outcome is fixed and verified, already-fixed, dry-run or
-            notified), 1 failed, denied, expired, not verified, not-found (the target does not exist),
-            resource-gone or still running, 2 usage error`;
+            notified), 1 failed, denied, expired, held (the brakes: warden breaker status), not verified, not-found
+            (the target does not exist), resource-gone or still running, 2 usage error`;
 
 /** What `warden runbook run` needs from AWS. */
 export interface AwsRunbookPorts {
@@ -63,7 +63,8 @@ export interface AwsRunbookPorts {
 
 /** What a local run (`--endpoint`) needs: a local Warden on the emulator. */
 export interface LocalRunbookPorts {
-  start(name: string, input: HandStart, executionName: string): { executionArn: string; done: Promise<LocalRun> };
+  /** Start a runbook or hand entry with `{target, …}` (a hand start) or `{release, …}` (warden breaker release). */
+  start(name: string, input: HandStart | ReleaseStart, executionName: string): { executionArn: string; done: Promise<LocalRun> };
   /** The id of the run's pending approval whose Task is waiting now, if any. */
   pendingApproval(auditId: string): Promise<string | undefined>;
   /** Approve or deny as a CLI decision; true when the run was resumed. */
@@ -209,7 +210,14 @@ async function runOnAws(name: string, stateMachine: string, id: string, input: (
   return status.status === 'SUCCEEDED' ? exitFor(record) : 1;
 }
 
-async function runLocal(name: string, id: string, input: (by: string) => HandStart, endpoint: string, approveAs: string | undefined, deps: RunbookDeps): Promise<number> {
+/**
+ * Run `name` locally on the emulator at `endpoint` with `input` (given the local user), deciding its approval request
+ * as `approveAs` (or denying it), then print its record; the exit code of its outcome.
+ */
+export async function runLocal(
+  name: string, id: string, input: (by: string) => HandStart | ReleaseStart, endpoint: string, approveAs: string | undefined,
+  deps: Pick<RunbookDeps, 'local' | 'out' | 'err'>,
+): Promise<number> {
   const local = await deps.local(endpoint);
   const execution = local.start(name, input(`local:${local.user()}`), id);
   deps.out.write(`started ${name} locally on ${endpoint}\n  execution  ${execution.executionArn}\n  audit id   ${id}\n`);

@@ -7,6 +7,8 @@ import { APPROVE_USAGE, approveCommand, awsApproveDeps } from './approve';
 import { AUDIT_USAGE, auditCommand, dynamoAuditReader } from './audit';
 import { EXEMPTIONS_USAGE, awsExemptionFinder, exemptionsCommand } from './exemptions';
 import { POLICY_USAGE, policyCommand, ssmPolicyStore } from './policy';
+import { BREAKER_USAGE, awsBreakerPorts, breakerCommand, localBreakerPorts } from './breaker';
+import { PAUSE_USAGE, pauseCommand } from './pause';
 import { RUNBOOK_USAGE, awsRunbookPorts, localRunbookPorts, runbookCommand } from './runbook';
 import { SCAN_USAGE, scanCommand } from './scan';
 import { awsLiveState } from '../functions/aws/live-state';
@@ -24,7 +26,7 @@ const EVALUATE_USAGE = `usage: warden evaluate <file|dir>... [--json] [--policy 
 exit codes: 0 every input processed (whatever was found), 2 usage error
 `;
 
-const USAGE = [EVALUATE_USAGE, SCAN_USAGE, APPROVE_USAGE, RUNBOOK_USAGE, AUDIT_USAGE, EXEMPTIONS_USAGE, POLICY_USAGE].map((u) => u.trim()).join('\n\n');
+const USAGE = [EVALUATE_USAGE, SCAN_USAGE, APPROVE_USAGE, RUNBOOK_USAGE, AUDIT_USAGE, EXEMPTIONS_USAGE, POLICY_USAGE, BREAKER_USAGE, PAUSE_USAGE].map((u) => u.trim()).join('\n\n');
 
 function loadPolicy(file: string | undefined): Policy {
   if (!file) return defaultPolicy();
@@ -83,6 +85,12 @@ export async function main(argv: string[], out = process.stdout, err = process.s
     if (command === 'policy') {
       return await policyCommand(rest, { store: ssmPolicyStore, out, err });
     }
+    if (command === 'breaker') {
+      return await breakerCommand(rest, { ports: (o) => (o.endpoint ? localBreakerPorts(o, { out, err }) : awsBreakerPorts(o)), out, err });
+    }
+    if (command === 'pause' || command === 'resume') {
+      return await pauseCommand([command, ...rest], { store: ssmPolicyStore, out, err });
+    }
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       out.write(`${USAGE}\n`);
       return command === undefined ? 2 : 0;
@@ -91,7 +99,7 @@ export async function main(argv: string[], out = process.stdout, err = process.s
   } catch (e) {
     if (e instanceof UsageError) {
       // A mistake in one command shows that command's usage; anything else, all of them.
-      const usage: Record<string, string> = { evaluate: EVALUATE_USAGE, scan: SCAN_USAGE, runbook: RUNBOOK_USAGE, audit: AUDIT_USAGE, policy: POLICY_USAGE };
+      const usage: Record<string, string> = { evaluate: EVALUATE_USAGE, scan: SCAN_USAGE, runbook: RUNBOOK_USAGE, audit: AUDIT_USAGE, policy: POLICY_USAGE, breaker: BREAKER_USAGE, pause: PAUSE_USAGE, resume: PAUSE_USAGE };
       err.write(`warden: ${e.message}\n\n${(command && usage[command]?.trim()) || USAGE}\n`);
       return 2;
     }

@@ -32,9 +32,31 @@ export interface StartMotoOptions {
 const HOST = '127.0.0.1';
 const STDERR_TAIL = 4000;
 
-/** Runs argv[1] (the moto_server script) as __main__ and exits when stdin reaches EOF (parent gone). */
+/**
+ * DynamoDB's item writes and transactions are atomic; moto's are not under its threaded server (a transaction checks
+ * its conditions, writes, and on a failed condition restores a copy of the whole table, which can undo another
+ * request's write). One lock around moto's DynamoDB operations makes concurrent requests behave as on AWS, so tests
+ * may race conditional writes (the breaker's counters) against it.
+ */
+const SERIALIZE_DYNAMODB = [
+  'from moto.dynamodb.models import DynamoDBBackend as _Ddb',
+  '_ddb_lock = threading.RLock()',
+  'def _serialized(fn):',
+  '    def run(*args, **kwargs):',
+  '        with _ddb_lock:',
+  '            return fn(*args, **kwargs)',
+  '    return run',
+  "for _op in ('put_item', 'get_item', 'update_item', 'delete_item', 'query', 'scan', 'transact_write_items'):",
+  '    setattr(_Ddb, _op, _serialized(getattr(_Ddb, _op)))',
+];
+
+/**
+ * Runs argv[1] (the moto_server script) as __main__ and exits when stdin reaches EOF (parent gone); DynamoDB
+ * operations serialized as above.
+ */
 const WATCHDOG = [
   'import os, runpy, sys, threading',
+  ...SERIALIZE_DYNAMODB,
   'def _watch():',
   '    try:',
   '        while sys.stdin.buffer.read(65536):',

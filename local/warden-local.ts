@@ -23,7 +23,9 @@ import { runbooks, startableByName, startables } from '../functions/domain/runbo
 import type { RemediationState } from '../functions/domain/state';
 import { createTriage, type ExecutionStarter, type TriageResult } from '../functions/handlers/triage';
 import { handler as verifyRemediation } from '../functions/handlers/verify-remediation';
+import { parameterPolicyStore, type PolicyDocumentStore } from '../functions/brakes/pause';
 import { deployedPolicy, resetDeployedPolicy } from '../functions/runtime/deployed-policy';
+import { ssmPolicyStore } from '../cli/policy';
 import { auditSightings } from '../functions/runtime/sightings';
 import { findRepoRoot } from './moto';
 import { lambda } from '../functions/runtime/lambda';
@@ -79,10 +81,12 @@ export interface LocalWarden {
   /** Every execution started through triage, by name. */
   runs: Map<string, LocalRun>;
   resources: {
-    tableName: string; busName: string; topicArn: string; approvalsTable: string; findingsTable: string; secretArn?: string;
+    tableName: string; busName: string; topicArn: string; approvalsTable: string; findingsTable: string; brakesTable: string; secretArn?: string;
     /** The policy document's SSM parameter, as the template names it (`/warden/<prefix>/policy`). */
     policyParameter: string;
   };
+  /** The deployed policy (the SSM parameter), for `setPaused` (functions/brakes/pause.ts), as `warden pause` writes it. */
+  policy: PolicyDocumentStore;
 }
 
 export interface LocalWardenOptions {
@@ -110,10 +114,10 @@ export interface LocalWardenOptions {
 }
 
 /**
- * Warden on the emulator: creates what template.yaml would (audit table, event bus, topic, webhook secret, the policy
- * parameter) in the
- * emulator the SDK currently points at (see useEmulator), sets the functions' environment, and binds every Task of
- * statemachines/remediate.asl.json to its real handler. Nothing here talks to AWS.
+ * Warden on the emulator: creates what template.yaml would (audit, approvals, findings and brakes tables, event bus,
+ * topic, webhook secret, the policy parameter) in the emulator the SDK currently points at (see useEmulator), sets the
+ * functions' environment, and binds every Task of statemachines/remediate.asl.json to its real handler. Nothing here
+ * talks to AWS.
  */
 export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<LocalWarden> {
   resetClients();
@@ -139,6 +143,8 @@ export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<L
   })));
   const findingsTable = `${prefix}-findings`;
   await idTable(findingsTable);
+  const brakesTable = `${prefix}-brakes`;
+  await idTable(brakesTable);
   const secret = async (name: string, value: string | undefined) => {
     if (!value) return undefined;
     const made = await create(clients.secrets().send(new CreateSecretCommand({ Name: `${prefix}/${name}`, SecretString: value })));
@@ -159,7 +165,9 @@ export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<L
     WARDEN_DEFAULT_MODE: '', WARDEN_OWN_ROLES: '',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     APPROVALS_TABLE: approvalsTable, SLACK_BOT_TOKEN_SECRET_ARN: botTokenArn ?? '', SLACK_SIGNING_SECRET_ARN: signingArn ?? '',
-    SLACK_API_URL: opts.slackApiUrl ?? '', FINDINGS_TABLE: findingsTable,
+    SLACK_API_URL: opts.slackApiUrl ?? '', FINDINGS_TABLE: findingsTable, BRAKES_TABLE: brakesTable,
+    // Held runs' metrics (EMF log lines) would only clutter a local run's output.
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     // The local Slack stand-in's response URLs are on its own origin, allowed beside Slack's.
     SLACK_RESPONSE_URL_ORIGINS: [SLACK_RESPONSE_URL_ORIGINS[0], ...[opts.slackApiUrl, opts.slackWebhookUrl].flatMap((u) => (u ? [new URL(u).origin] : []))].join(','),
     SLACK_TEAM_ID: opts.slackTeamId ?? '',
@@ -214,6 +222,7 @@ export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<L
   return {
     triage, done, runs, tokens, runbook, remediate: (input) => machine.run(input),
     interactions: (event) => interactionsHandler(event, fakeContext('ApprovalInteractionsFunction')) as Promise<APIGatewayProxyStructuredResultV2>,
-    resources: { tableName, busName, topicArn, approvalsTable, findingsTable, ...(secretArn ? { secretArn } : {}), policyParameter },
+    resources: { tableName, busName, topicArn, approvalsTable, findingsTable, brakesTable, ...(secretArn ? { secretArn } : {}), policyParameter },
+    policy: parameterPolicyStore(ssmPolicyStore({}), policyParameter),
   };
 }

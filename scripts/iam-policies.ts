@@ -3,7 +3,7 @@
 // Used by gen-template.ts and the template tests.
 import { parse } from 'yaml';
 import { phaseGrants } from '../functions/actions/catalog';
-import { EXEMPTION_SIGHTINGS, POLICY_READS, TRIAGE_LIVE_READS, type Grant } from '../functions/aws/permissions';
+import { BREAKER_SPEND, EXEMPTION_SIGHTINGS, HELD_RUN_RELEASE, HELD_RUNS_WRITE, POLICY_READS, TRIAGE_LIVE_READS, type Grant } from '../functions/aws/permissions';
 import { runbooks, stepIds } from '../functions/domain/runbooks/catalog';
 import type { RunbookStepSpec } from '../functions/domain/runbooks/model';
 import { RUNBOOK_PROGRESS, stepGrants } from '../functions/runbooks/grants';
@@ -18,9 +18,16 @@ export function stepFunction(stepId: string): NonNullable<RunbookStepSpec['fn']>
   return [...(r?.before ?? []), ...(r?.changes ?? [])].find((s) => s.id === id)?.fn ?? 'RunbookStep';
 }
 
+const owned = (by: string, grants: readonly Grant[]): Owned[] => grants.map((grant) => ({ by, grant }));
+
+/** The frame's own steps' grants: they run in RunbookStep (Start, for a release; Brake, the breaker). */
+export const frameGrants = (fn: NonNullable<RunbookStepSpec['fn']>): Owned[] =>
+  (fn === 'RunbookStep' ? [...owned('start (a release)', HELD_RUN_RELEASE), ...owned('brake', BREAKER_SPEND)] : []);
+
 /** The grants of every runbook step `fn` runs, and the progress write it makes after each. */
 const runbookGrants = (fn: NonNullable<RunbookStepSpec['fn']>): Owned[] => [
   ...RUNBOOK_PROGRESS.map((grant) => ({ by: 'every step', grant })),
+  ...frameGrants(fn),
   ...runbooks.flatMap(stepIds).filter((id) => stepFunction(id) === fn).flatMap((id) => (stepGrants(id) ?? []).map((grant) => ({ by: id, grant }))),
 ];
 
@@ -33,12 +40,15 @@ export const GENERATED_POLICIES: Record<string, () => Owned[]> = {
   // Triage's live reads (functions/aws/live-state.ts), exemption sightings and the policy document; starting executions
   // and the finding memory stay hand-written.
   TriageFunction: () => [...Object.entries(TRIAGE_LIVE_READS).flatMap(([by, grants]) => grants.map((grant) => ({ by, grant }))), ...sightings(), ...policyReads()],
-  // Every inspect, and the exemption sightings of the run's mode step.
-  LoadLiveStateFunction: () => [...phaseGrants('inspect').map(({ action, grant }) => ({ by: action, grant })), ...sightings()],
-  ApplyRemediationFunction: () => phaseGrants('apply').map(({ action, grant }) => ({ by: action, grant })),
+  // Every inspect, the exemption sightings of the run's mode step, and the policy document (is Warden paused?).
+  LoadLiveStateFunction: () => [...phaseGrants('inspect').map(({ action, grant }) => ({ by: action, grant })), ...sightings(), ...policyReads()],
+  // Every apply, and the brakes before it: the policy document (paused, limits) and the breaker's spend.
+  ApplyRemediationFunction: () => [...phaseGrants('apply').map(({ action, grant }) => ({ by: action, grant })), ...policyReads(), ...owned('the breaker', BREAKER_SPEND)],
   VerifyRemediationFunction: () => phaseGrants('verify').map(({ action, grant }) => ({ by: action, grant })),
   RunbookStepFunction: () => [...runbookGrants('RunbookStep'), ...policyReads()],
   RestoreRuleFunction: () => runbookGrants('RestoreRule'),
+  // The held runs' list; the audit write and its event stay hand-written.
+  RecordAuditFunction: () => owned('held runs', HELD_RUNS_WRITE),
 };
 
 export interface Statement {

@@ -155,12 +155,37 @@ export const EXEMPTION_SIGHTINGS: readonly Grant[] = [
   },
 ];
 
+/**
+ * brakes-table.ts, the breaker (Apply, a runbook's Brake step): one transaction per run (a conditional put of the
+ * run's spend, a conditional ADD per count: Put and Update in a transaction need PutItem and UpdateItem), the count
+ * that was full read back, a trip's conditional put, the runs held in the window (an ADD to a set).
+ */
+export const BREAKER_SPEND: readonly Grant[] = [
+  {
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    resources: [arnOf('BrakesTable')],
+    why: 'the breaker: spend one token per run (one transaction: conditional put and conditional ADDs), mark a trip once, count the runs held',
+  },
+];
+
+/** brakes-table.ts putHeld (RecordAudit): a held run is listed for `warden breaker status` and release. */
+export const HELD_RUNS_WRITE: readonly Grant[] = [
+  { actions: ['dynamodb:PutItem'], resources: [arnOf('BrakesTable')], why: 'list a held run for warden breaker status and release (a conditional put)' },
+];
+
+/** runbooks/start.ts, a release (`warden breaker release`): the held run's audit record, its entry marked released. */
+export const HELD_RUN_RELEASE: readonly Grant[] = [
+  { actions: ['dynamodb:GetItem'], resources: [arnOf('AuditTable')], why: "a release reads the held run's audit record" },
+  { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [arnOf('BrakesTable')], why: "a release marks the held run's entry released, once (a conditional update)" },
+];
+
 /** The policy document's parameter, as template.yaml names it (PolicyParameter); `warden policy` defaults to it. */
 export const POLICY_PARAMETER_NAME = '/warden/${AWS::StackName}/policy';
 
 /**
  * runtime/deployed-policy.ts: the deployed policy document, read with a short cache by the functions that decide with
- * it (triage, and the runbook Start step); only that one parameter.
+ * it (triage, and the runbook Start step) and by those that check the brakes (LoadLiveState, Apply, and the runbook
+ * Plan and Brake steps); only that one parameter.
  */
 export const POLICY_READS: readonly Grant[] = [
   { actions: ['ssm:GetParameter'], resources: [arn('ssm', `parameter${POLICY_PARAMETER_NAME}`)], why: 'the deployed policy document (PolicyParameter), read with a short cache' },

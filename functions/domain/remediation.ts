@@ -1,6 +1,7 @@
 import type { Actor, Finding, GuardDutyFacts, Mode, ResourceRef, Source } from './model';
 import type { TimelineEntry } from './runbooks/model';
 import type { Exemption } from './policy/exemption';
+import type { Held } from './brakes';
 import type { PolicyVersion } from './policy/version';
 
 /** How one remediation run ended. */
@@ -14,6 +15,7 @@ export type Outcome =
   | 'approval-required' //  approval mode with no approval step configured: owner told, nothing changed
   | 'denied' //             a named approver denied it: nothing changed
   | 'expired' //            nobody decided, even after escalation: nothing changed
+  | 'held' //               the brakes held it (breaker count full, or paused): nothing changed; see `held`
   | 'failed' //             an error was caught; see `error`
   | 'in-progress'; //       a runbook's progress item: the run has not finished yet
 
@@ -45,6 +47,8 @@ export interface RemediationContext {
   /** The GuardDuty finding, when one started the run (runbooks capture it as evidence). */
   guardduty?: GuardDutyFacts;
   requestedAt: string;
+  /** A held run started again (`warden breaker release`): which run, by whom, when. A person's decision: no token. */
+  release?: { of: string; by: string; at: string; reason?: string };
   /**
    * The deployed policy document the run decides with (its SSM parameter version and hash), stamped by whoever read
    * it: triage, or the Start step of a run started by hand or by a finding. Absent for a policy given directly.
@@ -79,6 +83,8 @@ export interface RemediationRecord extends RemediationContext {
    */
   exemption?: Exemption;
   outcome: Outcome;
+  /** Held by the brakes: why (breaker or pause), where, and the count that was full. */
+  held?: Held;
   plan?: Plan;
   /** Targets actually changed by apply (excludes ones already gone). */
   applied?: string[];
@@ -124,6 +130,8 @@ export interface ApplyResult {
   applied: string[];
   /** Targets already gone when applied: counted as fixed, not as errors. */
   alreadyGone: string[];
+  /** The brakes held the run just before the change: nothing was applied. */
+  held?: Held;
 }
 
 export interface VerifyResult {

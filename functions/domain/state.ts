@@ -1,3 +1,4 @@
+import type { Held } from './brakes';
 import type { Mode } from './model';
 import type { Exemption } from './policy/exemption';
 import type { Policy } from './policy/schema';
@@ -16,6 +17,8 @@ export interface LiveResult {
   modeReasons?: string[];
   /** The live tags claim an exemption: the verdict the mode was decided with (in force, expired or invalid). */
   exemption?: Exemption;
+  /** Held at the mode step (Warden is paused): the run ends `held` without asking or changing anything. */
+  held?: Held;
   plan: Plan;
   owner?: string;
   channel: string;
@@ -45,7 +48,12 @@ export interface RemediationState {
   escalationTimeout?: { Error?: string; Cause?: string };
   /** Runbook runs only (statemachines/runbooks): the timeline, evidence and step results. */
   runbook?: RunbookRun;
+  /** Runbook runs only: what their Brake step held, just before the first change. */
+  held?: Held;
 }
+
+/** Where a run was held, if it was: its mode step, Apply, or a runbook's Brake step. */
+export const heldOf = (state: RemediationState): Held | undefined => state.held ?? state.applied?.result.held ?? state.live?.result.held;
 
 type ApprovalSummary = NonNullable<RemediationRecord['approval']>;
 
@@ -87,6 +95,8 @@ export function toRecord(state: RemediationState, now = new Date()): Remediation
     finishedAt: now.toISOString(),
     durationMs: Math.max(0, now.getTime() - Date.parse(state.context.requestedAt)),
   };
+  const held = heldOf(state);
+  if (held && outcome === 'held') record.held = held;
   if (live?.plan) record.plan = live.plan;
   if (live?.owner) record.owner = live.owner;
   if (state.applied) record.applied = state.applied.result.applied;

@@ -1,6 +1,8 @@
 import { loadAction, type ActionClients } from '../actions';
 import { actionClients } from '../aws/action-clients';
 import { WardenError } from '../aws/errors';
+import { deployedBrakes } from '../brakes/deps';
+import { holdAtModeStep, type DeployedBrakes } from '../brakes/gate';
 import { controlById } from '../domain/controls';
 import { exemptionOf, type ExemptionSightings } from '../domain/policy/exemption';
 import { decideRunMode, forHandStart, ownerChannel } from '../domain/policy/mode';
@@ -12,12 +14,15 @@ export interface LoadLiveStateDeps {
   now: () => Date;
   /** Exemptions' first sightings: recorded here when triage has not (a hand start). */
   sightings?: ExemptionSightings;
+  /** The deployed policy's brakes, read now: a paused Warden holds the run here (default: not paused). */
+  brakes?: DeployedBrakes;
 }
 
 /**
  * Re-check live state and plan. The mode never gets less cautious than triage decided. A run started by hand
  * (`source: manual`) decides with decision 50's hand-start policy, and a target that does not exist is `not-found`.
  * An exemption on the live tags is judged at `now` (in force, expired or invalid) and recorded with the mode.
+ * While Warden is paused (the deployed policy, read now), a run that would change something is held here.
  */
 export async function loadLiveState(
   state: RemediationState,
@@ -51,7 +56,8 @@ export async function loadLiveState(
   }
   // A resource deleted since the event is not "already fixed": the state machine records and notifies it as gone.
   const absent = inspection.gone ? { stillViolating: false, absent: 'resource-gone' as const } : { stillViolating: inspection.stillViolating };
-  return { ...absent, mode, modeReasons: reasons, ...judged, plan: inspection.plan, ...owner };
+  const held = absent.stillViolating && deps.brakes ? await holdAtModeStep(mode, { deployed: deps.brakes, now: deps.now }) : undefined;
+  return { ...absent, mode, modeReasons: reasons, ...judged, ...(held ? { held } : {}), plan: inspection.plan, ...owner };
 }
 
 /** What LoadLiveState answers to an input that is not a run yet (no `context`): the Start step builds it first. */
@@ -62,6 +68,6 @@ export interface HandStartPending {
 /** Triage's `{context, policy}`, or a hand start `{target, …}` (no context: the workflow's Start step comes first). */
 export const handler = lambda(async (input: unknown): Promise<LiveResult | HandStartPending> =>
   typeof input === 'object' && input !== null && 'context' in input
-    ? loadLiveState(input as RemediationState, actionClients, { now: () => new Date(), sightings: auditSightings() })
+    ? loadLiveState(input as RemediationState, actionClients, { now: () => new Date(), sightings: auditSightings(), brakes: deployedBrakes })
     : { handStart: true },
 );

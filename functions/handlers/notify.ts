@@ -2,14 +2,17 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import { secrets } from '../aws/clients/secrets';
 import { sns } from '../aws/clients/sns';
 import type { RemediationRecord } from '../domain/remediation';
-import { notify } from '../notify/send';
+import { notify, notifyTrip } from '../notify/send';
 import { slackWebhookUrl } from '../notify/webhook-secret';
 import { lambda } from '../runtime/lambda';
 import { toRecord, type RemediationState } from '../domain/state';
 
 type Delivery = NonNullable<RemediationRecord['notifications']>;
 
-/** Tell the owning team. Channel failures come back as delivered:false and are recorded, never thrown. */
+/**
+ * Tell the owning team. Channel failures come back as delivered:false and are recorded, never thrown. A held run
+ * tells nobody, except the one that tripped its count in a window: it sends the trip's one summary.
+ */
 export async function notifyOwner(
   state: RemediationState,
   deps: { sns: () => SNSClient; webhookUrl: () => Promise<string | undefined>; topicArn?: string } = {
@@ -18,7 +21,9 @@ export async function notifyOwner(
   },
 ): Promise<Delivery> {
   const { notifications: _n, finishedAt: _f, durationMs: _d, ...input } = toRecord(state);
-  return notify(input, { slackWebhookUrl: deps.webhookUrl, sns: deps.sns(), ...(deps.topicArn ? { topicArn: deps.topicArn } : {}) });
+  const channels = { slackWebhookUrl: deps.webhookUrl, sns: deps.sns(), ...(deps.topicArn ? { topicArn: deps.topicArn } : {}) };
+  if (input.outcome === 'held') return input.held?.firstOfTrip ? notifyTrip(input, channels) : [];
+  return notify(input, channels);
 }
 
 export const handler = lambda((state: RemediationState) => notifyOwner(state));

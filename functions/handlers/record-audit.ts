@@ -1,22 +1,59 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { recordAudit } from '../audit/record';
+import { brakesTableOfEnv } from '../brakes/deps';
+import type { HeldEntry } from '../aws/brakes-table';
 import { dynamodb } from '../aws/clients/dynamodb';
 import { events } from '../aws/clients/events';
+import type { RemediationRecord } from '../domain/remediation';
 import { requireEnv } from '../runtime/env';
 import { lambda } from '../runtime/lambda';
 import { logger } from '../runtime/logger';
+import type { HeldSignal } from '../runtime/metrics';
 import { toRecord, type RemediationState } from '../domain/state';
 
-/** Write the audit item and emit "Warden Remediation Completed|Failed". Idempotent: a retry finds the item there. */
+export interface RecordDeps {
+  dynamodb: () => DynamoDBClient;
+  events: () => EventBridgeClient;
+  tableName: string;
+  busName: string;
+  /** Where a held run is listed for `warden breaker status` and release (the brakes table). */
+  listHeld: (entry: Omit<HeldEntry, 'status'>) => Promise<void>;
+  /** A held run's metrics (RunsHeld, BreakerTripped). */
+  signal: (held: Parameters<HeldSignal>[0]) => void | Promise<void>;
+}
+
+/** A held run's entry in the held list, from its record. */
+export function heldEntry(record: RemediationRecord): Omit<HeldEntry, 'status'> | undefined {
+  const h = record.held;
+  if (record.outcome !== 'held' || !h) return undefined;
+  const r = record.finding.resource;
+  return {
+    runId: record.id, reason: h.reason, why: h.why, heldAt: h.at, workflow: record.runbook?.name ?? 'remediate', control: record.finding.control,
+    resource: `${r.type} ${r.arn ?? r.id}`, account: r.account, ...(h.scope ? { scope: h.scope } : {}), ...(h.window ? { windowStart: h.window.start } : {}),
+  };
+}
+
+/**
+ * Write the audit item and emit "Warden Remediation Completed|Failed". Idempotent: a retry finds the item there. A
+ * held run is also listed in the brakes table (a retry lists it again, the same), and its metrics are emitted once,
+ * by the call that stored its record.
+ */
 export async function recordRemediation(
   state: RemediationState,
-  deps: { dynamodb: () => DynamoDBClient; events: () => EventBridgeClient; tableName: string; busName: string } = {
+  deps: RecordDeps = {
     dynamodb, events, tableName: requireEnv('AUDIT_TABLE'), busName: requireEnv('EVENT_BUS_NAME'),
+    // Both load on a held run's first Record only: the brakes table's client, and the metrics utility.
+    listHeld: async (e) => (await brakesTableOfEnv()).putHeld(e), signal: async (h) => (await import('../runtime/metrics')).emitHeld(h),
   },
 ) {
   const record = toRecord(state);
   const result = await recordAudit(record, { dynamodb: deps.dynamodb(), events: deps.events(), tableName: deps.tableName, busName: deps.busName });
+  const held = heldEntry(record);
+  if (held) {
+    await deps.listHeld(held);
+    if (result.stored && record.held) await deps.signal(record.held);
+  }
   logger.info('recorded', { id: record.id, outcome: record.outcome, durationMs: record.durationMs, ...result });
   return { outcome: record.outcome, ...result };
 }

@@ -34,6 +34,7 @@ export function title(input: NotifyInput): string {
     'already-fixed': `Already fixed: ${input.finding.control} ${on}, nothing to change`,
     'resource-gone': `Gone: ${input.finding.resource.id} was deleted since the event, nothing to fix`,
     'not-found': `Not found: ${input.finding.resource.id} does not exist, nothing changed`,
+    held: `Held: ${todo} ${on}, nothing changed`,
     failed: `FAILED: could not ${todo} ${on}`,
     'in-progress': `In progress: ${todo} ${on}`,
   };
@@ -66,6 +67,8 @@ export function outcomeText(input: NotifyInput): string {
       return `Nothing was changed: denied by ${input.approval?.decidedBy ?? 'an approver'}${input.approval?.reason ? ` (${input.approval.reason})` : ''}.`;
     case 'expired':
       return `Nothing was changed: no approver decided before the deadline${input.approval?.escalated ? ', even after escalation' : ''}. Please apply the steps yourself or re-run.`;
+    case 'held':
+      return `Nothing was changed: ${input.held?.why ?? 'held by the brakes'}. Start it again with warden breaker release ${input.id}.`;
     case 'failed':
       return `The remediation failed: ${input.error ? `${input.error.error}: ${input.error.cause}` : 'unknown error'}.`;
     case 'in-progress':
@@ -85,6 +88,7 @@ export function stepsHeading(outcome: Outcome): string {
     'already-fixed': 'Steps',
     'resource-gone': 'What the re-check found',
     'not-found': 'What Warden looked for',
+    held: 'Steps that were held',
     failed: 'Planned steps',
     'in-progress': 'Planned steps',
   };

@@ -1,7 +1,8 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { NotifyInput } from './message';
-import { slackMessage } from './slack-message';
-import { snsMessage } from './sns-message';
+import { slackMessage, type SlackMessage } from './slack-message';
+import { snsMessage, type SnsMessage } from './sns-message';
+import { tripSlackMessage, tripSnsMessage } from './trip-message';
 
 export type Delivery = { channel: 'slack' | 'sns'; delivered: boolean; error?: string };
 
@@ -30,13 +31,13 @@ export function safeError(err: unknown, secrets: (string | undefined)[] = []): s
   return msg.length <= ERROR_MAX ? msg : `${msg.slice(0, ERROR_MAX - 1)}…`;
 }
 
-async function sendSlack(input: NotifyInput, url: string, deps: NotifyDeps): Promise<Delivery> {
+async function sendSlack(message: SlackMessage, url: string, deps: NotifyDeps): Promise<Delivery> {
   const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   try {
     const res = await (deps.fetch ?? fetch)(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(slackMessage(input)),
+      body: JSON.stringify(message),
       signal: AbortSignal.timeout(timeoutMs),
     });
     if (res.ok) return { channel: 'slack', delivered: true };
@@ -50,21 +51,20 @@ async function sendSlack(input: NotifyInput, url: string, deps: NotifyDeps): Pro
   }
 }
 
-async function slack(input: NotifyInput, deps: NotifyDeps): Promise<Delivery | undefined> {
+async function slack(message: SlackMessage, deps: NotifyDeps): Promise<Delivery | undefined> {
   let url: string | undefined;
   try {
     url = await deps.slackWebhookUrl?.();
   } catch (err) {
     return { channel: 'slack', delivered: false, error: `Slack webhook URL unavailable: ${safeError(err)}` };
   }
-  return url ? sendSlack(input, url, deps) : undefined;
+  return url ? sendSlack(message, url, deps) : undefined;
 }
 
 let defaultSns: SNSClient | undefined;
 
-async function sns(input: NotifyInput, deps: NotifyDeps): Promise<Delivery | undefined> {
+async function sns(m: SnsMessage, deps: NotifyDeps): Promise<Delivery | undefined> {
   if (!deps.topicArn) return undefined;
-  const m = snsMessage(input);
   try {
     const client = deps.sns ?? (defaultSns ??= new SNSClient({}));
     await client.send(
@@ -89,6 +89,15 @@ async function sns(input: NotifyInput, deps: NotifyDeps): Promise<Delivery | und
  * Returns [] when no channel is configured; the caller records that.
  */
 export async function notify(input: NotifyInput, deps: NotifyDeps): Promise<Delivery[]> {
-  const results = await Promise.all([slack(input, deps), sns(input, deps)]);
+  const results = await Promise.all([slack(slackMessage(input), deps), sns(snsMessage(input), deps)]);
+  return results.filter((d): d is Delivery => d !== undefined);
+}
+
+/**
+ * The one summary of a breaker trip, sent by the held run that tripped it, to the same channels (never one message
+ * per held run): "breaker tripped: <scope> <n>/<limit> in <window>; N waiting". Never throws, as notify.
+ */
+export async function notifyTrip(input: NotifyInput, deps: NotifyDeps): Promise<Delivery[]> {
+  const results = await Promise.all([slack(tripSlackMessage(input), deps), sns(tripSnsMessage(input), deps)]);
   return results.filter((d): d is Delivery => d !== undefined);
 }

@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ActionClients } from '../actions/action';
+import type { DeployedBrakes } from '../brakes/gate';
 import type { ExemptionSightings } from '../domain/policy/exemption';
 import type { Policy } from '../domain/policy/schema';
 import type { PolicyVersion } from '../domain/policy/version';
@@ -22,6 +23,8 @@ export interface StepDeps {
   now: () => Date;
   /** Exemptions' first sightings (the Plan step judges the exemption on the live tags). */
   sightings?: ExemptionSightings;
+  /** The deployed policy's brakes, read now: a paused Warden holds the run at its Plan step (default: not paused). */
+  brakes?: DeployedBrakes;
 }
 
 /** What one step did: the new state (when it changed) and its timeline line. */

@@ -1,3 +1,4 @@
+import { holdAtModeStep } from '../brakes/gate';
 import type { Mode, Tags } from '../domain/model';
 import { exemptionOf, type Exemption } from '../domain/policy/exemption';
 import { decideRunMode, forHandStart, ownerChannel, type ModeDecision } from '../domain/policy/mode';
@@ -49,21 +50,23 @@ export async function runExemption(state: RunbookState, deps: Pick<StepDeps, 'no
  */
 export async function planned(
   state: RunbookState,
-  deps: Pick<StepDeps, 'now' | 'sightings'>,
+  deps: Pick<StepDeps, 'now' | 'sightings' | 'brakes'>,
   p: { stillViolating: boolean; plan: Plan; tags?: Tags; runbookDefault: Mode; detail: string; absent?: Absent },
 ): Promise<StepOutcome> {
   const exemption = p.tags ? await runExemption(state, deps, p.plan, p.tags) : undefined;
   const { mode, reasons } = runbookMode(state, p.runbookDefault, p.tags, exemption);
   const found = p.absent ? { stillViolating: false, absent: p.absent } : { stillViolating: p.stillViolating };
+  // The mode step's brake: while Warden is paused, a run that would change something is held here.
+  const held = found.stillViolating && deps.brakes ? await holdAtModeStep(mode, { deployed: deps.brakes, now: deps.now }) : undefined;
   const live = {
-    ...found, mode, modeReasons: reasons, ...(exemption ? { exemption } : {}), plan: p.plan,
+    ...found, mode, modeReasons: reasons, ...(exemption ? { exemption } : {}), ...(held ? { held } : {}), plan: p.plan,
     ...ownerChannel(state.policy, p.tags ?? state.context.finding.resource.tags),
   };
   // A hand start named its target as given (an audit id, a bare name): from here on the run is about what the plan found.
   const context = state.context.source === 'manual'
     ? { ...state.context, finding: { ...state.context.finding, resource: { ...p.plan.resource, ...(p.tags ? { tags: p.tags } : {}) } } }
     : state.context;
-  return { state: { ...state, context, live: { result: live } }, detail: `${p.detail}; mode ${mode}` };
+  return { state: { ...state, context, live: { result: live } }, detail: `${p.detail}; mode ${mode}${held ? `; held: ${held.why}` : ''}` };
 }
 
 const MAX_EVIDENCE_BYTES = 48 * 1024;

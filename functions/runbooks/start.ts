@@ -1,6 +1,6 @@
 import { WardenError } from '../aws/errors';
 import type { Finding } from '../domain/model';
-import type { RemediationContext } from '../domain/remediation';
+import type { RemediationContext, RemediationRecord } from '../domain/remediation';
 import { handStartByName, runbookByName } from '../domain/runbooks/catalog';
 import type { RemediationState } from '../domain/state';
 import type { RunbookState, StepDeps } from './model';
@@ -132,4 +132,73 @@ export function startByHand(start: StartInput, deps: Pick<StepDeps, 'policy' | '
     eventName: 'StartRunbook', eventTime: now, actor: { arn: by }, finding, requestedAt: now, ...stamp(deps),
   };
   return { context, policy: deps.policy() };
+}
+
+/** `warden breaker release`: start a held run again, by the id of its audit record. */
+export interface ReleaseStart {
+  release: string;
+  requestedBy?: string;
+  reason?: string;
+}
+
+/** Where a release marks the held run's entry released (functions/aws/brakes-table.ts). */
+export interface HeldRuns {
+  release(runId: string, r: { by: string; as: string; at: string }): Promise<'released' | 'taken' | 'unknown'>;
+}
+
+export interface ReleaseDeps extends Pick<StepDeps, 'policy' | 'policyVersion' | 'now'> {
+  /** The held run's audit record. */
+  record: (id: string) => Promise<RemediationRecord | undefined>;
+  heldRuns: () => Promise<HeldRuns>;
+}
+
+const RUN_ID = /^[A-Za-z0-9_-]{1,80}$/;
+
+export const isRelease = (input: unknown): input is ReleaseStart =>
+  typeof input === 'object' && input !== null && 'release' in input;
+
+/**
+ * The Start step of a release: the held run's context again, from its audit record (its finding, its event, its
+ * GuardDuty facts), as a new run (this execution) with `release: {of, by, at, reason}`, under the deployed policy.
+ * The held run's entry is marked released first (a conditional update), so a run is released once. A released run
+ * spends no token (a person decided) but is held again while Warden is paused; it goes through the whole workflow
+ * again from the live re-check, and a mode that needs an approval asks again.
+ */
+export async function startRelease(start: StartInput, deps: ReleaseDeps): Promise<RemediationState | RunbookState> {
+  const i = start.input as Record<string, unknown>;
+  const brought = ['context', 'policy', 'target'].filter((k) => k in i);
+  if (brought.length) throw new WardenError('Warden.InvalidInput', `a release is {"release": <held run id>, "requestedBy", "reason"}: ${brought.map((k) => `"${k}"`).join(' and ')} may not be given`);
+  if (typeof i.release !== 'string' || !RUN_ID.test(i.release)) throw new WardenError('Warden.InvalidInput', '"release" must be the audit id of a held run');
+  for (const k of ['requestedBy', 'reason'] as const) {
+    if (i[k] !== undefined && (typeof i[k] !== 'string' || (i[k] as string).length > 1024)) throw new WardenError('Warden.InvalidInput', `"${k}" must be a string of at most 1024 characters`);
+  }
+  const heldId = i.release;
+  const record = await deps.record(heldId);
+  if (!record) throw new WardenError('Warden.InvalidInput', `no audit record ${heldId}`);
+  if (record.outcome !== 'held') throw new WardenError('Warden.InvalidInput', `${heldId} ended ${record.outcome}, not held: nothing to release`);
+  const entry = handStartByName(start.runbook);
+  const runbook = entry ? undefined : runbookByName(start.runbook);
+  if (entry ? record.runbook !== undefined : record.runbook?.name !== start.runbook) {
+    throw new WardenError('Warden.InvalidInput', `${heldId} is a run of ${record.runbook?.name ?? 'the remediate workflow'}: release it there, not with ${start.runbook}`);
+  }
+  const now = deps.now().toISOString();
+  const by = (i.requestedBy as string | undefined) || 'unknown (no requestedBy in the input)';
+  const reason = i.reason as string | undefined;
+  const marked = await (await deps.heldRuns()).release(heldId, { by, as: start.executionName, at: now });
+  if (marked !== 'released') throw new WardenError('Warden.InvalidInput', marked === 'taken' ? `${heldId} was already released` : `${heldId} is not on the held list`);
+  const { eventId, source, eventName, eventTime, actor, finding, relatedControls, guardduty } = record;
+  const context: RemediationContext = {
+    id: start.executionName, executionArn: start.executionArn, eventId, source, eventName, eventTime, ...(actor ? { actor } : {}), finding,
+    ...(relatedControls ? { relatedControls } : {}), ...(guardduty ? { guardduty } : {}), requestedAt: now,
+    release: { of: heldId, by, at: now, ...(reason ? { reason } : {}) }, ...stamp(deps),
+  };
+  if (!runbook || !record.runbook) return { context, policy: deps.policy() };
+  const detail = `released by ${by} (held run ${heldId}: ${record.held?.why ?? 'held'})${reason ? `: ${reason}` : ''}`;
+  return {
+    context, policy: deps.policy(),
+    runbook: {
+      name: runbook.name, target: record.runbook.target, dryRun: false, startedBy: record.runbook.startedBy, ...(reason ? { reason } : {}),
+      timeline: [{ at: now, step: 'start', result: 'done', detail, by }],
+    },
+  };
 }

@@ -42,7 +42,7 @@ test('run on a standalone task: stopped, the timeline printed; audit show prints
   expect(await desired(task)).toBe('STOPPED');
   const id = auditId(run.stdout);
   expect(id).toMatch(/^contain-ecs-task-\d{8}T\d{6}-[0-9a-f]{6}$/);
-  expect(steps(run.stdout)).toEqual(['start:DONE', 'plan:DONE', 'capture-evidence:DONE', 'tag-task:DONE', 'stop-task:DONE', 'verify-stopped:DONE', 'conclude:DONE']);
+  expect(steps(run.stdout)).toEqual(['start:DONE', 'plan:DONE', 'capture-evidence:DONE', 'tag-task:DONE', 'brake:DONE', 'stop-task:DONE', 'verify-stopped:DONE', 'conclude:DONE']);
   expect(run.stdout).toMatch(/^outcome\s+fixed$/m);
   expect(run.stdout).toContain(`started by  local:${userInfo().username}: IR-42`);
 
@@ -54,7 +54,7 @@ test('run on a standalone task: stopped, the timeline printed; audit show prints
   expect(json.code).toBe(0);
   const record = JSON.parse(json.stdout) as RemediationRecord;
   expect(record).toMatchObject({ id, outcome: 'fixed', source: 'manual', applied: [task], runbook: { name: 'contain-ecs-task', target: task, startedBy: `local:${userInfo().username}`, reason: 'IR-42' } });
-  expect(record.runbook!.timeline.map((t) => t.step)).toEqual(['start', 'plan', 'capture-evidence', 'tag-task', 'stop-task', 'verify-stopped', 'conclude']);
+  expect(record.runbook!.timeline.map((t) => t.step)).toEqual(['start', 'plan', 'capture-evidence', 'tag-task', 'brake', 'stop-task', 'verify-stopped', 'conclude']);
 
   const missing = await warden('audit', 'show', 'no-such-run', '--endpoint', moto().endpoint);
   expect(missing.code).toBe(1);

@@ -80,7 +80,7 @@ test('the run pauses on the token; a signed Approve by an allowed user resumes i
 
   expect((await click(p.warden, record.id, 'approve')).statusCode).toBe(200);
   const run = await p.run;
-  expect(run.path).toEqual(['LoadLiveState', 'StillViolating', 'ChooseMode', 'RequestApproval', 'Apply', 'Verify', 'MarkFixed', 'Notify', 'Record']);
+  expect(run.path).toEqual(['LoadLiveState', 'StillViolating', 'ChooseMode', 'RequestApproval', 'Apply', 'Applied', 'Verify', 'MarkFixed', 'Notify', 'Record']);
   expect(await ingressRuleIds(p.groupId)).toEqual([]);
   const audit = await getAuditRecord(p.id, { dynamodb: clients.dynamodb(), tableName: p.warden.resources.tableName });
   expect(audit).toMatchObject({ outcome: 'fixed', approval: { decision: 'approved', decidedBy: 'U0LEAD', via: 'slack', approvalId: record.id } });

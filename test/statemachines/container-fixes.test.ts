@@ -61,7 +61,7 @@ test('stop-ecs-tasks, auto: a standalone root task is stopped and verified', asy
   const w = await warden();
   const r = await rootTask();
   const [e] = await only(w, runEvent(r));
-  expect(e!.run.path).toEqual(['LoadLiveState', 'StillViolating', 'ChooseMode', 'Apply', 'Verify', 'MarkFixed', 'Notify', 'Record']);
+  expect(e!.run.path).toEqual(['LoadLiveState', 'StillViolating', 'ChooseMode', 'Apply', 'Applied', 'Verify', 'MarkFixed', 'Notify', 'Record']);
   expect(await desired(r.task)).toBe('STOPPED');
 });
 
@@ -98,7 +98,7 @@ test('harden-task-definition: approval by default (no new revision); auto by pol
   w = await warden({ controls: { 'ecs-task-privileged': { mode: 'auto' } } });
   arn = await register();
   const [auto] = await only(w, eventFor(arn));
-  expect(auto!.run.path).toEqual(['LoadLiveState', 'StillViolating', 'ChooseMode', 'Apply', 'Verify', 'MarkFixed', 'Notify', 'Record']);
+  expect(auto!.run.path).toEqual(['LoadLiveState', 'StillViolating', 'ChooseMode', 'Apply', 'Applied', 'Verify', 'MarkFixed', 'Notify', 'Record']);
   expect(await revisions()).toHaveLength(2);
 });
 

@@ -37,7 +37,7 @@ test('on the group of an internet-facing load balancer, 443 stays and 22 is revo
   const sshRun = await w.triage(sshEvent(web, ssh));
   expect(sshRun.status).toBe('violation');
   expect(sshRun.executions).toHaveLength(1); // 443 is no finding on a front end, not even from the live read
-  expect(w.runs.get(sshRun.executions[0]!.name)!.path).toEqual(['LoadLiveState', 'StillViolating', 'ChooseMode', 'Apply', 'Verify', 'MarkFixed', 'Notify', 'Record']);
+  expect(w.runs.get(sshRun.executions[0]!.name)!.path).toEqual(['LoadLiveState', 'StillViolating', 'ChooseMode', 'Apply', 'Applied', 'Verify', 'MarkFixed', 'Notify', 'Record']);
   expect((await w.triage(httpsEvent(web, https))).status).toBe('compliant');
   expect(await ingressRuleIds(web)).toEqual([https]);
 });

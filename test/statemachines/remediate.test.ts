@@ -64,7 +64,7 @@ test('auto: revokes exactly the open rule, verifies, notifies the owner and reco
   const state = stateFor(s);
   const run = await s.warden.remediate(state);
   expect(run.failed).toBeUndefined();
-  expect(run.path).toEqual(['LoadLiveState', 'StillViolating', 'ChooseMode', 'Apply', 'Verify', 'MarkFixed', 'Notify', 'Record']);
+  expect(run.path).toEqual(['LoadLiveState', 'StillViolating', 'ChooseMode', 'Apply', 'Applied', 'Verify', 'MarkFixed', 'Notify', 'Record']);
   expect(await ingressRuleIds(s.groupId)).toEqual([s.adminRule]);
   const record = await audit(s, state.context.id);
   expect(record).toMatchObject({ outcome: 'fixed', mode: 'auto', applied: [s.openRule], verified: true });

@@ -49,7 +49,7 @@ test('auto: the world-open rule is revoked; the allowed 443 and the private rule
   const e = w.runbook('revoke-open-ingress', { target: g.groupId, requestedBy: RESPONDER, reason: 'IR-9' });
   const run = await e.done;
   expect(run.failed).toBeUndefined();
-  expect(run.path).toEqual([...ENTRY, 'ChooseMode', 'Apply', 'Verify', 'MarkFixed', 'Notify', 'Record']);
+  expect(run.path).toEqual([...ENTRY, 'ChooseMode', 'Apply', 'Applied', 'Verify', 'MarkFixed', 'Notify', 'Record']);
   expect(await ingressRuleIds(g.groupId)).toEqual([g.https, g.admin].sort());
   const record = await audit(w, e.name);
   expect(record).toMatchObject({
@@ -74,7 +74,7 @@ test('the deployed policy decides: a first deploy\'s dry-run default does not ho
   const approvalId = await pendingApproval(w, held.name);
   await w.tokens.callbacks.success(w.tokens.waiting()[0]!, { decision: 'approved', approvalId, decidedBy: 'U0LEAD', decidedAt: new Date().toISOString(), via: 'cli' });
   const run = await held.done;
-  expect(run.path).toEqual([...ENTRY, 'ChooseMode', 'RequestApproval', 'Apply', 'Verify', 'MarkFixed', 'Notify', 'Record']);
+  expect(run.path).toEqual([...ENTRY, 'ChooseMode', 'RequestApproval', 'Apply', 'Applied', 'Verify', 'MarkFixed', 'Notify', 'Record']);
   expect(await audit(w, held.name)).toMatchObject({ outcome: 'fixed', mode: 'approval', approval: { decision: 'approved', decidedBy: 'U0LEAD', approvalId } });
 });
 

@@ -130,7 +130,7 @@ describe('through triage and the remediate state machine', () => {
     const g = await defaultGroup();
     const result = await w.triage(sample('securityhub/finding-ec2-2-failed.json', g.groupId));
     const [e] = result.executions;
-    expect(w.runs.get(e!.name)!.path).toEqual(['LoadLiveState', 'StillViolating', 'ChooseMode', 'Apply', 'Verify', 'MarkFixed', 'Notify', 'Record']);
+    expect(w.runs.get(e!.name)!.path).toEqual(['LoadLiveState', 'StillViolating', 'ChooseMode', 'Apply', 'Applied', 'Verify', 'MarkFixed', 'Notify', 'Record']);
     const group = await ids(g.groupId);
     expect([group.IpPermissions, group.IpPermissionsEgress]).toEqual([[], []]);
   });

@@ -4,7 +4,7 @@ import { resetClients } from '../../functions/aws/clients';
 import type { PolicyInput } from '../../functions/domain/policy';
 import { startMoto, useEmulator, type Moto } from '../../local/moto';
 import { startSink, type Sink } from '../../local/sink';
-import { startLocalWarden, type LocalWarden } from '../../local/warden-local';
+import { startLocalWarden, type LocalWarden, type LocalWardenOptions } from '../../local/warden-local';
 
 const started = <T>(what: string, value: T | undefined): T => {
   if (value === undefined) throw new Error(`${what} is not started: use it inside a test or a hook`);
@@ -42,13 +42,17 @@ export function useSink(): () => Sink {
  * resources in moto, Slack posts to the sink) whose executions run to completion locally. Approval timeouts run
  * 10,000 times faster than real time (an hour is 0.36 s), so an unanswered approval expires within the test.
  */
-export function useLocalWarden(): { moto: () => Moto; sink: () => Sink; start: (policy?: PolicyInput) => Promise<LocalWarden> } {
+export function useLocalWarden(): {
+  moto: () => Moto; sink: () => Sink;
+  /** `more`: the policy's cache period (0: every read is fresh, as a test that changes the deployed policy needs). */
+  start: (policy?: PolicyInput, more?: Pick<LocalWardenOptions, 'policyMaxAgeSeconds'>) => Promise<LocalWarden>;
+} {
   const moto = useMoto({ resetEach: false });
   const sink = useSink();
-  const start = async (policy: PolicyInput = {}): Promise<LocalWarden> => {
+  const start = async (policy: PolicyInput = {}, more: Pick<LocalWardenOptions, 'policyMaxAgeSeconds'> = {}): Promise<LocalWarden> => {
     await moto().reset();
     sink().clear();
-    return startLocalWarden({ slackWebhookUrl: `${sink().url}/slack`, policy, msPerTimeoutSecond: 0.1 });
+    return startLocalWarden({ slackWebhookUrl: `${sink().url}/slack`, policy, msPerTimeoutSecond: 0.1, ...more });
   };
   return { moto, sink, start };
 }

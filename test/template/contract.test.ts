@@ -55,12 +55,16 @@ const EXTRA_ENV: Record<string, Record<string, Json>> = {
     },
     ...POLICY_ENV,
   },
-  // Exemption sightings (functions/runtime/sightings.ts).
-  LoadLiveStateFunction: { AUDIT_TABLE: ref('AuditTable') },
-  ApplyRemediationFunction: {},
+  // Exemption sightings (functions/runtime/sightings.ts); the policy: is Warden paused?
+  LoadLiveStateFunction: { AUDIT_TABLE: ref('AuditTable'), ...POLICY_ENV },
+  // The brakes: the policy (paused, limits) and the breaker's counts (functions/aws/brakes-table.ts).
+  ApplyRemediationFunction: { BRAKES_TABLE: ref('BrakesTable'), ...POLICY_ENV },
   VerifyRemediationFunction: {},
   NotifyFunction: { SLACK_WEBHOOK_SECRET_ARN: ref('SlackWebhookSecretArn'), NOTIFY_TOPIC_ARN: ref('NotifyTopic') },
-  RecordAuditFunction: { AUDIT_TABLE: ref('AuditTable'), EVENT_BUS_NAME: ref('WardenEventBus') },
+  RecordAuditFunction: {
+    AUDIT_TABLE: ref('AuditTable'), EVENT_BUS_NAME: ref('WardenEventBus'), BRAKES_TABLE: ref('BrakesTable'),
+    POWERTOOLS_METRICS_NAMESPACE: { 'Fn::Sub': 'Warden/${AWS::StackName}' },
+  },
   RequestApprovalFunction: {
     APPROVALS_TABLE: ref('ApprovalsTable'), SLACK_BOT_TOKEN_SECRET_ARN: ref('SlackBotTokenSecretArn'),
     SLACK_WEBHOOK_SECRET_ARN: ref('SlackWebhookSecretArn'),
@@ -71,7 +75,7 @@ const EXTRA_ENV: Record<string, Record<string, Json>> = {
     SLACK_BOT_TOKEN_SECRET_ARN: ref('SlackBotTokenSecretArn'), SLACK_TEAM_ID: ref('SlackTeamId'),
     SLACK_RESPONSE_URL_ORIGINS: 'https://hooks.slack.com',
   },
-  RunbookStepFunction: { AUDIT_TABLE: ref('AuditTable'), ...POLICY_ENV },
+  RunbookStepFunction: { AUDIT_TABLE: ref('AuditTable'), BRAKES_TABLE: ref('BrakesTable'), ...POLICY_ENV },
   RestoreRuleFunction: { AUDIT_TABLE: ref('AuditTable') },
 };
 

@@ -144,9 +144,11 @@ test('scoped resources', () => {
     { resource: { Ref: 'SlackWebhookSecretArn' }, when: 'HasSlackWebhookSecret' },
   ]);
   expect(resourcesFor('NotifyFunction', 'sns:Publish')).toEqual([{ resource: { Ref: 'NotifyTopic' } }]);
-  for (const a of ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem']) {
+  for (const a of ['dynamodb:GetItem', 'dynamodb:UpdateItem']) {
     expect(resourcesFor('RecordAuditFunction', a)).toEqual([{ resource: { 'Fn::GetAtt': ['AuditTable', 'Arn'] } }]);
   }
+  // The audit item, and a held run's entry in the brakes table (generated: HELD_RUNS_WRITE).
+  expect(resourcesFor('RecordAuditFunction', 'dynamodb:PutItem')).toEqual(['AuditTable', 'BrakesTable'].map((id) => ({ resource: { 'Fn::GetAtt': [id, 'Arn'] } })));
   expect(resourcesFor('RecordAuditFunction', 'events:PutEvents')).toEqual([
     { resource: { 'Fn::GetAtt': ['WardenEventBus', 'Arn'] } },
   ]);
@@ -194,12 +196,25 @@ describe.each(Object.keys(GENERATED_POLICIES))('%s: generated statements', (id) 
   });
 });
 
-test('the remediation and runbook functions hold only generated statements; triage adds by hand only starting runs, the finding memory and its queues', () => {
+test('the remediation and runbook functions hold only generated statements; triage adds by hand only starting runs, the finding memory and its queues, RecordAudit only the audit write and its event', () => {
+  const byHand: Record<string, string[]> = {
+    TriageFunction: ['StartRemediation', 'RememberFindings', 'ReadTriageQueue', 'DeadLetterInvalidEvents'], RecordAuditFunction: ['WriteAuditItem', 'EmitWardenEvents'],
+  };
   for (const id of Object.keys(GENERATED_POLICIES)) {
     const generated = new Set(statementsOf(GENERATED_POLICIES[id]!()).map((g) => g.Sid));
     const handWritten = principals.find((p) => p.id === id)!.statements.map((s) => s.Sid).filter((sid) => !sid || !generated.has(sid));
-    expect(handWritten).toEqual(id === 'TriageFunction' ? ['StartRemediation', 'RememberFindings', 'ReadTriageQueue', 'DeadLetterInvalidEvents'] : []);
+    expect(handWritten).toEqual(byHand[id] ?? []);
   }
+});
+
+test('the brakes table: Apply and the runbook steps spend (get, put, update), RecordAudit only lists held runs (put); no one else', () => {
+  const onBrakes = (id: string) => [...new Set(principals.find((p) => p.id === id)!.statements
+    .filter((st) => JSON.stringify(st.Resource).includes('BrakesTable')).flatMap((st) => st.Action))].sort();
+  expect(onBrakes('ApplyRemediationFunction')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+  expect(onBrakes('RunbookStepFunction')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+  expect(onBrakes('RecordAuditFunction')).toEqual(['dynamodb:PutItem']);
+  const others = principals.filter((p) => !['ApplyRemediationFunction', 'RunbookStepFunction', 'RecordAuditFunction'].includes(p.id) && JSON.stringify(p.statements).includes('BrakesTable'));
+  expect(others.map((p) => p.id)).toEqual([]);
 });
 
 test('the re-check, verify and triage\'s live state only read (Describe, List, Get); only Apply writes', () => {
@@ -262,7 +277,8 @@ test('runbook writes are scoped to the resource type they change', () => {
   expect(step('ec2:ModifyNetworkInterfaceAttribute')).toEqual(sorted([arn('ec2', 'network-interface/*'), arn('ec2', 'instance/*'), arn('ec2', 'vpc/*'), arn('ec2', 'security-group/*')]));
   expect(step('ec2:RevokeSecurityGroupIngress')).toEqual([]); // revoke-open-ingress runs in the remediate workflow's Apply
   for (const a of LOAD_BALANCER_READS) expect(step(a)).toEqual([]); // and so does its front-end lookup
-  for (const a of ['dynamodb:GetItem', 'dynamodb:PutItem']) expect(step(a)).toEqual([{ 'Fn::GetAtt': ['AuditTable', 'Arn'] }]);
+  // The audit table (progress, the restore's record, a release's record) and the brakes table (Brake, a release).
+  for (const a of ['dynamodb:GetItem', 'dynamodb:PutItem']) expect(step(a)).toEqual(sorted(['AuditTable', 'BrakesTable'].map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] }))));
 });
 
 test('the runbook role can only swap ENIs into, and empty, groups tagged warden:quarantine=true, and tags groups only as it creates them', () => {

@@ -23,9 +23,9 @@ test('PolicyParameter: a String parameter named as the grants and the CLI expect
   expect(t.Outputs?.PolicyParameterName).toMatchObject({ Value: ref('PolicyParameter') });
 });
 
-test('only triage and the runbook step function read the policy, and ssm:GetParameter on that parameter is all they get of SSM', () => {
+test('only triage, the runbook step function and the brakes (LoadLiveState, Apply) read the policy, and ssm:GetParameter on that parameter is all they get of SSM', () => {
   const readers = fns.filter((f) => f.env.WARDEN_POLICY_PARAMETER !== undefined).map((f) => f.logicalId).sort();
-  expect(readers).toEqual(['RunbookStepFunction', 'TriageFunction']);
+  expect(readers).toEqual(['ApplyRemediationFunction', 'LoadLiveStateFunction', 'RunbookStepFunction', 'TriageFunction']);
   const parameterArn = { 'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${POLICY_PARAMETER_NAME}` };
   for (const f of fns) {
     const ssm = f.statements.filter((s) => s.Action.some((a) => a.startsWith('ssm:')));
@@ -39,7 +39,7 @@ test('only triage and the runbook step function read the policy, and ssm:GetPara
   expect(fns.filter((f) => 'WARDEN_POLICY' in f.env)).toEqual([]);
 });
 
-test('a refused policy is counted in both readers\' log groups, and any one raises PolicyRejectedAlarm', () => {
+test('a refused policy is counted in every reader\'s log group, and any one raises PolicyRejectedAlarm', () => {
   const filters = Object.entries(t.Resources).filter(([, r]) => r.Type === 'AWS::Logs::MetricFilter');
   const readerGroups = fns.filter((f) => f.env.WARDEN_POLICY_PARAMETER !== undefined).map((f) => (f.properties.LoggingConfig as { LogGroup: Json }).LogGroup);
   expect(filters.map(([, r]) => r.Properties!.LogGroupName)).toEqual(expect.arrayContaining(readerGroups));

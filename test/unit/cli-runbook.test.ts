@@ -243,7 +243,7 @@ describe('warden runbook run --endpoint (local)', () => {
     let finish: (r: LocalRun) => void = () => undefined;
     const ports: LocalRunbookPorts = {
       start: (name, input, id) => {
-        started = input;
+        started = input as HandStart;
         calls.push(`start:${name}:${id}`);
         return { executionArn: `arn:aws:states:us-east-1:123456789012:execution:warden-${name}:${id}`, done: new Promise<LocalRun>((r) => (finish = r)) };
       },

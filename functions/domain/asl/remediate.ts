@@ -4,8 +4,10 @@ import { RUNBOOK_STEP_TIMEOUT_SECONDS, SHARED_TASK_TIMEOUT_SECONDS, approvalTask
 /**
  * The remediate workflow (statemachines/remediate.asl.json), generated from the frame the runbooks use (pure):
  *   LoadLiveState → StillViolating? → ChooseMode → [RequestApproval → EscalateApproval → ExpireApproval →
- *   TimeoutOutcome] → Apply → Verify → MarkFixed → Notify → Record
- * with every AWS-touching step caught into NotifyFailure → RecordFailure → RemediationFailed.
+ *   TimeoutOutcome] → Apply → Applied? → Verify → MarkFixed → Notify → Record
+ * with every AWS-touching step caught into NotifyFailure → RecordFailure → RemediationFailed. The brakes hold a run
+ * at LoadLiveState (paused) or in Apply (paused, or the breaker's count full): MarkHeld → Notify → Record, nothing
+ * changed (Notify sends only a trip's one summary).
  *
  * Triage starts it with `{context, policy}`. A person starts it by hand (`warden runbook run revoke-open-ingress`)
  * with `{target, dryRun, requestedBy, reason}`: LoadLiveState answers such an input with `handStart` instead of a
@@ -39,13 +41,14 @@ export function remediateAsl(entry: 'triage' | 'hand' = 'triage'): Record<string
     }),
     StillViolating: {
       Type: 'Choice',
-      Comment: 'A hand start is built first. A target that is absent is its own outcome, notified (not-found for a hand start, resource-gone when deleted since the event); nothing left to fix is recorded only.',
+      Comment: 'A hand start is built first. A target that is absent is its own outcome, notified (not-found for a hand start, resource-gone when deleted since the event); nothing left to fix is recorded only; a run held at the mode step (Warden paused) ends held.',
       Choices: [
         { Variable: '$.live.result.handStart', IsPresent: true, Next: 'Start' },
         // A missing path would fail the Choice (States.Runtime): both rules read paths that every run has here.
         { And: [{ Variable: '$.live.result.absent', IsPresent: true }, { Variable: '$.context.source', StringEquals: 'manual' }], Next: 'MarkNotFound' },
         { Variable: '$.live.result.absent', IsPresent: true, Next: 'MarkResourceGone' },
         { Variable: '$.live.result.stillViolating', BooleanEquals: false, Next: 'RecordAlreadyFixed' },
+        { Variable: '$.live.result.held', IsPresent: true, Next: 'MarkHeld' },
       ],
       Default: 'ChooseMode',
     },
@@ -100,9 +103,17 @@ export function remediateAsl(entry: 'triage' | 'hand' = 'triage'): Record<string
     NotifyOnly: mark('notified', 'Notify'),
     NotifyDryRun: mark('dry-run', 'Notify'),
     Apply: lambdaTask({
-      fn: 'ApplyRemediation', comment: 'Apply the plan. Rules already gone (InvalidPermission.NotFound) count as fixed, not as errors.',
-      resultPath: '$.applied', timeoutSeconds: WORK_TIMEOUT_SECONDS, retry: ['throttling', 'updateInProgress'], catch: toFailure, next: 'Verify',
+      fn: 'ApplyRemediation',
+      comment: 'The brakes first (the deployed policy read again: paused holds; an automatic fix spends one token of the breaker, once per run), then apply the plan. Rules already gone (InvalidPermission.NotFound) count as fixed, not as errors.',
+      resultPath: '$.applied', timeoutSeconds: WORK_TIMEOUT_SECONDS, retry: ['throttling', 'updateInProgress'], catch: toFailure, next: 'Applied',
     }),
+    Applied: {
+      Type: 'Choice',
+      Comment: 'Held by the brakes just before the change: nothing was applied.',
+      Choices: [{ Variable: '$.applied.result.held', IsPresent: true, Next: 'MarkHeld' }],
+      Default: 'Verify',
+    },
+    MarkHeld: mark('held', 'Notify'),
     Verify: lambdaTask({
       fn: 'VerifyRemediation',
       comment: 'Read live state again; fails with Warden.VerificationFailed if any target is still there. Asynchronous changes (EKS updates) raise Warden.UpdateInProgress and are retried for up to about 12 minutes.',
@@ -110,7 +121,7 @@ export function remediateAsl(entry: 'triage' | 'hand' = 'triage'): Record<string
     }),
     MarkFixed: mark('fixed', 'Notify'),
     Notify: lambdaTask({
-      fn: 'Notify', comment: 'Tell the owning team (Slack webhook and/or SNS). Channel failures are reported, never thrown.',
+      fn: 'Notify', comment: 'Tell the owning team (Slack webhook and/or SNS); a held run only the summary of the trip it started. Channel failures are reported, never thrown.',
       resultPath: '$.notified', timeoutSeconds: SHARED_TASK_TIMEOUT_SECONDS, retry: ['lambda'], catch: [catchAll('Record', '$.notifyError')], next: 'Record',
     }),
     Record: lambdaTask({

@@ -33,6 +33,13 @@ export const DANGEROUS_CAPABILITIES = [
 ] as const;
 
 /**
+ * The breaker's defaults: 10 automatic fixes per account, 5 per control and 50 in total in any 15 minutes; 3
+ * automatic containments (a runbook stopping a workload: one at a time is an incident, a burst is more likely a
+ * detector misfiring across a fleet, and each one stops something that was running).
+ */
+export const BRAKE_LIMITS = { windowMinutes: 15, perAccount: 10, perControl: 5, total: 50, containment: 3 } as const;
+
+/**
  * The policy document (YAML or JSON). Every field has a default, so `{}` is a valid policy.
  * Modes only ever get stricter: see mode.ts.
  */
@@ -146,6 +153,29 @@ export const PolicySchema = z
       .strict()
       .default({ approvers: [], byControl: {}, byEnvironment: {}, timeoutSeconds: 3600, escalation: { channel: '#security-escalations', timeoutSeconds: 3600 }, onTimeout: 'deny' })
       .describe('Who may approve (Slack user ids U…/W…, user-group ids S…, IAM ARNs), per control (or runbook:<name>) and per environment, and how long an approval waits.'),
+    /**
+     * The kill switch: while true, no run changes anything. A run that would (auto, or approval) is recorded `held`
+     * at its mode step, and again just before its change (runs already under way read the deployed policy there).
+     * Notify and dry-run runs go on: they change nothing.
+     */
+    paused: z.boolean().default(false).describe('The kill switch: true holds every run that would change something (at its mode step, or just before its change); notify and dry-run go on.'),
+    /**
+     * The breaker (domain/brakes.ts): automatic changes per fixed window of `windowMinutes`, counted per account, per
+     * control and in total; runbooks' automatic containment has a count of its own. A run that would go past a
+     * limit is held, not applied. Approved, released and hand-started changes are not counted (a person decided).
+     * 0 holds every automatic change of that kind.
+     */
+    limits: z
+      .object({
+        windowMinutes: z.number().int().min(1).max(1440).default(BRAKE_LIMITS.windowMinutes),
+        perAccount: z.number().int().min(0).max(100000).default(BRAKE_LIMITS.perAccount),
+        perControl: z.number().int().min(0).max(100000).default(BRAKE_LIMITS.perControl),
+        total: z.number().int().min(0).max(100000).default(BRAKE_LIMITS.total),
+        containment: z.number().int().min(0).max(100000).default(BRAKE_LIMITS.containment),
+      })
+      .strict()
+      .default({ ...BRAKE_LIMITS })
+      .describe('The breaker: automatic changes per fixed window of windowMinutes, per account, per control and in total, and runbook containments; past a limit a run is held, not applied.'),
     /** Role names or ARNs (glob `*` allowed) whose changes Warden ignores: the loop guard. */
     ownRoles: z.array(z.string().min(1)).default(['warden-*']).describe('Role names or ARNs (glob * allowed) whose changes Warden ignores: the loop guard.'),
   })

@@ -3,8 +3,10 @@ import type { RunbookDefinition, RunbookStepSpec } from './model';
 
 /**
  * The state machine of a runbook, generated from its definition (pure). Every runbook has the same frame:
- *   Start → Plan → Needed? → before steps → ChooseMode → [RequestApproval] → change steps → MarkFixed
- *   → Conclude → Notify → Record → Succeeded | Failed
+ *   Start → Plan → Needed? → before steps → ChooseMode → [RequestApproval] → Brake → Braked? → change steps
+ *   → MarkFixed → Conclude → Notify → Record → Succeeded | Failed
+ * The brakes hold a run at Plan (Warden paused) or at Brake, just before the first change (paused, or the
+ * breaker's containment count full): MarkHeld → Conclude, nothing changed.
  * Runbook steps run in the RunbookStep function (or RestoreRule) with the whole state and return the whole state
  * (`OutputPath: $.Payload`); RequestApproval, ExpireApproval, Notify and Record are the remediate workflow's own
  * functions. Any error goes to Conclude with `$.error`, so it is notified and recorded, and the run ends Failed.
@@ -23,6 +25,23 @@ function stepTask(runbook: string, spec: Pick<RunbookStepSpec, 'id' | 'title' | 
 }
 
 const conclude = (outcome: string): State => mark(outcome, 'Conclude');
+
+/** The check just before the first change: the brakes (functions/brakes/gate.ts), then the change or MarkHeld. */
+function brakeStates(first: string): Record<string, State> {
+  return {
+    Brake: lambdaTask({
+      fn: 'RunbookStep', comment: 'The brakes, just before the first change: the deployed policy read again (paused holds), and an automatic containment spends one token of the breaker (once per run).',
+      payload: { step: 'brake', 'state.$': '$' }, timeoutSeconds: RUNBOOK_STEP_TIMEOUT_SECONDS, retry: ['throttling'], catch: [catchAll('Conclude')], next: 'Braked',
+    }),
+    Braked: {
+      Type: 'Choice',
+      Comment: 'Held by the brakes: nothing is changed.',
+      Choices: [{ Variable: '$.held', IsPresent: true, Next: 'MarkHeld' }],
+      Default: first,
+    },
+    MarkHeld: conclude('held'),
+  };
+}
 
 function approvalStates(first: string): Record<string, State> {
   return {
@@ -79,10 +98,12 @@ export function runbookAsl(r: RunbookDefinition): Record<string, unknown> {
   const afterBefore = 'ChooseMode';
   states.Needed = {
     Type: 'Choice',
-    Comment: 'Nothing to do when the target does not exist (not-found, resource-gone) or is already in the end state.',
+    Comment: 'Nothing to do when the target does not exist (not-found, resource-gone) or is already in the end state; nothing to change while Warden is paused.',
     Choices: [
       { Variable: '$.live.result.absent', IsPresent: true, Next: 'MarkAbsent' },
       { Variable: '$.live.result.stillViolating', BooleanEquals: false, Next: 'MarkNothingToDo' },
+      // Held at the mode step (Warden paused); a runbook that changes nothing is never held.
+      ...(changes.length ? [{ Variable: '$.live.result.held', IsPresent: true, Next: 'MarkHeld' }] : []),
     ],
     Default: before[0]?.state ?? afterBefore,
   };
@@ -100,13 +121,13 @@ export function runbookAsl(r: RunbookDefinition): Record<string, unknown> {
       Type: 'Choice',
       Comment: 'The mode the Plan step decided from policy, live tags and the runbook.',
       Choices: [
-        { Variable: '$.live.result.mode', StringEquals: 'auto', Next: first },
+        { Variable: '$.live.result.mode', StringEquals: 'auto', Next: 'Brake' },
         { Variable: '$.live.result.mode', StringEquals: 'approval', Next: 'RequestApproval' },
         { Variable: '$.live.result.mode', StringEquals: 'notify', Next: 'MarkNotified' },
       ],
       Default: 'MarkDryRun',
     };
-    Object.assign(states, approvalStates(first));
+    Object.assign(states, approvalStates('Brake'), brakeStates(first));
     changes.forEach((s, i) => (states[s.state] = stepTask(r.name, s, changes[i + 1]?.state ?? 'MarkFixed')));
     states.MarkFixed = conclude('fixed');
   }

@@ -6,7 +6,7 @@ export interface TimelineEntry {
   at: string;
   /** Step id without the runbook prefix, e.g. "capture-evidence", "approval", "stop-task". */
   step: string;
-  result: 'done' | 'skipped' | 'dry-run' | 'failed' | 'approved' | 'denied' | 'expired';
+  result: 'done' | 'skipped' | 'dry-run' | 'failed' | 'approved' | 'denied' | 'expired' | 'held';
   detail: string;
   /** Who started the run or decided the approval. */
   by?: string;

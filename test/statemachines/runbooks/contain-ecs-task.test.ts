@@ -24,7 +24,7 @@ test('a hand start on a standalone task: evidence captured, task tagged and stop
   const run = await e.done;
   expect(run.failed).toBeUndefined();
   expect(run.path).toEqual([
-    'Start', 'Plan', 'Needed', 'CaptureEvidence', 'TagTask', 'ChooseMode', 'StopTask', 'VerifyStopped', 'MarkFixed',
+    'Start', 'Plan', 'Needed', 'CaptureEvidence', 'TagTask', 'ChooseMode', 'Brake', 'Braked', 'StopTask', 'VerifyStopped', 'MarkFixed',
     'Conclude', 'Notify', 'Record', 'Finished', 'Succeeded',
   ]);
   expect(await desired(task)).toBe('STOPPED');
@@ -32,7 +32,7 @@ test('a hand start on a standalone task: evidence captured, task tagged and stop
   const record = await audit(w, e.name);
   expect(record).toMatchObject({ outcome: 'fixed', mode: 'auto', source: 'manual', applied: [task] });
   expect(record!.runbook!.timeline.map((t) => `${t.step}:${t.result}`)).toEqual([
-    'start:done', 'plan:done', 'capture-evidence:done', 'tag-task:done', 'stop-task:done', 'verify-stopped:done', 'conclude:done',
+    'start:done', 'plan:done', 'capture-evidence:done', 'tag-task:done', 'brake:done', 'stop-task:done', 'verify-stopped:done', 'conclude:done',
   ]);
   const evidence = JSON.stringify(record!.runbook!.evidence);
   expect(evidence).toContain('public.ecr.aws/nginx/nginx:1.27');
@@ -80,7 +80,7 @@ test('a task of a service waits for approval; approved, it is stopped and the ap
   expect(await desired(task)).toBe('RUNNING');
   await w.tokens.callbacks.success(w.tokens.waiting()[0]!, { approvalId: 'APPROVAL0001', decision: 'approve', decidedBy: 'U0LEAD', decidedAt: new Date().toISOString(), via: 'cli' });
   const run = await e.done;
-  expect(run.path).toEqual(expect.arrayContaining(['ChooseMode', 'RequestApproval', 'StopTask', 'VerifyStopped', 'Succeeded']));
+  expect(run.path).toEqual(expect.arrayContaining(['ChooseMode', 'RequestApproval', 'Brake', 'Braked', 'StopTask', 'VerifyStopped', 'Succeeded']));
   expect(await desired(task)).toBe('STOPPED');
   const record = await audit(w, e.name);
   expect(record!.runbook!.timeline.map((t) => `${t.step}:${t.result}`)).toContain('approval:approved');

@@ -92,7 +92,7 @@ const audit = (w: LocalWarden, id: string) => getAuditRecord(id, { dynamodb: cli
 const steps = (timeline: { step: string; result: string }[]) => timeline.map((t) => `${t.step}:${t.result}`);
 const TAIL = ['Conclude', 'Notify', 'Record', 'Finished', 'Succeeded'];
 const ISOLATED = [
-  'Start', 'Plan', 'Needed', 'CaptureEvidence', 'ChooseMode', 'RequestApproval',
+  'Start', 'Plan', 'Needed', 'CaptureEvidence', 'ChooseMode', 'RequestApproval', 'Brake', 'Braked',
   'SwapToQuarantineGroup', 'DrainContainerInstance', 'SnapshotVolumes', 'TagInstance', 'VerifyIsolation', 'MarkFixed', ...TAIL,
 ];
 
@@ -120,7 +120,7 @@ test('approved: ENIs swapped to the quarantine group, instance DRAINING, volumes
   const record = (await audit(w, e.name))!;
   expect(record).toMatchObject({ outcome: 'fixed', mode: 'approval', source: 'manual', verified: true, approval: { decision: 'approved', decidedBy: 'U0LEAD' } });
   expect(steps(record.runbook!.timeline)).toEqual([
-    'start:done', 'plan:done', 'capture-evidence:done', 'approval:approved',
+    'start:done', 'plan:done', 'capture-evidence:done', 'approval:approved', 'brake:done',
     'quarantine:done', 'drain:done', 'snapshot:done', 'tag-instance:done', 'verify-isolated:done', 'conclude:done',
   ]);
   // The undo is in the record: each ENI's groups before the swap.

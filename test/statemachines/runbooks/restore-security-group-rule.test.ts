@@ -71,7 +71,7 @@ test('approved: exactly the revoked rules come back, the private rule untouched,
   const run = await e.done;
   expect(run.failed).toBeUndefined();
   expect(run.path).toEqual([
-    'Start', 'Plan', 'Needed', 'ChooseMode', 'RequestApproval', 'RestoreRules', 'VerifyRestored', 'MarkFixed',
+    'Start', 'Plan', 'Needed', 'ChooseMode', 'RequestApproval', 'Brake', 'Braked', 'RestoreRules', 'VerifyRestored', 'MarkFixed',
     'Conclude', 'Notify', 'Record', 'Finished', 'Succeeded',
   ]);
   expect(await shapes(r.groupId)).toEqual(r.original);
@@ -86,7 +86,7 @@ test('approved: exactly the revoked rules come back, the private rule untouched,
   });
   expect(record!.applied).toHaveLength(2);
   expect(record!.runbook!.timeline.map((t) => `${t.step}:${t.result}`)).toEqual([
-    'start:done', 'plan:done', 'approval:approved', 'restore-rules:done', 'verify-restored:done', 'conclude:done',
+    'start:done', 'plan:done', 'approval:approved', 'brake:done', 'restore-rules:done', 'verify-restored:done', 'conclude:done',
   ]);
   expect(record!.runbook!.evidence).toMatchObject({ sourceRecord: { id: r.id, outcome: 'fixed' } });
 });

@@ -62,6 +62,17 @@ test('Apply is reached only through ChooseMode (auto), an approval, or the opt-i
   expect(states.ChooseMode!.Choices!.find((c) => c.Next === 'Apply')).toMatchObject({ StringEquals: 'auto' });
 });
 
+test('the brakes: Verify only after Apply said it was not held; a held run (at the mode step or in Apply) ends MarkHeld → Notify → Record', () => {
+  expect(states.Apply!.Next).toBe('Applied');
+  expect(states.Applied).toMatchObject({ Type: 'Choice', Choices: [{ Variable: '$.applied.result.held', IsPresent: true, Next: 'MarkHeld' }], Default: 'Verify' });
+  expect(into('Verify')).toEqual(['Applied']);
+  expect(into('MarkHeld')).toEqual(['Applied', 'StillViolating']);
+  expect(states.StillViolating!.Choices!.find((c) => c.Next === 'MarkHeld')).toEqual({ Variable: '$.live.result.held', IsPresent: true, Next: 'MarkHeld' });
+  // Held at the mode step only once a run has something to change: absent or already-fixed runs end as before.
+  expect(states.StillViolating!.Choices!.map((c) => c.Next).slice(-2)).toEqual(['RecordAlreadyFixed', 'MarkHeld']);
+  expect(states.MarkHeld).toMatchObject({ Type: 'Pass', Result: 'held', ResultPath: '$.outcome', Next: 'Notify' });
+});
+
 test('every AWS-touching step is caught into the failure path', () => {
   for (const n of ['LoadLiveState', 'RequestApproval', 'EscalateApproval', 'Apply', 'Verify']) {
     expect({ n, next: states[n]!.Catch?.find((c) => c.ErrorEquals.includes('States.ALL'))?.Next }).toEqual({ n, next: 'NotifyFailure' });

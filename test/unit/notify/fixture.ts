@@ -40,6 +40,7 @@ export function notifyInput(outcome: Outcome, over: Partial<NotifyInput> = {}): 
       },
     }),
     ...(outcome === 'fixed' && { applied: ['sgr-0aaa'], verified: true }),
+    ...(outcome === 'held' && { held: { reason: 'limit', stage: 'change', at: '2026-11-20T10:00:03Z', why: 'breaker: total 50/50 in 15 min from 10:00Z', scope: 'total', count: 50, limit: 50, firstOfTrip: false } }),
     ...(outcome === 'failed' && { error: { error: 'EC2.UnauthorizedOperation', cause: 'not authorized to perform ec2:RevokeSecurityGroupIngress' } }),
     owner: 'payments',
     channel: '#payments-alerts',
@@ -58,4 +59,4 @@ export function record(outcome: Outcome, over: Partial<RemediationRecord> = {}):
   };
 }
 
-export const OUTCOMES: Outcome[] = ['fixed', 'already-fixed', 'resource-gone', 'not-found', 'notified', 'dry-run', 'approval-required', 'denied', 'expired', 'failed'];
+export const OUTCOMES: Outcome[] = ['fixed', 'already-fixed', 'resource-gone', 'not-found', 'notified', 'dry-run', 'approval-required', 'denied', 'expired', 'held', 'failed'];

@@ -19,6 +19,7 @@ const titles: Record<Outcome, string> = {
   'already-fixed': 'Already fixed: sg-world-open-ingress on sg-0123456789abcdef0, nothing to change',
   'resource-gone': 'Gone: sg-0123456789abcdef0 was deleted since the event, nothing to fix',
   'not-found': 'Not found: sg-0123456789abcdef0 does not exist, nothing changed',
+  held: 'Held: revoke world-open ingress on sg-0123456789abcdef0, nothing changed',
   failed: 'FAILED: could not revoke world-open ingress on sg-0123456789abcdef0',
   'in-progress': 'In progress: revoke world-open ingress on sg-0123456789abcdef0',
 };

@@ -47,14 +47,17 @@ describe.each(runbooks.map((r) => [r.name, r] as const))('%s', (name, r) => {
     }
   });
 
-  test('changing steps are reached only through ChooseMode (auto) or an approval', () => {
+  test('changing steps are reached only through the brakes, after ChooseMode (auto) or an approval', () => {
     if (r.changes.length === 0) {
       expect(Object.keys(states)).not.toContain('RequestApproval');
+      expect(Object.keys(states)).not.toContain('Brake');
       return;
     }
-    const first = r.changes[0]!.state;
-    const into = Object.entries(states).filter(([, s]) => s.Next === first || s.Choices?.some((c) => c.Next === first)).map(([n]) => n);
-    expect(into.sort()).toEqual(['ChooseMode', 'RequestApproval']);
+    const into = (target: string) => Object.entries(states).filter(([, s]) => s.Next === target || s.Choices?.some((c) => c.Next === target) || s.Default === target).map(([n]) => n).sort();
+    expect(into(r.changes[0]!.state)).toEqual(['Braked']);
+    expect(into('Braked')).toEqual(['Brake']);
+    expect(into('Brake')).toEqual(['ChooseMode', 'RequestApproval']);
+    expect(states.Braked!.Choices).toEqual([{ Variable: '$.held', IsPresent: true, Next: 'MarkHeld' }]);
   });
 });
 

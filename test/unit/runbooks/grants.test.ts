@@ -2,7 +2,7 @@
 import { POLICY_READS, WITHOUT_RESOURCE_LEVEL, type Grant } from '../../../functions/aws/permissions';
 import { runbooks, stepIds } from '../../../functions/domain/runbooks/catalog';
 import { RUNBOOK_GRANTS, RUNBOOK_PROGRESS, stepGrants } from '../../../functions/runbooks/grants';
-import { GENERATED_POLICIES, stepFunction } from '../../../scripts/iam-policies';
+import { frameGrants, GENERATED_POLICIES, stepFunction } from '../../../scripts/iam-policies';
 
 const declared = Object.entries(RUNBOOK_GRANTS as Record<string, Record<string, readonly Grant[]>>)
   .flatMap(([name, steps]) => Object.entries(steps).map(([step, grants]) => ({ id: `${name}.${step}`, grants })));
@@ -36,12 +36,13 @@ test('the restore step, and only it, runs in RestoreRule; every other step in Ru
   expect(ids.filter((id) => stepFunction(id) !== 'RestoreRule' && stepFunction(id) !== 'RunbookStep')).toEqual([]);
 });
 
-test('each role gets the grants of the steps it runs and the progress write, RunbookStep the policy read of its start step, and nothing else', () => {
+test("each role gets the grants of the steps it runs and the progress write, RunbookStep the frame's Start and Brake and the policy read, and nothing else", () => {
   for (const [role, fn] of [['RunbookStepFunction', 'RunbookStep'], ['RestoreRuleFunction', 'RestoreRule']] as const) {
     const owned = GENERATED_POLICIES[role]!();
     const steps = runbooks.flatMap(stepIds).filter((id) => stepFunction(id) === fn);
     expect(owned).toEqual([
       ...RUNBOOK_PROGRESS.map((grant) => ({ by: 'every step', grant })),
+      ...frameGrants(fn),
       ...steps.flatMap((id) => stepGrants(id)!.map((grant) => ({ by: id, grant }))),
       ...(fn === 'RunbookStep' ? POLICY_READS.map((grant) => ({ by: 'policy', grant })) : []),
     ]);
