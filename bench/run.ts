@@ -20,6 +20,7 @@ import { peerLines, peerReport, quantile, round, type SideSamples } from './peer
 import { wardenColdPath } from './peers/warden';
 import { faultFigures } from './faults';
 import { burstFigures } from './burst';
+import { scanFigures } from './scan';
 import { init } from './init';
 
 const TARGETS = {
@@ -304,6 +305,7 @@ async function main() {
   const contain = await containment(Number(process.env.BENCH_CONTAIN_RUNS ?? 20));
   const faults = await faultFigures(Number(process.env.BENCH_FAULT_RUNS ?? 200));
   const burst = await burstFigures(Number(process.env.BENCH_BURST_FINDINGS ?? 1000), 20);
+  const scan = await scanFigures();
   const results = {
     date: new Date().toISOString(), node: process.version, targets: TARGETS,
     throughput: tp,
@@ -313,6 +315,7 @@ async function main() {
     containment: contain,
     faults,
     burst,
+    scan,
   };
   writeFileSync(join(repoRoot, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
   const ok = (good: boolean) => (good ? 'ok ' : 'MISS');
@@ -330,6 +333,7 @@ async function main() {
   p(`faults       ${ok(faults.lost === 0 && faults.doubleApplied === 0 && faults.fixedButOpen === 0)} ${faults.runs} auto-fixes with ${faults.faultRate * 100}% of AWS calls failing (${faults.injected.rejected} refused, ${faults.injected.responseLost} applied with the answer lost, of ${faults.injected.calls}): ${faults.fixed} fixed, ${faults.failedRecorded} failed and recorded, ${faults.deadLettered} dead-lettered, ${faults.lost} lost, ${faults.doubleApplied} applied twice (${faults.wallMs} ms)`);
   const within = burst.autoFixed <= Math.min(burst.limits.perAccount, burst.limits.perControl, burst.limits.total) * 2;
   p(`burst        ${ok(burst.lost === 0 && within)} ${burst.findings} world-open findings over ${burst.groups} groups at once: ${burst.runs} runs, ${burst.autoFixed} fixed automatically (limits ${burst.limits.perControl} per control, ${burst.limits.perAccount} per account, ${burst.limits.total} in total per ${burst.limits.windowMinutes} min), ${burst.heldListed} held and listed, ${burst.summaries} trip summaries, ${burst.deadLettered} dead-lettered, ${burst.lost} lost; ${JSON.stringify(burst.outcomes)} (${burst.wallMs} ms)`);
+  p(`scan         ${ok(scan.wallMs <= 10_000 && scan.callsPerResource <= 1.2)} ${scan.resources} resources in ${scan.wallMs} ms (${scan.resourcesPerSecond}/s; target the account in ≤ 10 s), ${scan.callsPerResource} AWS calls per resource (≤ 1.2), ${scan.findings} findings, ${scan.gaps} gaps, peak heap ${scan.peakHeapMb} MB`);
   p('wrote bench/results.json');
 }
 
