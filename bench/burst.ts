@@ -2,7 +2,7 @@
 // breaker's default limits. Counted: auto-fixes (within the limits), held runs (waiting for a person), runs that
 // found nothing left to do, and every event and run accounted for in the audit table or the dead-letter queue.
 // test/statemachines/burst.test.ts runs a small version.
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brakesTable } from '../functions/aws/brakes-table';
@@ -13,6 +13,18 @@ import { allow, createGroup, createVpc, tcp } from '../local/sandbox';
 import { startSink } from '../local/sink';
 import { repoRoot } from '../local/template';
 import { startLocalWarden, type LocalWarden } from '../local/warden-local';
+
+/** Every item of a table (Scan pages at 1 MB). */
+async function scanAll(TableName: string): Promise<Record<string, AttributeValue>[]> {
+  const items: Record<string, AttributeValue>[] = [];
+  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await clients.dynamodb().send(new ScanCommand({ TableName, ExclusiveStartKey }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
 
 export interface BurstFigures {
   findings: number;
@@ -63,7 +75,7 @@ export async function burstWith(w: LocalWarden, opts: { findings: number; groups
   };
   await Promise.all(Array.from({ length: opts.concurrency ?? 10 }, worker));
   const wallMs = Math.round(performance.now() - t0);
-  const items = (await clients.dynamodb().send(new ScanCommand({ TableName: w.resources.tableName }))).Items ?? [];
+  const items = await scanAll(w.resources.tableName);
   const records = new Map(items.filter((i) => !i.id?.S?.includes('#')).map((i) => [i.id!.S!, i.outcome?.S ?? '']));
   const outcomes: Record<string, number> = {};
   for (const name of started) {
