@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { recordAudit } from '../audit/record';
-import { writeBackApproval, writeBackEnd, type WriteBackDeps } from '../audit/securityhub';
+import type { WriteBackDeps } from '../audit/securityhub';
 import { brakesTableOfEnv } from '../brakes/deps';
 import type { HeldEntry } from '../aws/brakes-table';
 import { dynamodb } from '../aws/clients/dynamodb';
@@ -56,7 +56,8 @@ export async function recordRemediation(
 ) {
   const record = toRecord(state);
   // The Security Hub finding first, so its result is part of the record; a refusal is recorded, never thrown.
-  const told = await writeBackEnd(record, { securityhub: deps.securityhub ?? securityhubClient });
+  // Its code and the Security Hub client load only for a run that has a finding to tell.
+  const told = record.securityHub ? await (await import('../audit/securityhub')).writeBackEnd(record, { securityhub: deps.securityhub ?? securityhubClient }) : undefined;
   if (told) record.securityHubUpdates = [...(record.securityHubUpdates ?? []), told];
   const result = await recordAudit(record, { dynamodb: deps.dynamodb(), events: deps.events(), tableName: deps.tableName, busName: deps.busName });
   const held = heldEntry(record);
@@ -78,4 +79,4 @@ const isSecurityHubStep = (input: RemediationState | SecurityHubStep): input is 
  * the Security Hub finding of a run about to ask for an approval is marked NOTIFIED; never throws.
  */
 export const handler = lambda(async (input: RemediationState | SecurityHubStep): Promise<unknown> =>
-  (isSecurityHubStep(input) ? (await writeBackApproval(input.state, { securityhub: securityhubClient })) ?? null : recordRemediation(input)));
+  (isSecurityHubStep(input) ? (await (await import('../audit/securityhub')).writeBackApproval(input.state, { securityhub: securityhubClient })) ?? null : recordRemediation(input)));
