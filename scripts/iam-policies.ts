@@ -3,7 +3,7 @@
 // Used by gen-template.ts and the template tests.
 import { parse } from 'yaml';
 import { phaseGrants } from '../functions/actions/catalog';
-import { BREAKER_SPEND, EXEMPTION_SIGHTINGS, HELD_RUN_RELEASE, HELD_RUNS_WRITE, POLICY_READS, TRIAGE_LIVE_READS, type Grant } from '../functions/aws/permissions';
+import { BREAKER_SPEND, EXEMPTION_SIGHTINGS, HELD_RUN_RELEASE, HELD_RUNS_WRITE, POLICY_READS, SECURITY_HUB_WRITE_BACK, TRIAGE_LIVE_READS, type Grant } from '../functions/aws/permissions';
 import { runbooks, stepIds } from '../functions/domain/runbooks/catalog';
 import type { RunbookStepSpec } from '../functions/domain/runbooks/model';
 import { RUNBOOK_PROGRESS, stepGrants } from '../functions/runbooks/grants';
@@ -47,8 +47,8 @@ export const GENERATED_POLICIES: Record<string, () => Owned[]> = {
   VerifyRemediationFunction: () => phaseGrants('verify').map(({ action, grant }) => ({ by: action, grant })),
   RunbookStepFunction: () => [...runbookGrants('RunbookStep'), ...policyReads()],
   RestoreRuleFunction: () => runbookGrants('RestoreRule'),
-  // The held runs' list; the audit write and its event stay hand-written.
-  RecordAuditFunction: () => owned('held runs', HELD_RUNS_WRITE),
+  // The held runs' list and the Security Hub write-back; the audit write and its event stay hand-written.
+  RecordAuditFunction: () => [...owned('held runs', HELD_RUNS_WRITE), ...owned('Security Hub write-back', SECURITY_HUB_WRITE_BACK)],
 };
 
 export interface Statement {

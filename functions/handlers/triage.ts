@@ -6,6 +6,7 @@ import { evaluate } from '../domain/evaluate';
 import type { Finding, LiveState, Status } from '../domain/model';
 import { groupFindings } from '../domain/grouping';
 import { executionName } from '../domain/naming';
+import { securityHubRefOf } from '../domain/securityhub';
 import type { ExemptionSightings } from '../domain/policy/exemption';
 import type { VersionedPolicy } from '../domain/policy/version';
 import { repeatDecision, seenOf, type FindingMemory } from '../domain/repeats';
@@ -67,12 +68,16 @@ export function createTriage(deps: {
       }
     }
     const executions: TriageResult['executions'] = [];
-    for (const { finding, relatedControls } of groupFindings(findings)) {
+    for (const [i, { finding, relatedControls }] of groupFindings(findings).entries()) {
       const name = executionName(o.eventId, finding);
+      // A Security Hub finding is written back by the event's first run only: runs split from it must not overwrite
+      // each other's workflow status.
+      const securityHub = securityHubRefOf(o, finding, policy, i === 0);
       const context = {
         id: name, eventId: o.eventId, source: o.source, eventName: o.eventName, eventTime: o.time,
         ...(o.actor ? { actor: o.actor } : {}), finding, ...(relatedControls.length ? { relatedControls } : {}),
         ...(guardduty ? { guardduty } : {}), requestedAt, ...(policyVersion ? { policyVersion } : {}),
+        ...(securityHub ? { securityHub } : {}),
       };
       const started = await deps.starter.start(name, { context, policy });
       executions.push({ name, control: finding.control, ...started });

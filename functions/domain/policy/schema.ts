@@ -176,6 +176,16 @@ export const PolicySchema = z
       .strict()
       .default({ ...BRAKE_LIMITS })
       .describe('The breaker: automatic changes per fixed window of windowMinutes, per account, per control and in total, and runbook containments; past a limit a run is held, not applied.'),
+    /**
+     * Security Hub (domain/securityhub.ts). Findings that came from Security Hub always get their workflow status and
+     * a note written back; `importFindings` also imports Warden's own findings (from CloudTrail, Config and GuardDuty
+     * events) as ASFF, and closes them when fixed.
+     */
+    securityHub: z
+      .object({ importFindings: z.boolean().default(false) })
+      .strict()
+      .default({ importFindings: false })
+      .describe("Security Hub: importFindings also imports Warden's own findings (CloudTrail, Config, GuardDuty) into Security Hub as ASFF and archives them when fixed. Findings that came from Security Hub always get their workflow status and a note written back."),
     /** Role names or ARNs (glob `*` allowed) whose changes Warden ignores: the loop guard. */
     ownRoles: z.array(z.string().min(1)).default(['warden-*']).describe('Role names or ARNs (glob * allowed) whose changes Warden ignores: the loop guard.'),
   })
