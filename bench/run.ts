@@ -296,7 +296,19 @@ function containment(runs: number) {
   });
 }
 
+/** `BENCH_ONLY=peers`: only the auto-fix path and the Custodian side by side, written over those keys of results.json. */
+async function peersOnly() {
+  const bundles = await buildAll();
+  const peer = prepareCustodian(repoRoot);
+  const flow = await endToEnd(Number(process.env.BENCH_RUNS ?? 60), bundles, peer, Number(process.env.BENCH_COLD_RUNS ?? 3));
+  const path = join(repoRoot, 'bench', 'results.json');
+  const previous = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  writeFileSync(path, JSON.stringify({ ...previous, ...flow, peersMeasuredAt: new Date().toISOString() }, null, 2) + '\n');
+  for (const line of peerLines(flow.peers, TARGETS)) process.stdout.write(line + '\n');
+}
+
 async function main() {
+  if (process.env.BENCH_ONLY === 'peers') return peersOnly();
   const tp = await throughput();
   const bundles = await buildAll();
   const initMs = init(bundles);

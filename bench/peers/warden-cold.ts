@@ -4,7 +4,7 @@
 // import, about 500 ms each). Argument: a JSON file { event, asl, bundles: { <LogicalId>: <file> } }. The environment
 // holds the emulator endpoint, the functions' settings and STATE_MACHINE_ARN (a stand-in state machine in moto).
 // Prints one JSON line: per-function import times, triage and remediate times, and whether the group was fixed.
-import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { readFileSync } from 'node:fs';
 import { fakeContext, localStateMachine, type LambdaHandler } from '../../local/state-machine';
 
@@ -34,10 +34,18 @@ async function main() {
     handlers[key] = mod.handler;
   }
   const imported = performance.now();
-  const triage = (await handlers.TriageFunction!(event as never, fakeContext('TriageFunction'))) as { executions: { executionArn?: string }[] };
+  // As deployed: the event reaches triage as a record of the triage queue.
+  const record = {
+    messageId: 'cold-1', receiptHandle: 'cold-1', body: JSON.stringify(event), md5OfBody: '', messageAttributes: {},
+    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'events', ApproximateFirstReceiveTimestamp: '0' },
+    eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:triage', awsRegion: 'us-east-1',
+  };
+  const batch = (await handlers.TriageFunction!({ Records: [record] } as never, fakeContext('TriageFunction'))) as { batchItemFailures: unknown[] };
   const triaged = performance.now();
-  const arn = triage.executions[0]?.executionArn;
-  if (!arn) throw new Error(`triage started no execution: ${JSON.stringify(triage)}`);
+  if (batch.batchItemFailures.length) throw new Error(`triage failed the event: ${JSON.stringify(batch)}`);
+  const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: process.env.STATE_MACHINE_ARN! }));
+  const arn = [...(listed.executions ?? [])].sort((x, y) => (y.startDate?.getTime() ?? 0) - (x.startDate?.getTime() ?? 0))[0]?.executionArn;
+  if (!arn) throw new Error('triage started no execution');
   const input = JSON.parse((await sfn.send(new DescribeExecutionCommand({ executionArn: arn }))).input ?? 'null') as unknown;
   const machine = localStateMachine(asl, handlers);
   const remediating = performance.now();
