@@ -54,6 +54,8 @@ export interface RemediationContext {
    * it: triage, or the Start step of a run started by hand or by a finding. Absent for a policy given directly.
    */
   policyVersion?: PolicyVersion;
+  /** The resource lock the run's starter took (domain/locks.ts): Record gives the run's part back. */
+  lock?: string;
 }
 
 /** A runbook run: which runbook, on what, started by whom, and every step so far. */
