@@ -1,7 +1,7 @@
 // The fault figures of `npm run bench`: many auto-fixes while half of all AWS calls fail (refused, or applied with
 // the answer lost), counted: fixed, failed with a record, lost, applied twice. These are figures, not timed tests;
 // test/statemachines/proof.test.ts runs a small version.
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clients } from '../functions/aws/clients';
@@ -11,6 +11,18 @@ import { allow, createGroup, createVpc, ingressRuleIds, tcp } from '../local/san
 import { startSink } from '../local/sink';
 import { repoRoot } from '../local/template';
 import { startLocalWarden } from '../local/warden-local';
+
+/** Every item of a table (Scan pages at 1 MB). */
+async function scanAll(TableName: string): Promise<Record<string, AttributeValue>[]> {
+  const items: Record<string, AttributeValue>[] = [];
+  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await clients.dynamodb().send(new ScanCommand({ TableName, ExclusiveStartKey }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
 
 export interface FaultFigures {
   runs: number;
@@ -67,7 +79,7 @@ export async function faultFigures(runs: number, rate = 0.5, concurrency = 10): 
       faults.stop();
     }
     const wallMs = Math.round(performance.now() - start);
-    const items = (await clients.dynamodb().send(new ScanCommand({ TableName: w.resources.tableName }))).Items ?? [];
+    const items = await scanAll(w.resources.tableName);
     const records = items.filter((i) => !i.id?.S?.startsWith('exemption#'))
       .map((i) => ({ outcome: i.outcome?.S ?? '', group: i.resourceId?.S ?? '' }));
     const revoked = (faults.log.applied.get('EC2Client:RevokeSecurityGroupIngressCommand') ?? [])

@@ -19,6 +19,8 @@ import { prepareCustodian, startCustodian, type CustodianPeer } from './peers/cu
 import { peerLines, peerReport, quantile, round, type SideSamples } from './peers/summary';
 import { wardenColdPath } from './peers/warden';
 import { faultFigures } from './faults';
+import { burstFigures } from './burst';
+import { scanFigures } from './scan';
 import { init } from './init';
 
 const TARGETS = {
@@ -302,6 +304,8 @@ async function main() {
   const flow = await endToEnd(Number(process.env.BENCH_RUNS ?? 60), bundles, peer, Number(process.env.BENCH_COLD_RUNS ?? 3));
   const contain = await containment(Number(process.env.BENCH_CONTAIN_RUNS ?? 20));
   const faults = await faultFigures(Number(process.env.BENCH_FAULT_RUNS ?? 200));
+  const burst = await burstFigures(Number(process.env.BENCH_BURST_FINDINGS ?? 1000), 20);
+  const scan = await scanFigures();
   const results = {
     date: new Date().toISOString(), node: process.version, targets: TARGETS,
     throughput: tp,
@@ -310,6 +314,8 @@ async function main() {
     ...flow,
     containment: contain,
     faults,
+    burst,
+    scan,
   };
   writeFileSync(join(repoRoot, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
   const ok = (good: boolean) => (good ? 'ok ' : 'MISS');
@@ -325,6 +331,9 @@ async function main() {
   for (const line of peerLines(flow.peers, TARGETS)) p(line);
   p(`containment  ${ok(contain.medianMs <= TARGETS.containMedianMs)} median ${contain.medianMs} ms, p95 ${contain.p95Ms} ms over ${contain.runs} GuardDuty findings → task stopped and recorded (target median ≤ ${TARGETS.containMedianMs}); ${contain.transitions} states; calls ${JSON.stringify(contain.apiCalls.byService)} = ${contain.apiCalls.total}`);
   p(`faults       ${ok(faults.lost === 0 && faults.doubleApplied === 0 && faults.fixedButOpen === 0)} ${faults.runs} auto-fixes with ${faults.faultRate * 100}% of AWS calls failing (${faults.injected.rejected} refused, ${faults.injected.responseLost} applied with the answer lost, of ${faults.injected.calls}): ${faults.fixed} fixed, ${faults.failedRecorded} failed and recorded, ${faults.deadLettered} dead-lettered, ${faults.lost} lost, ${faults.doubleApplied} applied twice (${faults.wallMs} ms)`);
+  const within = burst.autoFixed <= Math.min(burst.limits.perAccount, burst.limits.perControl, burst.limits.total) * 2;
+  p(`burst        ${ok(burst.lost === 0 && within)} ${burst.findings} world-open findings over ${burst.groups} groups at once: ${burst.runs} runs, ${burst.autoFixed} fixed automatically (limits ${burst.limits.perControl} per control, ${burst.limits.perAccount} per account, ${burst.limits.total} in total per ${burst.limits.windowMinutes} min), ${burst.heldListed} held and listed, ${burst.summaries} trip summaries, ${burst.deadLettered} dead-lettered, ${burst.lost} lost; ${JSON.stringify(burst.outcomes)} (${burst.wallMs} ms)`);
+  p(`scan         ${ok(scan.wallMs <= 10_000 && scan.callsPerResource <= 1.2)} ${scan.resources} resources in ${scan.wallMs} ms (${scan.resourcesPerSecond}/s; target the account in ≤ 10 s), ${scan.callsPerResource} AWS calls per resource (≤ 1.2), ${scan.findings} findings, ${scan.gaps} gaps, peak heap ${scan.peakHeapMb} MB`);
   p('wrote bench/results.json');
 }
 

@@ -88,6 +88,10 @@ export function formatRecord(r: RemediationRecord): string {
   if (r.release) header.push(['released', `from ${r.release.of} by ${r.release.by} at ${r.release.at}${r.release.reason ? `: ${r.release.reason}` : ''}`]);
   if (r.owner || r.channel) header.push(['owner', [r.owner, r.channel].filter(Boolean).join('  ')]);
   if (r.error) header.push(['error', `${r.error.error}: ${r.error.cause}`]);
+  if (r.securityHub) {
+    const writes = (r.securityHubUpdates ?? []).map((u) => `${u.stage} ${u.workflow ?? 'note only'}: ${u.result}${u.imported ? ` (import: ${u.imported})` : ''}`);
+    header.push(['security hub', `${r.securityHub.origin === 'warden' ? "Warden's own finding" : 'finding'} ${r.securityHub.id}${writes.length ? `; ${writes.join('; ')}` : ''}`]);
+  }
   const width = Math.max(...header.map(([k]) => k.length));
   const lines = header.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
   if (r.runbook) {

@@ -4,8 +4,8 @@
 import { parse } from 'yaml';
 import { phaseGrants } from '../functions/actions/catalog';
 import {
-  BREAKER_SPEND, EXEMPTION_SIGHTINGS, HELD_RUN_RELEASE, HELD_RUNS_WRITE, LOCK_RELEASE, POLICY_READS, RESOURCE_LOCKS, STICKY_DECISION_READS,
-  STICKY_DECISION_WRITES, SWEEP_ITEM_READS, SWEEP_SUMMARY, TRIAGE_LIVE_READS, type Grant,
+  BREAKER_SPEND, EXEMPTION_SIGHTINGS, HELD_RUN_RELEASE, HELD_RUNS_WRITE, LOCK_RELEASE, POLICY_READS, RESOURCE_LOCKS, SECURITY_HUB_WRITE_BACK,
+  STICKY_DECISION_READS, STICKY_DECISION_WRITES, SWEEP_ITEM_READS, SWEEP_SUMMARY, TRIAGE_LIVE_READS, type Grant,
 } from '../functions/aws/permissions';
 import { runbooks, stepIds } from '../functions/domain/runbooks/catalog';
 import type { RunbookStepSpec } from '../functions/domain/runbooks/model';
@@ -53,8 +53,8 @@ export const GENERATED_POLICIES: Record<string, () => Owned[]> = {
   VerifyRemediationFunction: () => phaseGrants('verify').map(({ action, grant }) => ({ by: action, grant })),
   RunbookStepFunction: () => [...runbookGrants('RunbookStep'), ...policyReads()],
   RestoreRuleFunction: () => runbookGrants('RestoreRule'),
-  // The held runs' list, the decisions that stick and the lock's release; the audit write and its event stay hand-written.
-  RecordAuditFunction: () => [...owned('held runs', HELD_RUNS_WRITE), ...owned('sticky decisions', STICKY_DECISION_WRITES), ...owned('resource locks', LOCK_RELEASE)],
+  // The held runs' list, the decisions that stick, the lock's release and the Security Hub write-back; the audit write and its event stay hand-written.
+  RecordAuditFunction: () => [...owned('held runs', HELD_RUNS_WRITE), ...owned('sticky decisions', STICKY_DECISION_WRITES), ...owned('resource locks', LOCK_RELEASE), ...owned('Security Hub write-back', SECURITY_HUB_WRITE_BACK)],
   // A sweep item: the scan's reads of one resource type, then triage's way of starting runs (the start itself is hand-written).
   SweepItemFunction: () => [...Object.entries(SWEEP_ITEM_READS).flatMap(([by, grants]) => grants.map((grant) => ({ by, grant }))), ...sightings(), ...policyReads(), ...runStarts()],
   // PlanSweep needs nothing; Summarize writes the summary and its event.

@@ -1,6 +1,7 @@
 // `npm run demo`: Warden end to end on an emulated AWS account (moto server), no AWS account needed.
 import { findRepoRoot, startMoto, useEmulator } from '../../local/moto';
 import { startFakeSlack } from '../../local/fake-slack';
+import { startSecurityHubStandIn } from '../../local/securityhub-standin';
 import { eventRules, loadTemplate } from '../../local/template';
 import { startLocalWarden } from '../../local/warden-local';
 import { out, play } from './scene';
@@ -15,6 +16,9 @@ async function main(): Promise<number> {
   // A local Slack: the Web API (approval requests), incoming webhook (notifications) and response_url (updates).
   const slack = await startFakeSlack();
   const signingSecret = 'demo-signing-secret-not-a-real-one';
+  // Security Hub's BatchUpdateFindings (moto has none): a local stand-in that records what Warden wrote back.
+  const securityHub = await startSecurityHubStandIn();
+  process.env.AWS_ENDPOINT_URL_SECURITYHUB = securityHub.url;
   try {
     const warden = await startLocalWarden({
       slackWebhookUrl: slack.webhookUrl, slackApiUrl: slack.apiUrl, slackSigningSecret: signingSecret,
@@ -26,7 +30,7 @@ async function main(): Promise<number> {
       },
     });
     const deps = { root: findRepoRoot().root, rules: eventRules(loadTemplate()), warden, slack, signingSecret };
-    const parts = [await securityGroupScenes(), await containerScenes(deps.root), await incidentScenes(warden)];
+    const parts = [await securityGroupScenes(securityHub), await containerScenes(deps.root), await incidentScenes(warden)];
     let n = 0;
     for (const part of parts) for (const scene of part.scenes) await play(++n, scene, deps);
 
@@ -47,6 +51,7 @@ async function main(): Promise<number> {
     return problems.length ? 1 : 0;
   } finally {
     await slack.close();
+    await securityHub.close();
     await moto.stop();
   }
 }

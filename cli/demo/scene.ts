@@ -26,6 +26,8 @@ export interface Scene {
   ids?: () => Record<string, string>;
   /** The affected resource's state, printed before and after. */
   show?: () => Promise<string>;
+  /** More lines to print once the runs have ended (what a stand-in received). */
+  report?: () => string[];
   /** Answer the approval request of this control's run with a signed Slack click. */
   decide?: { control: string; decision: 'approve' | 'deny'; userId: string };
 }
@@ -79,6 +81,7 @@ export async function play(n: number, scene: Scene, deps: PlayDeps): Promise<voi
     out(`    before: ${before}`);
     out(`    after:  ${await scene.show!()}`);
   }
+  for (const line of scene.report?.() ?? []) out(`    ${line}`);
   out(`    time: ${Date.now() - started} ms\n`);
 }
 

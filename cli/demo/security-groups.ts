@@ -4,6 +4,7 @@ import { clients } from '../../functions/aws/clients';
 import { describeRules } from '../../functions/aws/security-groups';
 import { describeRule } from '../../functions/domain/net';
 import { allow, createGroup, createVpc, tcp } from '../../local/sandbox';
+import type { SecurityHubStandIn } from '../../local/securityhub-standin';
 import { out, type Scene } from './scene';
 
 const rulesOf = async (groupId: string) =>
@@ -18,7 +19,15 @@ async function internetFacingAlb(vpc: string, groupId: string): Promise<void> {
 }
 
 /** The SG groups, their scenes, and the final check that only world-open rules went. */
-export async function securityGroupScenes() {
+/** What Warden wrote back to Security Hub about one finding, as the stand-in received it. */
+const writtenBack = (securityHub: SecurityHubStandIn, findingId: string): string[] =>
+  securityHub.updates.filter((u) => u.FindingIdentifiers?.some((f) => f.Id === findingId)).map((u) =>
+    `Security Hub (local stand-in) got BatchUpdateFindings: Workflow ${u.Workflow?.Status ?? 'unchanged'}, Note "${u.Note?.Text ?? ''}"`);
+
+/** The finding of events/securityhub/finding-ec2-13-failed.json. */
+const EC2_13_FINDING = 'arn:aws:securityhub:us-east-1:111122223333:security-control/EC2.13/finding/365b26a2-85f1-41d6-a09a-aff4982d0647';
+
+export async function securityGroupScenes(securityHub: SecurityHubStandIn) {
   const vpc = await createVpc();
   const ssh = await createGroup(vpc, 'payments-ssh', { Owner: 'payments', Environment: 'prod-like-sandbox' });
   const web = await createGroup(vpc, 'public-web', { Owner: 'web', 'warden:public': 'true' });
@@ -38,6 +47,10 @@ export async function securityGroupScenes() {
       ids: () => ({ ...groups, 'sgr-0a11c0ffee00000a1': created.ssh! }), show: show(ssh) },
     { title: 'The same CloudTrail event delivered a second time', sample: 'cloudtrail/authorize-ssh-world.json',
       ids: () => ({ ...groups, 'sgr-0a11c0ffee00000a1': created.ssh! }), show: show(ssh) },
+    { title: 'Security Hub EC2.13: SSH opened to the world again on payments-ssh; the fix is written back to the finding',
+      sample: 'securityhub/finding-ec2-13-failed.json',
+      change: async () => void (created.sshAgain = await allow(ssh, tcp(22, '0.0.0.0/0'))),
+      ids: () => groups, show: show(ssh), report: () => writtenBack(securityHub, EC2_13_FINDING) },
     { title: 'HTTPS opened to the world on the tagged public web front end', sample: 'cloudtrail/authorize-https-world.json',
       change: async () => void (created.web = await allow(web, tcp(443, '0.0.0.0/0'))),
       ids: () => ({ ...groups, 'sgr-0a11c0ffee00000b1': created.web! }), show: show(web) },
@@ -66,6 +79,7 @@ export async function securityGroupScenes() {
   ];
 
   const check = async (): Promise<string[]> => [
+    ...(securityHub.updates.some((u) => u.Workflow?.Status === 'RESOLVED' && u.FindingIdentifiers?.some((f) => f.Id === EC2_13_FINDING)) ? [] : ['the Security Hub finding was not marked RESOLVED']),
     ...((await rulesOf(ssh)).some((r) => r.includes('0.0.0.0/0') || r.includes('::/0')) ? ['payments-ssh is still world-open'] : []),
     ...((await rulesOf(web)).some((r) => r.startsWith(created.web!)) ? [] : ['the public web 443 rule was touched']),
     ...((await rulesOf(admin)).some((r) => r.startsWith(created.admin!)) ? [] : ['the admin /32 rule was touched']),

@@ -173,6 +173,19 @@ export const HELD_RUNS_WRITE: readonly Grant[] = [
   { actions: ['dynamodb:PutItem'], resources: [arnOf('BrakesTable')], why: 'list a held run for warden breaker status and release (a conditional put)' },
 ];
 
+/**
+ * audit/securityhub.ts (RecordAudit: the Record steps and SecurityHubNotified): a finding's workflow status and note,
+ * on the account's hub (BatchUpdateFindings authorizes on the `hub` resource type, whatever product made the finding);
+ * Warden's own findings imported into the account's default product (BatchImportFindings: the `product` type).
+ */
+export const SECURITY_HUB_WRITE_BACK: readonly Grant[] = [
+  { actions: ['securityhub:BatchUpdateFindings'], resources: [arn('securityhub', 'hub/default')], why: "a finding's workflow status and note when a run from it asks for an approval or ends" },
+  {
+    actions: ['securityhub:BatchImportFindings'], resources: [arn('securityhub', 'product/${AWS::AccountId}/default')],
+    why: "Warden's own findings as ASFF, into the account's default product (policy securityHub.importFindings)",
+  },
+];
+
 /** runbooks/start.ts, a release (`warden breaker release`): the held run's audit record, its entry marked released. */
 export const HELD_RUN_RELEASE: readonly Grant[] = [
   { actions: ['dynamodb:GetItem'], resources: [arnOf('AuditTable')], why: "a release reads the held run's audit record" },

@@ -3,6 +3,7 @@
  * named from its origin (naming.ts: an event id, or a sweep id), skipped when a decision sticks (decisions.ts), started
  * under the resource's lock (locks.ts) by the same starter. Pure: the starter and the stores are ports.
  */
+import type { SecurityHubRef } from './securityhub';
 import { suppression, decisionKey, type DecisionMemory } from './decisions';
 import { groupFindings } from './grouping';
 import { covers, heldBy, lockKey, lockSeconds, type LockOrigin, type ResourceLocks } from './locks';
@@ -59,8 +60,10 @@ export const fixesOf = (findings: Finding[]) => groupFindings(findings);
  * One fix: suppressed, locked, deferred or started. A start that throws gives the run's lock back before the error
  * goes on (the caller retries: an event through its queue, a sweep item records a gap).
  */
-export async function startFix(fix: { finding: Finding; relatedControls: string[] }, origin: FixOrigin, ports: FixPorts): Promise<FixOutcome> {
-  const { finding, relatedControls } = fix;
+export async function startFix(
+  fix: { finding: Finding; relatedControls: string[]; securityHub?: SecurityHubRef }, origin: FixOrigin, ports: FixPorts,
+): Promise<FixOutcome> {
+  const { finding, relatedControls, securityHub } = fix;
   const name = executionName(origin.id, finding);
   const guarded = !isRunbook(finding);
   if (guarded && ports.decisions) {
@@ -85,6 +88,7 @@ export async function startFix(fix: { finding: Finding; relatedControls: string[
     ...(origin.actor ? { actor: origin.actor } : {}), finding, ...(relatedControls.length ? { relatedControls } : {}),
     ...(origin.guardduty ? { guardduty: origin.guardduty } : {}), requestedAt: ports.now.toISOString(),
     ...(ports.policyVersion ? { policyVersion: ports.policyVersion } : {}), ...(locks ? { lock: key } : {}),
+    ...(securityHub ? { securityHub } : {}),
   };
   try {
     const started = await ports.starter.start(name, { context, policy: ports.policy });

@@ -275,6 +275,8 @@ export interface Observation {
   actor?: Actor;
   resource: ResourceRef;
   facts: Facts;
+  /** The Security Hub finding the event carried (ASFF Id and ProductArn): a run from it writes back to it. */
+  securityHubFinding?: { id: string; productArn: string };
 }
 
 export interface Remediation {

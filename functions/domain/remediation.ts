@@ -3,6 +3,7 @@ import type { TimelineEntry } from './runbooks/model';
 import type { Exemption } from './policy/exemption';
 import type { Held } from './brakes';
 import type { PolicyVersion } from './policy/version';
+import type { SecurityHubRef, WriteBackResult } from './securityhub';
 
 /** How one remediation run ended. */
 export type Outcome =
@@ -56,6 +57,11 @@ export interface RemediationContext {
   policyVersion?: PolicyVersion;
   /** The resource lock the run's starter took (domain/locks.ts): Record gives the run's part back. */
   lock?: string;
+  /**
+   * The Security Hub finding this run writes back to (its workflow status and a note): the one that started it, or,
+   * with `securityHub.importFindings`, Warden's own, imported as ASFF (domain/securityhub.ts).
+   */
+  securityHub?: SecurityHubRef;
 }
 
 /** A runbook run: which runbook, on what, started by whom, and every step so far. */
@@ -111,6 +117,8 @@ export interface RemediationRecord extends RemediationContext {
   };
   /** Present for runbook runs: the timeline, the evidence and the step results. */
   runbook?: RunbookRun;
+  /** What each Security Hub write-back did (the approval request's, then the run's end): ok or the error. */
+  securityHubUpdates?: WriteBackResult[];
   finishedAt: string;
   durationMs: number;
 }

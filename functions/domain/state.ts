@@ -2,6 +2,7 @@ import type { Held } from './brakes';
 import type { Mode } from './model';
 import type { Exemption } from './policy/exemption';
 import type { Policy } from './policy/schema';
+import type { WriteBackResult } from './securityhub';
 import type { ApplyResult, ApprovalDecision, Outcome, Plan, RemediationContext, RemediationRecord, RunbookRun, VerifyResult } from './remediation';
 
 /** What LoadLiveState decides. */
@@ -50,6 +51,8 @@ export interface RemediationState {
   runbook?: RunbookRun;
   /** Runbook runs only: what their Brake step held, just before the first change. */
   held?: Held;
+  /** The Security Hub finding marked NOTIFIED just before the approval request (SecurityHubNotified). */
+  securityHubNotified?: { result: WriteBackResult };
 }
 
 /** Where a run was held, if it was: its mode step, Apply, or a runbook's Brake step. */
@@ -103,6 +106,7 @@ export function toRecord(state: RemediationState, now = new Date()): Remediation
   if (state.verified) record.verified = state.verified.result.verified;
   if (state.notified?.result) record.notifications = state.notified.result;
   if (state.runbook) record.runbook = state.runbook;
+  if (state.securityHubNotified?.result) record.securityHubUpdates = [state.securityHubNotified.result];
   if (state.error) record.error = { error: state.error.Error ?? 'Error', cause: state.error.Cause ?? '' };
   const approval = approvalOf(state);
   if (approval) record.approval = JSON.parse(JSON.stringify(approval)) as ApprovalSummary; // drops undefined fields

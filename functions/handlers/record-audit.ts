@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { recordAudit } from '../audit/record';
+import type { WriteBackDeps } from '../audit/securityhub';
 import { brakesTableOfEnv } from '../brakes/deps';
 import type { HeldEntry } from '../aws/brakes-table';
 import { dynamodb } from '../aws/clients/dynamodb';
@@ -26,10 +27,15 @@ export interface RecordDeps {
   signal: (held: Parameters<HeldSignal>[0]) => void | Promise<void>;
   /** Where a decision that sticks is remembered, and where the run's resource lock is given back (the findings table). */
   findings?: () => Promise<{ decisions: Pick<DecisionMemory, 'remember'>; locks: Pick<ResourceLocks, 'release'> }>;
+  /** The Security Hub client, for a run that writes back to a finding (loaded on first use). */
+  securityhub?: WriteBackDeps['securityhub'];
 }
 
 /** The findings table's stores (env FINDINGS_TABLE), loaded with the first run that needs them. */
 const findingsOfEnv = async () => findingsStores(() => requireEnv('FINDINGS_TABLE'));
+
+/** Its client module loads only for a run that has a Security Hub finding to tell. */
+const securityhubClient: WriteBackDeps['securityhub'] = async () => (await import('../aws/clients/securityhub')).securityhub();
 
 /** A held run's entry in the held list, from its record. */
 export function heldEntry(record: RemediationRecord): Omit<HeldEntry, 'status'> | undefined {
@@ -55,9 +61,14 @@ export async function recordRemediation(
     // Both load on a held run's first Record only: the brakes table's client, and the metrics utility.
     listHeld: async (e) => (await brakesTableOfEnv()).putHeld(e), signal: async (h) => (await import('../runtime/metrics')).emitHeld(h),
     ...(process.env.FINDINGS_TABLE ? { findings: findingsOfEnv } : {}),
+    securityhub: securityhubClient,
   },
 ) {
   const record = toRecord(state);
+  // The Security Hub finding first, so its result is part of the record; a refusal is recorded, never thrown.
+  // Its code and the Security Hub client load only for a run that has a finding to tell.
+  const told = record.securityHub ? await (await import('../audit/securityhub')).writeBackEnd(record, { securityhub: deps.securityhub ?? securityhubClient }) : undefined;
+  if (told) record.securityHubUpdates = [...(record.securityHubUpdates ?? []), told];
   const result = await recordAudit(record, { dynamodb: deps.dynamodb(), events: deps.events(), tableName: deps.tableName, busName: deps.busName });
   const held = heldEntry(record);
   if (held) {
@@ -77,4 +88,14 @@ export async function recordRemediation(
   return { outcome: record.outcome, ...result };
 }
 
-export const handler = lambda((state: RemediationState) => recordRemediation(state));
+/** SecurityHubNotified's input: the run's state, just before its approval request. */
+export interface SecurityHubStep { securityHub: 'approval-requested'; state: RemediationState }
+
+const isSecurityHubStep = (input: RemediationState | SecurityHubStep): input is SecurityHubStep => 'securityHub' in input && 'state' in input;
+
+/**
+ * Record (and RecordFailure): the audit record, with the Security Hub write-back of the run's end. SecurityHubNotified:
+ * the Security Hub finding of a run about to ask for an approval is marked NOTIFIED; never throws.
+ */
+export const handler = lambda(async (input: RemediationState | SecurityHubStep): Promise<unknown> =>
+  (isSecurityHubStep(input) ? (await (await import('../audit/securityhub')).writeBackApproval(input.state, { securityhub: securityhubClient })) ?? null : recordRemediation(input)));

@@ -7,6 +7,7 @@ import type { Finding, LiveState, Status } from '../domain/model';
 import type { DecisionMemory } from '../domain/decisions';
 import { fixesOf, startFix, type FixOrigin, type FixPorts } from '../domain/fixes';
 import type { ResourceLocks } from '../domain/locks';
+import { securityHubRefOf } from '../domain/securityhub';
 import type { ExemptionSightings } from '../domain/policy/exemption';
 import type { VersionedPolicy } from '../domain/policy/version';
 import { repeatDecision, seenOf, type FindingMemory } from '../domain/repeats';
@@ -88,8 +89,11 @@ export function createTriage(deps: {
     };
     const result: Required<Pick<TriageResult, 'executions' | 'suppressed' | 'locked'>> = { executions: [], suppressed: [], locked: [] };
     const deferred: string[] = [];
-    for (const fix of fixesOf(findings)) {
-      const done = await startFix(fix, origin, ports);
+    for (const [i, fix] of fixesOf(findings).entries()) {
+      // A Security Hub finding is written back by the event's first run only: runs split from it must not overwrite
+      // each other's workflow status.
+      const securityHub = securityHubRefOf(o, fix.finding, policy, i === 0);
+      const done = await startFix({ ...fix, ...(securityHub ? { securityHub } : {}) }, origin, ports);
       const { finding } = done;
       const about = { name: done.name, control: finding.control, resource: finding.resource.id };
       if (done.kind === 'started') {

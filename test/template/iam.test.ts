@@ -4,7 +4,7 @@
  * (functions/actions/catalog.ts, functions/runbooks/grants.ts, functions/aws/permissions.ts, generated into the
  * template), every other role's here: adding a permission means changing one of those on purpose.
  */
-import { EXEMPTION_SIGHTINGS, POLICY_READS, RESOURCE_LOCKS, SCAN_READS, WITHOUT_RESOURCE_LEVEL } from '../../functions/aws/permissions';
+import { EXEMPTION_SIGHTINGS, POLICY_READS, RESOURCE_LOCKS, SCAN_READS, SECURITY_HUB_WRITE_BACK, WITHOUT_RESOURCE_LEVEL } from '../../functions/aws/permissions';
 import { SWEEP_MAX_CONCURRENCY } from '../../functions/domain/asl/sweep';
 import {
   functions, isObject, loadTemplate, policyStatements, stateMachines, type Json, type PolicyStatement,
@@ -163,6 +163,11 @@ test('scoped resources', () => {
   expect(resourcesFor('RecordAuditFunction', 'events:PutEvents')).toEqual([
     { resource: { 'Fn::GetAtt': ['WardenEventBus', 'Arn'] } },
   ]);
+  // The Security Hub write-back: the account's hub (BatchUpdateFindings authorizes on `hub`), and its default product
+  // (BatchImportFindings on `product`); no other function holds a Security Hub action.
+  expect(resourcesFor('RecordAuditFunction', 'securityhub:BatchUpdateFindings')).toEqual([{ resource: { 'Fn::Sub': 'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:hub/default' } }]);
+  expect(resourcesFor('RecordAuditFunction', 'securityhub:BatchImportFindings')).toEqual([{ resource: { 'Fn::Sub': 'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:product/${AWS::AccountId}/default' } }]);
+  expect(principals.filter((p) => JSON.stringify(p.statements).includes('securityhub:')).map((p) => p.id)).toEqual(['RecordAuditFunction']);
 });
 
 /** Resources in a stable order (the generator sorts them by ARN). */
@@ -196,6 +201,8 @@ describe.each(Object.keys(GENERATED_POLICIES))('%s: generated statements', (id) 
       if (ref) return t.Resources[ref]?.Type.toLowerCase().startsWith(`aws::${service}::`) ? [] : [`${a} on ${r}`];
       // The one exact resource: the policy document's parameter (template.yaml's PolicyParameter; test/template/policy.test.ts).
       if (POLICY_READS.some((g) => g.actions.includes(a) && g.resources.includes(r))) return [];
+      // The exact Security Hub resources: the account's hub, and its default product (Warden's own findings).
+      if (SECURITY_HUB_WRITE_BACK.some((g) => g.actions.includes(a) && g.resources.includes(r))) return [];
       // EC2 snapshot ARNs name no account.
       const account = service === 'ec2' && r.endsWith(':snapshot/*') ? '' : '\\$\\{AWS::AccountId\\}';
       const pattern = service === 'iam'

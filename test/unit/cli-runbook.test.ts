@@ -364,6 +364,18 @@ describe('warden audit show', () => {
     expect(formatRecord(runbookRecord())).not.toMatch(/^exemption/m);
   });
 
+  test('the Security Hub finding it wrote back to, and how each write-back went', () => {
+    const text = formatRecord(runbookRecord({
+      securityHub: { id: 'arn:aws:securityhub:us-east-1:123456789012:security-control/EC2.13/finding/f-1', productArn: 'arn:aws:securityhub:us-east-1::product/aws/securityhub', origin: 'securityhub' },
+      securityHubUpdates: [
+        { stage: 'approval', at: '2031-02-03T04:05:08Z', workflow: 'NOTIFIED', note: 'n', result: 'ok' },
+        { stage: 'end', at: '2031-02-03T04:06:08Z', note: 'n', result: 'AccessDeniedException' },
+      ],
+    }));
+    expect(text).toMatch(/^security hub\s+finding arn:aws:securityhub:us-east-1:123456789012:security-control\/EC2\.13\/finding\/f-1; approval NOTIFIED: ok; end note only: AccessDeniedException$/m);
+    expect(formatRecord(runbookRecord())).not.toMatch(/^security hub/m);
+  });
+
   test('an unfinished run says so', () => {
     const text = formatRecord(runbookRecord({ outcome: 'in-progress' }));
     expect(text).toMatch(/^outcome\s+in progress: the run has not finished$/m);

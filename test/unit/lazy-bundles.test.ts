@@ -23,6 +23,12 @@ test.each([
   expect(inputs.filter((i) => ACTION_CLIENTS.test(i))).toEqual([]);
 });
 
+test('RecordAudit loads the Security Hub client only for a run that writes back to a finding', async () => {
+  const inputs = await entryPackages('functions/handlers/record-audit.ts');
+  expect(inputs.length).toBeGreaterThan(10);
+  expect(inputs.filter((i) => /node_modules\/@aws-sdk\/client-securityhub\//.test(i))).toEqual([]);
+});
+
 test('triage loads the Step Functions and DynamoDB clients only to start a fix and to remember a GuardDuty finding', async () => {
   const inputs = await entryPackages('functions/handlers/triage.ts');
   expect(inputs.filter((i) => /node_modules\/@aws-sdk\/client-(sfn|dynamodb)\//.test(i))).toEqual([]);

@@ -3,7 +3,7 @@ import { RUNBOOK_STEP_TIMEOUT_SECONDS, SHARED_TASK_TIMEOUT_SECONDS, approvalTask
 
 /**
  * The remediate workflow (statemachines/remediate.asl.json), generated from the frame the runbooks use (pure):
- *   LoadLiveState → StillViolating? → ChooseMode → [RequestApproval → EscalateApproval → ExpireApproval →
+ *   LoadLiveState → StillViolating? → ChooseMode → [SecurityHubNotified → RequestApproval → EscalateApproval → ExpireApproval →
  *   TimeoutOutcome] → Apply → Applied? → Verify → MarkFixed → Notify → Record
  * with every AWS-touching step caught into NotifyFailure → RecordFailure → RemediationFailed. The brakes hold a run
  * at LoadLiveState (paused) or in Apply (paused, or the breaker's count full): MarkHeld → Notify → Record, nothing
@@ -61,15 +61,21 @@ export function remediateAsl(entry: 'triage' | 'hand' = 'triage'): Record<string
     }),
     ChooseMode: {
       Type: 'Choice',
-      Comment: 'The mode was decided from policy with live tags by LoadLiveState.',
+      Comment: 'The mode was decided from policy with live tags by LoadLiveState. A run with a Security Hub finding marks it NOTIFIED before asking.',
       Choices: [
         { Variable: '$.live.result.mode', StringEquals: 'auto', Next: 'Apply' },
+        { And: [{ Variable: '$.live.result.mode', StringEquals: 'approval' }, { Variable: '$.context.securityHub', IsPresent: true }], Next: 'SecurityHubNotified' },
         { Variable: '$.live.result.mode', StringEquals: 'approval', Next: 'RequestApproval' },
         { Variable: '$.live.result.mode', StringEquals: 'notify', Next: 'NotifyOnly' },
         { Variable: '$.live.result.mode', StringEquals: 'dry-run', Next: 'NotifyDryRun' },
       ],
       Default: 'NotifyDryRun',
     },
+    SecurityHubNotified: lambdaTask({
+      fn: 'RecordAudit', comment: "Mark the run's Security Hub finding NOTIFIED, with a note naming the run and the plan (BatchUpdateFindings; Warden's own finding imported first). A refusal is the result, never an error: the request goes on.",
+      payload: { securityHub: 'approval-requested', 'state.$': '$' }, resultPath: '$.securityHubNotified', timeoutSeconds: SHARED_TASK_TIMEOUT_SECONDS,
+      retry: ['lambda'], catch: [catchAll('RequestApproval', '$.securityHubError')], next: 'RequestApproval',
+    }),
     RequestApproval: approvalTask({
       comment: 'Post the exact plan and wait for a named approver (Slack Approve/Deny, or `warden approve`/`warden deny`). The task token stays in the approvals table; Slack only sees a short approval id.',
       stage: 'initial', timeoutSecondsPath: '$.policy.approvals.timeoutSeconds', timeoutPath: '$.approvalTimeout',
@@ -126,7 +132,7 @@ export function remediateAsl(entry: 'triage' | 'hand' = 'triage'): Record<string
       resultPath: '$.notified', timeoutSeconds: SHARED_TASK_TIMEOUT_SECONDS, retry: ['lambda'], catch: [catchAll('Record', '$.notifyError')], next: 'Record',
     }),
     Record: lambdaTask({
-      fn: 'RecordAudit', comment: "Write the audit item (DynamoDB, idempotent) and emit 'Warden Remediation Completed'.",
+      fn: 'RecordAudit', comment: "Tell the run's Security Hub finding how it ended (never fails the run), write the audit item (DynamoDB, idempotent) and emit 'Warden Remediation Completed'.",
       resultPath: '$.recorded', timeoutSeconds: SHARED_TASK_TIMEOUT_SECONDS, retry: ['record'],
     }),
     RecordAlreadyFixed: mark('already-fixed', 'Record'),

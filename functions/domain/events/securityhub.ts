@@ -24,6 +24,9 @@ const Resource = z.object({
 });
 
 const Finding = z.object({
+  /** The finding's identifiers: a run from it writes its workflow status and a note back (BatchUpdateFindings). */
+  Id: z.string().min(1).optional(),
+  ProductArn: z.string().min(1).optional(),
   GeneratorId: z.string().optional(),
   AwsAccountId: z.string().optional(),
   Region: z.string().optional(),
@@ -99,5 +102,6 @@ export function normalizeSecurityHub(env: Envelope): Normalized {
   if (wantsSg && !sg) return ignored(`Security Hub ${control} finding names no ${SG_RESOURCE_TYPE} resource`);
   if (wantsSg && !observation) return ignored(`Security Hub ${control} finding: no security group id in ${sg!.Id}`);
   if (!observation) return ignored(`Security Hub ${control} finding names no ECS, EKS or ECR resource (${f.Resources[0]!.Type} ${f.Resources[0]!.Id})`);
-  return { kind: 'observation', observation };
+  const securityHubFinding = f.Id && f.ProductArn ? { id: f.Id, productArn: f.ProductArn } : undefined;
+  return { kind: 'observation', observation: securityHubFinding ? { ...observation, securityHubFinding } : observation };
 }

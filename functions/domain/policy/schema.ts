@@ -183,6 +183,16 @@ export const PolicySchema = z
      */
     decisions: z.object({ suppressDays: z.number().int().min(0).max(365).default(30) }).strict().default({ suppressDays: 30 })
       .describe('Decisions stick: a denied finding, or an accepted risk (an exemption in force), is not raised again for suppressDays unless its severity rises or it has new targets. 0: raise it every time.'),
+    /**
+     * Security Hub (domain/securityhub.ts). Findings that came from Security Hub always get their workflow status and
+     * a note written back; `importFindings` also imports Warden's own findings (from CloudTrail, Config and GuardDuty
+     * events) as ASFF, and closes them when fixed.
+     */
+    securityHub: z
+      .object({ importFindings: z.boolean().default(false) })
+      .strict()
+      .default({ importFindings: false })
+      .describe("Security Hub: importFindings also imports Warden's own findings (CloudTrail, Config, GuardDuty) into Security Hub as ASFF and archives them when fixed. Findings that came from Security Hub always get their workflow status and a note written back."),
     /** Role names or ARNs (glob `*` allowed) whose changes Warden ignores: the loop guard. */
     ownRoles: z.array(z.string().min(1)).default(['warden-*']).describe('Role names or ARNs (glob * allowed) whose changes Warden ignores: the loop guard.'),
   })

@@ -24,8 +24,19 @@ describe('Security Hub Findings - Imported', () => {
           tags: { Name: 'bastion-ssh', Environment: 'dev', Owner: 'platform' },
         },
         facts: { kind: 'sg-flagged', groupId: SG, flaggedBy: 'Security Hub EC2.13' },
+        // Its identifiers, for the write-back when the run ends (BatchUpdateFindings).
+        securityHubFinding: {
+          id: 'arn:aws:securityhub:us-east-1:111122223333:security-control/EC2.13/finding/365b26a2-85f1-41d6-a09a-aff4982d0647',
+          productArn: 'arn:aws:securityhub:us-east-1::product/aws/securityhub',
+        },
       },
     });
+  });
+
+  test('a finding without Id or ProductArn is still decided, with nothing to write back to', () => {
+    const n = normalize(finding((f) => delete f.ProductArn));
+    expect(n.kind).toBe('observation');
+    expect(n.kind === 'observation' && n.observation.securityHubFinding).toBeUndefined();
   });
 
   test.each(['EC2.13', 'EC2.14', 'EC2.18', 'EC2.19', 'EC2.53', 'EC2.54'])('%s is mapped', (control) => {

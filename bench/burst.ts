@@ -1,0 +1,116 @@
+// The burst figures of `npm run bench`: many world-open findings arrive at once, across a few groups, under the
+// breaker's default limits. Counted: auto-fixes (within the limits), held runs (waiting for a person), runs that
+// found nothing left to do, and every event and run accounted for in the audit table or the dead-letter queue.
+// test/statemachines/burst.test.ts runs a small version.
+import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brakesTable } from '../functions/aws/brakes-table';
+import { clients } from '../functions/aws/clients';
+import { defaultPolicy, type PolicyInput } from '../functions/domain/policy';
+import { startMoto, useEmulator } from '../local/moto';
+import { allow, createGroup, createVpc, tcp } from '../local/sandbox';
+import { startSink } from '../local/sink';
+import { repoRoot } from '../local/template';
+import { startLocalWarden, type LocalWarden } from '../local/warden-local';
+
+/** Every item of a table (Scan pages at 1 MB). */
+async function scanAll(TableName: string): Promise<Record<string, AttributeValue>[]> {
+  const items: Record<string, AttributeValue>[] = [];
+  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await clients.dynamodb().send(new ScanCommand({ TableName, ExclusiveStartKey }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+export interface BurstFigures {
+  findings: number;
+  groups: number;
+  limits: { perAccount: number; perControl: number; total: number; windowMinutes: number };
+  runs: number;
+  outcomes: Record<string, number>;
+  /** Fixed runs: at most the tightest limit. */
+  autoFixed: number;
+  heldListed: number;
+  summaries: number;
+  deadLettered: number;
+  /** Runs started with no audit record, plus events neither triaged nor dead-lettered. */
+  lost: number;
+  wallMs: number;
+}
+
+/** `findings` CloudTrail events, each opening one rule, spread over `groups` groups, triaged `concurrency` at a time. */
+export async function burstWith(w: LocalWarden, opts: { findings: number; groups: number; concurrency?: number; sinkReceived: () => { body: string }[] }): Promise<Omit<BurstFigures, 'limits'>> {
+  const sample = readFileSync(join(repoRoot, 'events', 'cloudtrail', 'authorize-ssh-world.json'), 'utf8');
+  const vpc = await createVpc();
+  const groupIds: string[] = [];
+  for (let g = 0; g < opts.groups; g++) groupIds.push(await createGroup(vpc, `burst-${g}`, { Owner: 'bench' }));
+  const events: unknown[] = [];
+  for (let i = 0; i < opts.findings; i++) {
+    const groupId = groupIds[i % opts.groups]!;
+    const rule = await allow(groupId, tcp(1000 + i, '0.0.0.0/0'));
+    const event = JSON.parse(sample.split('sg-0a11c0ffee0000001').join(groupId).split('sgr-0a11c0ffee00000a1').join(rule)) as { id: string; detail: { requestParameters: unknown } };
+    event.id = `burst-${i}`;
+    events.push(event);
+  }
+  const started = new Set<string>();
+  let deadLettered = 0;
+  const t0 = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < events.length) {
+      const event = events[next++]!;
+      let delivered = false;
+      for (let attempt = 0; attempt < 5 && !delivered; attempt++) {
+        delivered = await w.triage(event).then((r) => {
+          for (const e of r.executions) if (!e.duplicate) started.add(e.name);
+          return true;
+        }, () => false);
+      }
+      if (!delivered) deadLettered++;
+    }
+  };
+  await Promise.all(Array.from({ length: opts.concurrency ?? 10 }, worker));
+  const wallMs = Math.round(performance.now() - t0);
+  const items = await scanAll(w.resources.tableName);
+  const records = new Map(items.filter((i) => !i.id?.S?.includes('#')).map((i) => [i.id!.S!, i.outcome?.S ?? '']));
+  const outcomes: Record<string, number> = {};
+  for (const name of started) {
+    const o = records.get(name) ?? 'no record';
+    outcomes[o] = (outcomes[o] ?? 0) + 1;
+  }
+  const held = await brakesTable({ dynamodb: clients.dynamodb, tableName: w.resources.brakesTable }).heldRuns();
+  return {
+    findings: opts.findings, groups: opts.groups, runs: started.size, outcomes,
+    autoFixed: outcomes.fixed ?? 0,
+    heldListed: held.filter((h) => started.has(h.runId)).length,
+    summaries: opts.sinkReceived().filter((r) => r.body.includes('breaker tripped')).length,
+    deadLettered,
+    lost: (outcomes['no record'] ?? 0),
+    wallMs,
+  };
+}
+
+/** The bench's burst: 1,000 findings over 20 groups under the default limits. */
+export async function burstFigures(findings = 1000, groups = 20, policy: PolicyInput = {}): Promise<BurstFigures> {
+  const moto = await startMoto();
+  useEmulator(moto.endpoint);
+  const sink = await startSink();
+  try {
+    const w = await startLocalWarden({ slackWebhookUrl: `${sink.url}/slack`, prefix: 'bench-burst', policy });
+    const { limits } = defaultPolicy(policy);
+    const figures = await burstWith(w, { findings, groups, concurrency: 10, sinkReceived: () => sink.received });
+    return { ...figures, limits: { perAccount: limits.perAccount, perControl: limits.perControl, total: limits.total, windowMinutes: limits.windowMinutes } };
+  } finally {
+    await sink.close();
+    await moto.stop();
+  }
+}
+
+// `npm run bench:burst [findings] [groups]`: the burst figures alone.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(JSON.stringify(await burstFigures(Number(process.argv[2] ?? 1000), Number(process.argv[3] ?? 20)), null, 2));
+}
