@@ -19,6 +19,13 @@ import { handler as notify } from '../functions/handlers/notify';
 import { handler as recordAudit } from '../functions/handlers/record-audit';
 import { handler as restoreRule } from '../functions/handlers/restore-rule';
 import { handler as runbookStep } from '../functions/handlers/runbook-step';
+import { handler as sweepStep } from '../functions/handlers/sweep';
+import { createSweepItem } from '../functions/handlers/sweep-item';
+import type { ActionClients } from '../functions/aws/action-clients';
+import { regionClients } from '../functions/aws/region-clients';
+import { getSweepSummary } from '../functions/audit/sweep';
+import type { SweepSummary } from '../functions/domain/sweep';
+import { findingsStores } from '../functions/runtime/findings-stores';
 import { runbooks, startableByName, startables } from '../functions/domain/runbooks/catalog';
 import type { RemediationState } from '../functions/domain/state';
 import { createTriage, type ExecutionStarter, type TriageResult } from '../functions/handlers/triage';
@@ -51,6 +58,15 @@ export const RUNBOOK_HANDLERS: Record<string, LambdaHandler> = {
   RestoreRuleFunctionArn: restoreRule as LambdaHandler,
 };
 
+/** What a local sweep did: its own run, its summary (as the audit table holds it), and the runs it started. */
+export interface LocalSweep {
+  name: string;
+  run: LocalRun;
+  summary: SweepSummary | undefined;
+  /** The remediation runs its items started (not duplicates), by execution name. */
+  started: string[];
+}
+
 /** A runbook execution started locally. */
 export interface LocalExecution {
   name: string;
@@ -78,7 +94,12 @@ export interface LocalWarden {
    * once; `done` settles when the run ends.
    */
   runbook(name: string, input: unknown, opts?: { executionName?: string }): LocalExecution;
-  /** Every execution started through triage, by name. */
+  /**
+   * Run the Sweep state machine (statemachines/sweep.asl.json) to its end, its items on the local runner, then (unless
+   * `wait` is false) the remediation runs it started. `name` is the sweep's execution name, its sweep id.
+   */
+  sweep(opts?: { name?: string; wait?: boolean }): Promise<LocalSweep>;
+  /** Every execution started through triage or a sweep, by name. */
   runs: Map<string, LocalRun>;
   resources: {
     tableName: string; busName: string; topicArn: string; approvalsTable: string; findingsTable: string; brakesTable: string; secretArn?: string;
@@ -111,6 +132,10 @@ export interface LocalWardenOptions {
   msPerTimeoutSecond?: number;
   /** Tables, bus and secrets left by an earlier start in the same emulator are reused (`warden runbook run --endpoint`). */
   reuse?: boolean;
+  /** The clients a sweep item reads a Region with (default regionClients: the emulator). Tests trace their calls. */
+  sweepClients?: (region: string) => ActionClients;
+  /** SweepRegions (default: empty, the emulator's Region). */
+  sweepRegions?: string;
 }
 
 /**
@@ -171,6 +196,7 @@ export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<L
     // The local Slack stand-in's response URLs are on its own origin, allowed beside Slack's.
     SLACK_RESPONSE_URL_ORIGINS: [SLACK_RESPONSE_URL_ORIGINS[0], ...[opts.slackApiUrl, opts.slackWebhookUrl].flatMap((u) => (u ? [new URL(u).origin] : []))].join(','),
     SLACK_TEAM_ID: opts.slackTeamId ?? '',
+    SWEEP_REGIONS: opts.sweepRegions ?? '',
   });
   resetDeployedPolicy(opts.policyClock ? { now: opts.policyClock } : {});
 
@@ -212,7 +238,35 @@ export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<L
   };
   const done = (name: string) => pending.get(name) ?? Promise.reject(new Error(`no execution ${name}`));
   const memory = dynamoFindingMemory({ dynamodb: clients.dynamodb, tableName: findingsTable });
-  const triageHandler = lambda(createTriage({ policy: () => deployedPolicy().current(), live: awsLiveState(clients), starter, memory, sightings: auditSightings() }));
+  // Decisions that stick and resource locks, shared by triage and the sweep as deployed.
+  const stores = findingsStores(() => findingsTable);
+  const triageHandler = lambda(createTriage({ policy: () => deployedPolicy().current(), live: awsLiveState(clients), starter, memory, sightings: auditSightings(), ...stores }));
+  // The sweep: its own steps as deployed; its items with the local starter, so their runs run here too.
+  const sweepStarted: string[] = [];
+  const sweepStarter: ExecutionStarter = {
+    async start(name, input) {
+      const started = await starter.start(name, input);
+      if (!started.duplicate) sweepStarted.push(name);
+      return started;
+    },
+  };
+  const sweepItem = lambda(createSweepItem({
+    policy: () => deployedPolicy().current(), clientsFor: opts.sweepClients ?? regionClients, starter: sweepStarter, ...stores,
+    sightings: auditSightings(), now: () => new Date(), ownRegion: () => process.env.AWS_REGION ?? 'us-east-1',
+  }));
+  const sweepMachine = localStateMachine(join(root, 'statemachines', 'sweep.asl.json'), {
+    SweepFunctionArn: sweepStep as LambdaHandler, SweepItemFunctionArn: sweepItem as LambdaHandler,
+  }, local);
+  let sweepSeq = 0;
+  const sweep = async (o: { name?: string; wait?: boolean } = {}): Promise<LocalSweep> => {
+    const name = o.name ?? `sweep-${Date.now()}-${++sweepSeq}`;
+    const before = sweepStarted.length;
+    const run = await sweepMachine.run({}, { executionArn: `arn:aws:states:us-east-1:123456789012:execution:${prefix}-sweep:${name}` });
+    const started = sweepStarted.slice(before);
+    if (o.wait !== false) await Promise.all(started.map((n) => done(n)));
+    const summary = await getSweepSummary(name, { dynamodb: clients.dynamodb(), tableName });
+    return { name, run, summary, started };
+  };
   const triage = async (event: unknown, o: { wait?: boolean } = {}) => {
     const result = await triageHandler(event, fakeContext('TriageFunction'));
     if (o.wait !== false) await Promise.all(result.executions.filter((e) => !e.duplicate).map((e) => done(e.name)));
@@ -220,7 +274,7 @@ export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<L
   };
   const interactionsHandler = lambda(createApprovalInteractions({ callbacks: tokens.callbacks }));
   return {
-    triage, done, runs, tokens, runbook, remediate: (input) => machine.run(input),
+    triage, sweep, done, runs, tokens, runbook, remediate: (input) => machine.run(input),
     interactions: (event) => interactionsHandler(event, fakeContext('ApprovalInteractionsFunction')) as Promise<APIGatewayProxyStructuredResultV2>,
     resources: { tableName, busName, topicArn, approvalsTable, findingsTable, brakesTable, ...(secretArn ? { secretArn } : {}), policyParameter },
     policy: parameterPolicyStore(ssmPolicyStore({}), policyParameter),

@@ -3,7 +3,10 @@
 // Used by gen-template.ts and the template tests.
 import { parse } from 'yaml';
 import { phaseGrants } from '../functions/actions/catalog';
-import { BREAKER_SPEND, EXEMPTION_SIGHTINGS, HELD_RUN_RELEASE, HELD_RUNS_WRITE, POLICY_READS, SECURITY_HUB_WRITE_BACK, TRIAGE_LIVE_READS, type Grant } from '../functions/aws/permissions';
+import {
+  BREAKER_SPEND, EXEMPTION_SIGHTINGS, HELD_RUN_RELEASE, HELD_RUNS_WRITE, LOCK_RELEASE, POLICY_READS, RESOURCE_LOCKS, SECURITY_HUB_WRITE_BACK,
+  STICKY_DECISION_READS, STICKY_DECISION_WRITES, SWEEP_ITEM_READS, SWEEP_SUMMARY, TRIAGE_LIVE_READS, type Grant,
+} from '../functions/aws/permissions';
 import { runbooks, stepIds } from '../functions/domain/runbooks/catalog';
 import type { RunbookStepSpec } from '../functions/domain/runbooks/model';
 import { RUNBOOK_PROGRESS, stepGrants } from '../functions/runbooks/grants';
@@ -36,10 +39,13 @@ const sightings = (): Owned[] => EXEMPTION_SIGHTINGS.map((grant) => ({ by: 'exem
 /** The functions that read the deployed policy (triage, and the runbook Start step). */
 const policyReads = (): Owned[] => POLICY_READS.map((grant) => ({ by: 'policy', grant }));
 
+/** What starting a run needs besides the starter: the resource locks and the decisions that stick (triage, sweep items). */
+const runStarts = (): Owned[] => [...owned('resource locks', RESOURCE_LOCKS), ...owned('sticky decisions', STICKY_DECISION_READS)];
+
 export const GENERATED_POLICIES: Record<string, () => Owned[]> = {
-  // Triage's live reads (functions/aws/live-state.ts), exemption sightings and the policy document; starting executions
-  // and the finding memory stay hand-written.
-  TriageFunction: () => [...Object.entries(TRIAGE_LIVE_READS).flatMap(([by, grants]) => grants.map((grant) => ({ by, grant }))), ...sightings(), ...policyReads()],
+  // Triage's live reads (functions/aws/live-state.ts), exemption sightings, the policy document, locks and sticky
+  // decisions; starting executions and the finding memory stay hand-written.
+  TriageFunction: () => [...Object.entries(TRIAGE_LIVE_READS).flatMap(([by, grants]) => grants.map((grant) => ({ by, grant }))), ...sightings(), ...policyReads(), ...runStarts()],
   // Every inspect, the exemption sightings of the run's mode step, and the policy document (is Warden paused?).
   LoadLiveStateFunction: () => [...phaseGrants('inspect').map(({ action, grant }) => ({ by: action, grant })), ...sightings(), ...policyReads()],
   // Every apply, and the brakes before it: the policy document (paused, limits) and the breaker's spend.
@@ -47,8 +53,12 @@ export const GENERATED_POLICIES: Record<string, () => Owned[]> = {
   VerifyRemediationFunction: () => phaseGrants('verify').map(({ action, grant }) => ({ by: action, grant })),
   RunbookStepFunction: () => [...runbookGrants('RunbookStep'), ...policyReads()],
   RestoreRuleFunction: () => runbookGrants('RestoreRule'),
-  // The held runs' list and the Security Hub write-back; the audit write and its event stay hand-written.
-  RecordAuditFunction: () => [...owned('held runs', HELD_RUNS_WRITE), ...owned('Security Hub write-back', SECURITY_HUB_WRITE_BACK)],
+  // The held runs' list, the decisions that stick, the lock's release and the Security Hub write-back; the audit write and its event stay hand-written.
+  RecordAuditFunction: () => [...owned('held runs', HELD_RUNS_WRITE), ...owned('sticky decisions', STICKY_DECISION_WRITES), ...owned('resource locks', LOCK_RELEASE), ...owned('Security Hub write-back', SECURITY_HUB_WRITE_BACK)],
+  // A sweep item: the scan's reads of one resource type, then triage's way of starting runs (the start itself is hand-written).
+  SweepItemFunction: () => [...Object.entries(SWEEP_ITEM_READS).flatMap(([by, grants]) => grants.map((grant) => ({ by, grant }))), ...sightings(), ...policyReads(), ...runStarts()],
+  // PlanSweep needs nothing; Summarize writes the summary and its event.
+  SweepFunction: () => owned('summary', SWEEP_SUMMARY),
 };
 
 export interface Statement {
@@ -102,7 +112,7 @@ export const logicalRef = (resource: string): string | undefined => /^\$\{([A-Za
 const pascal = (s: string) => s.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
 const plural = (s: string) => (s.endsWith('y') ? `${s.slice(0, -1)}ies` : `${s}s`);
 
-/** `AnyResource`, `EcsTasks`, `EcsServicesAndTasks`, `IamRolesWhenPassedToService`. */
+/** `AnyResource`, `EcsTasks`, `EcsServicesAndTasks`, `IamRolesWhenPassedToService`, `AuditTableWhenLeadingKeysExemption`. */
 function sidOf(s: Pick<Statement, 'Resource' | 'Condition'>): string {
   const names = s.Resource.map((r) => {
     if (r === '*') return 'AnyResource';
@@ -114,7 +124,10 @@ function sidOf(s: Pick<Statement, 'Resource' | 'Condition'>): string {
   const service = names[0]!.match(/^[A-Z][a-z0-9]*/)?.[0] ?? '';
   const joined = names.map((n, i) => (i === 0 ? n : n.slice(service.length))).join('And');
   const when = s.Condition ? `When${Object.values(s.Condition).flatMap((c) => Object.keys(c)).map((k) => pascal(k.split(':').pop()!)).join('And')}` : '';
-  return `${joined}${when}`;
+  // Two statements on one table apart only by the key prefix their condition allows: `…WhenLeadingKeysLock`.
+  const prefixes = s.Condition ? Object.values(s.Condition).flatMap((c) => Object.entries(c)).filter(([k]) => k === 'dynamodb:LeadingKeys')
+    .flatMap(([, v]) => (typeof v === 'string' ? [v] : [...v])).map((p) => pascal(p.replace(/[#*]/g, ' '))).join('') : '';
+  return `${joined}${when}${prefixes}`;
 }
 
 // ---------- YAML ----------

@@ -203,3 +203,69 @@ export const POLICY_PARAMETER_NAME = '/warden/${AWS::StackName}/policy';
 export const POLICY_READS: readonly Grant[] = [
   { actions: ['ssm:GetParameter'], resources: [arn('ssm', `parameter${POLICY_PARAMETER_NAME}`)], why: 'the deployed policy document (PolicyParameter), read with a short cache' },
 ];
+
+// ---------- the sweep, decisions that stick, resource locks ----------
+
+/**
+ * resource-locks.ts: take a resource's lock before starting a run (join, or a conditional put over none or an
+ * expired one; read the holder when refused), and give the run's part back (a start that failed: triage, sweep items;
+ * a run that ended: RecordAudit). Only the findings table's items whose key starts with lock#.
+ */
+export const RESOURCE_LOCKS: readonly Grant[] = [
+  {
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    resources: [arnOf('FindingsTable')],
+    condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['lock#*'] } },
+    why: 'resource locks, so that a sweep and an event never fix the same resource at once: only the items whose key starts with lock#',
+  },
+];
+
+/** resource-locks.ts release (RecordAudit): the run's part of its lock removed, the lock deleted when it was the last. */
+export const LOCK_RELEASE: readonly Grant[] = [
+  {
+    actions: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    resources: [arnOf('FindingsTable')],
+    condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['lock#*'] } },
+    why: "give the run's resource lock back: only the items whose key starts with lock#",
+  },
+];
+
+/** sticky-decisions.ts recall (triage, sweep items): is a denial or an accepted risk still in force? */
+export const STICKY_DECISION_READS: readonly Grant[] = [
+  {
+    actions: ['dynamodb:GetItem'],
+    resources: [arnOf('FindingsTable')],
+    condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['decision#*'] } },
+    why: 'decisions that stick (a denial, an accepted risk): only the items whose key starts with decision#',
+  },
+];
+
+/** sticky-decisions.ts remember (RecordAudit): a run that ended denied, or notified under an exemption in force. */
+export const STICKY_DECISION_WRITES: readonly Grant[] = [
+  {
+    actions: ['dynamodb:PutItem'],
+    resources: [arnOf('FindingsTable')],
+    condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['decision#*'] } },
+    why: 'remember a denial or an accepted risk so that it sticks: only the items whose key starts with decision#',
+  },
+];
+
+/**
+ * A sweep item (handlers/sweep-item.ts): the scan's reads of its resource type (SCAN_READS but the Regions list: the
+ * plan names the Regions), its decisions' exemption sightings and policy, and what triage needs to start a run (its
+ * locks and sticky decisions; starting the remediate workflow itself is hand-written in template.yaml, as triage's).
+ */
+export const SWEEP_ITEM_READS: Readonly<Record<string, readonly Grant[]>> = Object.fromEntries(
+  Object.entries(SCAN_READS).filter(([by]) => by !== 'regions'),
+);
+
+/** audit/sweep.ts (the Sweep function's Summarize step): the sweep's summary item and its event. */
+export const SWEEP_SUMMARY: readonly Grant[] = [
+  {
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    resources: [arnOf('AuditTable')],
+    condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['sweep#*'] } },
+    why: "the sweep's summary, written once (a conditional put; on a retry, the published event id read and kept): only the items whose key starts with sweep#",
+  },
+  { actions: ['events:PutEvents'], resources: [arnOf('WardenEventBus')], why: "'Warden Sweep Completed' (or Failed) on the Warden bus" },
+];

@@ -8,6 +8,7 @@ import { publicFrontEnd } from './front-ends';
 import { ecsInventory } from './inventory/ecs';
 import { ecrInventory, eksInventory } from './inventory/eks-ecr';
 import { mapLimit, type Inventory, type OnGap } from './inventory/kit';
+import type { SweepResourceType } from '../domain/sweep';
 import { securityGroupInventory } from './inventory/security-groups';
 
 /**
@@ -32,13 +33,24 @@ export interface ScanDeps {
   progress?(line: string): void;
 }
 
+/** One inventory reader: the resource type it reads (a sweep item's), the AWS service, and what it reads. */
+export interface Reader {
+  resourceType: SweepResourceType;
+  service: string;
+  what: string;
+  read(c: ActionClients, region: string, gap: OnGap): Promise<Inventory>;
+}
+
 /** The readers of one Region, each with the AWS service it reads. */
-const READERS: readonly { service: string; what: string; read(c: ActionClients, region: string, gap: OnGap): Promise<Inventory> }[] = [
-  { service: 'ec2', what: 'security groups', read: (c, region) => securityGroupInventory(c.ec2(), region) },
-  { service: 'ecs', what: 'ECS clusters, services, tasks and task definitions', read: (c, region, gap) => ecsInventory(c.ecs(), region, gap) },
-  { service: 'eks', what: 'EKS clusters', read: (c, region, gap) => eksInventory(c.eks(), region, gap) },
-  { service: 'ecr', what: 'ECR repositories', read: (c, region, gap) => ecrInventory(c.ecr(), region, gap) },
+export const READERS: readonly Reader[] = [
+  { resourceType: 'AWS::EC2::SecurityGroup', service: 'ec2', what: 'security groups', read: (c, region) => securityGroupInventory(c.ec2(), region) },
+  { resourceType: 'AWS::ECS::*', service: 'ecs', what: 'ECS clusters, services, tasks and task definitions', read: (c, region, gap) => ecsInventory(c.ecs(), region, gap) },
+  { resourceType: 'AWS::EKS::Cluster', service: 'eks', what: 'EKS clusters', read: (c, region, gap) => eksInventory(c.eks(), region, gap) },
+  { resourceType: 'AWS::ECR::Repository', service: 'ecr', what: 'ECR repositories', read: (c, region, gap) => ecrInventory(c.ecr(), region, gap) },
 ];
+
+/** The reader of a sweep item's resource type. */
+export const readerFor = (type: SweepResourceType): Reader => READERS.find((r) => r.resourceType === type)!;
 
 /** Regions read at once (each reads its four services at once). */
 const REGIONS_AT_ONCE = 4;
@@ -62,45 +74,73 @@ export async function scanAccount(req: ScanRequest, deps: ScanDeps): Promise<Sca
 
 async function scanRegion(region: string, req: ScanRequest, deps: ScanDeps): Promise<{ findings: Finding[]; gaps: ScanGap[]; counts: ScanCount[] }> {
   const clients = deps.clientsFor(region);
+  const read = await readInventory(region, READERS, clients, deps.progress);
+  const options: ScanOptions = { policy: req.policy, now: req.now, ...(req.only ? { only: req.only } : {}) };
+  const decided = await decideInventory(region, read.resources, options, clients);
+  return { findings: decided.violations.flatMap((v) => v.findings), gaps: [...read.gaps, ...decided.gaps], counts: read.counts };
+}
+
+/** What readers read in one Region: the resources, how many of each kind, and the gaps. */
+export interface ReadInventory {
+  resources: ScannedResource[];
+  counts: ScanCount[];
+  gaps: ScanGap[];
+}
+
+/** Run `readers` over one Region at once; a refused or failed read is a gap, and the others go on. */
+export async function readInventory(region: string, readers: readonly Reader[], clients: ActionClients, progress?: (line: string) => void): Promise<ReadInventory> {
   const gaps: ScanGap[] = [];
-  const read = await Promise.all(READERS.map(async (reader): Promise<Inventory> => {
+  const read = await Promise.all(readers.map(async (reader): Promise<Inventory> => {
     const gap: OnGap = (what, err) => {
       gaps.push({ region, service: reader.service, what, error: errorText(err) });
-      deps.progress?.(`${region}: could not read ${what} (${reader.service}): ${errorText(err)}`);
+      progress?.(`${region}: could not read ${what} (${reader.service}): ${errorText(err)}`);
     };
     try {
       const inventory = await reader.read(clients, region, gap);
-      deps.progress?.(`${region}: ${Object.entries(inventory).map(([what, found]) => `${found.length} ${what}`).join(', ')}`);
+      progress?.(`${region}: ${Object.entries(inventory).map(([what, found]) => `${found.length} ${what}`).join(', ')}`);
       return inventory;
     } catch (err) {
       gap(reader.what, err);
       return {};
     }
   }));
-  const counts = read.flatMap((inventory) => Object.entries(inventory).map(([what, found]) => ({ region, what, count: found.length })));
-  const resources: ScannedResource[] = read.flatMap((inventory) => Object.values(inventory).flat());
-
-  const options: ScanOptions = {
-    policy: req.policy, now: req.now, ...(req.only ? { only: req.only } : {}),
-    live: { publicFrontEnd: (groupId) => publicFrontEnd(clients, groupId) },
+  return {
+    resources: read.flatMap((inventory) => Object.values(inventory).flat()),
+    counts: read.flatMap((inventory) => Object.entries(inventory).map(([what, found]) => ({ region, what, count: found.length }))),
+    gaps,
   };
-  const findings: Finding[] = [];
+}
+
+/** The resources of one Region that violate a control, each with its findings (one observation's, as triage has them). */
+export interface DecidedInventory {
+  violations: { resource: ScannedResource; findings: Finding[] }[];
+  gaps: ScanGap[];
+}
+
+/**
+ * Decide each resource by the events' path, with the public-front-end lookup made as triage makes it (`options.live`
+ * is set here). What only a failed read could decide is a gap, not a pass.
+ */
+export async function decideInventory(region: string, resources: readonly ScannedResource[], options: ScanOptions, clients: ActionClients): Promise<DecidedInventory> {
+  const withLookup: ScanOptions = { ...options, live: { publicFrontEnd: (groupId) => publicFrontEnd(clients, groupId) } };
+  const violations: DecidedInventory['violations'] = [];
+  const gaps: ScanGap[] = [];
   for (const r of resources) {
     let lookupFailed = false;
-    const decision = await decideScanned(r, options).catch(async (err: unknown) => {
+    const decision = await decideScanned(r, withLookup).catch(async (err: unknown) => {
       // Only a group's front-end lookup reads anything here: without it, its public ports stay undecided.
       if (!('group' in r)) throw err;
       lookupFailed = true;
       gaps.push({ region, service: 'elasticloadbalancing', what: `front-end lookup of ${r.ref.id} (its public ports are not decided)`, error: errorText(err) });
-      return decideScanned(r, { ...options, live: {} });
+      return decideScanned(r, { ...withLookup, live: {} });
     });
-    if (decision.status === 'violation') findings.push(...decision.findings);
+    if (decision.status === 'violation') violations.push({ resource: r, findings: decision.findings });
     // What only a read could decide (a service whose task definition cannot be read…) is a gap, not a pass.
     if (decision.status === 'ignored' && decision.reason.startsWith(NEEDS_LIVE_STATE) && !lookupFailed) {
       gaps.push({ region, service: serviceOf(r.ref.type), what: `what decides ${r.ref.id}`, error: decision.reason });
     }
   }
-  return { findings, gaps, counts };
+  return { violations, gaps };
 }
 
 /** `AWS::ECS::Service` → `ecs`. */

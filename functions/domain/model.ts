@@ -7,9 +7,9 @@ import type { Exemption } from './policy/exemption';
 
 /**
  * Where an event came from; `manual` is a runbook a person started (`warden runbook run`, the console); `scan` is
- * `warden scan`'s read of live state (no event).
+ * a read of live state (no event: `warden scan`, a sweep's inventory); `sweep` is a run the scheduled sweep started.
  */
-export type Source = 'cloudtrail' | 'config' | 'securityhub' | 'guardduty' | 'manual' | 'scan';
+export type Source = 'cloudtrail' | 'config' | 'securityhub' | 'guardduty' | 'manual' | 'scan' | 'sweep';
 export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'INFORMATIONAL';
 /** How a remediation runs. Ordered from least to most cautious; see policy/mode.ts. */
 export type Mode = 'auto' | 'approval' | 'notify' | 'dry-run';

@@ -55,6 +55,8 @@ export interface RemediationContext {
    * it: triage, or the Start step of a run started by hand or by a finding. Absent for a policy given directly.
    */
   policyVersion?: PolicyVersion;
+  /** The resource lock the run's starter took (domain/locks.ts): Record gives the run's part back. */
+  lock?: string;
   /**
    * The Security Hub finding this run writes back to (its workflow status and a note): the one that started it, or,
    * with `securityHub.importFindings`, Warden's own, imported as ASFF (domain/securityhub.ts).

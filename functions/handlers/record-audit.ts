@@ -8,10 +8,13 @@ import { dynamodb } from '../aws/clients/dynamodb';
 import { events } from '../aws/clients/events';
 import type { RemediationRecord } from '../domain/remediation';
 import { requireEnv } from '../runtime/env';
+import { findingsStores } from '../runtime/findings-stores';
 import { lambda } from '../runtime/lambda';
 import { logger } from '../runtime/logger';
 import type { HeldSignal } from '../runtime/metrics';
 import { toRecord, type RemediationState } from '../domain/state';
+import { stickyDecisionOf, type DecisionMemory } from '../domain/decisions';
+import type { ResourceLocks } from '../domain/locks';
 
 export interface RecordDeps {
   dynamodb: () => DynamoDBClient;
@@ -22,9 +25,14 @@ export interface RecordDeps {
   listHeld: (entry: Omit<HeldEntry, 'status'>) => Promise<void>;
   /** A held run's metrics (RunsHeld, BreakerTripped). */
   signal: (held: Parameters<HeldSignal>[0]) => void | Promise<void>;
+  /** Where a decision that sticks is remembered, and where the run's resource lock is given back (the findings table). */
+  findings?: () => Promise<{ decisions: Pick<DecisionMemory, 'remember'>; locks: Pick<ResourceLocks, 'release'> }>;
   /** The Security Hub client, for a run that writes back to a finding (loaded on first use). */
   securityhub?: WriteBackDeps['securityhub'];
 }
+
+/** The findings table's stores (env FINDINGS_TABLE), loaded with the first run that needs them. */
+const findingsOfEnv = async () => findingsStores(() => requireEnv('FINDINGS_TABLE'));
 
 /** Its client module loads only for a run that has a Security Hub finding to tell. */
 const securityhubClient: WriteBackDeps['securityhub'] = async () => (await import('../aws/clients/securityhub')).securityhub();
@@ -43,7 +51,8 @@ export function heldEntry(record: RemediationRecord): Omit<HeldEntry, 'status'> 
 /**
  * Write the audit item and emit "Warden Remediation Completed|Failed". Idempotent: a retry finds the item there. A
  * held run is also listed in the brakes table (a retry lists it again, the same), and its metrics are emitted once,
- * by the call that stored its record.
+ * by the call that stored its record. Then a denial (or an accepted risk) is remembered so that it sticks, and only
+ * then the run's resource lock is given back: an event arriving after the release already sees the decision.
  */
 export async function recordRemediation(
   state: RemediationState,
@@ -51,6 +60,7 @@ export async function recordRemediation(
     dynamodb, events, tableName: requireEnv('AUDIT_TABLE'), busName: requireEnv('EVENT_BUS_NAME'),
     // Both load on a held run's first Record only: the brakes table's client, and the metrics utility.
     listHeld: async (e) => (await brakesTableOfEnv()).putHeld(e), signal: async (h) => (await import('../runtime/metrics')).emitHeld(h),
+    ...(process.env.FINDINGS_TABLE ? { findings: findingsOfEnv } : {}),
     securityhub: securityhubClient,
   },
 ) {
@@ -64,6 +74,15 @@ export async function recordRemediation(
   if (held) {
     await deps.listHeld(held);
     if (result.stored && record.held) await deps.signal(record.held);
+  }
+  const sticky = stickyDecisionOf(record, state.policy);
+  if ((sticky || record.lock) && deps.findings) {
+    const stores = await deps.findings();
+    if (sticky) {
+      await stores.decisions.remember(sticky);
+      logger.info('decision sticks', { id: record.id, decision: sticky.decision, control: sticky.control, resource: sticky.resource.id, until: sticky.until });
+    }
+    if (record.lock) await stores.locks.release(record.lock, record.id);
   }
   logger.info('recorded', { id: record.id, outcome: record.outcome, durationMs: record.durationMs, ...result });
   return { outcome: record.outcome, ...result };

@@ -4,8 +4,9 @@ import type { ExecutionStarter } from '../aws/executions';
 import { awsLiveState } from '../aws/live-state';
 import { evaluate } from '../domain/evaluate';
 import type { Finding, LiveState, Status } from '../domain/model';
-import { groupFindings } from '../domain/grouping';
-import { executionName } from '../domain/naming';
+import type { DecisionMemory } from '../domain/decisions';
+import { fixesOf, startFix, type FixOrigin, type FixPorts } from '../domain/fixes';
+import type { ResourceLocks } from '../domain/locks';
 import { securityHubRefOf } from '../domain/securityhub';
 import type { ExemptionSightings } from '../domain/policy/exemption';
 import type { VersionedPolicy } from '../domain/policy/version';
@@ -15,6 +16,7 @@ import { requireEnv } from '../runtime/env';
 import { lambda } from '../runtime/lambda';
 import { createTriageBatch } from './triage-batch';
 import { auditSightings } from '../runtime/sightings';
+import { findingsStores } from '../runtime/findings-stores';
 import { logger } from '../runtime/logger';
 
 export type { ExecutionStarter } from '../aws/executions';
@@ -23,6 +25,10 @@ export interface TriageResult {
   status: Status;
   reason?: string;
   executions: { name: string; control: string; executionArn?: string; duplicate: boolean }[];
+  /** Fixes not raised again: a decision on them sticks (domain/decisions.ts). */
+  suppressed?: { name: string; control: string; resource: string; why: string }[];
+  /** Fixes a sweep's run on the same resource is making already (domain/locks.ts). */
+  locked?: { name: string; control: string; resource: string; why: string }[];
 }
 
 /**
@@ -31,12 +37,18 @@ export interface TriageResult {
  * (nothing lost, nothing acted on); ignored and compliant events are logged with their reason.
  * With a finding memory, a GuardDuty finding already handled is ignored unless its severity rose; it is remembered
  * only after its executions started, so a failed start is retried by Lambda rather than lost as a "repeat".
+ * With decisions and locks (domain/fixes.ts), a fix whose denial sticks is `suppressed`, one a sweep's run is making
+ * already is `locked`, and one a sweep's lock holds but does not cover fails the event with Warden.ResourceLocked
+ * after the other fixes started: the queue delivers the event again later.
  */
 export function createTriage(deps: {
   /** The policy to decide with, and its version (the deployed one: runtime/deployed-policy.ts). */
   policy: () => VersionedPolicy | Promise<VersionedPolicy>; live?: LiveState; starter: ExecutionStarter; now?: () => Date; memory?: FindingMemory;
   /** Where exemptions' first sightings are recorded (triage is usually the first to see one). */
   sightings?: ExemptionSightings;
+  /** Decisions that stick (denials, accepted risks), and resource locks shared with the sweep. */
+  decisions?: DecisionMemory;
+  locks?: ResourceLocks;
 }) {
   return async (event: unknown): Promise<TriageResult> => {
     const { policy, version: policyVersion } = await deps.policy();
@@ -67,24 +79,45 @@ export function createTriage(deps: {
         findings = findings.map((f) => ({ ...f, evidence: `${f.evidence}; severity raised from ${seen.from} to ${guardduty.severity}` }));
       }
     }
-    const executions: TriageResult['executions'] = [];
-    for (const [i, { finding, relatedControls }] of groupFindings(findings).entries()) {
-      const name = executionName(o.eventId, finding);
+    const origin: FixOrigin = {
+      kind: 'event', id: o.eventId, source: o.source, eventName: o.eventName, eventTime: o.time,
+      ...(o.actor ? { actor: o.actor } : {}), ...(guardduty ? { guardduty } : {}),
+    };
+    const ports: FixPorts = {
+      starter: deps.starter, now, policy, ...(policyVersion ? { policyVersion } : {}),
+      ...(deps.decisions ? { decisions: deps.decisions } : {}), ...(deps.locks ? { locks: deps.locks } : {}),
+    };
+    const result: Required<Pick<TriageResult, 'executions' | 'suppressed' | 'locked'>> = { executions: [], suppressed: [], locked: [] };
+    const deferred: string[] = [];
+    for (const [i, fix] of fixesOf(findings).entries()) {
       // A Security Hub finding is written back by the event's first run only: runs split from it must not overwrite
       // each other's workflow status.
-      const securityHub = securityHubRefOf(o, finding, policy, i === 0);
-      const context = {
-        id: name, eventId: o.eventId, source: o.source, eventName: o.eventName, eventTime: o.time,
-        ...(o.actor ? { actor: o.actor } : {}), finding, ...(relatedControls.length ? { relatedControls } : {}),
-        ...(guardduty ? { guardduty } : {}), requestedAt, ...(policyVersion ? { policyVersion } : {}),
-        ...(securityHub ? { securityHub } : {}),
-      };
-      const started = await deps.starter.start(name, { context, policy });
-      executions.push({ name, control: finding.control, ...started });
-      logger.info('remediation started', { name, control: finding.control, resource: finding.resource.id, mode: finding.remediation.mode, targets: finding.remediation.targets, duplicate: started.duplicate });
+      const securityHub = securityHubRefOf(o, fix.finding, policy, i === 0);
+      const done = await startFix({ ...fix, ...(securityHub ? { securityHub } : {}) }, origin, ports);
+      const { finding } = done;
+      const about = { name: done.name, control: finding.control, resource: finding.resource.id };
+      if (done.kind === 'started') {
+        result.executions.push({ name: done.name, control: finding.control, ...(done.executionArn ? { executionArn: done.executionArn } : {}), duplicate: done.duplicate });
+        logger.info('remediation started', { name: done.name, control: finding.control, resource: finding.resource.id, mode: finding.remediation.mode, targets: finding.remediation.targets, duplicate: done.duplicate });
+      } else if (done.kind === 'suppressed') {
+        result.suppressed.push({ ...about, why: done.why });
+        logger.info('suppressed', { ...about, eventId: o.eventId, targets: finding.remediation.targets, severity: finding.severity, why: done.why });
+      } else if (done.kind === 'locked') {
+        result.locked.push({ ...about, why: done.why });
+        logger.info('locked', { ...about, eventId: o.eventId, targets: finding.remediation.targets, why: done.why });
+      } else {
+        deferred.push(`${finding.control} on ${finding.resource.id}: ${done.why}`);
+      }
+    }
+    if (deferred.length) {
+      // Its other fixes started (a later delivery finds them by name); these wait for the lock to go.
+      throw new WardenError('Warden.ResourceLocked', `not started yet, the event will be delivered again: ${deferred.join('; ')}`);
     }
     if (guardduty && memory) await memory.remember(seenOf(guardduty, requestedAt));
-    return { status: 'violation', ...(reason ? { reason } : {}), executions };
+    return {
+      status: 'violation', ...(reason ? { reason } : {}), executions: result.executions,
+      ...(result.suppressed.length ? { suppressed: result.suppressed } : {}), ...(result.locked.length ? { locked: result.locked } : {}),
+    };
   };
 }
 
@@ -133,7 +166,7 @@ const triage = createTriage({
   policy: () => deployedPolicy().current(),
   live: awsLiveState(actionClients),
   starter,
-  ...(findingsTable ? { memory: findingMemory(findingsTable) } : {}),
+  ...(findingsTable ? { memory: findingMemory(findingsTable), ...findingsStores(() => findingsTable) } : {}),
   sightings: auditSightings(),
 });
 

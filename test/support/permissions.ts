@@ -7,15 +7,15 @@
 import { readFileSync } from 'node:fs';
 import type { Action, ActionClients } from '../../functions/actions';
 import { declarationOf, type Phase } from '../../functions/actions/catalog';
-import { TRIAGE_LIVE_READS, type Grant } from '../../functions/aws/permissions';
+import { SWEEP_ITEM_READS, TRIAGE_LIVE_READS, type Grant } from '../../functions/aws/permissions';
 import { RUNBOOK_GRANTS, RUNBOOK_PROGRESS, stepGrants } from '../../functions/runbooks/grants';
 import type { RunbookSteps, StepDeps, StepRegistry } from '../../functions/runbooks/model';
 
 /**
  * Who made the call: an action's phase, a runbook step (`<runbook>.<step>`), triage's live state, a runbook's progress
- * write, `warden scan`.
+ * write, `warden scan`, a sweep item's reads.
  */
-type Caller = { action: string; phase: Phase } | { step: string } | 'triage' | 'progress' | 'scan';
+type Caller = { action: string; phase: Phase } | { step: string } | 'triage' | 'progress' | 'scan' | 'sweep';
 
 /** `tagReads`: ecs:ListTagsForResource, the grant that lets `include: ['TAGS']` return tags (used, not required). */
 interface Call { caller: Caller; iam: string[]; tagReads?: string[] }
@@ -95,6 +95,7 @@ export function scanPolicyActions(): Set<string> {
 const declared = (caller: Caller): Set<string> => {
   if (caller === 'scan') return scanPolicyActions();
   const grants: readonly Grant[] = caller === 'triage' ? Object.values(TRIAGE_LIVE_READS).flat()
+    : caller === 'sweep' ? Object.values(SWEEP_ITEM_READS).flat()
     : caller === 'progress' ? RUNBOOK_PROGRESS
     : 'step' in caller ? (stepGrants(caller.step) ?? [])
     : ((declarationOf(caller.action)?.permissions as Partial<Record<Phase, readonly Grant[]>> | undefined)?.[caller.phase] ?? []);
@@ -102,7 +103,7 @@ const declared = (caller: Caller): Set<string> => {
 };
 
 const label = (caller: Caller): string =>
-  caller === 'triage' ? 'triage live state' : caller === 'progress' ? 'runbook progress' : caller === 'scan' ? 'warden scan (infra/scan-policy.json)' : 'step' in caller ? `runbook step ${caller.step}` : `${caller.action} ${caller.phase}`;
+  caller === 'triage' ? 'triage live state' : caller === 'progress' ? 'runbook progress' : caller === 'scan' ? 'warden scan (infra/scan-policy.json)' : caller === 'sweep' ? 'sweep item' : 'step' in caller ? `runbook step ${caller.step}` : `${caller.action} ${caller.phase}`;
 
 /**
  * A test, last in its file: every recorded call was declared for its caller (and the file recorded some). With

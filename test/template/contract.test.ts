@@ -3,6 +3,7 @@
  * A change here must be deliberate: update this test together with the code that reads the value.
  */
 import { RUNBOOK_STEP_TIMEOUT_SECONDS, runbookAsl } from '../../functions/domain/runbooks/asl';
+import { SWEEP_ITEM_FUNCTION_TIMEOUT_SECONDS } from '../../functions/domain/asl/sweep';
 import { runbooks } from '../../functions/domain/runbooks/catalog';
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
@@ -24,6 +25,8 @@ const EXPECTED_FUNCTIONS: Record<string, string> = {
   ApprovalInteractionsFunction: 'functions/handlers/approval-interactions.ts',
   RunbookStepFunction: 'functions/handlers/runbook-step.ts',
   RestoreRuleFunction: 'functions/handlers/restore-rule.ts',
+  SweepFunction: 'functions/handlers/sweep.ts',
+  SweepItemFunction: 'functions/handlers/sweep-item.ts',
 };
 
 const ref = (id: string): Json => ({ Ref: id });
@@ -63,7 +66,7 @@ const EXTRA_ENV: Record<string, Record<string, Json>> = {
   NotifyFunction: { SLACK_WEBHOOK_SECRET_ARN: ref('SlackWebhookSecretArn'), NOTIFY_TOPIC_ARN: ref('NotifyTopic') },
   RecordAuditFunction: {
     AUDIT_TABLE: ref('AuditTable'), EVENT_BUS_NAME: ref('WardenEventBus'), BRAKES_TABLE: ref('BrakesTable'),
-    POWERTOOLS_METRICS_NAMESPACE: { 'Fn::Sub': 'Warden/${AWS::StackName}' },
+    POWERTOOLS_METRICS_NAMESPACE: { 'Fn::Sub': 'Warden/${AWS::StackName}' }, FINDINGS_TABLE: ref('FindingsTable'),
   },
   RequestApprovalFunction: {
     APPROVALS_TABLE: ref('ApprovalsTable'), SLACK_BOT_TOKEN_SECRET_ARN: ref('SlackBotTokenSecretArn'),
@@ -77,13 +80,19 @@ const EXTRA_ENV: Record<string, Record<string, Json>> = {
   },
   RunbookStepFunction: { AUDIT_TABLE: ref('AuditTable'), BRAKES_TABLE: ref('BrakesTable'), ...POLICY_ENV },
   RestoreRuleFunction: { AUDIT_TABLE: ref('AuditTable') },
+  // PlanSweep reads the Regions; Summarize writes the summary and its event.
+  SweepFunction: { SWEEP_REGIONS: ref('SweepRegions'), AUDIT_TABLE: ref('AuditTable'), EVENT_BUS_NAME: ref('WardenEventBus') },
+  // Starts the remediate workflow as triage does: locks and decisions (findings table), sightings, the policy.
+  SweepItemFunction: {
+    STATE_MACHINE_ARN: ref('RemediationStateMachine'), FINDINGS_TABLE: ref('FindingsTable'), AUDIT_TABLE: ref('AuditTable'), ...POLICY_ENV,
+  },
 };
 
 test('the template uses the SAM transform', () => {
   expect(t.Transform).toBe('AWS::Serverless-2016-10-31');
 });
 
-test('exactly the eleven Warden functions, each bundled from its handler file', () => {
+test('exactly the thirteen Warden functions, each bundled from its handler file', () => {
   expect(Object.fromEntries(fns.map((f) => [f.logicalId, f.handlerFile]))).toEqual(EXPECTED_FUNCTIONS);
 });
 
@@ -106,7 +115,8 @@ describe.each(Object.keys(EXPECTED_FUNCTIONS))('%s', (id) => {
       MemorySize: 256,
       // Slack expects an answer within 3 s: its endpoint gets a short timeout of its own. Runbook steps may snapshot
       // several volumes or page through container instances.
-      Timeout: id === 'ApprovalInteractionsFunction' ? 10 : id === 'RunbookStepFunction' ? 90 : 30,
+      // A sweep item reads a Region's whole inventory of one type (SWEEP_ITEM_FUNCTION_TIMEOUT_SECONDS).
+      Timeout: id === 'ApprovalInteractionsFunction' ? 10 : id === 'RunbookStepFunction' ? 90 : id === 'SweepItemFunction' ? SWEEP_ITEM_FUNCTION_TIMEOUT_SECONDS : 30,
       LoggingConfig: { LogFormat: 'JSON', LogGroup: expect.objectContaining({ Ref: expect.any(String) }) },
     });
   });
@@ -138,10 +148,13 @@ test('esbuild BuildProperties are identical for every function except EntryPoint
   }
 });
 
-test('the remediation workflow, its hand entry, and one state machine per runbook, all Standard', () => {
+test('the remediation workflow, its hand entry, one state machine per runbook, and the sweep, all Standard', () => {
   const sms = stateMachines(t);
   const runbookIds = runbooks.map((r) => r.name.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join('') + 'Runbook');
-  expect(sms.map((s) => s.logicalId)).toEqual(['RemediationStateMachine', 'RevokeOpenIngressStateMachine', ...runbookIds]);
+  expect(sms.map((s) => s.logicalId)).toEqual(['RemediationStateMachine', 'RevokeOpenIngressStateMachine', ...runbookIds, 'SweepStateMachine']);
+  // Its role names it (a Distributed Map starts child executions of the state machine itself).
+  expect(sms.at(-1)).toMatchObject({ type: 'STANDARD', definitionUri: 'statemachines/sweep.asl.json' });
+  expect(t.Resources.SweepStateMachine!.Properties!.Name).toEqual({ 'Fn::Sub': '${AWS::StackName}-sweep' });
   expect(sms[0]).toMatchObject({ type: 'STANDARD', definitionUri: 'statemachines/remediate.asl.json' });
   // Responders start the hand entry, by name; only triage starts the workflow itself, which has no name to find.
   expect(sms[1]).toMatchObject({ type: 'STANDARD', definitionUri: 'statemachines/remediate-by-hand.asl.json' });

@@ -4,7 +4,8 @@
  * (functions/actions/catalog.ts, functions/runbooks/grants.ts, functions/aws/permissions.ts, generated into the
  * template), every other role's here: adding a permission means changing one of those on purpose.
  */
-import { EXEMPTION_SIGHTINGS, POLICY_READS, SECURITY_HUB_WRITE_BACK, WITHOUT_RESOURCE_LEVEL } from '../../functions/aws/permissions';
+import { EXEMPTION_SIGHTINGS, POLICY_READS, RESOURCE_LOCKS, SCAN_READS, SECURITY_HUB_WRITE_BACK, WITHOUT_RESOURCE_LEVEL } from '../../functions/aws/permissions';
+import { SWEEP_MAX_CONCURRENCY } from '../../functions/domain/asl/sweep';
 import {
   functions, isObject, loadTemplate, policyStatements, stateMachines, type Json, type PolicyStatement,
 } from '../../local/template';
@@ -40,12 +41,18 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   ApplyRemediationFunction: declared('ApplyRemediationFunction'),
   VerifyRemediationFunction: declared('VerifyRemediationFunction'),
   NotifyFunction: ['secretsmanager:GetSecretValue', 'sns:Publish'],
-  RecordAuditFunction: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'events:PutEvents', 'securityhub:BatchImportFindings', 'securityhub:BatchUpdateFindings'],
+  // The audit write and its event by hand; held runs, sticky decisions and the lock's release generated.
+  RecordAuditFunction: [...new Set(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'events:PutEvents', ...declared('RecordAuditFunction')])],
   RequestApprovalFunction: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'secretsmanager:GetSecretValue'],
   ExpireApprovalFunction: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'secretsmanager:GetSecretValue'],
   ApprovalInteractionsFunction: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'secretsmanager:GetSecretValue', 'states:SendTaskFailure', 'states:SendTaskSuccess'],
   RunbookStepFunction: declared('RunbookStepFunction'),
   RestoreRuleFunction: declared('RestoreRuleFunction'),
+  // Starting the remediate workflow by hand (as triage does); the reads, locks and decisions generated.
+  SweepItemFunction: [...new Set(['states:StartExecution', ...declared('SweepItemFunction')])],
+  SweepFunction: declared('SweepFunction'),
+  // A Distributed Map runs its items as child executions of the state machine itself, and watches and stops them.
+  SweepStateMachine: [...STATE_MACHINE, 'states:DescribeExecution', 'states:StartExecution', 'states:StopExecution'],
   RemediationStateMachine: STATE_MACHINE,
   RevokeOpenIngressStateMachine: STATE_MACHINE,
   ContainEcsTaskRunbook: STATE_MACHINE,
@@ -137,18 +144,22 @@ test('scoped resources', () => {
   expect(resourcesFor('TriageFunction', 'states:StartExecution')).toEqual(
     ['RemediationStateMachine', 'ContainEcsTaskRunbook', 'IsolateContainerInstanceRunbook', 'EksFindingResponseRunbook'].map((id) => ({ resource: { Ref: id } })),
   );
-  expect(resourcesFor('TriageFunction', 'dynamodb:UpdateItem')).toEqual([{ resource: { 'Fn::GetAtt': ['FindingsTable', 'Arn'] } }]);
-  // The finding memory, and the exemption sightings (the audit table, only items exemption#…: see below).
-  expect(resourcesFor('TriageFunction', 'dynamodb:GetItem')).toEqual([{ resource: { 'Fn::GetAtt': ['AuditTable', 'Arn'] } }, { resource: { 'Fn::GetAtt': ['FindingsTable', 'Arn'] } }]);
+  // The finding memory (by hand), and the locks (generated: only items lock#…, below).
+  expect(resourcesFor('TriageFunction', 'dynamodb:UpdateItem')).toEqual([{ resource: { 'Fn::GetAtt': ['FindingsTable', 'Arn'] } }, { resource: { 'Fn::GetAtt': ['FindingsTable', 'Arn'] } }]);
+  // The exemption sightings (the audit table, only items exemption#…: see below), the locks and decisions, the memory.
+  expect(resourcesFor('TriageFunction', 'dynamodb:GetItem')).toEqual([
+    { resource: { 'Fn::GetAtt': ['AuditTable', 'Arn'] } }, { resource: { 'Fn::GetAtt': ['FindingsTable', 'Arn'] } },
+    { resource: { 'Fn::GetAtt': ['FindingsTable', 'Arn'] } }, { resource: { 'Fn::GetAtt': ['FindingsTable', 'Arn'] } },
+  ]);
   expect(resourcesFor('NotifyFunction', 'secretsmanager:GetSecretValue')).toEqual([
     { resource: { Ref: 'SlackWebhookSecretArn' }, when: 'HasSlackWebhookSecret' },
   ]);
   expect(resourcesFor('NotifyFunction', 'sns:Publish')).toEqual([{ resource: { Ref: 'NotifyTopic' } }]);
-  for (const a of ['dynamodb:GetItem', 'dynamodb:UpdateItem']) {
-    expect(resourcesFor('RecordAuditFunction', a)).toEqual([{ resource: { 'Fn::GetAtt': ['AuditTable', 'Arn'] } }]);
-  }
-  // The audit item, and a held run's entry in the brakes table (generated: HELD_RUNS_WRITE).
-  expect(resourcesFor('RecordAuditFunction', 'dynamodb:PutItem')).toEqual(['AuditTable', 'BrakesTable'].map((id) => ({ resource: { 'Fn::GetAtt': [id, 'Arn'] } })));
+  expect(resourcesFor('RecordAuditFunction', 'dynamodb:GetItem')).toEqual([{ resource: { 'Fn::GetAtt': ['AuditTable', 'Arn'] } }]);
+  // The audit item, and a lock's release (the findings table: only items lock#…, below).
+  expect(resourcesFor('RecordAuditFunction', 'dynamodb:UpdateItem')).toEqual(['AuditTable', 'FindingsTable'].map((id) => ({ resource: { 'Fn::GetAtt': [id, 'Arn'] } })));
+  // The audit item, a held run's entry in the brakes table (generated: HELD_RUNS_WRITE), a decision that sticks.
+  expect(resourcesFor('RecordAuditFunction', 'dynamodb:PutItem')).toEqual(['AuditTable', 'BrakesTable', 'FindingsTable'].map((id) => ({ resource: { 'Fn::GetAtt': [id, 'Arn'] } })));
   expect(resourcesFor('RecordAuditFunction', 'events:PutEvents')).toEqual([
     { resource: { 'Fn::GetAtt': ['WardenEventBus', 'Arn'] } },
   ]);
@@ -206,6 +217,7 @@ describe.each(Object.keys(GENERATED_POLICIES))('%s: generated statements', (id) 
 test('the remediation and runbook functions hold only generated statements; triage adds by hand only starting runs, the finding memory and its queues, RecordAudit only the audit write and its event', () => {
   const byHand: Record<string, string[]> = {
     TriageFunction: ['StartRemediation', 'RememberFindings', 'ReadTriageQueue', 'DeadLetterInvalidEvents'], RecordAuditFunction: ['WriteAuditItem', 'EmitWardenEvents'],
+    SweepItemFunction: ['StartRemediation'],
   };
   for (const id of Object.keys(GENERATED_POLICIES)) {
     const generated = new Set(statementsOf(GENERATED_POLICIES[id]!()).map((g) => g.Sid));
@@ -226,9 +238,11 @@ test('the brakes table: Apply and the runbook steps spend (get, put, update), Re
 
 test('the re-check, verify and triage\'s live state only read (Describe, List, Get); only Apply writes', () => {
   // Besides the exemption sightings: a conditional put of a first sighting, in the audit table (next test).
+  // Triage also takes resource locks (conditional writes of the findings table's lock# items: below).
   const sightings = new Set(EXEMPTION_SIGHTINGS.flatMap((g) => g.actions));
+  const locks = new Set(RESOURCE_LOCKS.flatMap((g) => g.actions));
   for (const id of ['LoadLiveStateFunction', 'VerifyRemediationFunction', 'TriageFunction']) {
-    expect(declared(id).filter((a) => !sightings.has(a) && !/^[a-z0-9-]+:(Describe|List|Get)[A-Za-z]*$/.test(a))).toEqual([]);
+    expect(declared(id).filter((a) => !sightings.has(a) && !(id === 'TriageFunction' && locks.has(a)) && !/^[a-z0-9-]+:(Describe|List|Get)[A-Za-z]*$/.test(a))).toEqual([]);
     // Triage's queue actions are hand-written, on its two queues only.
     if (id === 'TriageFunction') {
       const sqsOn = principals.find((p) => p.id === id)!.statements.filter((s) => s.Action.some((a) => a.startsWith('sqs:')));
@@ -241,8 +255,8 @@ test('the re-check, verify and triage\'s live state only read (Describe, List, G
   expect(declared('ApplyRemediationFunction').filter((a) => !/:(Describe|List|Get)/.test(a)).length).toBeGreaterThan(0);
 });
 
-test('exemption sightings: triage and the re-check read and put only the audit table\'s exemption# items', () => {
-  for (const id of ['TriageFunction', 'LoadLiveStateFunction']) {
+test('exemption sightings: triage, the sweep items and the re-check read and put only the audit table\'s exemption# items', () => {
+  for (const id of ['TriageFunction', 'LoadLiveStateFunction', 'SweepItemFunction']) {
     const onAudit = principals.find((p) => p.id === id)!.statements.filter((st) => JSON.stringify(st.Resource).includes('AuditTable'));
     expect(onAudit.map(({ Action, Resource, Condition }) => ({ Action, Resource, Condition }))).toEqual([{
       Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: [{ 'Fn::GetAtt': ['AuditTable', 'Arn'] }],
@@ -308,4 +322,79 @@ test('checkov: every function skips the concurrency check only with the bound th
     expect({ fn: f.logicalId, skips: concurrency.length }).toEqual({ fn: f.logicalId, skips: 1 });
     expect(String(concurrency[0]!.comment)).toMatch(/Bounded by|bounded by/);
   }
+});
+
+describe('the sweep', () => {
+  const statementsOf = (id: string) => principals.find((p) => p.id === id)!.statements;
+  const onFindings = (id: string) => statementsOf(id)
+    .filter((st) => JSON.stringify(st.Resource).includes('FindingsTable'))
+    .map(({ Action, Condition }) => ({ Action: [...Action].sort(), ...(Condition ? { Condition } : {}) }));
+  const keys = (prefix: string) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [prefix] } });
+
+  test('the findings table: locks and decisions by key prefix; the sweep items nothing else of it, Record only the writes its end needs', () => {
+    const locks = { Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Condition: keys('lock#*') };
+    const decisionsRead = { Action: ['dynamodb:GetItem'], Condition: keys('decision#*') };
+    expect(onFindings('SweepItemFunction')).toEqual([locks, decisionsRead]);
+    // Triage's finding memory (GuardDuty finding ids) is hand-written and unconditioned, as before.
+    expect(onFindings('TriageFunction')).toEqual(expect.arrayContaining([locks, decisionsRead, { Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] }]));
+    expect(onFindings('TriageFunction')).toHaveLength(3);
+    expect(onFindings('RecordAuditFunction')).toEqual([
+      { Action: ['dynamodb:PutItem'], Condition: keys('decision#*') },
+      { Action: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'], Condition: keys('lock#*') },
+    ]);
+    const others = principals.filter((p) => !['SweepItemFunction', 'TriageFunction', 'RecordAuditFunction'].includes(p.id) && JSON.stringify(p.statements).includes('FindingsTable'));
+    expect(others.map((p) => p.id)).toEqual([]);
+  });
+
+  test("a sweep item reads as the scan does (without the Regions list), writes nothing but locks, and starts only the remediate workflow", () => {
+    const scan = new Set(Object.entries(SCAN_READS).filter(([by]) => by !== 'regions').flatMap(([, gs]) => gs.flatMap((g) => g.actions)));
+    const locks = new Set(RESOURCE_LOCKS.flatMap((g) => g.actions));
+    const sightings = new Set(EXEMPTION_SIGHTINGS.flatMap((g) => g.actions));
+    const actions = [...new Set(statementsOf('SweepItemFunction').flatMap((s) => s.Action))];
+    expect(actions.filter((a) => !scan.has(a) && !locks.has(a) && !sightings.has(a) && a !== 'ssm:GetParameter' && a !== 'states:StartExecution')).toEqual([]);
+    expect([...scan].filter((a) => !actions.includes(a))).toEqual([]);
+    expect(actions).not.toContain('ec2:DescribeRegions');
+    expect(resourcesFor('SweepItemFunction', 'states:StartExecution')).toEqual([{ resource: { Ref: 'RemediationStateMachine' } }]);
+    // Only triage and the sweep items start the remediate workflow, whose input (the policy) the run trusts.
+    const starters = principals.filter((p) => JSON.stringify(p.statements.filter((st) => st.Action.includes('states:StartExecution')).flatMap((st) => st.Resource)).includes('"RemediationStateMachine"'));
+    expect(starters.map((p) => p.id).sort()).toEqual(['SweepItemFunction', 'TriageFunction']);
+    // PlanSweep and Summarize: the summary item (sweep# only) and its event.
+    expect(statementsOf('SweepFunction').map(({ Action, Resource, Condition }) => ({ Action, Resource, ...(Condition ? { Condition } : {}) }))).toEqual([
+      { Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Resource: [{ 'Fn::GetAtt': ['AuditTable', 'Arn'] }], Condition: keys('sweep#*') },
+      { Action: ['events:PutEvents'], Resource: [{ 'Fn::GetAtt': ['WardenEventBus', 'Arn'] }] },
+    ]);
+  });
+
+  test('the state machine starts, watches and stops child executions of itself only (by name), and invokes its two functions', () => {
+    const own = (kind: string, tail = '') => ({ 'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:${kind}:\${AWS::StackName}-sweep${tail}` });
+    expect(t.Resources.SweepStateMachine!.Properties!.Name).toEqual({ 'Fn::Sub': '${AWS::StackName}-sweep' });
+    expect(resourcesFor('SweepStateMachine', 'states:StartExecution')).toEqual([{ resource: own('stateMachine') }]);
+    for (const a of ['states:DescribeExecution', 'states:StopExecution']) expect(resourcesFor('SweepStateMachine', a)).toEqual([{ resource: own('execution', '/*') }]);
+    expect(resourcesFor('SweepStateMachine', 'lambda:InvokeFunction')).toEqual(['SweepFunction', 'SweepItemFunction'].map((id) => ({ resource: { 'Fn::GetAtt': [id, 'Arn'] } })));
+  });
+
+  test('the schedule: EventBridge Scheduler starts the sweep with a role that may start only it; SweepSchedule off creates neither', () => {
+    expect(t.Parameters?.SweepSchedule).toMatchObject({ Type: 'String', Default: 'rate(1 day)' });
+    expect(t.Conditions?.SweepScheduled).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'SweepSchedule' }, 'off'] }] });
+    expect(t.Resources.SweepTrigger).toMatchObject({
+      Type: 'AWS::Scheduler::Schedule', Condition: 'SweepScheduled',
+      Properties: {
+        ScheduleExpression: { Ref: 'SweepSchedule' }, State: 'ENABLED',
+        Target: { Arn: { Ref: 'SweepStateMachine' }, RoleArn: { 'Fn::GetAtt': ['SweepSchedulerRole', 'Arn'] } },
+      },
+    });
+    const role = t.Resources.SweepSchedulerRole!;
+    expect(role).toMatchObject({ Type: 'AWS::IAM::Role', Condition: 'SweepScheduled' });
+    expect(role.Properties!.AssumeRolePolicyDocument).toMatchObject({
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'scheduler.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } }],
+    });
+    const granted = ((role.Properties!.Policies ?? []) as { PolicyDocument: { Statement: { Action: Json; Resource: Json }[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
+    expect(granted.map(({ Action, Resource }) => ({ Action, Resource }))).toEqual([{ Action: 'states:StartExecution', Resource: { Ref: 'SweepStateMachine' } }]);
+    expect(role.Properties!.ManagedPolicyArns).toBeUndefined();
+  });
+
+  test("SweepItemFunction's concurrency bound (checkov CKV_AWS_115) is the Map's MaxConcurrency", () => {
+    const skip = ((t.Resources.SweepItemFunction!.Metadata!.checkov as { skip: { id: string; comment: string }[] }).skip).find((s) => s.id === 'CKV_AWS_115')!;
+    expect(skip.comment).toContain(`MaxConcurrency (${SWEEP_MAX_CONCURRENCY} items at once`);
+  });
 });

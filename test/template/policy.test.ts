@@ -23,9 +23,9 @@ test('PolicyParameter: a String parameter named as the grants and the CLI expect
   expect(t.Outputs?.PolicyParameterName).toMatchObject({ Value: ref('PolicyParameter') });
 });
 
-test('only triage, the runbook step function and the brakes (LoadLiveState, Apply) read the policy, and ssm:GetParameter on that parameter is all they get of SSM', () => {
+test('only triage, the sweep items, the runbook step function and the brakes (LoadLiveState, Apply) read the policy, and ssm:GetParameter on that parameter is all they get of SSM', () => {
   const readers = fns.filter((f) => f.env.WARDEN_POLICY_PARAMETER !== undefined).map((f) => f.logicalId).sort();
-  expect(readers).toEqual(['ApplyRemediationFunction', 'LoadLiveStateFunction', 'RunbookStepFunction', 'TriageFunction']);
+  expect(readers).toEqual(['ApplyRemediationFunction', 'LoadLiveStateFunction', 'RunbookStepFunction', 'SweepItemFunction', 'TriageFunction']);
   const parameterArn = { 'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${POLICY_PARAMETER_NAME}` };
   for (const f of fns) {
     const ssm = f.statements.filter((s) => s.Action.some((a) => a.startsWith('ssm:')));

@@ -31,7 +31,8 @@ function handStartName(): string {
  * The ASL document (JSONPath) of the remediate workflow. Two entries share every state: triage's (`remediate`,
  * StartAt LoadLiveState, startable only by triage's role) and the hand entry (`remediate-by-hand`, StartAt Start, the
  * one responders may start). Start refuses an input that brings a policy or a finding context, so a person can never
- * run the workflow under a policy of their own (decision 50); triage's input is trusted because only triage starts it.
+ * run the workflow under a policy of their own (decision 50); triage's input is trusted because only triage (and the
+ * sweep's items, which start it the same way) start it.
  */
 export function remediateAsl(entry: 'triage' | 'hand' = 'triage'): Record<string, unknown> {
   const states: Record<string, State> = {

@@ -177,6 +177,13 @@ export const PolicySchema = z
       .default({ ...BRAKE_LIMITS })
       .describe('The breaker: automatic changes per fixed window of windowMinutes, per account, per control and in total, and runbook containments; past a limit a run is held, not applied.'),
     /**
+     * Decisions stick (domain/decisions.ts): a finding an approver denied, or an accepted risk (an exemption in force,
+     * notified), is not raised again by events or sweeps for `suppressDays`, unless its severity rises or it has new
+     * targets. 0: every event and sweep raises it again.
+     */
+    decisions: z.object({ suppressDays: z.number().int().min(0).max(365).default(30) }).strict().default({ suppressDays: 30 })
+      .describe('Decisions stick: a denied finding, or an accepted risk (an exemption in force), is not raised again for suppressDays unless its severity rises or it has new targets. 0: raise it every time.'),
+    /**
      * Security Hub (domain/securityhub.ts). Findings that came from Security Hub always get their workflow status and
      * a note written back; `importFindings` also imports Warden's own findings (from CloudTrail, Config and GuardDuty
      * events) as ASFF, and closes them when fixed.

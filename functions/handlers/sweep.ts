@@ -1,0 +1,65 @@
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { recordSweep } from '../audit/sweep';
+import { dynamodb } from '../aws/clients/dynamodb';
+import { events } from '../aws/clients/events';
+import { WardenError } from '../aws/errors';
+import { planSweep, summarizeSweep, type FailedSweepItem, type SweepItemResult, type SweepPlan, type SweepSummary } from '../domain/sweep';
+import { requireEnv } from '../runtime/env';
+import { lambda } from '../runtime/lambda';
+import { logger } from '../runtime/logger';
+
+/**
+ * The Sweep state machine's own steps (statemachines/sweep.asl.json): `plan` (PlanSweep: the items) and `summarize`
+ * (Summarize: the summary item and its event). The item's work is SweepItemFunction's (handlers/sweep-item.ts).
+ */
+
+const Plan = z.object({ step: z.literal('plan'), sweepId: z.string().min(1), startedAt: z.string().min(1) });
+const Summarize = z.object({
+  step: z.literal('summarize'), sweepId: z.string().min(1), startedAt: z.string().min(1),
+  state: z.object({
+    plan: z.object({ result: z.unknown() }).optional(),
+    results: z.array(z.unknown()).optional(),
+    failure: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
+  }).passthrough(),
+});
+const Input = z.discriminatedUnion('step', [Plan, Summarize]);
+
+export interface SweepDeps {
+  /** SweepRegions, comma-separated (empty: Warden's own Region). */
+  regions: () => string;
+  ownRegion: () => string;
+  now: () => Date;
+  record: (s: SweepSummary) => Promise<unknown>;
+}
+
+/** The account of the function's own ARN (Warden's account). */
+const accountOf = (context: Context): string => context.invokedFunctionArn.split(':')[4] ?? '';
+
+export function createSweep(deps: SweepDeps) {
+  return async (raw: unknown, context: Context): Promise<SweepPlan | SweepSummary> => {
+    const parsed = Input.safeParse(raw);
+    if (!parsed.success) throw new WardenError('Warden.InvalidInput', `sweep step: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const input = parsed.data;
+    if (input.step === 'plan') {
+      const plan = planSweep({ sweepId: input.sweepId, startedAt: input.startedAt, account: accountOf(context), ownRegion: deps.ownRegion(), regions: deps.regions().split(',') });
+      logger.info('sweep planned', { sweepId: plan.sweepId, items: plan.items.length, gaps: plan.gaps.length });
+      return plan;
+    }
+    const summary = summarizeSweep({
+      sweepId: input.sweepId, startedAt: input.startedAt, finishedAt: deps.now().toISOString(),
+      ...(input.state.plan ? { plan: input.state.plan.result as SweepPlan } : {}),
+      ...(input.state.results ? { results: input.state.results as (SweepItemResult | FailedSweepItem)[] } : {}),
+      ...(input.state.failure ? { error: input.state.failure } : {}),
+    });
+    await deps.record(summary);
+    const { gapList: _, ...counts } = summary;
+    logger.info('sweep summarized', counts);
+    return summary;
+  };
+}
+
+export const handler = lambda(createSweep({
+  regions: () => process.env.SWEEP_REGIONS ?? '', ownRegion: () => requireEnv('AWS_REGION'), now: () => new Date(),
+  record: (s) => recordSweep(s, { dynamodb: dynamodb(), events: events(), tableName: requireEnv('AUDIT_TABLE'), busName: requireEnv('EVENT_BUS_NAME') }),
+}));
