@@ -1,10 +1,7 @@
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
 import type { ActionClients } from '../aws/action-clients';
 import { WardenError } from '../aws/errors';
 import type { ExecutionStarter } from '../aws/executions';
-import { regionClients } from '../aws/region-clients';
-import { decideInventory, errorText, readInventory, readerFor } from '../aws/scan-account';
 import type { DecisionMemory } from '../domain/decisions';
 import { fixesOf, startFix, type FixOrigin, type FixPorts } from '../domain/fixes';
 import type { ResourceLocks } from '../domain/locks';
@@ -19,16 +16,20 @@ import { logger } from '../runtime/logger';
 import { auditSightings } from '../runtime/sightings';
 import { findingsStores } from '../runtime/findings-stores';
 
-const Input = z.object({
-  sweepId: z.string().min(1),
-  startedAt: z.string().min(1),
-  item: z.object({ account: z.string().regex(/^\d{12}$/), region: z.string().min(1), resourceType: z.enum(SWEEP_RESOURCE_TYPES) }).strict(),
-});
+/** The input's schema: zod loads on the first invocation, not at init. */
+const inputSchema = async () => {
+  const { z } = await import('zod');
+  return z.object({
+    sweepId: z.string().min(1),
+    startedAt: z.string().min(1),
+    item: z.object({ account: z.string().regex(/^\d{12}$/), region: z.string().min(1), resourceType: z.enum(SWEEP_RESOURCE_TYPES) }).strict(),
+  });
+};
 
 export interface SweepItemDeps {
   policy: () => VersionedPolicy | Promise<VersionedPolicy>;
   /** The clients of a Region (default: regionClients, with adaptive retries for a whole Region's reads). */
-  clientsFor: (region: string) => ActionClients;
+  clientsFor: (region: string) => ActionClients | Promise<ActionClients>;
   /** Triage's starter: the remediate workflow. */
   starter: ExecutionStarter;
   decisions?: DecisionMemory;
@@ -51,7 +52,7 @@ const accountOf = (context: Context): string => context.invokedFunctionArn.split
  */
 export function createSweepItem(deps: SweepItemDeps) {
   return async (raw: unknown, context: Context): Promise<SweepItemResult> => {
-    const parsed = Input.safeParse(raw);
+    const parsed = (await inputSchema()).safeParse(raw);
     if (!parsed.success) throw new WardenError('Warden.InvalidInput', `sweep item: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     const { sweepId, item } = parsed.data;
     const gaps: ScanGap[] = [];
@@ -67,7 +68,9 @@ export function createSweepItem(deps: SweepItemDeps) {
 
     const { policy, version } = await deps.policy();
     const now = deps.now();
-    const clients = deps.clientsFor(item.region);
+    // The scan's readers and their SDK clients load with the first item, not at init.
+    const { decideInventory, errorText, readInventory, readerFor } = await import('../aws/scan-account');
+    const clients = await deps.clientsFor(item.region);
     const read = await readInventory(item.region, [readerFor(item.resourceType as SweepItem['resourceType'])], clients);
     gaps.push(...read.gaps);
     const decided = await decideInventory(item.region, read.resources, { policy, now, ...(deps.sightings ? { sightings: deps.sightings } : {}) }, clients);
@@ -113,7 +116,7 @@ const starter: ExecutionStarter = {
 
 export const handler = lambda(createSweepItem({
   policy: () => deployedPolicy().current(),
-  clientsFor: regionClients,
+  clientsFor: async (region) => (await import('../aws/region-clients')).regionClients(region),
   starter,
   ...findingsStores(() => requireEnv('FINDINGS_TABLE')),
   sightings: auditSightings(),

@@ -1,5 +1,4 @@
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
 import { recordSweep } from '../audit/sweep';
 import { dynamodb } from '../aws/clients/dynamodb';
 import { events } from '../aws/clients/events';
@@ -14,16 +13,20 @@ import { logger } from '../runtime/logger';
  * (Summarize: the summary item and its event). The item's work is SweepItemFunction's (handlers/sweep-item.ts).
  */
 
-const Plan = z.object({ step: z.literal('plan'), sweepId: z.string().min(1), startedAt: z.string().min(1) });
-const Summarize = z.object({
-  step: z.literal('summarize'), sweepId: z.string().min(1), startedAt: z.string().min(1),
-  state: z.object({
-    plan: z.object({ result: z.unknown() }).optional(),
-    results: z.array(z.unknown()).optional(),
-    failure: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
-  }).passthrough(),
-});
-const Input = z.discriminatedUnion('step', [Plan, Summarize]);
+/** The input's schema: zod loads on the first invocation, not at init. */
+const inputSchema = async () => {
+  const { z } = await import('zod');
+  const Plan = z.object({ step: z.literal('plan'), sweepId: z.string().min(1), startedAt: z.string().min(1) });
+  const Summarize = z.object({
+    step: z.literal('summarize'), sweepId: z.string().min(1), startedAt: z.string().min(1),
+    state: z.object({
+      plan: z.object({ result: z.unknown() }).optional(),
+      results: z.array(z.unknown()).optional(),
+      failure: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
+    }).passthrough(),
+  });
+  return z.discriminatedUnion('step', [Plan, Summarize]);
+};
 
 export interface SweepDeps {
   /** SweepRegions, comma-separated (empty: Warden's own Region). */
@@ -38,7 +41,7 @@ const accountOf = (context: Context): string => context.invokedFunctionArn.split
 
 export function createSweep(deps: SweepDeps) {
   return async (raw: unknown, context: Context): Promise<SweepPlan | SweepSummary> => {
-    const parsed = Input.safeParse(raw);
+    const parsed = (await inputSchema()).safeParse(raw);
     if (!parsed.success) throw new WardenError('Warden.InvalidInput', `sweep step: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     const input = parsed.data;
     if (input.step === 'plan') {

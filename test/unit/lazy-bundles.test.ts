@@ -17,6 +17,7 @@ async function entryPackages(entry: string): Promise<string[]> {
 test.each([
   'functions/handlers/load-live-state.ts', 'functions/handlers/apply-remediation.ts', 'functions/handlers/verify-remediation.ts',
   'functions/handlers/runbook-step.ts', 'functions/handlers/restore-rule.ts', 'functions/handlers/triage.ts',
+  'functions/handlers/sweep-item.ts',
 ])('%s loads no ECS, EC2, EKS, ECR or ELB client at start', async (entry) => {
   const inputs = await entryPackages(entry);
   expect(inputs.length).toBeGreaterThan(10);
