@@ -30,7 +30,11 @@ export interface BurstFigures {
   findings: number;
   groups: number;
   limits: { perAccount: number; perControl: number; total: number; windowMinutes: number };
+  /** Each event's decision when triaged: a rule another run had already revoked is `compliant` by then. */
+  events: Record<string, number>;
   runs: number;
+  /** Fixes not started because a run holding the resource's lock makes the same fix (its record accounts for them). */
+  locked: number;
   outcomes: Record<string, number>;
   /** Fixed runs: at most the tightest limit. */
   autoFixed: number;
@@ -58,6 +62,8 @@ export async function burstWith(w: LocalWarden, opts: { findings: number; groups
   }
   const started = new Set<string>();
   let deadLettered = 0;
+  let locked = 0;
+  const decided: Record<string, number> = {};
   const t0 = performance.now();
   let next = 0;
   const worker = async () => {
@@ -66,7 +72,10 @@ export async function burstWith(w: LocalWarden, opts: { findings: number; groups
       let delivered = false;
       for (let attempt = 0; attempt < 5 && !delivered; attempt++) {
         delivered = await w.triage(event).then((r) => {
-          for (const e of r.executions) if (!e.duplicate) started.add(e.name);
+          // A run started by an earlier, failed delivery of the same event comes back as a duplicate: count it once.
+          for (const e of r.executions) started.add(e.name);
+          locked += r.locked?.length ?? 0;
+          decided[r.status] = (decided[r.status] ?? 0) + 1;
           return true;
         }, () => false);
       }
@@ -84,7 +93,7 @@ export async function burstWith(w: LocalWarden, opts: { findings: number; groups
   }
   const held = await brakesTable({ dynamodb: clients.dynamodb, tableName: w.resources.brakesTable }).heldRuns();
   return {
-    findings: opts.findings, groups: opts.groups, runs: started.size, outcomes,
+    findings: opts.findings, groups: opts.groups, events: decided, runs: started.size, locked, outcomes,
     autoFixed: outcomes.fixed ?? 0,
     heldListed: held.filter((h) => started.has(h.runId)).length,
     summaries: opts.sinkReceived().filter((r) => r.body.includes('breaker tripped')).length,
