@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -11,13 +10,14 @@ import { dynamodb } from '../functions/aws/clients/dynamodb';
 import { sfn } from '../functions/aws/clients/sfn';
 import { sts } from '../functions/aws/clients/sts';
 import { windowAt, windowText } from '../functions/domain/brakes';
-import { defaultPolicy, parsePolicy, policyFrom, type Policy } from '../functions/domain/policy';
+import { defaultPolicy, policyFrom, type Policy } from '../functions/domain/policy';
 import { handStarts } from '../functions/domain/runbooks/catalog';
 import type { ReleaseStart } from '../functions/runbooks/start';
 import { useEmulator } from '../local/moto';
 import { LOCAL_AUDIT_TABLE, type Writer } from './audit';
 import { UsageError } from './evaluate';
 import { parameterName, ssmPolicyStore } from './policy';
+import { loadPolicy } from './policy-file';
 import { executionName, localRunbookPorts, runLocal, stateMachineArn, type LocalRunbookPorts } from './runbook';
 
 /** The brakes table's name locally (startLocalWarden's default prefix). */
@@ -95,20 +95,6 @@ function parse(args: string[]) {
   }
 }
 
-function readPolicy(file: string): Policy {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new UsageError(`cannot read policy file ${file}`);
-  }
-  try {
-    return parsePolicy(text);
-  } catch (e) {
-    throw new UsageError(`${file}: ${(e as Error).message}`);
-  }
-}
-
 /** The status as data (`--json`). */
 export interface BreakerStatus {
   window: { start: string; end: string; minutes: number };
@@ -160,7 +146,7 @@ export async function breakerCommand(args: string[], deps: BreakerDeps): Promise
     if (positionals.length) throw new UsageError('breaker status takes no arguments');
     const ports = await deps.ports({ table, auditTable, stack, ...(endpoint ? { endpoint } : {}) });
     const parameter = parameterName(values, env);
-    const deployed = values.policy ? readPolicy(values.policy) : await ports.deployedPolicy(parameter);
+    const deployed = values.policy ? loadPolicy(values.policy) : await ports.deployedPolicy(parameter);
     const policy = 'problem' in deployed ? undefined : deployed;
     const { counters, trips } = await ports.table.current(now);
     const limits = (policy ?? defaultPolicy()).limits;

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { clients } from '../functions/aws/clients';
@@ -12,8 +11,8 @@ import { PAUSE_USAGE, pauseCommand } from './pause';
 import { RUNBOOK_USAGE, awsRunbookPorts, localRunbookPorts, runbookCommand } from './runbook';
 import { SCAN_USAGE, scanCommand } from './scan';
 import { awsLiveState } from '../functions/aws/live-state';
-import { defaultPolicy, parsePolicy, type Policy } from '../functions/domain/policy';
 import { evaluateFiles, expandInputs, formatTable, UsageError } from './evaluate';
+import { loadPolicy } from './policy-file';
 
 const EVALUATE_USAGE = `usage: warden evaluate <file|dir>... [--json] [--policy FILE] [--live] [--now TIME]
 
@@ -27,21 +26,6 @@ exit codes: 0 every input processed (whatever was found), 2 usage error
 `;
 
 const USAGE = [EVALUATE_USAGE, SCAN_USAGE, APPROVE_USAGE, RUNBOOK_USAGE, AUDIT_USAGE, EXEMPTIONS_USAGE, POLICY_USAGE, BREAKER_USAGE, PAUSE_USAGE].map((u) => u.trim()).join('\n\n');
-
-function loadPolicy(file: string | undefined): Policy {
-  if (!file) return defaultPolicy();
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new UsageError(`cannot read policy file ${file}`);
-  }
-  try {
-    return parsePolicy(text);
-  } catch (err) {
-    throw new UsageError(`${file}: ${(err as Error).message}`);
-  }
-}
 
 export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
   const [command, ...rest] = argv;
