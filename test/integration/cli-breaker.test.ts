@@ -5,7 +5,6 @@
 import { userInfo } from 'node:os';
 import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { jest } from '@jest/globals';
 import { main } from '../../cli/warden';
 import { getAuditRecord } from '../../functions/audit/get';
 import { clients } from '../../functions/aws/clients';
@@ -14,15 +13,11 @@ import type { RemediationState } from '../../functions/domain/state';
 import { allow, createGroup, createVpc, ingressRuleIds, tcp } from '../../local/sandbox';
 import { startLocalWarden } from '../../local/warden-local';
 import { useMoto } from '../support/emulator';
+import { useFixedDate } from '../support/clock';
 
 const moto = useMoto();
 const T0 = new Date('2031-01-01T10:01:00Z');
-const ONLY_DATE = [
-  'hrtime', 'nextTick', 'performance', 'queueMicrotask', 'requestAnimationFrame', 'cancelAnimationFrame', 'requestIdleCallback',
-  'cancelIdleCallback', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout',
-] as const;
-beforeEach(() => jest.useFakeTimers({ now: T0, doNotFake: [...ONLY_DATE] }));
-afterEach(() => jest.useRealTimers());
+useFixedDate(T0);
 const ME = `local:${userInfo().username}`;
 
 async function warden(...args: string[]) {

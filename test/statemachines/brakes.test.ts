@@ -4,7 +4,6 @@
 // straddles two windows. No mocks.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DescribeTasksCommand } from '@aws-sdk/client-ecs';
-import { jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { approvalIdsOfRun } from '../../functions/approvals/expire';
 import { getAuditRecord } from '../../functions/audit/get';
@@ -17,15 +16,11 @@ import type { RemediationState } from '../../functions/domain/state';
 import type { LocalWarden } from '../../local/warden-local';
 import { allow, createGroup, createVpc, ingressRuleIds, runningTask, tcp } from '../../local/sandbox';
 import { useLocalWarden } from '../support/emulator';
+import { useFixedDate } from '../support/clock';
 
 const { start, sink } = useLocalWarden();
 const T0 = new Date('2031-01-01T10:01:00Z');
-const ONLY_DATE = [
-  'hrtime', 'nextTick', 'performance', 'queueMicrotask', 'requestAnimationFrame', 'cancelAnimationFrame', 'requestIdleCallback',
-  'cancelIdleCallback', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout',
-] as const;
-beforeEach(() => jest.useFakeTimers({ now: T0, doNotFake: [...ONLY_DATE] }));
-afterEach(() => jest.useRealTimers());
+useFixedDate(T0);
 
 /** Approvals wait long enough for a test to decide them (at the local warden's 0.1 ms per second: a minute). */
 const APPROVALS = { approvers: ['U0LEAD'], timeoutSeconds: 604800, escalation: { timeoutSeconds: 604800 } };

@@ -1,18 +1,13 @@
 // A burst, small: 30 world-open findings over 3 groups arrive at once under the breaker's default limits (5
 // automatic fixes per control per window). The real handlers and the local state machine on moto; the clock fixed
 // (jest fakes Date only) so the burst never straddles two windows. `npm run bench` runs 1,000 over 20 groups.
-import { jest } from '@jest/globals';
 import { defaultPolicy } from '../../functions/domain/policy';
 import { burstWith } from '../../bench/burst';
 import { useLocalWarden } from '../support/emulator';
+import { useFixedDate } from '../support/clock';
 
 const { start, sink } = useLocalWarden();
-const ONLY_DATE = [
-  'hrtime', 'nextTick', 'performance', 'queueMicrotask', 'requestAnimationFrame', 'cancelAnimationFrame', 'requestIdleCallback',
-  'cancelIdleCallback', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout',
-] as const;
-beforeEach(() => jest.useFakeTimers({ now: new Date('2031-01-01T10:01:00Z'), doNotFake: [...ONLY_DATE] }));
-afterEach(() => jest.useRealTimers());
+useFixedDate(new Date('2031-01-01T10:01:00Z'));
 
 test('auto-fixes stay within the limit; every other run is held and listed, told once; nothing is lost', async () => {
   const w = await start();
