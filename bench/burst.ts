@@ -2,29 +2,15 @@
 // breaker's default limits. Counted: auto-fixes (within the limits), held runs (waiting for a person), runs that
 // found nothing left to do, and every event and run accounted for in the audit table or the dead-letter queue.
 // test/statemachines/burst.test.ts runs a small version.
-import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brakesTable } from '../functions/aws/brakes-table';
 import { clients } from '../functions/aws/clients';
+import { deliver, eachAtOnce, scanAll, withEmulator } from './kit';
 import { defaultPolicy, type PolicyInput } from '../functions/domain/policy';
-import { startMoto, useEmulator } from '../local/moto';
 import { allow, createGroup, createVpc, tcp } from '../local/sandbox';
-import { startSink } from '../local/sink';
 import { repoRoot } from '../local/template';
 import { startLocalWarden, type LocalWarden } from '../local/warden-local';
-
-/** Every item of a table (Scan pages at 1 MB). */
-async function scanAll(TableName: string): Promise<Record<string, AttributeValue>[]> {
-  const items: Record<string, AttributeValue>[] = [];
-  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await clients.dynamodb().send(new ScanCommand({ TableName, ExclusiveStartKey }));
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
-}
 
 export interface BurstFigures {
   findings: number;
@@ -65,24 +51,14 @@ export async function burstWith(w: LocalWarden, opts: { findings: number; groups
   let locked = 0;
   const decided: Record<string, number> = {};
   const t0 = performance.now();
-  let next = 0;
-  const worker = async () => {
-    while (next < events.length) {
-      const event = events[next++]!;
-      let delivered = false;
-      for (let attempt = 0; attempt < 5 && !delivered; attempt++) {
-        delivered = await w.triage(event).then((r) => {
-          // A run started by an earlier, failed delivery of the same event comes back as a duplicate: count it once.
-          for (const e of r.executions) started.add(e.name);
-          locked += r.locked?.length ?? 0;
-          decided[r.status] = (decided[r.status] ?? 0) + 1;
-          return true;
-        }, () => false);
-      }
-      if (!delivered) deadLettered++;
-    }
-  };
-  await Promise.all(Array.from({ length: opts.concurrency ?? 10 }, worker));
+  await eachAtOnce(events, opts.concurrency ?? 10, async (event) => {
+    const r = await deliver(w, event);
+    if (!r) return void deadLettered++;
+    // A run started by an earlier, failed delivery of the same event comes back as a duplicate: count it once.
+    for (const e of r.executions) started.add(e.name);
+    locked += r.locked?.length ?? 0;
+    decided[r.status] = (decided[r.status] ?? 0) + 1;
+  });
   const wallMs = Math.round(performance.now() - t0);
   const items = await scanAll(w.resources.tableName);
   const records = new Map(items.filter((i) => !i.id?.S?.includes('#')).map((i) => [i.id!.S!, i.outcome?.S ?? '']));
@@ -105,18 +81,12 @@ export async function burstWith(w: LocalWarden, opts: { findings: number; groups
 
 /** The bench's burst: 1,000 findings over 20 groups under the default limits. */
 export async function burstFigures(findings = 1000, groups = 20, policy: PolicyInput = {}): Promise<BurstFigures> {
-  const moto = await startMoto();
-  useEmulator(moto.endpoint);
-  const sink = await startSink();
-  try {
+  return withEmulator(async (sink) => {
     const w = await startLocalWarden({ slackWebhookUrl: `${sink.url}/slack`, prefix: 'bench-burst', policy });
     const { limits } = defaultPolicy(policy);
     const figures = await burstWith(w, { findings, groups, concurrency: 10, sinkReceived: () => sink.received });
     return { ...figures, limits: { perAccount: limits.perAccount, perControl: limits.perControl, total: limits.total, windowMinutes: limits.windowMinutes } };
-  } finally {
-    await sink.close();
-    await moto.stop();
-  }
+  });
 }
 
 // `npm run bench:burst [findings] [groups]`: the burst figures alone.

@@ -1,28 +1,13 @@
 // The fault figures of `npm run bench`: many auto-fixes while half of all AWS calls fail (refused, or applied with
 // the answer lost), counted: fixed, failed with a record, lost, applied twice. These are figures, not timed tests;
 // test/statemachines/proof.test.ts runs a small version.
-import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { clients } from '../functions/aws/clients';
+import { deliver, eachAtOnce, scanAll, withEmulator } from './kit';
 import { injectFaults } from '../local/faults';
-import { startMoto, useEmulator } from '../local/moto';
 import { allow, createGroup, createVpc, ingressRuleIds, tcp } from '../local/sandbox';
-import { startSink } from '../local/sink';
 import { repoRoot } from '../local/template';
 import { startLocalWarden } from '../local/warden-local';
-
-/** Every item of a table (Scan pages at 1 MB). */
-async function scanAll(TableName: string): Promise<Record<string, AttributeValue>[]> {
-  const items: Record<string, AttributeValue>[] = [];
-  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await clients.dynamodb().send(new ScanCommand({ TableName, ExclusiveStartKey }));
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
-}
 
 export interface FaultFigures {
   runs: number;
@@ -43,10 +28,7 @@ export interface FaultFigures {
 
 /** `runs` world-open groups, fixed `concurrency` at a time, with `rate` of all AWS calls failing. */
 export async function faultFigures(runs: number, rate = 0.5, concurrency = 10): Promise<FaultFigures> {
-  const moto = await startMoto();
-  useEmulator(moto.endpoint);
-  const sink = await startSink();
-  try {
+  return withEmulator(async (sink) => {
     // Fixes in a burst, far past the breaker's default limits (a run still spends its token, under faults too).
     const limits = { perAccount: 100_000, perControl: 100_000, total: 100_000, containment: 100_000 };
     const w = await startLocalWarden({ slackWebhookUrl: `${sink.url}/slack`, prefix: 'bench-faults', policy: { limits } });
@@ -64,17 +46,9 @@ export async function faultFigures(runs: number, rate = 0.5, concurrency = 10): 
     const deadLettered: string[] = [];
     const start = performance.now();
     try {
-      let next = 0;
-      const worker = async () => {
-        while (next < groups.length) {
-          const g = groups[next++]!;
-          let delivered = false;
-          // As TriageQueue would: delivered again after a failure, up to 5 times, then kept in the dead-letter queue.
-          for (let attempt = 0; attempt < 5 && !delivered; attempt++) delivered = await w.triage(g.event).then(() => true, () => false);
-          if (!delivered) deadLettered.push(g.groupId);
-        }
-      };
-      await Promise.all(Array.from({ length: concurrency }, worker));
+      await eachAtOnce(groups, concurrency, async (g) => {
+        if (!(await deliver(w, g.event))) deadLettered.push(g.groupId);
+      });
     } finally {
       faults.stop();
     }
@@ -100,10 +74,7 @@ export async function faultFigures(runs: number, rate = 0.5, concurrency = 10): 
       fixedButOpen,
       wallMs,
     };
-  } finally {
-    await sink.close();
-    await moto.stop();
-  }
+  });
 }
 
 // `npm run bench:faults [runs]`: the fault figures alone.
