@@ -20,7 +20,7 @@ import { handler as recordAudit } from '../functions/handlers/record-audit';
 import { handler as restoreRule } from '../functions/handlers/restore-rule';
 import { handler as runbookStep } from '../functions/handlers/runbook-step';
 import { handler as sweepStep } from '../functions/handlers/sweep';
-import { createSweepItem } from '../functions/handlers/sweep-item';
+import { createSweepItem, sweepAccounts } from '../functions/handlers/sweep-item';
 import type { ActionClients } from '../functions/aws/action-clients';
 import { regionClients } from '../functions/aws/region-clients';
 import { getSweepSummary } from '../functions/audit/sweep';
@@ -28,7 +28,7 @@ import type { SweepSummary } from '../functions/domain/sweep';
 import { findingsStores } from '../functions/runtime/findings-stores';
 import { runbooks, startableByName, startables } from '../functions/domain/runbooks/catalog';
 import type { RemediationState } from '../functions/domain/state';
-import { createTriage, type ExecutionStarter, type TriageResult } from '../functions/handlers/triage';
+import { createTriage, deployedAccounts, type ExecutionStarter, type TriageResult } from '../functions/handlers/triage';
 import { handler as verifyRemediation } from '../functions/handlers/verify-remediation';
 import { parameterPolicyStore, type PolicyDocumentStore } from '../functions/brakes/pause';
 import { deployedPolicy, resetDeployedPolicy } from '../functions/runtime/deployed-policy';
@@ -110,7 +110,13 @@ export interface LocalWarden {
   policy: PolicyDocumentStore;
 }
 
+/** moto's default account: the hub of a local hub deployment. */
+export const HUB_ACCOUNT = '123456789012';
+
 export interface LocalWardenOptions {
+  /** Run as a hub with these member accounts (moto keeps each account's state apart by the assumed role's account). */
+  memberAccounts?: readonly string[];
+  spokeRolePrefix?: string;
   slackWebhookUrl?: string;
   /** A local stand-in for the Slack Web API (chat.postMessage, chat.update): with it, approvals post with a bot token. */
   slackApiUrl?: string;
@@ -197,6 +203,9 @@ export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<L
     SLACK_RESPONSE_URL_ORIGINS: [SLACK_RESPONSE_URL_ORIGINS[0], ...[opts.slackApiUrl, opts.slackWebhookUrl].flatMap((u) => (u ? [new URL(u).origin] : []))].join(','),
     SLACK_TEAM_ID: opts.slackTeamId ?? '',
     SWEEP_REGIONS: opts.sweepRegions ?? '',
+    // A hub deployment (runtime/accounts.ts) when member accounts are given; otherwise none: every call in moto's account.
+    WARDEN_HUB_ACCOUNT: opts.memberAccounts ? HUB_ACCOUNT : '', WARDEN_MEMBER_ACCOUNTS: opts.memberAccounts?.join(',') ?? '',
+    WARDEN_SPOKE_ROLE_PREFIX: opts.spokeRolePrefix ?? '',
   });
   resetDeployedPolicy(opts.policyClock ? { now: opts.policyClock } : {});
 
@@ -240,7 +249,7 @@ export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<L
   const memory = dynamoFindingMemory({ dynamodb: clients.dynamodb, tableName: findingsTable });
   // Decisions that stick and resource locks, shared by triage and the sweep as deployed.
   const stores = findingsStores(() => findingsTable);
-  const triageHandler = lambda(createTriage({ policy: () => deployedPolicy().current(), live: awsLiveState(clients), starter, memory, sightings: auditSightings(), ...stores }));
+  const triageHandler = lambda(createTriage({ policy: () => deployedPolicy().current(), live: awsLiveState(clients), accounts: deployedAccounts, starter, memory, sightings: auditSightings(), ...stores }));
   // The sweep: its own steps as deployed; its items with the local starter, so their runs run here too.
   const sweepStarted: string[] = [];
   const sweepStarter: ExecutionStarter = {
@@ -252,7 +261,7 @@ export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<L
   };
   const sweepItem = lambda(createSweepItem({
     policy: () => deployedPolicy().current(), clientsFor: opts.sweepClients ?? regionClients, starter: sweepStarter, ...stores,
-    sightings: auditSightings(), now: () => new Date(), ownRegion: () => process.env.AWS_REGION ?? 'us-east-1',
+    sightings: auditSightings(), now: () => new Date(), ownRegion: () => process.env.AWS_REGION ?? 'us-east-1', ...sweepAccounts(),
   }));
   const sweepMachine = localStateMachine(join(root, 'statemachines', 'sweep.asl.json'), {
     SweepFunctionArn: sweepStep as LambdaHandler, SweepItemFunctionArn: sweepItem as LambdaHandler,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# checkov on template.yaml and on the SAM-transformed template (what CloudFormation receives), from ./.venv-checkov
+# checkov on template.yaml, on the SAM-transformed template (what CloudFormation receives) and on infra/spoke.yaml, from ./.venv-checkov
 # (scripts/setup-venv.sh checkov). Settings and every skip with its reason: scripts/checkov.yaml and the
 # `Metadata.checkov` of template.yaml's functions. Non-zero when a check fails on either.
 set -uo pipefail
@@ -18,7 +18,7 @@ if ! out="$(.venv/bin/python scripts/translate-template.py template.yaml --out .
 fi
 
 status=0
-for file in template.yaml .aws-sam/translated.json; do
+for file in template.yaml .aws-sam/translated.json infra/spoke.yaml; do
   if out="$(.venv-checkov/bin/checkov --config-file scripts/checkov.yaml -f "$file" 2>&1)"; then
     echo "checkov: $file ok ($(printf '%s\n' "$out" | grep -o 'Passed checks: [0-9]*, Failed checks: [0-9]*, Skipped checks: [0-9]*' | head -1))"
   else

@@ -7,7 +7,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Document, isScalar, isSeq, visit } from 'yaml';
 import { triageRules } from '../functions/domain/triage-rules';
-import { GENERATED_POLICIES, statementsOf, statementsYaml, wrap } from './iam-policies';
+import { SPOKE_ROLES, type SpokeRole } from '../functions/domain/accounts';
+import { GENERATED_POLICIES, SPOKE_ACCESS, spokeGrants, statementsOf, statementsYaml, wrap } from './iam-policies';
 
 /** A rule's logical id: `TriageRule` + its id (e.g. TriageRuleSgIngressApiCall). */
 export const ruleLogicalId = (id: string): string => `TriageRule${id}`;
@@ -55,8 +56,88 @@ export function triageRulesYaml(indent = '  '): string {
 export const triageRuleArnsYaml = (indent: string): string =>
   triageRules().map((r) => `${indent}- !GetAtt ${ruleLogicalId(r.id)}.Arn`).join('\n');
 
-/** Each generated section: its marker name and its body, indented as the BEGIN marker is. */
-const SECTIONS: { name: string; body: (indent: string) => string }[] = [
+/**
+ * A hub deployment's access to its spoke roles: one policy per function, on its SAM-made role, only when the stack
+ * is a hub (condition IsHub). A single-account stack has no sts:AssumeRole at all.
+ */
+export function spokeAccessYaml(indent: string): string {
+  const lines: string[] = [];
+  for (const [fn, grants] of Object.entries(SPOKE_ACCESS)) {
+    lines.push(
+      `SpokeAccess${fn.replace(/Function$/, '')}:`, '  Type: AWS::IAM::Policy', '  Condition: IsHub', '  Properties:',
+      '    PolicyName: warden-spoke-access', `    Roles: [!Ref ${fn}Role]`, '    PolicyDocument:', "      Version: '2012-10-17'", '      Statement:',
+      ...statementsYaml(statementsOf(grants()), '        '),
+    );
+  }
+  return lines.map((l) => `${indent}${l}`.trimEnd()).join('\n');
+}
+
+const pascalRole = (role: string): string => role[0]!.toUpperCase() + role.slice(1);
+/** The spoke template's parameter with the ARN of the hub function role that may assume `role`. */
+export const hubRoleParameter = (role: SpokeRole): string => `Hub${pascalRole(role)}RoleArn`;
+
+/** infra/spoke.yaml: the rules that forward the triage rules' events to the hub's bus (every Region the stack is in). */
+export function forwardRulesYaml(indent: string): string {
+  const lines: string[] = [];
+  for (const rule of triageRules()) {
+    const body = {
+      [`Forward${rule.id}`]: {
+        Type: 'AWS::Events::Rule',
+        Properties: {
+          Description: `To the Warden hub. ${rule.comment}`.slice(0, 512),
+          State: 'ENABLED',
+          EventPattern: rule.pattern,
+          Targets: [{
+            Id: 'warden-hub', Arn: '!Ref HubEventBusArn', RoleArn: "!Sub 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${SpokeRolePrefix}-forward'",
+            RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 3600 },
+            DeadLetterConfig: { Arn: '!GetAtt ForwardDeadLetterQueue.Arn' },
+          }],
+        },
+      },
+    };
+    lines.push(...yamlLines(body));
+  }
+  return lines.map((l) => intrinsics(`${indent}${l}`.trimEnd()).replace(/'!Sub '(.*)''$/, "!Sub '$1'").replace(/"!Sub '(.*)'"$/, "!Sub '$1'")).join('\n');
+}
+
+/** infra/spoke.yaml: the ARNs of the forwarding rules (the dead-letter queue's policy). */
+export const forwardRuleArnsYaml = (indent: string): string =>
+  triageRules().map((r) => `${indent}- !GetAtt Forward${r.id}.Arn`).join('\n');
+
+/** infra/spoke.yaml: one role per hub function, assumable only by that function's role, inside the organization. */
+export function spokeRolesYaml(indent: string): string {
+  const lines: string[] = [];
+  for (const [role, fn] of Object.entries(SPOKE_ROLES) as [SpokeRole, string][]) {
+    lines.push(
+      `${pascalRole(role)}Role:`, '  Type: AWS::IAM::Role', '  Condition: CreateRoles', '  Properties:',
+      `    RoleName: !Sub '\${SpokeRolePrefix}-${role}'`,
+      `    Description: Warden's ${fn} in this account (assumed from the hub for one run at a time).`,
+      '    MaxSessionDuration: 3600',
+      '    AssumeRolePolicyDocument:', "      Version: '2012-10-17'", '      Statement:',
+      '        - Effect: Allow', `          Principal: { AWS: !Ref ${hubRoleParameter(role)} }`, '          Action: [sts:AssumeRole, sts:TagSession]',
+      '          Condition:', '            StringEquals:', '              aws:PrincipalOrgID: !Ref OrganizationId',
+      '    Policies:', '      - PolicyName: warden', '        PolicyDocument:', "          Version: '2012-10-17'", '          Statement:',
+      ...statementsYaml(statementsOf(spokeGrants(role)), '            '),
+    );
+  }
+  return lines.map((l) => `${indent}${l}`.trimEnd()).join('\n');
+}
+
+/** infra/spoke.yaml: its parameters naming the hub's function roles. */
+export const hubRoleParametersYaml = (indent: string): string =>
+  (Object.entries(SPOKE_ROLES) as [SpokeRole, string][]).flatMap(([role, fn]) => [
+    `${hubRoleParameter(role)}:`, '  Type: String', "  AllowedPattern: '^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$'",
+    `  Description: The role of the hub's ${fn} (the hub stack's output SpokeParameters lists every one).`,
+  ]).map((l) => `${indent}${l}`).join('\n');
+
+/** template.yaml's output SpokeParameters: the spoke stack's hub role parameters, ready for --parameter-overrides. */
+export const spokeParametersYaml = (indent: string): string =>
+  `${indent}Value: !Sub '${(Object.entries(SPOKE_ROLES) as [SpokeRole, string][]).map(([role, fn]) => `${hubRoleParameter(role)}=\${${fn}Role.Arn}`).join(' ')}'`;
+
+type Section = { name: string; body: (indent: string) => string };
+
+/** Each generated section of template.yaml: its marker name and its body, indented as the BEGIN marker is. */
+const SECTIONS: Section[] = [
   { name: 'triage-rules', body: triageRulesYaml },
   { name: 'triage-rule-arns', body: triageRuleArnsYaml },
   { name: 'triage-rule-arns-dlq', body: triageRuleArnsYaml },
@@ -65,28 +146,45 @@ const SECTIONS: { name: string; body: (indent: string) => string }[] = [
     name: `iam-${id}`,
     body: (indent: string) => statementsYaml(statementsOf(grants()), indent).join('\n'),
   })),
+  { name: 'spoke-access', body: spokeAccessYaml },
+  { name: 'spoke-parameters', body: spokeParametersYaml },
 ];
 
-/** template.yaml with its generated sections rewritten. Throws when the markers of a section are missing. */
-export function generatedTemplate(text: string): string {
+/** Each generated section of infra/spoke.yaml. */
+const SPOKE_SECTIONS: Section[] = [
+  { name: 'hub-role-parameters', body: hubRoleParametersYaml },
+  { name: 'forward-rules', body: forwardRulesYaml },
+  { name: 'forward-rule-arns', body: forwardRuleArnsYaml },
+  { name: 'spoke-roles', body: spokeRolesYaml },
+];
+
+function rewrite(text: string, sections: Section[], file: string): string {
   let out = text;
-  for (const { name, body } of SECTIONS) {
+  for (const { name, body } of sections) {
     const begin = `# BEGIN GENERATED ${name} (npm run gen:template; do not edit by hand)`;
     const end = `# END GENERATED ${name}\n`;
     const start = out.indexOf(begin);
     const stop = out.indexOf(end, start);
-    if (start < 0 || stop < start) throw new Error(`template.yaml: markers "${begin}" … "${end.trim()}" not found`);
+    if (start < 0 || stop < start) throw new Error(`${file}: markers "${begin}" … "${end.trim()}" not found`);
     const indent = out.slice(out.lastIndexOf('\n', start) + 1, start);
     out = `${out.slice(0, start)}${begin}\n${body(indent)}\n${indent}${out.slice(stop)}`;
   }
   return out;
 }
 
+/** template.yaml with its generated sections rewritten. Throws when the markers of a section are missing. */
+export const generatedTemplate = (text: string): string => rewrite(text, SECTIONS, 'template.yaml');
+/** infra/spoke.yaml with its generated sections rewritten. */
+export const generatedSpoke = (text: string): string => rewrite(text, SPOKE_SECTIONS, 'infra/spoke.yaml');
+
 export const templatePath = fileURLToPath(new URL('../template.yaml', import.meta.url));
+export const spokePath = fileURLToPath(new URL('../infra/spoke.yaml', import.meta.url));
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const text = readFileSync(templatePath, 'utf8');
-  const next = generatedTemplate(text);
-  if (next !== text) writeFileSync(templatePath, next);
-  console.log(next === text ? 'template.yaml: generated sections up to date' : 'template.yaml: generated sections rewritten');
+  for (const [path, generate, name] of [[templatePath, generatedTemplate, 'template.yaml'], [spokePath, generatedSpoke, 'infra/spoke.yaml']] as const) {
+    const text = readFileSync(path, 'utf8');
+    const next = generate(text);
+    if (next !== text) writeFileSync(path, next);
+    console.log(next === text ? `${name}: generated sections up to date` : `${name}: generated sections rewritten`);
+  }
 }

@@ -5,8 +5,9 @@ import { parse } from 'yaml';
 import { phaseGrants } from '../functions/actions/catalog';
 import {
   BREAKER_SPEND, EXEMPTION_SIGHTINGS, HELD_RUN_RELEASE, HELD_RUNS_WRITE, LOCK_RELEASE, POLICY_READS, RESOURCE_LOCKS, SECURITY_HUB_WRITE_BACK,
-  STICKY_DECISION_READS, STICKY_DECISION_WRITES, SWEEP_ITEM_READS, SWEEP_SUMMARY, TRIAGE_LIVE_READS, type Grant,
+  ORGANIZATION_ACCOUNTS, STICKY_DECISION_READS, STICKY_DECISION_WRITES, SWEEP_ITEM_READS, SWEEP_SUMMARY, TRIAGE_LIVE_READS, spokeRoleAccess, type Grant,
 } from '../functions/aws/permissions';
+import { SPOKE_ROLES, type SpokeRole } from '../functions/domain/accounts';
 import { runbooks, stepIds } from '../functions/domain/runbooks/catalog';
 import type { RunbookStepSpec } from '../functions/domain/runbooks/model';
 import { RUNBOOK_PROGRESS, stepGrants } from '../functions/runbooks/grants';
@@ -60,6 +61,41 @@ export const GENERATED_POLICIES: Record<string, () => Owned[]> = {
   // PlanSweep needs nothing; Summarize writes the summary and its event.
   SweepFunction: () => owned('summary', SWEEP_SUMMARY),
 };
+
+const byReader = (reads: Readonly<Record<string, readonly Grant[]>>): Owned[] => Object.entries(reads).flatMap(([by, grants]) => owned(by, grants));
+
+/**
+ * What each spoke role may do in its member account: the account-side grants of its hub function (the reads, the
+ * fixes, the runbook steps), without the hub's own tables, bus and parameter. IAM roles are global and a spoke role
+ * serves every Region of its account, so `${AWS::Region}` becomes `*`.
+ */
+export const SPOKE_GRANTS: Record<SpokeRole, () => Owned[]> = {
+  triage: () => byReader(TRIAGE_LIVE_READS),
+  live: () => phaseGrants('inspect').map(({ action, grant }) => ({ by: action, grant })),
+  apply: () => phaseGrants('apply').map(({ action, grant }) => ({ by: action, grant })),
+  verify: () => phaseGrants('verify').map(({ action, grant }) => ({ by: action, grant })),
+  runbook: () => runbookGrants('RunbookStep'),
+  restore: () => runbookGrants('RestoreRule'),
+  scan: () => byReader(SWEEP_ITEM_READS),
+};
+
+/** A resource of the hub's own stack (`${AuditTable.Arn}`, `${PolicyParameter}`, `${AWS::StackName}`…): not in a spoke. */
+const isHubResource = (r: string): boolean => /\$\{(?!AWS::(Partition|Region|AccountId)\})[^}]+\}/.test(r);
+
+export function spokeGrants(role: SpokeRole): Owned[] {
+  return SPOKE_GRANTS[role]()
+    .filter(({ grant }) => !grant.resources.some(isHubResource))
+    .map(({ by, grant }) => ({ by, grant: { ...grant, resources: grant.resources.map((r) => r.replaceAll('${AWS::Region}', '*')) } }));
+}
+
+/** The hub function of each spoke role may assume it (SpokeAccess policies; the Triage and Sweep functions list the organization). */
+export const SPOKE_ACCESS: Record<string, () => Owned[]> = Object.fromEntries([
+  ...Object.entries(SPOKE_ROLES).map(([role, fn]) => [fn, () => [
+    ...owned('member accounts', spokeRoleAccess(role as SpokeRole)),
+    ...(fn === 'TriageFunction' ? owned('member accounts', ORGANIZATION_ACCOUNTS) : []),
+  ]]),
+  ['SweepFunction', () => owned('member accounts', ORGANIZATION_ACCOUNTS)],
+]);
 
 export interface Statement {
   Sid: string;
@@ -136,7 +172,11 @@ const quoted = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const resourceYaml = (r: string) =>
   (r === '*' ? "'*'" : logicalRef(r) ? `!GetAtt ${logicalRef(r)}.Arn` : r.includes('${') ? `!Sub ${quoted(r)}` : quoted(r));
 /** Plain when YAML reads it back as the same string (not `true`, `null`, a number, …); quoted otherwise. */
-const scalar = (s: string) => (/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(s) && typeof parse(s) === 'string' ? s : quoted(s));
+const scalar = (s: string) => {
+  const parameter = /^\$\{([A-Za-z0-9]+)\}$/.exec(s)?.[1];
+  if (parameter) return `!Ref ${parameter}`;
+  return /^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(s) && typeof parse(s) === 'string' ? s : quoted(s);
+};
 
 /** Words in lines of at most `width` characters; continuation lines start with `continuation`. */
 export function wrap(text: string, width: number, continuation = ''): string[] {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Lint the SAM template offline (no AWS credentials): cfn-lint, `sam validate --lint`, then the transformed template.
 # Both come from ./.venv (npm run setup:venv). Non-zero if either fails or is missing.
-# Usage: bash scripts/lint-template.sh [template]   (default: template.yaml)
+# Usage: bash scripts/lint-template.sh [template]   (default: template.yaml, then infra/spoke.yaml)
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -48,6 +48,17 @@ else
   status=1
   echo "lint-template: SAM transform + cfn-lint FAILED:" >&2
   printf '%s\n' "$out" >&2
+fi
+
+# The spoke template (infra/spoke.yaml) is plain CloudFormation: cfn-lint alone, when the default template is linted.
+if [ "$#" -eq 0 ]; then
+  if out="$("$VENV/bin/cfn-lint" infra/spoke.yaml 2>&1)"; then
+    echo "lint-template: cfn-lint infra/spoke.yaml ok"
+  else
+    status=1
+    echo "lint-template: cfn-lint infra/spoke.yaml FAILED:" >&2
+    printf '%s\n' "$out" >&2
+  fi
 fi
 
 exit "$status"

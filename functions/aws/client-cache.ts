@@ -13,15 +13,17 @@ const plugins = new Set<ClientPlugin>();
 
 export function lazy<T>(name: string, make: () => T): () => T {
   const get = (): T => {
-    if (!cache.has(name)) {
-      const client = make();
-      for (const p of plugins) (client as { middlewareStack?: { use(p: ClientPlugin): void } }).middlewareStack?.use(p);
-      cache.set(name, client);
-    }
+    if (!cache.has(name)) cache.set(name, withPlugins(make()));
     return cache.get(name) as T;
   };
   loaded.set(name, get);
   return get;
+}
+
+/** The client with every plugin added so far (clients built outside this cache: other Regions and accounts). */
+export function withPlugins<T>(client: T): T {
+  for (const p of plugins) (client as { middlewareStack?: { use(p: ClientPlugin): void } }).middlewareStack?.use(p);
+  return client;
 }
 
 /**
@@ -38,8 +40,15 @@ export function loadedClient<T>(name: string): T {
 /** SDK retries stay short: Step Functions owns retries with backoff. */
 export const sdkConfig = () => ({ maxAttempts: 2 });
 
+/** Caches of clients built outside this one (aws/account-clients.ts): forgotten with it. */
+const otherCaches = new Set<Map<string, unknown>>();
+export const forgetWithClients = (other: Map<string, unknown>): void => void otherCaches.add(other);
+
 /** Forget built clients (tests and the demo switch endpoints between runs). */
-export const resetClients = (): void => cache.clear();
+export const resetClients = (): void => {
+  cache.clear();
+  for (const other of otherCaches) other.clear();
+};
 
 /**
  * Tests and the bench only (fault injection, local/faults.ts): `plugin` on every client built from now on; the

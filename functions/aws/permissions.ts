@@ -1,3 +1,5 @@
+import type { SpokeRole } from '../domain/accounts';
+
 /**
  * IAM permissions as data: what Warden's AWS calls need, each declared once with its reason. Pure data (no SDK
  * import), so scripts and tests read it without loading a client. The actions' grants are in
@@ -47,6 +49,8 @@ export const WITHOUT_RESOURCE_LEVEL = [
   // Step Functions log deliveries (the state machines' roles).
   'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery',
   'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
+  // The organization's accounts (a hub deployment whose members are the whole organization).
+  'organizations:ListAccounts',
   // Task-token callbacks name no resource (to our knowledge; the IAM reference lists no resource type for them).
   'states:SendTaskSuccess', 'states:SendTaskFailure',
 ] as const;
@@ -268,4 +272,21 @@ export const SWEEP_SUMMARY: readonly Grant[] = [
     why: "the sweep's summary, written once (a conditional put; on a retry, the published event id read and kept): only the items whose key starts with sweep#",
   },
   { actions: ['events:PutEvents'], resources: [arnOf('WardenEventBus')], why: "'Warden Sweep Completed' (or Failed) on the Warden bus" },
+];
+
+/**
+ * A hub deployment's way into a member account: the spoke role of one hub function (infra/spoke.yaml), assumed for
+ * one run (or one sweep, or triage's live reads) with the run tagged on the session, and only inside the
+ * organization (aws:ResourceOrgID). Granted by the template's SpokeAccess policies, which exist only in a hub.
+ */
+export const spokeRoleAccess = (role: SpokeRole): readonly Grant[] => [{
+  actions: ['sts:AssumeRole', 'sts:TagSession'],
+  resources: [`arn:\${AWS::Partition}:iam::*:role/\${SpokeRolePrefix}-${role}`],
+  condition: { StringEquals: { 'aws:ResourceOrgID': '${OrganizationId}' } },
+  why: `the ${role} role of a member account (infra/spoke.yaml), for one run at a time; no other role, and none outside the organization`,
+}];
+
+/** organization.ts organizationAccounts: which accounts are the organization's (MemberAccountIds `organization`). */
+export const ORGANIZATION_ACCOUNTS: readonly Grant[] = [
+  anyResource(['organizations:ListAccounts'], "the organization's accounts, when every one is a member (ListAccounts has no resource-level permissions)"),
 ];

@@ -4,7 +4,9 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { ActionClients } from './action-clients';
+import { withPlugins } from './client-cache';
 // Each service's client module, as the code that sends its commands must load (test/unit/layers.test.ts).
 import './clients/ec2';
 import './clients/ecr';
@@ -19,12 +21,16 @@ import './clients/elbv2';
  */
 export const SCAN_SDK_CONFIG = { maxAttempts: 5, retryMode: 'adaptive' } as const;
 
-/** The clients of one Region, each built on first use. Credentials and endpoint come from the environment as usual. */
-export function regionClients(region: string): ActionClients {
-  const config = { ...SCAN_SDK_CONFIG, region };
-  const once = <T>(make: () => T): (() => T) => {
+/**
+ * The clients of one Region, each built on first use. Credentials and endpoint come from the environment as usual,
+ * or `credentials` (a member account's assumed role: aws/account-clients.ts). `base`: the SDK settings (default: the
+ * scan's).
+ */
+export function regionClients(region: string, options: { base?: object; credentials?: AwsCredentialIdentity } = {}): ActionClients {
+  const config = { ...(options.base ?? SCAN_SDK_CONFIG), region, ...(options.credentials ? { credentials: options.credentials } : {}) };
+  const once = <T extends object>(make: () => T): (() => T) => {
     let client: T | undefined;
-    return () => (client ??= make());
+    return () => (client ??= withPlugins(make()));
   };
   return {
     ec2: once(() => new EC2Client(config)),

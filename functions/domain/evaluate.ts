@@ -1,3 +1,4 @@
+import { ownSpokeRoles, refusal, type AccountScope, type Where } from './accounts';
 import { controls } from './controls';
 import { normalize } from './events';
 import { isOwnChange } from './loop-guard';
@@ -26,6 +27,26 @@ export interface DecideOptions {
 export interface EvaluateOptions extends DecideOptions {
   /** Live state, when available (Lambda, `warden evaluate --live`). Offline decisions say what they could not see. */
   live?: LiveState;
+  /** Live state of the event's account and Region (a hub deployment's triage); takes the place of `live`. */
+  liveIn?: (where: Where) => LiveState | Promise<LiveState>;
+  /**
+   * The deployment's accounts (domain/accounts.ts): an event about any other account is refused (invalid, with the
+   * reason), and the spoke roles that change a member account join the loop guard, by exact ARN in that account.
+   * `organization()`: the organization's accounts, when the members are the whole organization.
+   */
+  accounts?: { scope: AccountScope; organization?: () => Promise<ReadonlySet<string> | undefined> };
+}
+
+/** Why the event must be refused: Warden may not act where it happened, or where its resource is. */
+async function accountRefusal(o: Observation, accounts: NonNullable<EvaluateOptions['accounts']>): Promise<string | undefined> {
+  const { scope } = accounts;
+  const places = [{ account: o.account, region: o.region }, { account: o.resource.account, region: o.resource.region }];
+  const org = scope.members === 'organization' && places.some((w) => w.account !== scope.hub) ? await accounts.organization?.() : undefined;
+  for (const where of places) {
+    const why = refusal(scope, where, org);
+    if (why) return why;
+  }
+  return undefined;
 }
 
 /** The controls that decide this observation: enabled by the policy (and named by `only`), and reading its resource. */
@@ -41,7 +62,11 @@ export async function evaluate(raw: unknown, options: EvaluateOptions): Promise<
   const invalid = observed.facts.kind === 'sg-rules' ? invalidRanges(observed.facts.rules) : [];
   if (invalid.length) return { status: 'invalid', reason: `not a valid CIDR: ${invalid.map((c) => JSON.stringify(c)).join(', ')}` };
 
-  if (isOwnChange(observed.actor, policy.ownRoles)) {
+  const refused = options.accounts ? await accountRefusal(observed, options.accounts) : undefined;
+  if (refused) return { status: 'invalid', reason: `refused: ${refused}` };
+
+  const ownRoles = options.accounts ? [...policy.ownRoles, ...ownSpokeRoles(options.accounts.scope, observed.account)] : policy.ownRoles;
+  if (isOwnChange(observed.actor, ownRoles)) {
     const who = observed.actor?.roleArn ?? observed.actor?.arn ?? 'unknown';
     return { status: 'ignored', reason: `change made by Warden's own role (${who}): loop guard`, observation: observed };
   }
@@ -49,7 +74,8 @@ export async function evaluate(raw: unknown, options: EvaluateOptions): Promise<
   // Decided before the live read, so that an event no control reads costs no call.
   if (activeControls(observed, options).length === 0) return noControl(observed);
 
-  const observation = live ? await withLiveState(observed, live, policy) : observed;
+  const liveHere = options.liveIn ? await options.liveIn({ account: observed.resource.account, region: observed.resource.region }) : live;
+  const observation = liveHere ? await withLiveState(observed, liveHere, policy) : observed;
   if (observation === undefined) {
     return { status: 'ignored', reason: `${observed.resource.id} no longer exists`, observation: observed };
   }

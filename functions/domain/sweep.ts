@@ -11,7 +11,7 @@ import type { ScanGap } from './scan';
 export const SWEEP_RESOURCE_TYPES = ['AWS::EC2::SecurityGroup', 'AWS::ECS::*', 'AWS::EKS::Cluster', 'AWS::ECR::Repository'] as const;
 export type SweepResourceType = (typeof SWEEP_RESOURCE_TYPES)[number];
 
-/** One item of the Distributed Map: an account, a Region, a resource type (accounts other than Warden's own: later). */
+/** One item of the Distributed Map: an account (Warden's own, or a member's in a hub deployment), a Region, a resource type. */
 export interface SweepItem {
   account: string;
   region: string;
@@ -30,11 +30,13 @@ export interface SweepPlan {
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 /**
- * The items of one sweep: each listed Region (default: Warden's own) × each resource type. A Region other than
- * Warden's own is a gap, not an item: the remediation functions act in their own Region, so a finding there could
- * not be fixed (deploy Warden in that Region). Throws on a Region name that is not one.
+ * The items of one sweep: each listed Region (default: Warden's own) × each resource type, in Warden's account and in
+ * each member account (`members`, a hub deployment). In Warden's own account a Region other than its own is a gap,
+ * not an item: the remediation functions' grants name their own Region, so a finding there could not be fixed
+ * (deploy Warden in that Region). A member account is swept in every listed Region, through its spoke roles.
+ * Throws on a Region name that is not one.
  */
-export function planSweep(o: { sweepId: string; startedAt: string; account: string; ownRegion: string; regions: readonly string[] }): SweepPlan {
+export function planSweep(o: { sweepId: string; startedAt: string; account: string; ownRegion: string; regions: readonly string[]; members?: readonly string[]; memberGaps?: ScanGap[] }): SweepPlan {
   const listed = [...new Set(o.regions.map((r) => r.trim()).filter(Boolean))];
   const bad = listed.filter((r) => !REGION.test(r));
   if (bad.length) throw new Error(`SWEEP_REGIONS: not a Region name: ${bad.join(', ')}`);
@@ -43,9 +45,11 @@ export function planSweep(o: { sweepId: string; startedAt: string; account: stri
     region, service: 'warden', what: 'the whole Region (not swept)',
     error: `this deployment fixes resources in ${o.ownRegion} only: deploy Warden in ${region} to sweep it`,
   }));
-  const items = regions.filter((r) => r === o.ownRegion)
-    .flatMap((region) => SWEEP_RESOURCE_TYPES.map((resourceType) => ({ account: o.account, region, resourceType })));
-  return { sweepId: o.sweepId, startedAt: o.startedAt, account: o.account, items, gaps };
+  const itemsOf = (account: string, inRegions: readonly string[]) =>
+    inRegions.flatMap((region) => SWEEP_RESOURCE_TYPES.map((resourceType) => ({ account, region, resourceType })));
+  const members = [...new Set(o.members ?? [])].filter((a) => a !== o.account).sort();
+  const items = [...itemsOf(o.account, regions.filter((r) => r === o.ownRegion)), ...members.flatMap((a) => itemsOf(a, regions))];
+  return { sweepId: o.sweepId, startedAt: o.startedAt, account: o.account, items, gaps: [...gaps, ...(o.memberGaps ?? [])] };
 }
 
 /** What one item counted. */

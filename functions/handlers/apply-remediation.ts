@@ -1,5 +1,6 @@
 import { loadAction, type ActionClients, type ApplyResult } from '../actions';
 import { actionClients } from '../aws/action-clients';
+import { runClients } from '../runtime/run-clients';
 import { WardenError } from '../aws/errors';
 import { brakesTableOfEnv, deployedBrakes } from '../brakes/deps';
 import { holdBeforeChange, type GateDeps } from '../brakes/gate';
@@ -29,4 +30,4 @@ export async function applyRemediation(state: RemediationState, clients: ActionC
   return result;
 }
 
-export const handler = lambda((state: RemediationState) => applyRemediation(state));
+export const handler = lambda(async (state: RemediationState) => applyRemediation(state, await runClients(state, 'apply')));

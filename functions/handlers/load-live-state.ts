@@ -1,5 +1,6 @@
 import { loadAction, type ActionClients } from '../actions';
 import { actionClients } from '../aws/action-clients';
+import { runClients } from '../runtime/run-clients';
 import { WardenError } from '../aws/errors';
 import { deployedBrakes } from '../brakes/deps';
 import { holdAtModeStep, type DeployedBrakes } from '../brakes/gate';
@@ -68,6 +69,6 @@ export interface HandStartPending {
 /** Triage's `{context, policy}`, or a hand start `{target, …}` (no context: the workflow's Start step comes first). */
 export const handler = lambda(async (input: unknown): Promise<LiveResult | HandStartPending> =>
   typeof input === 'object' && input !== null && 'context' in input
-    ? loadLiveState(input as RemediationState, actionClients, { now: () => new Date(), sightings: auditSightings(), brakes: deployedBrakes })
+    ? loadLiveState(input as RemediationState, await runClients(input as RemediationState, 'live'), { now: () => new Date(), sightings: auditSightings(), brakes: deployedBrakes })
     : { handStart: true },
 );

@@ -1,4 +1,7 @@
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { ActionClients } from '../aws/action-clients';
 import { loadedClient } from '../aws/client-cache';
+import { runClients } from '../runtime/run-clients';
 import { WardenError } from '../aws/errors';
 import type { RunbookState, StepDeps, StepRegistry } from '../runbooks/model';
 import { runStep } from '../runbooks/run-step';
@@ -32,9 +35,12 @@ export async function restoreRule(
   return state;
 }
 
-export const handler = lambda((input: { step: string; state: RunbookState }) =>
+const home: ActionClients = { ec2: () => loadedClient<EC2Client>('ec2'), ecs: only('ECS'), eks: only('EKS'), ecr: only('ECR'), elbv2: only('ELBv2'), elb: only('ELB') };
+
+export const handler = lambda(async (input: { step: string; state: RunbookState }) =>
   restoreRule(input, {
-    clients: { ec2: () => loadedClient('ec2'), ecs: only('ECS'), eks: only('EKS'), ecr: only('ECR'), elbv2: only('ELBv2'), elb: only('ELB') },
+    // In a member account, its restore role (runtime/run-clients.ts): the only spoke role that may add access.
+    clients: await runClients(input.state, 'restore', home),
     audit: auditTable, now: () => new Date(), progress: saveRunProgress,
   }),
 );

@@ -1,5 +1,6 @@
 import { getAuditRecord } from '../audit/get';
 import { actionClients } from '../aws/action-clients';
+import { runClients } from '../runtime/run-clients';
 import { brakesTableOfEnv, deployedBrakes } from '../brakes/deps';
 import type { GateDeps } from '../brakes/gate';
 import { brakeStep } from '../runbooks/brake';
@@ -82,9 +83,13 @@ async function startPolicy(step: string): Promise<Pick<StepDeps, 'policy' | 'pol
   };
 }
 
+/** A step of a run acts where the run's resource is (runtime/run-clients.ts); the Start step calls no account API. */
+const stepClients = (input: RunbookStepInput) =>
+  ('state' in input && input.state?.context ? runClients(input.state, 'runbook') : Promise.resolve(actionClients));
+
 export const handler = lambda(async (input: RunbookStepInput) =>
   runbookStep(input, {
-    clients: actionClients, audit: auditTable, ...(await startPolicy(input.step)), now: () => new Date(), progress: saveRunProgress,
+    clients: await stepClients(input), audit: auditTable, ...(await startPolicy(input.step)), now: () => new Date(), progress: saveRunProgress,
     sightings: auditSightings(),
     // The brakes read the deployed policy again (the mode step and the Brake step), and the brakes table.
     brakes: deployedBrakes, gate: { deployed: deployedBrakes, table: brakesTableOfEnv, now: () => new Date() }, heldRuns: brakesTableOfEnv,

@@ -8,6 +8,8 @@ import type { ResourceLocks } from '../domain/locks';
 import type { ExemptionSightings } from '../domain/policy/exemption';
 import type { VersionedPolicy } from '../domain/policy/version';
 import type { ScanGap } from '../domain/scan';
+import { refusal, type AccountScope, type Where } from '../domain/accounts';
+import { accountScopeOf } from '../runtime/accounts';
 import { GAPS_LISTED, NO_COUNTS, SWEEP_RESOURCE_TYPES, type SweepItem, type SweepItemResult } from '../domain/sweep';
 import { deployedPolicy } from '../runtime/deployed-policy';
 import { requireEnv } from '../runtime/env';
@@ -36,8 +38,19 @@ export interface SweepItemDeps {
   locks?: ResourceLocks;
   sightings?: ExemptionSightings;
   now: () => Date;
-  /** Warden's own Region: only its resources can be fixed by this deployment. */
+  /** Warden's own Region: in its own account, only that Region's resources can be fixed by this deployment. */
   ownRegion: () => string;
+  /** A hub deployment: its member accounts, read through their scan role (aws/account-clients.ts). */
+  accounts?: { scope: AccountScope; clientsIn: (where: Where, sweepId: string) => Promise<ActionClients> };
+}
+
+/** Why this deployment cannot sweep the item's account and Region, or undefined. */
+function outOfReach(item: Where, own: string, deps: SweepItemDeps): string | undefined {
+  if (item.account === own && item.region === deps.ownRegion()) return undefined;
+  const scope = deps.accounts?.scope;
+  // The organization's accounts were listed by the plan; the spoke role's trust is the organization's own check.
+  if (scope && item.account !== scope.hub && scope.members === 'organization') return undefined;
+  return (scope && refusal(scope, item)) ?? (scope ? undefined : `this deployment sweeps account ${own} in ${deps.ownRegion()} only`);
 }
 
 /** The account of the function's own ARN. */
@@ -61,8 +74,9 @@ export function createSweepItem(deps: SweepItemDeps) {
       logger.info('sweep item', { sweepId, ...item, ...counts, gaps: gaps.length });
       return out;
     };
-    if (item.account !== accountOf(context) || item.region !== deps.ownRegion()) {
-      gaps.push({ region: item.region, service: 'warden', what: `${item.resourceType} of account ${item.account}`, error: `this deployment sweeps account ${accountOf(context)} in ${deps.ownRegion()} only` });
+    const why = outOfReach(item, accountOf(context), deps);
+    if (why) {
+      gaps.push({ region: item.region, service: 'warden', what: `${item.resourceType} of account ${item.account}`, error: why });
       return result();
     }
 
@@ -70,7 +84,13 @@ export function createSweepItem(deps: SweepItemDeps) {
     const now = deps.now();
     // The scan's readers and their SDK clients load with the first item, not at init.
     const { decideInventory, errorText, readInventory, readerFor } = await import('../aws/scan-account');
-    const clients = await deps.clientsFor(item.region);
+    let clients: ActionClients;
+    try {
+      clients = item.account === accountOf(context) || !deps.accounts ? await deps.clientsFor(item.region) : await deps.accounts.clientsIn(item, sweepId);
+    } catch (err) {
+      gaps.push({ region: item.region, service: 'sts', what: `${item.resourceType} of account ${item.account}`, error: errorText(err) });
+      return result();
+    }
     const read = await readInventory(item.region, [readerFor(item.resourceType as SweepItem['resourceType'])], clients);
     gaps.push(...read.gaps);
     const decided = await decideInventory(item.region, read.resources, { policy, now, ...(deps.sightings ? { sightings: deps.sightings } : {}) }, clients);
@@ -114,7 +134,18 @@ const starter: ExecutionStarter = {
   },
 };
 
+/** A hub deployment's member accounts, read through their scan roles; nothing in a single-account one. */
+export function sweepAccounts(scope = accountScopeOf()): Pick<SweepItemDeps, 'accounts'> {
+  if (!scope) return {};
+  const clientsIn = async (where: Where, sweepId: string) => {
+    const [accountClients, { regionClients, SCAN_SDK_CONFIG }] = await Promise.all([import('../aws/account-clients'), import('../aws/region-clients')]);
+    return accountClients.clientsIn(where, 'scan', `sweep-${sweepId}`, scope, regionClients(where.region), { base: SCAN_SDK_CONFIG });
+  };
+  return { accounts: { scope, clientsIn } };
+}
+
 export const handler = lambda(createSweepItem({
+  ...sweepAccounts(),
   policy: () => deployedPolicy().current(),
   clientsFor: async (region) => (await import('../aws/region-clients')).regionClients(region),
   starter,

@@ -4,6 +4,8 @@ import { dynamodb } from '../aws/clients/dynamodb';
 import { events } from '../aws/clients/events';
 import { WardenError } from '../aws/errors';
 import { planSweep, summarizeSweep, type FailedSweepItem, type SweepItemResult, type SweepPlan, type SweepSummary } from '../domain/sweep';
+import type { ScanGap } from '../domain/scan';
+import { accountScopeOf } from '../runtime/accounts';
 import { requireEnv } from '../runtime/env';
 import { lambda } from '../runtime/lambda';
 import { logger } from '../runtime/logger';
@@ -29,6 +31,8 @@ const inputSchema = async () => {
 };
 
 export interface SweepDeps {
+  /** A hub deployment's member accounts, or a gap when they cannot be listed (the organization's). */
+  members?: () => Promise<{ accounts: readonly string[]; gaps: ScanGap[] }>;
   /** SweepRegions, comma-separated (empty: Warden's own Region). */
   regions: () => string;
   ownRegion: () => string;
@@ -45,7 +49,11 @@ export function createSweep(deps: SweepDeps) {
     if (!parsed.success) throw new WardenError('Warden.InvalidInput', `sweep step: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     const input = parsed.data;
     if (input.step === 'plan') {
-      const plan = planSweep({ sweepId: input.sweepId, startedAt: input.startedAt, account: accountOf(context), ownRegion: deps.ownRegion(), regions: deps.regions().split(',') });
+      const members = deps.members ? await deps.members() : { accounts: [], gaps: [] };
+      const plan = planSweep({
+        sweepId: input.sweepId, startedAt: input.startedAt, account: accountOf(context), ownRegion: deps.ownRegion(), regions: deps.regions().split(','),
+        members: members.accounts, memberGaps: members.gaps,
+      });
       logger.info('sweep planned', { sweepId: plan.sweepId, items: plan.items.length, gaps: plan.gaps.length });
       return plan;
     }
@@ -62,7 +70,19 @@ export function createSweep(deps: SweepDeps) {
   };
 }
 
+/** The member accounts to sweep: the listed ones, or the organization's (read when the plan is made). */
+async function memberAccounts(): Promise<{ accounts: readonly string[]; gaps: ScanGap[] }> {
+  const scope = accountScopeOf();
+  if (!scope) return { accounts: [], gaps: [] };
+  if (scope.members !== 'organization') return { accounts: scope.members, gaps: [] };
+  const accounts = await (await import('../aws/organization')).organizationAccounts()();
+  return accounts
+    ? { accounts: [...accounts], gaps: [] }
+    : { accounts: [], gaps: [{ region: scope.hubRegion, service: 'organizations', what: "the organization's member accounts (not swept)", error: 'ListAccounts failed: is this the management account or a delegated administrator?' }] };
+}
+
 export const handler = lambda(createSweep({
+  members: memberAccounts,
   regions: () => process.env.SWEEP_REGIONS ?? '', ownRegion: () => requireEnv('AWS_REGION'), now: () => new Date(),
   record: (s) => recordSweep(s, { dynamodb: dynamodb(), events: events(), tableName: requireEnv('AUDIT_TABLE'), busName: requireEnv('EVENT_BUS_NAME') }),
 }));

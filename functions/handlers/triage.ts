@@ -2,7 +2,9 @@ import { WardenError } from '../aws/errors';
 import { actionClients } from '../aws/action-clients';
 import type { ExecutionStarter } from '../aws/executions';
 import { awsLiveState } from '../aws/live-state';
-import { evaluate } from '../domain/evaluate';
+import { evaluate, type EvaluateOptions } from '../domain/evaluate';
+import { isHome } from '../domain/accounts';
+import { accountScopeOf } from '../runtime/accounts';
 import type { Finding, LiveState, Status } from '../domain/model';
 import type { DecisionMemory } from '../domain/decisions';
 import { fixesOf, startFix, type FixOrigin, type FixPorts } from '../domain/fixes';
@@ -49,11 +51,16 @@ export function createTriage(deps: {
   /** Decisions that stick (denials, accepted risks), and resource locks shared with the sweep. */
   decisions?: DecisionMemory;
   locks?: ResourceLocks;
+  /** The deployment's accounts, and live state per account and Region (evaluate's `accounts` and `liveIn`), per event. */
+  accounts?: () => Pick<EvaluateOptions, 'accounts' | 'liveIn'>;
 }) {
   return async (event: unknown): Promise<TriageResult> => {
     const { policy, version: policyVersion } = await deps.policy();
     const now = deps.now?.() ?? new Date();
-    const decision = await evaluate(event, { policy, now, ...(deps.live ? { live: deps.live } : {}), ...(deps.sightings ? { sightings: deps.sightings } : {}) });
+    const decision = await evaluate(event, {
+      policy, now, ...(deps.live ? { live: deps.live } : {}), ...(deps.sightings ? { sightings: deps.sightings } : {}),
+      ...deps.accounts?.(),
+    });
     if (decision.status === 'invalid') {
       logger.error('invalid event', { reason: decision.reason });
       throw new WardenError('Warden.InvalidEvent', decision.reason);
@@ -162,9 +169,27 @@ const deadLetter = async (body: string, reason: string): Promise<void> => {
   }));
 };
 
+const homeLive = awsLiveState(actionClients);
+/** The organization's accounts, listed on first need and kept a few minutes (aws/organization.ts). */
+let organizationList: Promise<() => Promise<ReadonlySet<string> | undefined>> | undefined;
+const organization = async () => (await (organizationList ??= import('../aws/organization').then((m) => m.organizationAccounts())))();
+
+/** The deployment's accounts (runtime/accounts.ts, from the environment): none set, none checked (local runs). */
+export const deployedAccounts = (): Pick<EvaluateOptions, 'accounts' | 'liveIn'> => {
+  const scope = accountScopeOf();
+  if (!scope) return {};
+  return {
+    accounts: { scope, ...(scope.members === 'organization' ? { organization } : {}) },
+    // A member account is read through its spoke role (aws/account-clients.ts, loaded on first use).
+    liveIn: async (where) => (isHome(scope, where) ? homeLive
+      : awsLiveState(await (await import('../aws/account-clients')).clientsIn(where, 'triage', 'triage', scope, actionClients))),
+  };
+};
+
 const triage = createTriage({
   policy: () => deployedPolicy().current(),
-  live: awsLiveState(actionClients),
+  live: homeLive,
+  accounts: deployedAccounts,
   starter,
   ...(findingsTable ? { memory: findingMemory(findingsTable), ...findingsStores(() => findingsTable) } : {}),
   sightings: auditSightings(),

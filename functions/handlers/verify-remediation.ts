@@ -1,5 +1,6 @@
 import { loadAction, type ActionClients, type VerifyResult } from '../actions';
 import { actionClients } from '../aws/action-clients';
+import { runClients } from '../runtime/run-clients';
 import { WardenError } from '../aws/errors';
 import { lambda } from '../runtime/lambda';
 import type { RemediationState } from '../domain/state';
@@ -17,4 +18,4 @@ export async function verifyRemediation(state: RemediationState, clients: Action
   return result;
 }
 
-export const handler = lambda((state: RemediationState) => verifyRemediation(state));
+export const handler = lambda(async (state: RemediationState) => verifyRemediation(state, await runClients(state, 'verify')));

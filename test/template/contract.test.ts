@@ -37,6 +37,10 @@ const COMMON_ENV: Record<string, Json> = {
   POWERTOOLS_SERVICE_NAME: 'warden',
   NODE_OPTIONS: '--enable-source-maps',
   WARDEN_DEFAULT_MODE: ref('DefaultMode'),
+  // The deployment's accounts (functions/runtime/accounts.ts).
+  WARDEN_HUB_ACCOUNT: ref('AWS::AccountId'),
+  WARDEN_MEMBER_ACCOUNTS: ref('MemberAccountIds'),
+  WARDEN_SPOKE_ROLE_PREFIX: ref('SpokeRolePrefix'),
   WARDEN_OWN_ROLES: {
     'Fn::If': [
       'HasExtraOwnRoles',
