@@ -41,9 +41,9 @@ export function useSink(): () => Sink {
  * moto and a Slack sink for state-machine tests. `start(policy)` wipes both and starts a local Warden (template
  * resources in moto, Slack posts to the sink) whose executions run to completion locally. Approval timeouts run
  * 10,000 times faster than real time (an hour is 0.36 s), so an unanswered approval expires within the test.
- * `fixed`: options every start of this file gets (the clients sweep items read with).
+ * `fixed`: options every start of this file gets (the clients sweep items read with, a hub's member accounts).
  */
-export function useLocalWarden(fixed: Pick<LocalWardenOptions, 'sweepClients'> = {}): {
+export function useLocalWarden(fixed: Pick<LocalWardenOptions, 'sweepClients' | 'memberAccounts'> = {}): {
   moto: () => Moto; sink: () => Sink;
   /** `more`: the policy's cache period (0: every read is fresh, as a test that changes the deployed policy needs). */
   start: (policy?: PolicyInput, more?: Pick<LocalWardenOptions, 'policyMaxAgeSeconds'>) => Promise<LocalWarden>;
