@@ -8,12 +8,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, CreateVpcCommand, DescribeSecurityGroupRulesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeSecurityGroupRulesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { getAuditRecord } from '../../functions/audit/get';
 import { clients } from '../../functions/aws/clients';
 import { sts } from '../../functions/aws/clients/sts';
 import type { PolicyInput } from '../../functions/domain/policy';
+import { ec2InAccount, openSsh } from '../../local/accounts';
 import { repoRoot } from '../../local/template';
 import { HUB_ACCOUNT, type LocalWarden } from '../../local/warden-local';
 import { useLocalWarden } from '../support/emulator';
@@ -30,24 +31,7 @@ const POLICY: PolicyInput = {
   ownRoles: [`arn:aws:iam::${HUB_ACCOUNT}:role/warden-hub-ApplyRemediationFunctionRole`],
 };
 
-/** An EC2 client in `account`: moto's STS, credentials of a role there (any name: moto creates nothing). */
-async function ec2In(account: string): Promise<EC2Client> {
-  const endpoint = local.moto().endpoint;
-  const base = { region: REGION, endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
-  const out = await new STSClient(base).send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/setup`, RoleSessionName: 'setup' }));
-  const c = out.Credentials!;
-  return new EC2Client({ ...base, credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! } });
-}
-
-/** A group with a world-open SSH rule in the account of `ec2`. */
-async function openSsh(ec2: EC2Client, name: string): Promise<{ group: string; rule: string }> {
-  const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.1.0.0/16' }))).Vpc!.VpcId!;
-  const group = (await ec2.send(new CreateSecurityGroupCommand({ VpcId: vpc, GroupName: name, Description: name }))).GroupId!;
-  const out = await ec2.send(new AuthorizeSecurityGroupIngressCommand({
-    GroupId: group, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
-  }));
-  return { group, rule: out.SecurityGroupRules![0]!.SecurityGroupRuleId! };
-}
+const ec2In = (account: string) => ec2InAccount(local.moto().endpoint, account, REGION);
 
 const ingress = async (ec2: EC2Client, group: string) =>
   ((await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [group] }] }))).SecurityGroupRules ?? [])
