@@ -106,14 +106,16 @@ export async function scanAndSweepScenes(endpoint: string, warden: LocalWarden) 
       out(`    Sweep ${s.name}: ${s.run.path.join(' → ')}`);
       const outcomes = new Map<string, { key: Key; outcome: string }>();
       sweep = { started: s.started, outcomes, ...(s.summary ? { summary: s.summary } : {}) };
-      // Runs that need a person wait for one: the security lead approves each in Slack.
-      for (const name of s.started) if (await approvalOf(name, deps)) await click(name, { decision: 'approve', userId: 'U0SECLEAD' }, deps);
+      // Runs that need a person wait for one (all at once, on the policy's timeout): the security lead approves each.
+      const asked = await Promise.all(s.started.map(async (name) => ((await approvalOf(name, deps)) ? [name] : [])));
+      for (const name of asked.flat()) await click(name, { decision: 'approve', userId: 'U0SECLEAD' }, deps);
       for (const name of s.started) {
         const run = await warden.done(name);
         const r = await audit(name);
         const key = keyOf(r?.finding.control ?? '?', r?.finding.resource.id ?? '?');
         outcomes.set(name, { key, outcome: r?.outcome ?? run.failed?.error ?? '?' });
-        out(`    run ${name}: ${r?.mode ?? '?'}, ${outcomes.get(name)!.outcome}${seeded.includes(key) ? ' (seeded old exposure)' : ''}`);
+        const resource = (r?.finding.resource.id ?? '?').replace(/^arn:[^:]*:[^:]*:[^:]*:[^:]*:/, ''); // an ARN's resource part
+        out(`    run ${name} (${resource}): ${r?.mode ?? '?'}, ${outcomes.get(name)!.outcome}${seeded.includes(key) ? ', a seeded old exposure' : ''}`);
         if (seeded.includes(key)) out(`      ${run.path.join(' → ')}`);
       }
       const sum = s.summary;
