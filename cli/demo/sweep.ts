@@ -27,7 +27,7 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
   return { code, stdout, stderr };
 }
 
-const indent = (text: string, pad = '      ') => text.trimEnd().split('\n').map((l) => `${pad}${l}`);
+const indent = (text: string, pad = '      ') => text.trimEnd().split('\n').map((l) => (l.trim() ? `${pad}${l}` : ''));
 
 /**
  * What no event announces: an old group in the default VPC with RDP open to the world, and an old ECR repository
@@ -60,7 +60,9 @@ export async function scanAndSweepScenes(endpoint: string, warden: LocalWarden) 
   const scanned = new Set<Key>();
   /** What the event scenes' runs found, and whether that exposure was left open (the latest run's outcome). */
   const fromEvents = new Map<Key, { outcome: string; open: boolean }>();
-  let sweep: { summary?: SweepSummary; started: string[]; outcomes: Map<string, { key: Key; outcome: string }> } | undefined;
+  let sweep: { summary?: SweepSummary; outcomes: Map<string, { key: Key; outcome: string }> } | undefined;
+  /** The seeded exposures as the scan left them (it changes nothing). */
+  let afterScan = '';
 
   const scan: Scene = {
     title: 'warden scan over the whole account (read-only): what the events found, and what no event ever reported',
@@ -86,6 +88,7 @@ export async function scanAndSweepScenes(endpoint: string, warden: LocalWarden) 
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+      afterScan = await show();
       const events = [...fromEvents];
       const fixed = events.filter(([, e]) => !e.open);
       const open = events.filter(([, e]) => e.open);
@@ -105,7 +108,7 @@ export async function scanAndSweepScenes(endpoint: string, warden: LocalWarden) 
       const s = await warden.sweep({ name: SWEEP, wait: false });
       out(`    Sweep ${s.name}: ${s.run.path.join(' → ')}`);
       const outcomes = new Map<string, { key: Key; outcome: string }>();
-      sweep = { started: s.started, outcomes, ...(s.summary ? { summary: s.summary } : {}) };
+      sweep = { outcomes, ...(s.summary ? { summary: s.summary } : {}) };
       // Runs that need a person wait for one (all at once, on the policy's timeout): the security lead approves each.
       const asked = await Promise.all(s.started.map(async (name) => ((await approvalOf(name, deps)) ? [name] : [])));
       for (const name of asked.flat()) await click(name, { decision: 'approve', userId: 'U0SECLEAD' }, deps);
@@ -142,6 +145,7 @@ export async function scanAndSweepScenes(endpoint: string, warden: LocalWarden) 
       if (!e.open && scanned.has(k)) problems.push(`the scan found ${k}, which the events fixed`);
     }
     if (fromEvents.size === 0) problems.push('no event finding to compare the scan with');
+    if (!afterScan.includes('tcp/3389 from 0.0.0.0/0') || !afterScan.includes('scanOnPush false')) problems.push(`the scan changed the seeded exposures: ${afterScan}`);
     if (!sweep?.summary || sweep.summary.status !== 'completed') problems.push('the sweep did not complete');
     const outcomes = [...(sweep?.outcomes.values() ?? [])];
     for (const k of seeded) if (outcomes.find((o) => o.key === k)?.outcome !== 'fixed') problems.push(`the sweep did not fix the seeded ${k}`);
