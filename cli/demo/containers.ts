@@ -34,7 +34,9 @@ export async function containerScenes(root: string) {
   await clients.ec2().send(new ModifyVpcAttributeCommand({ VpcId: vpc, EnableDnsHostnames: { Value: true } }));
   const subnet = (await clients.ec2().send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: '10.1.1.0/24' }))).Subnet!.SubnetId!;
   const group = (await clients.ec2().send(new CreateSecurityGroupCommand({ VpcId: vpc, GroupName: 'batch', Description: 'batch' }))).GroupId!;
-  await ecs.send(new CreateClusterCommand({ clusterName: 'payments', tags: [{ key: 'Owner', value: 'payments' }] }));
+  await ecs.send(new CreateClusterCommand({
+    clusterName: 'payments', tags: [{ key: 'Owner', value: 'payments' }], settings: [{ name: 'containerInsights', value: 'enabled' }],
+  }));
   await eks.send(new CreateEksClusterCommand({
     name: 'platform', roleArn: `arn:aws:iam::${MOTO_ACCOUNT}:role/eks-cluster`, tags: { Owner: 'platform' },
     // A well-run cluster: API reachable from one admin range and the VPC, secrets encrypted with KMS.
@@ -42,7 +44,7 @@ export async function containerScenes(root: string) {
     encryptionConfig: [{ resources: ['secrets'], provider: { keyArn: `arn:aws:kms:us-east-1:${MOTO_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab` } }],
     logging: { clusterLogging: [{ types: ['api', 'audit', 'authenticator'], enabled: true }] },
   }));
-  out('Seeded ECS cluster payments, EKS cluster platform (endpoint limited to 203.0.113.0/24, secrets encrypted, api/audit/authenticator logs on)\n');
+  out('Seeded ECS cluster payments (Container Insights on), EKS cluster platform (endpoint limited to 203.0.113.0/24, secrets encrypted, api/audit/authenticator logs on)\n');
 
   const account = { [SAMPLE_ACCOUNT]: MOTO_ACCOUNT };
   const created: Record<string, string> = {};

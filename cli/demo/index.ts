@@ -8,6 +8,7 @@ import { out, play } from './scene';
 import { containerScenes } from './containers';
 import { incidentScenes } from './incidents';
 import { securityGroupScenes } from './security-groups';
+import { scanAndSweepScenes } from './sweep';
 
 async function main(): Promise<number> {
   out('Warden demo: an emulated AWS account (moto server on loopback), the real handlers and state machine.\n');
@@ -30,9 +31,17 @@ async function main(): Promise<number> {
       },
     });
     const deps = { root: findRepoRoot().root, rules: eventRules(loadTemplate()), warden, slack, signingSecret };
-    const parts = [await securityGroupScenes(securityHub), await containerScenes(deps.root), await incidentScenes(warden)];
+    // The old exposures first, before any event; the scan and the sweep after the event scenes, before the incidents
+    // (whose restored VPN rule the sweep would otherwise revoke again). Each part seeds what it needs when it is built.
+    const old = await scanAndSweepScenes(moto.endpoint, warden);
+    const makers = [() => securityGroupScenes(securityHub), () => containerScenes(deps.root), async () => old, () => incidentScenes(warden)];
+    const parts: { check: () => Promise<string[]> }[] = [];
     let n = 0;
-    for (const part of parts) for (const scene of part.scenes) await play(++n, scene, deps);
+    for (const make of makers) {
+      const part = await make();
+      parts.push(part);
+      for (const scene of part.scenes) await play(++n, scene, deps);
+    }
 
     const posts = slack.received.filter((r) => r.method === 'POST');
     out(`Slack traffic captured locally (${posts.length} requests):`);
@@ -47,7 +56,7 @@ async function main(): Promise<number> {
     }
 
     const problems = (await Promise.all(parts.map((p) => p.check()))).flat();
-    out(problems.length ? `\nDEMO FAILED: ${problems.join('; ')}` : '\nResult: every exposure fixed or planned as expected; compliant resources untouched; the incident contained and the restore exact.');
+    out(problems.length ? `\nDEMO FAILED: ${problems.join('; ')}` : '\nResult: every exposure fixed or planned as expected; compliant resources untouched; the old exposures no event announced found by the scan and fixed by the sweep; the incident contained and the restore exact.');
     return problems.length ? 1 : 0;
   } finally {
     await slack.close();

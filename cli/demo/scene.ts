@@ -30,6 +30,8 @@ export interface Scene {
   report?: () => string[];
   /** Answer the approval request of this control's run with a signed Slack click. */
   decide?: { control: string; decision: 'approve' | 'deny'; userId: string };
+  /** A scene that is a command or a scheduled run, not an event: it prints its own lines. */
+  run?: (deps: PlayDeps) => Promise<void>;
 }
 
 export interface PlayDeps {
@@ -47,6 +49,7 @@ export const out = (s = ''): void => {
 /** Replay one scene: route the event with the template's rules, triage it, run what it starts, show the result. */
 export async function play(n: number, scene: Scene, deps: PlayDeps): Promise<void> {
   if (scene.runbook) return playRunbook(n, scene, scene.runbook, deps);
+  if (scene.run) return playCommand(n, scene, scene.run, deps);
   out(`[${n}] ${scene.title}\n    sample: events/${scene.sample}`);
   await scene.change?.();
   let text = readFileSync(join(deps.root, 'events', scene.sample!), 'utf8');
@@ -119,16 +122,38 @@ async function playRunbook(n: number, scene: Scene, runbook: NonNullable<Scene['
   out(`    time: ${Date.now() - started} ms\n`);
 }
 
-/** Find the run's approval request, show what Slack got, and click Approve or Deny as a named Slack user. */
-async function click(run: string, decide: NonNullable<Scene['decide']>, deps: PlayDeps): Promise<void> {
+/** A scene of its own kind: its title, what it prints, the resource before and after, the time. */
+async function playCommand(n: number, scene: Scene, run: NonNullable<Scene['run']>, deps: PlayDeps): Promise<void> {
+  out(`[${n}] ${scene.title}`);
+  const before = await scene.show?.();
+  const started = Date.now();
+  await run(deps);
+  if (before !== undefined) {
+    out(`    before: ${before}`);
+    out(`    after:  ${await scene.show!()}`);
+  }
+  out(`    time: ${Date.now() - started} ms\n`);
+}
+
+/**
+ * The run's approval request once stored, posted and its message ts saved; undefined when the run ended without one
+ * (or none came within about five seconds).
+ */
+export async function approvalOf(run: string, deps: PlayDeps): Promise<Awaited<ReturnType<typeof getApproval>>> {
   const store = { dynamodb: clients.dynamodb(), tableName: deps.warden.resources.approvalsTable };
-  // The request is stored, then posted, then its message ts saved: wait for all three.
   let record: Awaited<ReturnType<typeof getApproval>>;
   for (let i = 0; i < 200 && !record?.messageTs; i++) {
     const [id] = await approvalIdsOfRun(run, store);
     record = id ? await getApproval(id, store) : undefined;
-    if (!record?.messageTs) await sleep(25);
+    if (record?.messageTs || (!record && deps.warden.runs.has(run))) break;
+    await sleep(25);
   }
+  return record;
+}
+
+/** Find the run's approval request, show what Slack got, and click Approve or Deny as a named Slack user. */
+export async function click(run: string, decide: Omit<NonNullable<Scene['decide']>, 'control'>, deps: PlayDeps): Promise<void> {
+  const record = await approvalOf(run, deps);
   if (!record) {
     out('    approval: no request was stored');
     return;
