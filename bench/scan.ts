@@ -39,8 +39,11 @@ export interface ScanFigures {
   resourcesPerSecond: number;
   awsCalls: number;
   callsPerResource: number;
-  /** Calls by `service:Command`, most first. */
+  /** Calls by `service:Command`, most first, and the time inside them added up (calls overlap: more than wall). */
   callsByCommand: Record<string, number>;
+  callMsByCommand: Record<string, number>;
+  /** When each reader finished (its progress line), from the scan's start; after the last, the resources are decided. */
+  readers: { atMs: number; line: string }[];
   /** The V8 heap at its highest while the scan ran (sampled every 20 ms), and the process's peak RSS (seeding included). */
   peakHeapMb: number;
   peakRssMb: number;
@@ -94,15 +97,17 @@ export async function seed(s: ScanSizes): Promise<void> {
 export const scaled = (scale: number, sizes: ScanSizes = FULL_SIZE): ScanSizes =>
   Object.fromEntries(Object.entries(sizes).map(([k, v]) => [k, k === 'rulesPerGroup' ? v : Math.max(1, Math.round(v * scale))])) as unknown as ScanSizes;
 
-/** Every `send` of the clients, counted by `service:Command`. */
-function counted(c: ActionClients, calls: Map<string, number>): ActionClients {
+/** Every `send` of the clients, counted by `service:Command`, with the time inside it added to `ms`. */
+function counted(c: ActionClients, calls: Map<string, number>, ms: Map<string, number>): ActionClients {
   const wrap = <T extends object>(service: string, client: T): T => new Proxy(client, {
     get(target, prop, receiver) {
       if (prop !== 'send') return Reflect.get(target, prop, receiver) as unknown;
       return (command: { constructor: { name: string } }) => {
         const key = `${service}:${command.constructor.name.replace(/Command$/, '')}`;
         calls.set(key, (calls.get(key) ?? 0) + 1);
-        return (target as unknown as { send(c: unknown): Promise<unknown> }).send(command);
+        const start = performance.now();
+        return (target as unknown as { send(c: unknown): Promise<unknown> }).send(command)
+          .finally(() => ms.set(key, (ms.get(key) ?? 0) + performance.now() - start));
       };
     },
   });
@@ -144,13 +149,17 @@ export async function scanFigures(scale = 1, sizes: ScanSizes = FULL_SIZE, peer:
     await seed(s);
     const seedMs = Math.round(performance.now() - seeding);
 
-    const calls = new Map<string, number>();
+    const calls = new Map<string, number>(), callMs = new Map<string, number>();
+    const readers: { atMs: number; line: string }[] = [];
     let peakHeap = process.memoryUsage().heapUsed;
     const sampler = setInterval(() => { peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed); }, 20);
     const start = performance.now();
     const result = await scanAccount(
       { regions: ['us-east-1'], policy: defaultPolicy(), now: new Date() },
-      { clientsFor: (region) => counted(regionClients(region), calls) },
+      {
+        clientsFor: (region) => counted(regionClients(region), calls, callMs),
+        progress: (line) => readers.push({ atMs: Math.round(performance.now() - start), line }),
+      },
     ).finally(() => clearInterval(sampler));
     const wallMs = performance.now() - start;
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
@@ -167,6 +176,8 @@ export async function scanFigures(scale = 1, sizes: ScanSizes = FULL_SIZE, peer:
       wallMs: Math.round(wallMs), resourcesPerSecond: Math.round(resources / (wallMs / 1000)),
       awsCalls, callsPerResource: Math.round((awsCalls / resources) * 100) / 100,
       callsByCommand: Object.fromEntries([...calls].sort((a, b) => b[1] - a[1])),
+      callMsByCommand: Object.fromEntries([...callMs].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round(v)])),
+      readers,
       peakHeapMb: mb(peakHeap), peakRssMb, cliWallMs: cli.wallMs, custodian,
     };
   } finally {
