@@ -20,7 +20,7 @@ import { peerLines, peerReport, quantile, round, type SideSamples } from './peer
 import { wardenColdPath } from './peers/warden';
 import { faultFigures } from './faults';
 import { burstFigures } from './burst';
-import { scanFigures } from './scan';
+import { FULL_SIZE, scanFigures, scanLines } from './scan';
 import { init } from './init';
 
 const TARGETS = {
@@ -317,7 +317,7 @@ async function main() {
   const contain = await containment(Number(process.env.BENCH_CONTAIN_RUNS ?? 20));
   const faults = await faultFigures(Number(process.env.BENCH_FAULT_RUNS ?? 200));
   const burst = await burstFigures(Number(process.env.BENCH_BURST_FINDINGS ?? 1000), 20);
-  const scan = await scanFigures();
+  const scan = await scanFigures(1, FULL_SIZE, peer);
   const results = {
     date: new Date().toISOString(), node: process.version, targets: TARGETS,
     throughput: tp,
@@ -346,6 +346,7 @@ async function main() {
   const within = burst.autoFixed <= Math.min(burst.limits.perAccount, burst.limits.perControl, burst.limits.total) * 2;
   p(`burst        ${ok(burst.lost === 0 && within)} ${burst.findings} world-open findings over ${burst.groups} groups at once: events ${JSON.stringify(burst.events)}, ${burst.runs} runs (${burst.locked} fixes joined a run making the same fix), ${burst.autoFixed} fixed automatically (limits ${burst.limits.perControl} per control, ${burst.limits.perAccount} per account, ${burst.limits.total} in total per ${burst.limits.windowMinutes} min), ${burst.heldListed} held and listed, ${burst.summaries} trip summaries, ${burst.deadLettered} dead-lettered, ${burst.lost} lost; ${JSON.stringify(burst.outcomes)} (${burst.wallMs} ms)`);
   p(`scan         ${ok(scan.wallMs <= 10_000 && scan.callsPerResource <= 1.2)} ${scan.resources} resources in ${scan.wallMs} ms (${scan.resourcesPerSecond}/s; target the account in ≤ 10 s), ${scan.callsPerResource} AWS calls per resource (≤ 1.2), ${scan.findings} findings, ${scan.gaps} gaps, peak heap ${scan.peakHeapMb} MB`);
+  for (const line of scanLines(scan)) p(line);
   p('wrote bench/results.json');
 }
 
