@@ -20,6 +20,7 @@ import { peerLines, peerReport, quantile, round, type SideSamples } from './peer
 import { wardenColdPath } from './peers/warden';
 import { faultFigures } from './faults';
 import { burstFigures } from './burst';
+import { orgFigures } from './org';
 import { FULL_SIZE, scanFigures, scanLines } from './scan';
 import { init } from './init';
 
@@ -318,6 +319,7 @@ async function main() {
   const faults = await faultFigures(Number(process.env.BENCH_FAULT_RUNS ?? 200));
   const burst = await burstFigures(Number(process.env.BENCH_BURST_FINDINGS ?? 1000), 20);
   const scan = await scanFigures(1, FULL_SIZE, peer);
+  const org = await orgFigures(20, 2);
   const results = {
     date: new Date().toISOString(), node: process.version, targets: TARGETS,
     throughput: tp,
@@ -328,6 +330,7 @@ async function main() {
     faults,
     burst,
     scan,
+    org,
   };
   writeFileSync(join(repoRoot, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
   const ok = (good: boolean) => (good ? 'ok ' : 'MISS');
@@ -347,6 +350,8 @@ async function main() {
   p(`burst        ${ok(burst.lost === 0 && within)} ${burst.findings} world-open findings over ${burst.groups} groups at once: events ${JSON.stringify(burst.events)}, ${burst.runs} runs (${burst.locked} fixes joined a run making the same fix), ${burst.autoFixed} fixed automatically (limits ${burst.limits.perControl} per control, ${burst.limits.perAccount} per account, ${burst.limits.total} in total per ${burst.limits.windowMinutes} min), ${burst.heldListed} held and listed, ${burst.summaries} trip summaries, ${burst.deadLettered} dead-lettered, ${burst.lost} lost; ${JSON.stringify(burst.outcomes)} (${burst.wallMs} ms)`);
   p(`scan         ${ok(scan.wallMs <= 10_000 && scan.callsPerResource <= 1.2)} ${scan.resources} resources in ${scan.wallMs} ms (${scan.resourcesPerSecond}/s; target the account in ≤ 10 s), ${scan.callsPerResource} AWS calls per resource (≤ 1.2), ${scan.findings} findings, ${scan.gaps} gaps, peak heap ${scan.peakHeapMb} MB`);
   for (const line of scanLines(scan)) p(line);
+  const e = org.events;
+  p(`org          ${ok(e.fixed === e.events && org.sweep.fixed === org.sweep.runsStarted && org.sweep.gaps <= 1)} ${org.accounts} member accounts × ${org.regions} Regions: ${e.events} events → ${e.executions} runs, ${e.fixed} fixed, ${(e.awsCalls / e.executions).toFixed(1)} AWS calls (${(e.assumeRoles / e.executions).toFixed(1)} AssumeRole) and ${(e.transitions / e.executions).toFixed(1)} transitions per fix, ${e.wallMs} ms; one sweep: ${org.sweep.items} items, ${org.sweep.runsStarted} runs, ${org.sweep.fixed} fixed, ${org.sweep.awsCalls} calls, ${org.sweep.wallMs} ms, ${org.sweep.gaps} gap (the hub's own other Region)`);
   p('wrote bench/results.json');
 }
 

@@ -13,7 +13,8 @@ const MARGIN_MS = 60_000;
 /** Bounded: a warm Lambda keeps at most this many accounts' clients. */
 const MAX_ENTRIES = 64;
 
-interface Entry { clients: ActionClients; until: number }
+/** A member account's clients (or the promise of them, while its role is being assumed), and until when to use them. */
+interface Entry { clients: Promise<ActionClients>; until: number }
 const cache = new Map<string, unknown>();
 forgetWithClients(cache);
 
@@ -58,10 +59,22 @@ export async function clientsIn(
   const key = `${where.account}|${where.region}|${roleArn}|${session}`;
   const hit = cache.get(key) as Entry | undefined;
   if (hit && hit.until > now()) return hit.clients;
-  const credentials = await assume(roleArn, session, run);
-  const clients = regionClients(where.region, { base: base ?? sdkConfig(), credentials });
-  const until = credentials.expiration ? credentials.expiration.getTime() - MARGIN_MS : now() + (SESSION_SECONDS * 1000 - MARGIN_MS);
+  // One AssumeRole per key, however many steps ask at once (a sweep's items in parallel).
+  const clients = (async () => {
+    const credentials = await assume(roleArn, session, run);
+    const until = credentials.expiration ? credentials.expiration.getTime() - MARGIN_MS : now() + (SESSION_SECONDS * 1000 - MARGIN_MS);
+    return { clients: regionClients(where.region, { base: base ?? sdkConfig(), credentials }), until };
+  })();
   if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
-  cache.set(key, { clients, until } satisfies Entry);
-  return clients;
+  const pending = clients.then((c) => c.clients);
+  pending.catch(() => undefined); // its waiters see the failure; unawaited, it is no unhandled rejection
+  cache.set(key, { clients: pending, until: Number.POSITIVE_INFINITY } satisfies Entry);
+  try {
+    const made = await clients;
+    cache.set(key, { clients: Promise.resolve(made.clients), until: made.until } satisfies Entry);
+    return made.clients;
+  } catch (err) {
+    cache.delete(key);
+    throw err;
+  }
 }
