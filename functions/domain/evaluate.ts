@@ -1,4 +1,4 @@
-import { ownSpokeRoles, refusal, type AccountScope, type Where } from './accounts';
+import { isHubDeployment, ownSpokeRoles, refusal, type AccountScope, type Where } from './accounts';
 import { controls } from './controls';
 import { normalize } from './events';
 import { isOwnChange } from './loop-guard';
@@ -30,8 +30,8 @@ export interface EvaluateOptions extends DecideOptions {
   /** Live state of the event's account and Region (a hub deployment's triage); takes the place of `live`. */
   liveIn?: (where: Where) => LiveState | Promise<LiveState>;
   /**
-   * The deployment's accounts (domain/accounts.ts): an event about any other account is refused (invalid, with the
-   * reason), and the spoke roles that change a member account join the loop guard, by exact ARN in that account.
+   * The deployment's accounts (domain/accounts.ts): an event about any other account is refused (a hub: invalid, with
+   * the reason; a single account: ignored), and the spoke roles that change a member account join the loop guard, by exact ARN in that account.
    * `organization()`: the organization's accounts, when the members are the whole organization.
    */
   accounts?: { scope: AccountScope; organization?: () => Promise<ReadonlySet<string> | undefined> };
@@ -62,8 +62,12 @@ export async function evaluate(raw: unknown, options: EvaluateOptions): Promise<
   const invalid = observed.facts.kind === 'sg-rules' ? invalidRanges(observed.facts.rules) : [];
   if (invalid.length) return { status: 'invalid', reason: `not a valid CIDR: ${invalid.map((c) => JSON.stringify(c)).join(', ')}` };
 
+  // A hub refuses an event from beyond its members (dead-lettered: a membership to look at); a single-account
+  // deployment ignores one about another account (a Security Hub or GuardDuty administrator's aggregated findings).
   const refused = options.accounts ? await accountRefusal(observed, options.accounts) : undefined;
-  if (refused) return { status: 'invalid', reason: `refused: ${refused}` };
+  if (refused) return isHubDeployment(options.accounts!.scope)
+    ? { status: 'invalid', reason: `refused: ${refused}` }
+    : { status: 'ignored', reason: `not this deployment's: ${refused}`, observation: observed };
 
   const ownRoles = options.accounts ? [...policy.ownRoles, ...ownSpokeRoles(options.accounts.scope, observed.account)] : policy.ownRoles;
   if (isOwnChange(observed.actor, ownRoles)) {

@@ -1,4 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ownSpokeRoles, refusal, sessionName, spokeRoleArn, type AccountScope } from '../../functions/domain/accounts';
+import { evaluate } from '../../functions/domain/evaluate';
+import { defaultPolicy } from '../../functions/domain/policy';
+import { repoRoot } from '../../local/template';
 import { accountScopeOf } from '../../functions/runtime/accounts';
 
 const HUB = '111111111111';
@@ -40,4 +45,25 @@ test('the environment: none set, no scope; malformed values fail loudly', () => 
     .toMatchObject({ members: 'organization', spokeRolePrefix: 'acme' });
   expect(() => accountScopeOf({ WARDEN_HUB_ACCOUNT: 'hub', AWS_REGION: 'eu-west-1' })).toThrow('12-digit');
   expect(() => accountScopeOf({ WARDEN_HUB_ACCOUNT: HUB, AWS_REGION: 'eu-west-1', WARDEN_MEMBER_ACCOUNTS: '12,x' })).toThrow('not account ids: 12, x');
+});
+
+describe('evaluate with the deployment accounts', () => {
+  const event = (account: string) => {
+    const text = readFileSync(join(repoRoot, 'events', 'cloudtrail', 'authorize-ssh-world.json'), 'utf8').split('111122223333').join(account);
+    return JSON.parse(text) as unknown;
+  };
+  const policy = defaultPolicy();
+  const here = (scope: AccountScope) => ({ ...scope, hub: '111122223333', hubRegion: 'us-east-1' });
+
+  test('a single-account deployment ignores an event about another account, with the reason', async () => {
+    const d = await evaluate(event('999988887777'), { policy, accounts: { scope: here(single) } });
+    expect(d).toMatchObject({ status: 'ignored', reason: expect.stringContaining("not this deployment's: account 999988887777") });
+  });
+
+  test('a hub refuses one about an account that is no member (invalid: dead-lettered with the reason), and decides a member\'s', async () => {
+    const scope = { ...here(hub), members: ['222222222222'] };
+    expect(await evaluate(event('999988887777'), { policy, accounts: { scope } })).toMatchObject({ status: 'invalid', reason: expect.stringContaining('refused: account 999988887777') });
+    expect(await evaluate(event('222222222222'), { policy, accounts: { scope } })).toMatchObject({ status: 'violation' });
+    expect(await evaluate(event('111122223333'), { policy, accounts: { scope } })).toMatchObject({ status: 'violation' });
+  });
 });
