@@ -108,4 +108,6 @@ test('throttling: half of all AWS calls fail, refused or with the answer lost; e
     if (fixed) expect(await ingressRuleIds(g.groupId)).toEqual([]);
   }
   expect(outcomes.filter((o) => o === 'fixed').length).toBeGreaterThan(0);
-});
+  // Its time is the SDK's own backoff between attempts (about 50 s; a few seconds of CPU), not the machine's speed:
+  // a timeout of its own, so that a loaded machine's slower CPU part cannot push it over the default.
+}, 180_000);
