@@ -1,4 +1,5 @@
 // `npm run demo`: Warden end to end on an emulated AWS account (moto server), no AWS account needed.
+import './quiet';
 import { findRepoRoot, startMoto, useEmulator } from '../../local/moto';
 import { startFakeSlack } from '../../local/fake-slack';
 import { startSecurityHubStandIn } from '../../local/securityhub-standin';
