@@ -70,10 +70,14 @@ async function parse(root: Command, args: string[], io: Io, state: State): Promi
     if (e instanceof CommanderError) {
       if (e.exitCode === 0) return EXIT.done; // --help, help, --version
       const at = state.failed ?? root;
-      // A command with subcommands called without one prints its help as the error: say what it needs.
-      const message = e.code === 'commander.help'
-        ? `${commandPath(at)} needs a command: ${at.commands.map((c) => c.name()).filter((n) => n !== 'help').join(', ')}`
-        : e.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
+      // A command with subcommands called without one (or `help <unknown>`) prints its help as the error: say why.
+      const asked = args[args.lastIndexOf('help') + 1];
+      const names = at.commands.map((c) => c.name()).filter((n) => n !== 'help');
+      const message = e.code !== 'commander.help'
+        ? e.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')
+        : args.includes('help') && asked && !names.includes(asked)
+          ? `unknown command '${asked}'`
+          : `${commandPath(at)} needs a command: ${names.join(', ')}`;
       const usage = new UsageError(message);
       usage.help = helpOf(at, state);
       throw usage;

@@ -52,6 +52,8 @@ test.each([
   [['scan', '--region'], "option '--region <region>' argument missing"],
   [['runbook'], 'warden runbook needs a command: list, run'],
   [['frobnicate'], "unknown command 'frobnicate'"],
+  [['help', 'frobnicate'], "unknown command 'frobnicate'"],
+  [['policy', 'help', 'frob'], "unknown command 'frob'"],
   [[], 'warden needs a command: evaluate, scan, '],
 ])('%j: exit 2, says what is wrong', async (args, message) => {
   const r = await run(args);
