@@ -9,8 +9,10 @@ if (wrongNode) {
   process.exit(1);
 }
 
-// Handlers log through Powertools at INFO; a person at a terminal wants the CLI's own output (set the level to see them).
-process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+// Local runs (--endpoint) run the handlers in this process: their Powertools JSON logs and EMF metric lines would mix
+// with the CLI's own output (and break --json). Set POWERTOOLS_LOG_LEVEL / POWERTOOLS_METRICS_DISABLED to see them.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 register();
 const { main } = await import('../cli/warden.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import { arnIsApprover, normalizeCallerArn } from '../functions/approvals/approvers';
 import { resolveApproval, type DecidePorts, type Outcome } from '../functions/approvals/decide';
 import { isApprovalId } from '../functions/approvals/interaction';
@@ -6,18 +6,7 @@ import type { ApprovalRecord } from '../functions/approvals/model';
 import { dynamoApprovalStore, sfnTaskCallbacks } from '../functions/approvals/ports';
 import { dynamodb } from '../functions/aws/clients/dynamodb';
 import { sfn } from '../functions/aws/clients/sfn';
-import { UsageError } from './evaluate';
-
-export const APPROVE_USAGE = `usage: warden approve <approval-id> [--reason TEXT]
-       warden deny <approval-id> --reason TEXT
-
-  approve/deny   decide a pending approval with your AWS credentials (same checks and audit trail as Slack):
-                 you must be listed in the request's approvers (IAM ARNs; an assumed-role session counts as its role)
-    --reason     why (required for deny)
-
-  env: APPROVALS_TABLE (the approvals table), AWS credentials and region as usual
-
-exit codes: 0 decided, 1 refused (unknown, not an approver, already decided, expired) or the workflow not resumed, 2 usage error`;
+import { act, exitCodesHelp, runProgram, UsageError } from './program';
 
 export interface ApproveDeps {
   ports: DecidePorts;
@@ -42,28 +31,34 @@ export function awsApproveDeps(identity: () => Promise<string>, env: NodeJS.Proc
   };
 }
 
-/** `warden approve <id> [--reason]` / `warden deny <id> --reason`; args start with the command name. */
+/** `warden approve <id>` and `warden deny <id> --reason`; `deps` is built only once the arguments are good. */
+export function makeApproveCommands(deps: () => ApproveDeps): Command[] {
+  const make = (name: 'approve' | 'deny') => {
+    const cmd = new Command(name)
+      .summary(`${name} a pending approval`)
+      .description(`${name} a pending approval with your AWS credentials (same checks and audit trail as Slack): you must be listed in the request's approvers (IAM ARNs; an assumed-role session counts as its role)`)
+      .argument('<approval-id>', 'the approval id (in the Slack message and the audit record)')
+      .option('--reason <text>', `why${name === 'deny' ? ' (required)' : ''}`)
+      .addHelpText('after', `\nEnv: APPROVALS_TABLE (the approvals table), AWS credentials and region as usual.${exitCodesHelp('0 decided, 1 refused (unknown, not an approver, already decided, expired) or the workflow not resumed, 2 usage error')}`);
+    return act(cmd, (id: string, o: { reason?: string }) => decide(name, id, o.reason, deps));
+  };
+  return [make('approve'), make('deny')];
+}
+
+/** `warden approve <id> [--reason]` / `warden deny <id> --reason`; args start with the command name. Usage errors: 2. */
 export async function approveCommand(args: string[], deps: ApproveDeps): Promise<number> {
+  const root = new Command('warden');
+  for (const cmd of makeApproveCommands(() => deps)) root.addCommand(cmd);
+  return runProgram(root, args, { out: deps.out ?? process.stdout, err: deps.err ?? process.stderr });
+}
+
+async function decide(command: 'approve' | 'deny', id: string, reasonText: string | undefined, makeDeps: () => ApproveDeps): Promise<number> {
+  if (!isApprovalId(id)) throw new UsageError(`not an approval id: ${id.slice(0, 80)}`);
+  const reason = reasonText?.trim();
+  if (command === 'deny' && !reason) throw new UsageError('deny needs --reason');
+  const deps = makeDeps();
   const out = deps.out ?? process.stdout;
   const err = deps.err ?? process.stderr;
-  const usage = (msg: string) => {
-    err.write(`warden: ${msg}\n\n${APPROVE_USAGE}\n`);
-    return 2;
-  };
-  const [command, ...rest] = args;
-  if (command !== 'approve' && command !== 'deny') return usage(`unknown command: ${command ?? ''}`);
-  let parsed;
-  try {
-    parsed = parseArgs({ args: rest, allowPositionals: true, options: { reason: { type: 'string' } } });
-  } catch (e) {
-    return usage((e as Error).message);
-  }
-  const [id, ...extra] = parsed.positionals;
-  if (!id || extra.length) return usage(`${command} needs exactly one approval id`);
-  if (!isApprovalId(id)) return usage(`not an approval id: ${id.slice(0, 80)}`);
-  const reason = parsed.values.reason?.trim();
-  if (command === 'deny' && !reason) return usage('deny needs --reason');
-
   const caller = (await deps.identity()).trim();
   if (!caller.startsWith('arn:')) {
     err.write('warden: could not determine your AWS identity (STS GetCallerIdentity)\n');

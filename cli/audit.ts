@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import { getAuditRecord } from '../functions/audit/get';
 import { resetClients } from '../functions/aws/client-cache';
 import { dynamodb } from '../functions/aws/clients/dynamodb';
@@ -6,22 +6,12 @@ import { versionText, type PolicyVersion } from '../functions/domain/policy/vers
 import type { RemediationRecord } from '../functions/domain/remediation';
 import { timelineLines } from '../functions/domain/runbooks/timeline';
 import { useEmulator } from '../local/moto';
-import { UsageError } from './evaluate';
+import { act, exitCodesHelp, parseCommand, UsageError, type Writer } from './program';
 
 /** The audit table name locally (startLocalWarden's default prefix). */
 export const LOCAL_AUDIT_TABLE = 'warden-audit';
 
-export const AUDIT_USAGE = `usage: warden audit show <id> [--json] [--table NAME] [--endpoint URL]
-
-  audit show   one remediation or runbook run by its id (the execution name): what, who, outcome, approval,
-               then the runbook's timeline, or a remediation's plan, applied targets and verification
-    --json       print the audit record as stored
-    --table      the audit table (default: env AUDIT_TABLE, the stack's AuditTableName output)
-    --endpoint   read from an emulator such as moto server (default table there: ${LOCAL_AUDIT_TABLE})
-
-exit codes: 0 shown, 1 no such record, 2 usage error`;
-
-export type Writer = { write(s: string): unknown };
+export type { Writer } from './program';
 
 /** One audit record by id, or undefined. */
 export type AuditReader = (id: string) => Promise<RemediationRecord | undefined>;
@@ -112,35 +102,43 @@ export interface AuditDeps {
   err: Writer;
 }
 
+const EXIT_CODES = exitCodesHelp('0 shown, 1 no such record or failed, 2 usage error');
+
+interface ShowOptions { json?: true; table?: string; endpoint?: string }
+
+/** `warden audit show <id>`. */
+export function makeAuditCommand(deps: AuditDeps): Command {
+  const audit = new Command('audit').description('read the audit trail: show one run').addHelpText('after', EXIT_CODES);
+  const show = audit.command('show')
+    .description("one remediation or runbook run by its id (the execution name): what, who, outcome, approval, then the runbook's timeline, or a remediation's plan, applied targets and verification")
+    .argument('<id>', 'the audit id (the execution name)')
+    .option('--json', 'print the audit record as stored')
+    .option('--table <name>', "the audit table (default: env AUDIT_TABLE, the stack's AuditTableName output)")
+    .option('--endpoint <url>', `read from an emulator such as moto server (default table there: ${LOCAL_AUDIT_TABLE})`)
+    .addHelpText('after', EXIT_CODES);
+  act(show, (id: string, o: ShowOptions) => showRecord(id, o, deps));
+  return audit;
+}
+
 /** `warden audit show <id> [--json] [--table NAME] [--endpoint URL]`; args start after `audit`. */
-export async function auditCommand(args: string[], deps: AuditDeps): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub !== 'show') throw new UsageError(sub ? `unknown audit command: ${sub}` : 'audit needs a command: show');
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: rest, allowPositionals: true,
-      options: { json: { type: 'boolean' }, table: { type: 'string' }, endpoint: { type: 'string' } },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const [id, ...extra] = parsed.positionals;
-  if (!id || extra.length) throw new UsageError('audit show needs exactly one id');
-  const { endpoint } = parsed.values;
-  const read = deps.reader(auditTableName(parsed.values, deps.env), endpoint);
+export const auditCommand = (args: string[], deps: AuditDeps): Promise<number> => parseCommand(makeAuditCommand(deps), args, deps);
+
+async function showRecord(id: string, opts: ShowOptions, deps: AuditDeps): Promise<number> {
+  const { endpoint } = opts;
+  const table = auditTableName(opts, deps.env);
+  const read = deps.reader(table, endpoint);
   let record: RemediationRecord | undefined;
   try {
     record = await read(id);
   } catch (e) {
     if ((e as Error).name !== 'ResourceNotFoundException') throw e;
-    deps.err.write(`warden: no audit table ${auditTableName(parsed.values, deps.env)}${endpoint ? ` at ${endpoint}` : ''}\n`);
+    deps.err.write(`warden: no audit table ${table}${endpoint ? ` at ${endpoint}` : ''}\n`);
     return 1;
   }
   if (!record) {
     deps.err.write(`warden: no audit record ${id}\n`);
     return 1;
   }
-  deps.out.write(`${parsed.values.json ? JSON.stringify(record, null, 2) : formatRecord(record)}\n`);
+  deps.out.write(`${opts.json ? JSON.stringify(record, null, 2) : formatRecord(record)}\n`);
   return 0;
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { recordBrakeAction, type BrakeAction } from '../functions/audit/brakes';
@@ -14,38 +14,14 @@ import { defaultPolicy, policyFrom, type Policy } from '../functions/domain/poli
 import { handStarts } from '../functions/domain/runbooks/catalog';
 import type { ReleaseStart } from '../functions/runbooks/start';
 import { useEmulator } from '../local/moto';
-import { LOCAL_AUDIT_TABLE, type Writer } from './audit';
-import { UsageError } from './evaluate';
+import { LOCAL_AUDIT_TABLE } from './audit';
+import { act, exitCodesHelp, parseCommand, UsageError, type Writer } from './program';
 import { parameterName, ssmPolicyStore } from './policy';
 import { loadPolicy } from './policy-file';
 import { executionName, localRunbookPorts, runLocal, stateMachineArn, type LocalRunbookPorts } from './runbook';
 
 /** The brakes table's name locally (startLocalWarden's default prefix). */
 export const LOCAL_BRAKES_TABLE = 'warden-brakes';
-
-export const BREAKER_USAGE = `usage: warden breaker status [--json] [--policy FILE] [--table NAME] [--parameter NAME] [--endpoint URL]
-       warden breaker release (--all | <held run id>) [--reason TEXT] [--stack NAME] [--table NAME]
-       warden breaker release (--all | <held run id>) --endpoint URL [--reason TEXT] [--approve-as NAME]
-       warden breaker reset [--reason TEXT] [--table NAME] [--audit-table NAME] [--endpoint URL]
-
-  breaker status    the limits, the counts of the current window, its trips, and the held runs waiting
-    --policy          read the limits and paused from this policy file; default: the deployed policy (its parameter:
-                      --parameter, else env WARDEN_POLICY_PARAMETER, else /warden/<stack>/policy)
-  breaker release   start held runs again, as your decision: they spend no token (still held while paused).
-                    A remediation restarts through the remediate workflow's hand entry (<stack>-revoke-open-ingress),
-                    a runbook through its own state machine, from the live re-check; prints each new audit id
-    --all             every held run; or name one by its audit id
-    --approve-as      (with --endpoint) approve a released run's approval request as NAME
-  breaker reset     clear the current window's counts and trips (held runs stay held); recorded in the audit table
-                    (item brakes#reset#<time>#<hex>: who, when, what was cleared)
-    --reason          why, kept with the release or the reset
-    --table           the brakes table (default: env BRAKES_TABLE, the stack's BrakesTableName output)
-    --audit-table     the audit table (default: env AUDIT_TABLE)
-    --stack           the stack name (default: env WARDEN_STACK, else warden)
-    --endpoint        an emulator such as moto server (tables there: ${LOCAL_BRAKES_TABLE}, ${LOCAL_AUDIT_TABLE})
-
-exit codes: 0 done, 1 no such held run or a release refused or failed (locally: a released run that did not end
-            fixed, already-fixed, dry-run or notified), 2 usage error`;
 
 /** What the breaker commands need, on AWS or on an emulator. */
 export interface BreakerPorts {
@@ -80,21 +56,6 @@ export function releaseTarget(held: Pick<HeldEntry, 'workflow'>): string {
   return entry.name;
 }
 
-function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args, allowPositionals: true,
-      options: {
-        json: { type: 'boolean' }, policy: { type: 'string' }, table: { type: 'string' }, 'audit-table': { type: 'string' },
-        endpoint: { type: 'string' }, all: { type: 'boolean' }, reason: { type: 'string' }, stack: { type: 'string' }, 'approve-as': { type: 'string' },
-        parameter: { type: 'string' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-}
-
 /** The status as data (`--json`). */
 export interface BreakerStatus {
   window: { start: string; end: string; minutes: number };
@@ -124,26 +85,65 @@ export function formatStatus(s: BreakerStatus): string {
   return lines.join('\n');
 }
 
+interface BreakerValues {
+  json?: true; policy?: string; table?: string; auditTable?: string; endpoint?: string; all?: true; reason?: string; stack?: string;
+  approveAs?: string; parameter?: string;
+}
+
+const EXIT_CODES = exitCodesHelp('0 done, 1 no such held run or a release refused or failed (locally: a released run that did not end fixed, already-fixed, dry-run or notified), 2 usage error');
+const TABLE = "the brakes table (default: env BRAKES_TABLE, the stack's BrakesTableName output)";
+const ENDPOINT = `an emulator such as moto server (tables there: ${LOCAL_BRAKES_TABLE}, ${LOCAL_AUDIT_TABLE})`;
+const STACK = 'the stack name (default: env WARDEN_STACK, else warden)';
+
+/** `warden breaker status|release|reset`. */
+export function makeBreakerCommand(deps: BreakerDeps): Command {
+  const breaker = new Command('breaker').description('the brakes: limits, trips and held runs').addHelpText('after', EXIT_CODES);
+  act(breaker.command('status')
+    .description('the limits, the counts of the current window, its trips, and the held runs waiting')
+    .option('--json', 'print the status as JSON')
+    .option('--policy <file>', 'read the limits and paused from this policy file; default: the deployed policy')
+    .option('--parameter <name>', "the deployed policy's parameter (default: env WARDEN_POLICY_PARAMETER, else /warden/<stack>/policy)")
+    .option('--stack <name>', STACK)
+    .option('--table <name>', TABLE)
+    .option('--endpoint <url>', ENDPOINT)
+    .addHelpText('after', EXIT_CODES), (o: BreakerValues) => breakerRun('status', [], o, deps));
+  act(breaker.command('release')
+    .description(`start held runs again, as your decision: they spend no token (still held while paused). A remediation restarts through the remediate workflow's hand entry (<stack>-revoke-open-ingress), a runbook through its own state machine, from the live re-check; prints each new audit id`)
+    .argument('[id]', 'the held run (its audit id); or --all')
+    .option('--all', 'every held run')
+    .option('--reason <text>', 'why, kept with the release')
+    .option('--stack <name>', STACK)
+    .option('--table <name>', TABLE)
+    .option('--audit-table <name>', 'the audit table (default: env AUDIT_TABLE)')
+    .option('--endpoint <url>', ENDPOINT)
+    .option('--approve-as <name>', "(with --endpoint) approve a released run's approval request as NAME")
+    .addHelpText('after', EXIT_CODES), (id: string | undefined, o: BreakerValues) => breakerRun('release', id === undefined ? [] : [id], o, deps));
+  act(breaker.command('reset')
+    .description("clear the current window's counts and trips (held runs stay held); recorded in the audit table (item brakes#reset#<time>#<hex>: who, when, what was cleared)")
+    .option('--reason <text>', 'why, kept with the reset')
+    .option('--table <name>', TABLE)
+    .option('--audit-table <name>', 'the audit table (default: env AUDIT_TABLE)')
+    .option('--endpoint <url>', ENDPOINT)
+    .addHelpText('after', EXIT_CODES), (o: BreakerValues) => breakerRun('reset', [], o, deps));
+  return breaker;
+}
+
 /** `warden breaker status|release|reset …`; args start after `breaker`. */
-export async function breakerCommand(args: string[], deps: BreakerDeps): Promise<number> {
-  const [sub, ...rest] = args;
-  const { values, positionals } = parse(rest);
+export const breakerCommand = (args: string[], deps: BreakerDeps): Promise<number> => parseCommand(makeBreakerCommand(deps), args, deps);
+
+async function breakerRun(sub: 'status' | 'release' | 'reset', positionals: string[], values: BreakerValues, deps: BreakerDeps): Promise<number> {
   const env = deps.env ?? process.env;
   const now = (deps.now ?? (() => new Date()))();
   const suffix = deps.suffix ?? (() => randomBytes(3).toString('hex'));
-  if (sub !== 'status' && sub !== 'release' && sub !== 'reset') {
-    throw new UsageError(sub ? `unknown breaker command: ${sub}` : 'breaker needs a command: status, release or reset');
-  }
   const endpoint = values.endpoint?.trim() || undefined;
   const table = values.table?.trim() || env.BRAKES_TABLE?.trim() || (endpoint ? LOCAL_BRAKES_TABLE : '');
   if (!table) throw new UsageError('set BRAKES_TABLE to the brakes table name (a stack output) or pass --table');
-  const auditTable = values['audit-table']?.trim() || env.AUDIT_TABLE?.trim() || (endpoint ? LOCAL_AUDIT_TABLE : '');
+  const auditTable = values.auditTable?.trim() || env.AUDIT_TABLE?.trim() || (endpoint ? LOCAL_AUDIT_TABLE : '');
   const stack = values.stack?.trim() || env.WARDEN_STACK?.trim() || 'warden';
   const reason = values.reason?.trim() || undefined;
-  if (values['approve-as'] !== undefined && (!endpoint || sub !== 'release')) throw new UsageError('--approve-as is for breaker release with --endpoint');
+  if (values.approveAs !== undefined && (!endpoint || sub !== 'release')) throw new UsageError('--approve-as is for breaker release with --endpoint');
 
   if (sub === 'status') {
-    if (positionals.length) throw new UsageError('breaker status takes no arguments');
     const ports = await deps.ports({ table, auditTable, stack, ...(endpoint ? { endpoint } : {}) });
     const parameter = parameterName(values, env);
     const deployed = values.policy ? loadPolicy(values.policy) : await ports.deployedPolicy(parameter);
@@ -160,7 +160,6 @@ export async function breakerCommand(args: string[], deps: BreakerDeps): Promise
   }
 
   if (sub === 'reset') {
-    if (positionals.length) throw new UsageError('breaker reset takes no arguments');
     if (!auditTable) throw new UsageError('set AUDIT_TABLE to the audit table name (a stack output) or pass --audit-table: a reset is recorded there');
     const ports = await deps.ports({ table, auditTable, stack, ...(endpoint ? { endpoint } : {}) });
     const by = await ports.caller();
@@ -175,7 +174,7 @@ export async function breakerCommand(args: string[], deps: BreakerDeps): Promise
   // release
   const [id, ...extra] = positionals;
   if (values.all ? id !== undefined : !id || extra.length) throw new UsageError('breaker release needs --all or exactly one held run id');
-  const ports = await deps.ports({ table, auditTable, stack, ...(endpoint ? { endpoint } : {}), ...(values['approve-as'] ? { approveAs: values['approve-as'].trim() } : {}) });
+  const ports = await deps.ports({ table, auditTable, stack, ...(endpoint ? { endpoint } : {}), ...(values.approveAs ? { approveAs: values.approveAs.trim() } : {}) });
   const all = await ports.table.heldRuns();
   const held = all.filter((h) => h.status === 'held');
   const chosen = values.all ? held : held.filter((h) => h.runId === id);

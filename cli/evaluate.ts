@@ -1,10 +1,17 @@
-import { renderTable } from './table';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { Command } from 'commander';
+import { clients } from '../functions/aws/clients';
+import { awsLiveState } from '../functions/aws/live-state';
 import { evaluate } from '../functions/domain/evaluate';
 import type { Decision, Finding, LiveState, Status } from '../functions/domain/model';
 import type { Policy } from '../functions/domain/policy';
 import type { Exemption } from '../functions/domain/policy/exemption';
+import { loadPolicy } from './policy-file';
+import { act, exitCodesHelp, UsageError, type Io } from './program';
+import { lookOf, PLAIN, renderTable, tones, type Look } from './table';
+
+export { UsageError } from './program';
 
 /** One element of `warden evaluate --json`: a stable contract (extend it, never break it). */
 export interface EvaluationReport {
@@ -35,10 +42,6 @@ export const findingReport = (f: Finding): FindingReport => ({
   ...(f.modeMayTighten ? { modeMayTighten: true as const, modeMayTightenReason: f.modeMayTightenReason ?? '' } : {}),
   ...(f.exemption ? { exemption: f.exemption } : {}),
 });
-
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
 
 /** Files to evaluate: each file as given, each directory's *.json files recursively, in sorted order. */
 export function expandInputs(paths: string[]): string[] {
@@ -88,7 +91,7 @@ export async function evaluateFiles(files: string[], policy: Policy, live?: Live
   return reports;
 }
 
-export function formatTable(reports: EvaluationReport[]): string {
+export function formatTable(reports: EvaluationReport[], look: Look = PLAIN): string {
   const rows = reports.flatMap((r) => {
     if (r.findings.length === 0) return [[r.input, r.status, '', '', '', '', r.reason ?? '']];
     return r.findings.map((f) => [
@@ -100,5 +103,34 @@ export function formatTable(reports: EvaluationReport[]): string {
   const counts = (['violation', 'compliant', 'ignored', 'invalid'] as const)
     .map((s) => `${reports.filter((r) => r.status === s).length} ${s}`)
     .join(', ');
-  return [...renderTable(header, rows), '', `${reports.length} events: ${counts}`].join('\n');
+  return [...renderTable(header, rows, look, tones(look)), '', `${reports.length} events: ${counts}`].join('\n');
+}
+
+/** An ISO date-time option (`--now`), or now. */
+export function nowOption(text: string | undefined): Date {
+  const now = text === undefined ? new Date() : new Date(text);
+  if (Number.isNaN(now.getTime())) throw new UsageError(`--now ${text}: not a date-time (e.g. 2026-06-01T12:00:00Z)`);
+  return now;
+}
+
+/** `warden evaluate <file|dir>...`. */
+export function makeEvaluateCommand(io: Io): Command {
+  const cmd = new Command('evaluate')
+    .summary('decide events offline (the same code as the Lambdas)')
+    .description('decide events offline with the same code as the Lambdas')
+    .argument('<paths...>', 'event files (JSON), or directories of them (read recursively)')
+    .option('--json', 'print a JSON array, one element per input event, in input order')
+    .option('--policy <file>', 'policy file (YAML or JSON); default: the built-in policy')
+    .option('--live', "read live state (tags, rules) through the AWS SDK's normal credentials/endpoint")
+    .option('--now <time>', 'judge exemptions as of this ISO date-time (default: now)')
+    .addHelpText('after', exitCodesHelp('0 every input processed (whatever was found), 1 failed, 2 usage error'));
+  return act(cmd, async (paths: string[], o: { json?: true; policy?: string; live?: true; now?: string }) => {
+    const now = nowOption(o.now);
+    const policy = loadPolicy(o.policy);
+    const files = expandInputs(paths);
+    const live = o.live ? awsLiveState(clients) : undefined;
+    const reports = await evaluateFiles(files, policy, live, now);
+    io.out.write(`${o.json ? JSON.stringify(reports, null, 2) : formatTable(reports, lookOf(io.out))}\n`);
+    return 0;
+  });
 }

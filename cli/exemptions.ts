@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import { resetClients } from '../functions/aws/client-cache';
 import { clients } from '../functions/aws/clients';
 import { dynamodb } from '../functions/aws/clients/dynamodb';
@@ -8,23 +8,9 @@ import { resourcesTagged, type TaggedResource } from '../functions/aws/tagged-re
 import { exemptionKeys, exemptionOf, type Exemption, type ExemptionSightings } from '../functions/domain/policy/exemption';
 import type { Policy } from '../functions/domain/policy/schema';
 import { useEmulator } from '../local/moto';
-import { UsageError } from './evaluate';
-import { renderTable } from './table';
-
-export const EXEMPTIONS_USAGE = `usage: warden exemptions list [--expiring-in DURATION] [--json] [--policy FILE] [--table NAME] [--endpoint URL] [--now TIME]
-
-  exemptions list   every exempted resource Warden watches in the Region (security groups and ECS resources through
-                    the Resource Groups Tagging API; ECR repositories and EKS clusters read directly), with its verdict:
-                    active until when, expired, or invalid and why; "no expiry set" for the pre-expiry tag
-    --expiring-in   only exemptions in force that end within this time: 14d, 36h
-    --json          print a JSON array
-    --policy        policy file (its exemptions.tag and exemptions.maxDays); default: the built-in policy
-    --table         the audit table, to read when Warden first saw each exemption (the cap counts from it);
-                    default: env AUDIT_TABLE; without one the cap counts from now, and the row says so
-    --endpoint      read from an emulator such as moto server
-    --now           judge as of this ISO date-time (default: now)
-
-exit codes: 0 listed (whatever was found), 2 usage error`;
+import { nowOption } from './evaluate';
+import { act, exitCodesHelp, parseCommand, UsageError } from './program';
+import { lookOf, PLAIN, renderTable, tones, type Look } from './table';
 
 /** One listed exemption: the resource and the verdict on its tags. */
 export interface ExemptionRow {
@@ -43,6 +29,7 @@ export interface ExemptionSource {
 
 export interface ExemptionsDeps {
   out: { write(s: string): unknown };
+  err?: { write(s: string): unknown };
   /** The source for the parsed options. */
   source: (opts: { policy?: string; endpoint?: string; table?: string }) => ExemptionSource;
 }
@@ -73,42 +60,48 @@ export async function exemptionRows(deps: ExemptionSource, now: Date, withinMs?:
   return rows.sort((a, b) => (a.exemption.expiresAt ?? '').localeCompare(b.exemption.expiresAt ?? '') || a.id.localeCompare(b.id));
 }
 
-export function formatExemptions(rows: ExemptionRow[]): string {
+export function formatExemptions(rows: ExemptionRow[], look: Look = PLAIN): string {
   const table = renderTable(
     ['RESOURCE', 'TYPE', 'STATUS', 'ENDS', 'REASON', 'BY', 'WHY'],
     rows.map(({ id, type, exemption: e }) => [
       id, type.replace(/^AWS::/, ''), e.status, e.expiresAt ?? (e.legacy !== undefined && !e.until ? 'no expiry set' : ''),
       e.reason ?? '', e.by ?? '', e.why,
     ]),
+    look, tones(look),
   );
   const count = (s: Exemption['status']) => rows.filter((r) => r.exemption.status === s).length;
   return [...table, '', `${rows.length} exemptions: ${count('active')} active, ${count('expired')} expired, ${count('invalid')} invalid`].join('\n');
 }
 
-/** `warden exemptions list …`. */
-export async function exemptionsCommand(argv: string[], deps: ExemptionsDeps): Promise<number> {
-  const [sub, ...rest] = argv;
-  if (sub !== 'list') throw new UsageError(sub ? `unknown exemptions command: ${sub}` : 'exemptions needs a command: list');
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: rest,
-      options: {
-        'expiring-in': { type: 'string' }, json: { type: 'boolean' }, now: { type: 'string' },
-        policy: { type: 'string' }, table: { type: 'string' }, endpoint: { type: 'string' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const now = parsed.values.now === undefined ? new Date() : new Date(parsed.values.now);
-  if (Number.isNaN(now.getTime())) throw new UsageError(`--now ${parsed.values.now}: not a date-time (e.g. 2026-06-01T12:00:00Z)`);
-  const within = parsed.values['expiring-in'] === undefined ? undefined : durationMs(parsed.values['expiring-in']);
-  const { policy, endpoint, table } = parsed.values;
-  const rows = await exemptionRows(deps.source({ ...(policy ? { policy } : {}), ...(endpoint ? { endpoint } : {}), ...(table ? { table } : {}) }), now, within);
-  deps.out.write(`${parsed.values.json ? JSON.stringify(rows, null, 2) : formatExemptions(rows)}\n`);
-  return 0;
+interface ListOptions { expiringIn?: string; json?: true; policy?: string; table?: string; endpoint?: string; now?: string }
+
+/** `warden exemptions list`. */
+export function makeExemptionsCommand(deps: ExemptionsDeps): Command {
+  const exitCodes = exitCodesHelp('0 listed (whatever was found), 1 failed, 2 usage error');
+  const exemptions = new Command('exemptions').description('the exemptions Warden would honour, and their verdicts').addHelpText('after', exitCodes);
+  const list = exemptions.command('list')
+    .description('every exempted resource Warden watches in the Region (security groups and ECS resources through the Resource Groups Tagging API; ECR repositories and EKS clusters read directly), with its verdict: active until when, expired, or invalid and why; "no expiry set" for the pre-expiry tag')
+    .option('--expiring-in <duration>', 'only exemptions in force that end within this time: 14d, 36h')
+    .option('--json', 'print a JSON array')
+    .option('--policy <file>', 'policy file (its exemptions.tag and exemptions.maxDays); default: the built-in policy')
+    .option('--table <name>', 'the audit table, to read when Warden first saw each exemption (the cap counts from it); default: env AUDIT_TABLE; without one the cap counts from now, and the row says so')
+    .option('--endpoint <url>', 'read from an emulator such as moto server')
+    .option('--now <time>', 'judge as of this ISO date-time (default: now)')
+    .addHelpText('after', exitCodes);
+  act(list, async (o: ListOptions) => {
+    const now = nowOption(o.now);
+    const within = o.expiringIn === undefined ? undefined : durationMs(o.expiringIn);
+    const { policy, endpoint, table } = o;
+    const rows = await exemptionRows(deps.source({ ...(policy ? { policy } : {}), ...(endpoint ? { endpoint } : {}), ...(table ? { table } : {}) }), now, within);
+    deps.out.write(`${o.json ? JSON.stringify(rows, null, 2) : formatExemptions(rows, lookOf(deps.out))}\n`);
+    return 0;
+  });
+  return exemptions;
 }
+
+/** `warden exemptions list …` (args after `exemptions`). */
+export const exemptionsCommand = (argv: string[], deps: ExemptionsDeps): Promise<number> =>
+  parseCommand(makeExemptionsCommand(deps), argv, { out: deps.out, err: deps.err ?? process.stderr });
 
 /** The AWS side: the usual credentials, or an emulator; first sightings from the audit table when one is named. */
 export function awsExemptionFinder(opts: { endpoint?: string; table?: string }): Omit<ExemptionSource, 'policy'> {

@@ -1,25 +1,9 @@
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import { parameterPolicyStore, setPaused } from '../functions/brakes/pause';
 import { PolicyError } from '../functions/domain/policy/load';
 import { useEmulator } from '../local/moto';
-import type { Writer } from './audit';
-import { UsageError } from './evaluate';
-import { parameterName, type PolicyStore } from './policy';
-
-export const PAUSE_USAGE = `usage: warden pause [--parameter NAME | --stack NAME] [--region REGION] [--endpoint URL]
-       warden resume [--parameter NAME | --stack NAME] [--region REGION] [--endpoint URL]
-
-  pause    the kill switch: set paused: true in the deployed policy (a new version of its parameter, every other
-           field kept). Within the stack's PolicyCacheSeconds (default 60 s) no run changes anything: a run that
-           would is held, at its mode step or just before its change (warden breaker status lists them); notify and
-           dry-run runs go on
-  resume   set paused: false; runs held while paused stay held: start them with warden breaker release
-    --parameter, --stack, --region, --endpoint   as for warden policy push
-
-  A later warden policy push replaces the whole document: push a file with paused: true to stay paused (push
-  refuses a file that leaves paused out while the deployed policy is paused).
-
-exit codes: 0 done (or already so), 1 no such parameter or a deployed policy that does not validate, 2 usage error`;
+import { deployedOptions, parameterName, type DeployedOptions, type PolicyStore } from './policy';
+import { act, exitCodesHelp, parseCommand, type Writer } from './program';
 
 export interface PauseDeps {
   store: (opts: { region?: string; endpoint?: string }) => PolicyStore;
@@ -28,19 +12,37 @@ export interface PauseDeps {
   err: Writer;
 }
 
+const HELP = `
+A later warden policy push replaces the whole document: push a file with paused: true to stay paused (push refuses a
+file that leaves paused out while the deployed policy is paused).${exitCodesHelp('0 done (or already so), 1 no such parameter or a deployed policy that does not validate, 2 usage error')}`;
+
+/** `warden pause` and `warden resume` (--parameter, --stack, --region, --endpoint as for warden policy push). */
+export function makePauseCommands(deps: PauseDeps): Command[] {
+  const pause = deployedOptions(new Command('pause')
+    .summary('the kill switch: paused: true in the deployed policy')
+    .description("the kill switch: set paused: true in the deployed policy (a new version of its parameter, every other field kept). Within the stack's PolicyCacheSeconds (default 60 s) no run changes anything: a run that would is held, at its mode step or just before its change (warden breaker status lists them); notify and dry-run runs go on"))
+    .addHelpText('after', HELP);
+  const resume = deployedOptions(new Command('resume')
+    .summary('paused: false in the deployed policy')
+    .description('set paused: false; runs held while paused stay held: start them with warden breaker release'))
+    .addHelpText('after', HELP);
+  act(pause, (o: DeployedOptions) => setPausedTo(true, o, deps));
+  act(resume, (o: DeployedOptions) => setPausedTo(false, o, deps));
+  return [pause, resume];
+}
+
 /** `warden pause|resume`; args start with the command name. */
 export async function pauseCommand(args: string[], deps: PauseDeps): Promise<number> {
-  const [command, ...rest] = args;
-  let values;
-  try {
-    values = parseArgs({ args: rest, options: { parameter: { type: 'string' }, stack: { type: 'string' }, region: { type: 'string' }, endpoint: { type: 'string' } } }).values;
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const root = new Command('warden');
+  for (const cmd of makePauseCommands(deps)) root.addCommand(cmd);
+  return parseCommand(root, args, deps);
+}
+
+async function setPausedTo(paused: boolean, values: DeployedOptions, deps: PauseDeps): Promise<number> {
+  const command = paused ? 'pause' : 'resume';
   if (values.endpoint) useEmulator(values.endpoint);
   const name = parameterName(values, deps.env ?? process.env);
   const store = parameterPolicyStore(deps.store({ ...(values.region ? { region: values.region } : {}), ...(values.endpoint ? { endpoint: values.endpoint } : {}) }), name);
-  const paused = command === 'pause';
   let result;
   try {
     result = await setPaused(store, paused);

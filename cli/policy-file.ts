@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { defaultPolicy, parsePolicy, type Policy } from '../functions/domain/policy';
-import { UsageError } from './evaluate';
+import { UsageError } from './program';
 
 /** A policy file (YAML or JSON) as the CLI's `--policy FILE` takes it; the built-in policy without one. */
 export function loadPolicy(file: string | undefined): Policy {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { resolveApproval } from '../functions/approvals/decide';
@@ -16,37 +16,9 @@ import type { LocalRun } from '../local/state-machine';
 import { useEmulator } from '../local/moto';
 import type { RemediationRecord } from '../functions/domain/remediation';
 import type { HandStart, ReleaseStart } from '../functions/runbooks/start';
-import { auditTableName, dynamoAuditReader, formatRecord, type AuditReader, type Writer } from './audit';
-import { UsageError } from './evaluate';
-
-export const RUNBOOK_USAGE = `usage: warden runbook list [--json]
-       warden runbook run <name> --target ID|ARN [--dry-run] [--reason TEXT]
-                          [--wait [--timeout SECONDS] [--table NAME]] [--stack NAME | --state-machine-arn ARN]
-       warden runbook run <name> --target ID|ARN --endpoint URL [--dry-run] [--reason TEXT] [--approve-as NAME]
-
-  runbook list   the runbooks: name, approval, what --target names, title (--json adds the summary and the
-                 state machine)
-  runbook run    start a runbook's state machine (<stack>-<name>; revoke-open-ingress: the remediation workflow's
-                 hand entry) with {target, dryRun, requestedBy, reason}; prints the execution ARN and the
-                 audit id for \`warden audit show\`
-    --target             what the runbook acts on (see runbook list)
-    --dry-run            plan and capture evidence only: every step that changes something is skipped
-    --reason             why, kept in the timeline and the audit record
-    --wait               poll the execution every 2 s until it ends, then print its timeline
-    --timeout            how long --wait waits, in seconds (default 900)
-    --table              the audit table for --wait (default: env AUDIT_TABLE)
-    --stack              the stack name (default: env WARDEN_STACK, else warden)
-    --state-machine-arn  start this state machine instead of the one above, in your account and region
-    --endpoint           run locally against an emulator such as moto server: the real handlers, the state machine
-                         in this process; prints the timeline and the outcome when the run ends
-    --approve-as         (with --endpoint) approve the run's approval request as NAME, via cli; without it an
-                         approval-gated run is denied locally
-
-  runbooks: ${startables.map((r) => r.name).join(', ')}
-
-exit codes: 0 started (with --wait or --endpoint: the outcome is fixed and verified, already-fixed, dry-run or
-            notified), 1 failed, denied, expired, held (the brakes: warden breaker status), not verified, not-found
-            (the target does not exist), resource-gone or still running, 2 usage error`;
+import { auditTableName, dynamoAuditReader, formatRecord, type AuditReader } from './audit';
+import { act, exitCodesHelp, parseCommand, UsageError, type Writer } from './program';
+import { lookOf, PLAIN, renderTable, type Look } from './table';
 
 /** What `warden runbook run` needs from AWS. */
 export interface AwsRunbookPorts {
@@ -107,56 +79,65 @@ export function stateMachineArn(callerArn: string, region: string, stack: string
 }
 
 /** The catalog as a table, or as JSON with the summaries. */
-export function formatRunbookList(json: boolean): string {
+export function formatRunbookList(json: boolean, look: Look = PLAIN): string {
   if (json) return JSON.stringify(startables.map((r) => ({ name: r.name, title: r.title, approval: r.approval, target: r.target, summary: r.summary, stateMachine: r.stateMachine })), null, 2);
   // A hand start of a workflow says so: it is not a state machine of its own.
   const title = (r: (typeof startables)[number]) => (r.workflow ? `${r.title} (starts the ${r.workflow} workflow by hand)` : r.title);
-  const rows = [['NAME', 'APPROVAL', 'TARGET', 'TITLE'], ...startables.map((r) => [r.name, r.approval, r.target, title(r)])];
-  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]!.length)));
-  return rows.map((row) => row.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join('  ')).join('\n');
+  return renderTable(['NAME', 'APPROVAL', 'TARGET', 'TITLE'], startables.map((r) => [r.name, r.approval, r.target, title(r)]), look).join('\n');
 }
 
-function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args, allowPositionals: true,
-      options: {
-        json: { type: 'boolean' }, target: { type: 'string' }, 'dry-run': { type: 'boolean' }, reason: { type: 'string' },
-        wait: { type: 'boolean' }, timeout: { type: 'string' }, table: { type: 'string' }, stack: { type: 'string' },
-        'state-machine-arn': { type: 'string' }, endpoint: { type: 'string' }, 'approve-as': { type: 'string' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+interface RunValues {
+  target?: string; dryRun?: true; reason?: string; wait?: true; timeout?: string; table?: string; stack?: string;
+  stateMachineArn?: string; endpoint?: string; approveAs?: string;
 }
-type Values = ReturnType<typeof parse>['values'];
+
+const EXIT_CODES = exitCodesHelp('0 started (with --wait or --endpoint: the outcome is fixed and verified, already-fixed, dry-run or notified), 1 failed, denied, expired, held (the brakes: warden breaker status), not verified, not-found (the target does not exist), resource-gone or still running, 2 usage error');
+const runbooksHelp = () => `\nRunbooks: ${names()} (warden runbook list).${EXIT_CODES}`;
+
+/** `warden runbook list|run`. */
+export function makeRunbookCommand(deps: RunbookDeps): Command {
+  const runbook = new Command('runbook').description('list and start the incident runbooks').addHelpText('after', runbooksHelp());
+  act(runbook.command('list')
+    .description('the runbooks: name, approval, what --target names, title (--json adds the summary and the state machine)')
+    .option('--json', 'print JSON')
+    .addHelpText('after', runbooksHelp()), async (o: { json?: true }) => {
+    deps.out.write(`${formatRunbookList(o.json === true, lookOf(deps.out))}\n`);
+    return 0;
+  });
+  act(runbook.command('run')
+    .description("start a runbook's state machine (<stack>-<name>; revoke-open-ingress: the remediation workflow's hand entry) with {target, dryRun, requestedBy, reason}; prints the execution ARN and the audit id for `warden audit show`")
+    .argument('<name>', 'the runbook (see runbook list)')
+    .option('--target <id>', 'what the runbook acts on: an id or ARN (see runbook list)')
+    .option('--dry-run', 'plan and capture evidence only: every step that changes something is skipped')
+    .option('--reason <text>', 'why, kept in the timeline and the audit record')
+    .option('--wait', 'poll the execution every 2 s until it ends, then print its timeline')
+    .option('--timeout <seconds>', 'how long --wait waits, in seconds (default 900)')
+    .option('--table <name>', 'the audit table for --wait (default: env AUDIT_TABLE)')
+    .option('--stack <name>', 'the stack name (default: env WARDEN_STACK, else warden)')
+    .option('--state-machine-arn <arn>', 'start this state machine instead of the one above, in your account and region')
+    .option('--endpoint <url>', 'run locally against an emulator such as moto server: the real handlers, the state machine in this process; prints the timeline and the outcome when the run ends')
+    .option('--approve-as <name>', "(with --endpoint) approve the run's approval request as NAME, via cli; without it an approval-gated run is denied locally")
+    .addHelpText('after', runbooksHelp()), (name: string, o: RunValues) => runRunbook(name, o, deps));
+  return runbook;
+}
 
 /** `warden runbook list|run …`; args start after `runbook`. */
-export async function runbookCommand(args: string[], deps: RunbookDeps): Promise<number> {
-  const [sub, ...rest] = args;
-  const { values, positionals } = parse(rest);
-  if (sub === 'list') {
-    if (positionals.length) throw new UsageError('runbook list takes no arguments');
-    deps.out.write(`${formatRunbookList(values.json === true)}\n`);
-    return 0;
-  }
-  if (sub !== 'run') throw new UsageError(sub ? `unknown runbook command: ${sub}` : 'runbook needs a command: list or run');
-  const [name, ...extra] = positionals;
-  if (!name || extra.length) throw new UsageError(`runbook run needs exactly one runbook name (one of: ${names()})`);
+export const runbookCommand = (args: string[], deps: RunbookDeps): Promise<number> => parseCommand(makeRunbookCommand(deps), args, deps);
+
+async function runRunbook(name: string, values: RunValues, deps: RunbookDeps): Promise<number> {
   const startable = startableByName(name);
   if (!startable) throw new UsageError(`unknown runbook ${name} (one of: ${names()})`);
   const target = values.target?.trim();
   if (!target) throw new UsageError(`runbook run ${name} needs --target (${startable.target})`);
   const reason = values.reason?.trim();
   const id = executionName(name, (deps.now ?? (() => new Date()))(), (deps.suffix ?? (() => randomBytes(3).toString('hex')))());
-  const input = (requestedBy: string): HandStart => ({ target, dryRun: values['dry-run'] === true, requestedBy, ...(reason ? { reason } : {}) });
+  const input = (requestedBy: string): HandStart => ({ target, dryRun: values.dryRun === true, requestedBy, ...(reason ? { reason } : {}) });
   if (values.endpoint) {
-    if (values['state-machine-arn']) throw new UsageError('--state-machine-arn is for runs on AWS, not with --endpoint');
-    if (values['approve-as'] !== undefined && !values['approve-as'].trim()) throw new UsageError('--approve-as needs a name');
-    return runLocal(name, id, input, values.endpoint, values['approve-as']?.trim(), deps);
+    if (values.stateMachineArn) throw new UsageError('--state-machine-arn is for runs on AWS, not with --endpoint');
+    if (values.approveAs !== undefined && !values.approveAs.trim()) throw new UsageError('--approve-as needs a name');
+    return runLocal(name, id, input, values.endpoint, values.approveAs?.trim(), deps);
   }
-  if (values['approve-as'] !== undefined) throw new UsageError('--approve-as is for local runs (--endpoint); on AWS use warden approve <approval-id>');
+  if (values.approveAs !== undefined) throw new UsageError('--approve-as is for local runs (--endpoint); on AWS use warden approve <approval-id>');
   return runOnAws(name, startable.stateMachine, id, input, values, deps);
 }
 
@@ -175,7 +156,7 @@ function sayNotFound(record: RemediationRecord | undefined, err: Writer): void {
   err.write(`warden: ${record.outcome === 'not-found' ? 'not found' : 'gone'}: ${what}\n`);
 }
 
-async function runOnAws(name: string, stateMachine: string, id: string, input: (by: string) => HandStart, values: Values, deps: RunbookDeps): Promise<number> {
+async function runOnAws(name: string, stateMachine: string, id: string, input: (by: string) => HandStart, values: RunValues, deps: RunbookDeps): Promise<number> {
   const env = deps.env ?? process.env;
   const timeoutS = values.timeout === undefined ? 900 : Number(values.timeout);
   if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new UsageError('--timeout needs a positive number of seconds');
@@ -187,9 +168,9 @@ async function runOnAws(name: string, stateMachine: string, id: string, input: (
     return 1;
   }
   const stack = values.stack?.trim() || env.WARDEN_STACK?.trim() || 'warden';
-  const machine = values['state-machine-arn']?.trim() || stateMachineArn(caller, await aws.region(), stack, stateMachine);
+  const machine = values.stateMachineArn?.trim() || stateMachineArn(caller, await aws.region(), stack, stateMachine);
   const executionArn = await aws.startExecution(machine, id, JSON.stringify(input(caller)));
-  deps.out.write(`started ${name}${values['dry-run'] ? ' (dry-run)' : ''}\n  execution  ${executionArn}\n  audit id   ${id}\nfollow with: warden audit show ${id}\n`);
+  deps.out.write(`started ${name}${values.dryRun ? ' (dry-run)' : ''}\n  execution  ${executionArn}\n  audit id   ${id}\nfollow with: warden audit show ${id}\n`);
   if (!table) return 0;
 
   const wait = deps.sleep ?? sleep;

@@ -4,7 +4,7 @@ import { controls } from '../functions/domain/controls';
 import type { Finding, Severity } from '../functions/domain/model';
 import { summarize, type ScanResult } from '../functions/domain/scan';
 import { findingReport, type FindingReport } from './evaluate';
-import { renderTable } from './table';
+import { PLAIN, renderTable, tones, type Look } from './table';
 
 /** One finding of `warden scan --json`: `warden evaluate --json`'s finding, with where it is and why. */
 export interface ScanFindingReport extends FindingReport {
@@ -43,14 +43,16 @@ export function scanTotals(r: ScanResult): string {
 }
 
 /** The text report: one row per finding, then the summary by control and severity, then the totals. */
-export function scanTable(r: ScanResult): string {
+export function scanTable(r: ScanResult, look: Look = PLAIN): string {
   const findings = renderTable(
     ['SEVERITY', 'CONTROL', 'REGION', 'RESOURCE', 'MODE', 'EVIDENCE'],
     r.findings.map((f) => [f.severity, f.control, f.resource.region, f.resource.id, f.remediation.mode, f.evidence]),
+    look, tones(look),
   );
   const summary = renderTable(
     ['CONTROL', 'SEVERITY', 'FINDINGS', 'RESOURCES'],
     summarize(r.findings).map((s) => [s.control, s.severity, String(s.findings), String(s.resources)]),
+    look, tones(look),
   );
   return [...(r.findings.length ? [...findings, ''] : []), ...summary, '', scanTotals(r)].join('\n');
 }

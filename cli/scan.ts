@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import type { ActionClients } from '../functions/aws/action-clients';
 import { enabledRegions } from '../functions/aws/inventory/regions';
 import { defaultRegion, regionClients } from '../functions/aws/region-clients';
@@ -8,27 +8,11 @@ import { controls } from '../functions/domain/controls';
 import type { Policy } from '../functions/domain/policy/schema';
 import type { ScanResult } from '../functions/domain/scan';
 import { useEmulator } from '../local/moto';
-import { UsageError } from './evaluate';
+import { nowOption } from './evaluate';
 import { didYouMean } from './policy-check';
+import { act, exitCodesHelp, parseCommand, UsageError } from './program';
 import { gapLines, scanHtml, scanJson, scanSarif, scanTable } from './scan-report';
-
-export const SCAN_USAGE = `usage: warden scan [--region REGION|all]... [--profile NAME] [--endpoint URL] [--controls ID,ID]
-                  [--policy FILE] [--json] [--sarif FILE] [--html FILE] [--now TIME]
-
-  scan          read live security groups, ECS task definitions, services, standalone tasks and clusters, EKS
-                clusters and ECR repositories, and decide each with the same controls as events; changes nothing
-    --region    a Region to scan (repeatable); all: every Region enabled for the account; default: the SDK's
-    --profile   the credentials profile to use (sets AWS_PROFILE)
-    --endpoint  read from an emulator such as moto server
-    --controls  only these control ids, comma-separated (default: every control the policy enables)
-    --policy    policy file (modes, exemptions, public ports); default: the built-in policy
-    --json      print {findings, summary, counts, gaps} instead of the table (findings as in warden evaluate --json)
-    --sarif     also write the findings as SARIF 2.1.0 to FILE (gaps as tool execution notifications)
-    --html      also write a self-contained HTML report to FILE
-    --now       judge exemptions as of this ISO date-time (default: now)
-
-  IAM: infra/scan-policy.json (read-only: Describe, List, Get).
-exit codes: 0 nothing found, 1 findings, 2 usage error, 3 some of the account could not be read (gaps on stderr)`;
+import { lookOf } from './table';
 
 export interface ScanCliDeps {
   out: { write(s: string): unknown };
@@ -55,34 +39,41 @@ function controlIds(text: string): string[] {
   return ids;
 }
 
-function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      options: {
-        region: { type: 'string', multiple: true }, profile: { type: 'string' }, endpoint: { type: 'string' },
-        controls: { type: 'string' }, policy: { type: 'string' }, json: { type: 'boolean' }, sarif: { type: 'string' },
-        html: { type: 'string' }, now: { type: 'string' },
-      },
-    }).values;
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-}
-
 /** The exit code: gaps first (an incomplete scan is never "nothing found"), then findings. */
 export const scanExitCode = (r: ScanResult): number => (r.gaps.length ? 3 : r.findings.length ? 1 : 0);
 
-/** `warden scan …`. */
-export async function scanCommand(argv: string[], deps: ScanCliDeps): Promise<number> {
-  const opts = parse(argv);
-  const asked = opts.region ?? [];
+interface ScanOptions {
+  region: string[]; profile?: string; endpoint?: string; controls?: string; policy?: string; json?: true; sarif?: string; html?: string; now?: string;
+}
+
+/** `warden scan`. */
+export function makeScanCommand(deps: ScanCliDeps): Command {
+  const cmd = new Command('scan')
+    .summary('read the account as it is now and decide each resource (read-only)')
+    .description('read live security groups, ECS task definitions, services, standalone tasks and clusters, EKS clusters and ECR repositories, and decide each with the same controls as events; changes nothing')
+    .option('--region <region>', "a Region to scan (repeatable); all: every Region enabled for the account; default: the SDK's", (v: string, all: string[]) => [...all, v], [])
+    .option('--profile <name>', 'the credentials profile to use (sets AWS_PROFILE)')
+    .option('--endpoint <url>', 'read from an emulator such as moto server')
+    .option('--controls <ids>', 'only these control ids, comma-separated (default: every control the policy enables)')
+    .option('--policy <file>', 'policy file (modes, exemptions, public ports); default: the built-in policy')
+    .option('--json', 'print {findings, summary, counts, gaps} instead of the table (findings as in warden evaluate --json)')
+    .option('--sarif <file>', 'also write the findings as SARIF 2.1.0 to FILE (gaps as tool execution notifications)')
+    .option('--html <file>', 'also write a self-contained HTML report to FILE')
+    .option('--now <time>', 'judge exemptions as of this ISO date-time (default: now)')
+    .addHelpText('after', `\nIAM: infra/scan-policy.json (read-only: Describe, List, Get).${exitCodesHelp('0 nothing found, 1 findings, 2 usage error, 3 incomplete: some of the account could not be read (gaps on stderr)')}`);
+  return act(cmd, (o: ScanOptions) => scan(o, deps));
+}
+
+/** `warden scan …` (args after `scan`). */
+export const scanCommand = (argv: string[], deps: ScanCliDeps): Promise<number> => parseCommand(makeScanCommand(deps), argv, deps);
+
+async function scan(opts: ScanOptions, deps: ScanCliDeps): Promise<number> {
+  const asked = opts.region;
   if (asked.includes('all') && asked.length > 1) throw new UsageError('--region all reads every enabled Region: give no other --region');
   const bad = asked.find((r) => r !== 'all' && !REGION.test(r));
   if (bad) throw new UsageError(`--region ${bad}: not a Region name (e.g. eu-west-1), or all`);
   const only = opts.controls === undefined ? undefined : controlIds(opts.controls);
-  const now = opts.now === undefined ? new Date() : new Date(opts.now);
-  if (Number.isNaN(now.getTime())) throw new UsageError(`--now ${opts.now}: not a date-time (e.g. 2026-06-01T12:00:00Z)`);
+  const now = nowOption(opts.now);
   const policy = deps.policy(opts.policy);
   if (opts.endpoint) useEmulator(opts.endpoint);
   if (opts.profile) process.env.AWS_PROFILE = opts.profile;
@@ -111,7 +102,7 @@ export async function scanCommand(argv: string[], deps: ScanCliDeps): Promise<nu
   });
   if (opts.sarif) writeFileSync(opts.sarif, `${JSON.stringify(scanSarif(result), null, 2)}\n`);
   if (opts.html) writeFileSync(opts.html, scanHtml(result));
-  deps.out.write(`${opts.json ? scanJson(result) : scanTable(result)}\n`);
+  deps.out.write(`${opts.json ? scanJson(result) : scanTable(result, lookOf(deps.out))}\n`);
   if (result.gaps.length) deps.err.write(`warden scan: incomplete, ${result.gaps.length} part(s) not read:\n${gapLines(result).map((l) => `  ${l}\n`).join('')}`);
   return scanExitCode(result);
 }

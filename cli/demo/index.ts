@@ -1,9 +1,11 @@
 // `npm run demo`: Warden end to end on an emulated AWS account (moto server), no AWS account needed.
+import './quiet';
 import { findRepoRoot, startMoto, useEmulator } from '../../local/moto';
 import { startFakeSlack } from '../../local/fake-slack';
 import { startSecurityHubStandIn } from '../../local/securityhub-standin';
 import { eventRules, loadTemplate } from '../../local/template';
 import { startLocalWarden } from '../../local/warden-local';
+import { plainSlackText } from '../slack-text';
 import { out, play } from './scene';
 import { containerScenes } from './containers';
 import { incidentScenes } from './incidents';
@@ -48,7 +50,7 @@ async function main(): Promise<number> {
     for (const r of posts) {
       let text = r.body.slice(0, 100);
       try {
-        text = (JSON.parse(r.body) as { text?: string }).text?.split('\n')[0] ?? text;
+        text = plainSlackText((JSON.parse(r.body) as { text?: string }).text?.split('\n')[0] ?? text);
       } catch {
         text = r.path.includes('interactions') ? 'interaction' : text;
       }

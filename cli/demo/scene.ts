@@ -12,6 +12,7 @@ import type { LocalWarden } from '../../local/warden-local';
 import type { LocalRun } from '../../local/state-machine';
 import type { RunbookRun } from '../../functions/domain/remediation';
 import { timelineLines } from '../../functions/domain/runbooks/timeline';
+import { plainSlackText } from '../slack-text';
 
 /** One step of the demo: a change made in the emulator, the sample event that reports it, and what to show. */
 export interface Scene {
@@ -159,7 +160,7 @@ export async function click(run: string, decide: Omit<NonNullable<Scene['decide'
     return;
   }
   const posted = record.messageTs ? deps.slack.messages.get(record.messageTs) : undefined;
-  out(`    approval requested in ${record.channel}: "${posted?.text?.split('\n')[0] ?? '(not posted)'}" [Approve] [Deny] (id ${record.id})`);
+  out(`    approval requested in ${record.channel}: "${plainSlackText(posted?.text?.split('\n')[0] ?? '(not posted)')}" [Approve] [Deny] (id ${record.id})`);
   const res = await deps.warden.interactions(signedClick({
     approvalId: record.id, decision: decide.decision, userId: decide.userId, signingSecret: deps.signingSecret,
     responseUrl: deps.slack.responseUrl,

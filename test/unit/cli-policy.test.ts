@@ -91,11 +91,12 @@ describe('validate', () => {
   });
 
   test('usage: one file; the deployed-policy options are refused', async () => {
-    await expect(policy(['validate'])).rejects.toThrow(/exactly one file/);
-    await expect(policy(['validate', 'a', 'b'])).rejects.toThrow(/exactly one file/);
-    await expect(policy(['validate', 'p.yaml', '--stack', 'x'], { 'p.yaml': '{}' })).rejects.toThrow(/--stack is for the deployed policy/);
+    await expect(policy(['validate'])).rejects.toThrow(/missing required argument 'file'/);
+    await expect(policy(['validate', 'a', 'b'])).rejects.toThrow(/too many arguments for 'validate'\. Expected 1 argument but got 2/);
+    await expect(policy(['validate', 'p.yaml', '--stack', 'x'], { 'p.yaml': '{}' })).rejects.toThrow(/unknown option '--stack'/);
+    await expect(policy(['show', 'p.yaml', '--stack', 'x'], { 'p.yaml': '{}' })).rejects.toThrow(/--stack is for the deployed policy/);
     await expect(policy(['validate', 'missing.yaml'])).rejects.toThrow(/cannot read policy file missing\.yaml/);
-    await expect(policy(['frobnicate'])).rejects.toThrow(/unknown policy command/);
+    await expect(policy(['frobnicate'])).rejects.toThrow(/unknown command 'frobnicate'/);
   });
 });
 
@@ -208,7 +209,10 @@ test('warden help lists the policy commands; a policy usage error exits 2 with i
   let err = '';
   const w = (f: (s: string) => void) => ({ write: (s: string) => (f(s), true) }) as never;
   expect(await main(['help'], w((s) => (out += s)), w((s) => (err += s)))).toBe(0);
-  expect(out).toMatch(/warden policy push FILE/);
+  expect(out).toMatch(/^ {2}policy +the policy: validate, schema, show, push$/m);
+  expect(await main(['help', 'policy'], w((s) => (out += s)), w((s) => (err += s)))).toBe(0);
+  expect(out).toMatch(/^ {2}push \[options\] <file> +validate FILE, then make it the deployed policy/m);
+  expect(err).toBe('');
   expect(await main(['policy', 'validate'], w(() => undefined), w((s) => (err += s)))).toBe(2);
-  expect(err).toMatch(/policy validate needs exactly one file[\s\S]*usage: warden policy validate FILE/);
+  expect(err).toMatch(/^warden: missing required argument 'file'\n\nUsage: warden policy validate \[options\] <file>\n/);
 });

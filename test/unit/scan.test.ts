@@ -149,12 +149,12 @@ describe('usage errors exit 2 before anything is read', () => {
     [['--region', 'all', '--region', 'eu-west-1'], '--region all reads every enabled Region'],
     [['--controls', 'ecr-scan-on-push,sg-wrld-open-ingress'], 'no control "sg-wrld-open-ingress"; did you mean "sg-world-open-ingress"?'],
     [['--now', 'soon'], '--now soon: not a date-time'],
-    [['--bogus'], "Unknown option '--bogus'"],
+    [['--bogus'], "unknown option '--bogus'"],
   ])('%j', async (args, message) => {
     const { code, err } = await run(...args);
     expect(code).toBe(2);
     expect(err).toContain(message);
-    expect(err).toContain('usage: warden scan');
+    expect(err).toContain('Usage: warden scan [options]');
   });
 });
 
