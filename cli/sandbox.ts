@@ -1,8 +1,10 @@
 // `warden sandbox` (and `npm run sandbox`): moto server with the practice account seeded, kept running until
 // Ctrl-C, and the commands to practise every runbook, the scan and a live evaluation against it.
+import { Command } from 'commander';
 import { resetClients } from '../functions/aws/clients';
 import { startMoto, useEmulator, type Moto } from '../local/moto';
 import { practiceCommands, seedPracticeAccount, type PracticeAccount } from '../local/practice-account';
+import { act, exitCodesHelp } from './program';
 
 export interface Sandbox {
   endpoint: string;
@@ -37,6 +39,14 @@ export async function startSandbox(start: () => Promise<Moto> = () => startMoto(
     await moto.stop();
     throw err;
   }
+}
+
+/** `warden sandbox`: the same, as a command of the CLI. */
+export function makeSandboxCommand(io: { out: { write(s: string): unknown } }, hold?: () => Promise<void>): Command {
+  const cmd = new Command('sandbox')
+    .description('start moto server with a practice account seeded (groups, an ECS cluster with a standalone task, a service and a container instance, an EKS cluster, an ECR repository), print its --endpoint and a command per runbook, and keep it running until Ctrl-C')
+    .addHelpText('after', exitCodesHelp('0 stopped with Ctrl-C, 1 the emulator could not start (run npm run setup:venv)'));
+  return act(cmd, () => sandboxCommand(io, hold));
 }
 
 /** The command: print, then hold until SIGINT or SIGTERM. */

@@ -13,6 +13,7 @@ import { makePolicyCommand, ssmPolicyStore } from './policy';
 import { loadPolicy } from './policy-file';
 import { runProgram, type Io } from './program';
 import { awsRunbookPorts, localRunbookPorts, makeRunbookCommand } from './runbook';
+import { makeSandboxCommand } from './sandbox';
 import { makeScanCommand } from './scan';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -35,6 +36,7 @@ export function program(io: Io): Command {
     makePolicyCommand({ store: ssmPolicyStore, out, err }),
     makeBreakerCommand({ ports: (o) => (o.endpoint ? localBreakerPorts(o, io) : awsBreakerPorts(o)), out, err }),
     ...makePauseCommands({ store: ssmPolicyStore, out, err }),
+    makeSandboxCommand(io),
   ];
   for (const cmd of commands) root.addCommand(cmd);
   return root;
