@@ -9,6 +9,7 @@ import type { SlackMessage } from '../../functions/notify/slack-message';
 import { notify } from '../../functions/notify/send';
 import { clearWebhookCache, webhookUrlProvider } from '../../functions/notify/webhook-secret';
 import { notifyInput } from '../unit/notify/fixture';
+import { startFakeSlack } from '../../local/fake-slack';
 
 import { freePort, startMoto as startSharedMoto, useEmulator } from '../../local/moto';
 import { createQueue, receive } from '../support/sqs';
@@ -106,6 +107,9 @@ test('SNS: published to the topic, delivered to a subscribed SQS queue in the SN
     control: { Type: 'String', Value: 'sg-world-open-ingress' },
     severity: { Type: 'String', Value: 'CRITICAL' },
     mode: { Type: 'String', Value: 'auto' },
+    owner: { Type: 'String', Value: 'payments' },
+    channel: { Type: 'String', Value: '#payments-alerts' },
+    account: { Type: 'String', Value: '111122223333' },
   });
   const msg = JSON.parse(env.Message);
   expect(msg).toMatchObject({ id: input.id, outcome: 'fixed', applied: ['sgr-0aaa'], verified: true, executionArn: input.executionArn });
@@ -125,6 +129,39 @@ test('SNS filter policy on the message attributes: a failed-only subscriber gets
   // Raw delivery: the body is our JSON message itself, no envelope.
   expect(JSON.parse(bodies[0]!)).toMatchObject({ outcome: 'failed', error: { error: 'EC2.UnauthorizedOperation' } });
   expect(await receive(moto.url, queueUrl, 2)).toHaveLength(2);
+});
+
+test("SNS filter policy on owner and severity: a team's subscriber gets only its own high findings", async () => {
+  const q = await createQueue(moto.url, 'notify-team-payments');
+  await snsClient.send(new SubscribeCommand({
+    TopicArn: topicArn, Protocol: 'sqs', Endpoint: q.arn,
+    Attributes: { FilterPolicy: JSON.stringify({ owner: ['team-payments'], severity: ['CRITICAL', 'HIGH'] }), RawMessageDelivery: 'true' },
+  }));
+  await notify(notifyInput('fixed', { owner: 'team-payments', channel: '#team-payments' }), { topicArn, sns: snsClient });
+  await notify(notifyInput('fixed'), { topicArn, sns: snsClient }); // owner payments: not this subscriber's
+  const { owner: _o, ...unowned } = notifyInput('fixed', { channel: '#security-alerts' });
+  await notify(unowned, { topicArn, sns: snsClient }); // no owner attribute at all
+  const bodies = await receive(moto.url, q.url, 3, 3);
+  expect(bodies.map((b) => (JSON.parse(b) as { owner?: string }).owner)).toEqual(['team-payments']);
+  expect(await receive(moto.url, queueUrl, 3)).toHaveLength(3);
+});
+
+test("Slack's rate limit past the wait budget: Warden.Throttled before SNS is published (the retry sends each once)", async () => {
+  const slack = await startFakeSlack();
+  try {
+    slack.rateLimit(1, 30);
+    const deps = { topicArn, sns: snsClient, slackBotToken: async () => 'xoxb-local', slackApi: { apiUrl: slack.apiUrl }, fallbackChannel: '#security-alerts' };
+    await expect(notify(notifyInput('fixed'), deps)).rejects.toMatchObject({ name: 'Warden.Throttled' });
+    expect(await receive(moto.url, queueUrl, 1, 1)).toEqual([]);
+    // The state machine's retry: Slack answers now, and each channel gets the message once.
+    expect(await notify(notifyInput('fixed'), deps)).toEqual([
+      { channel: 'slack', delivered: true, via: 'api', to: '#payments-alerts' }, { channel: 'sns', delivered: true },
+    ]);
+    expect(await receive(moto.url, queueUrl, 2, 1)).toHaveLength(1);
+    expect([...slack.messages.values()].map((m) => m.channel)).toEqual([expect.stringMatching(/^C/)]);
+  } finally {
+    await slack.close();
+  }
 });
 
 test('Slack and SNS: the webhook gets a JSON POST with blocks and text', async () => {
