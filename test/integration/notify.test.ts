@@ -1,6 +1,7 @@
 // Integration: notify() against a real moto server (SNS, SQS, Secrets Manager) and a real local HTTP sink
 // standing in for the Slack incoming webhook. No mocks. Nothing here can reach real AWS: the endpoint is
 // a moto server on 127.0.0.1 started by this file, with dummy credentials.
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateSecretCommand, DeleteSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -131,19 +132,22 @@ test('SNS filter policy on the message attributes: a failed-only subscriber gets
   expect(await receive(moto.url, queueUrl, 2)).toHaveLength(2);
 });
 
-test("SNS filter policy on owner and severity: a team's subscriber gets only its own high findings", async () => {
+test("SNS filter policy on owner, severity and outcome (docs/operations.md's example): a team's subscriber gets only its own", async () => {
   const q = await createQueue(moto.url, 'notify-team-payments');
+  const policy = { owner: ['team-payments'], severity: ['CRITICAL', 'HIGH'], outcome: [{ 'anything-but': ['fixed', 'already-fixed'] }] };
+  expect(readFileSync('docs/operations.md', 'utf8')).toContain(JSON.stringify(JSON.stringify(policy)).slice(1, -1));
   await snsClient.send(new SubscribeCommand({
-    TopicArn: topicArn, Protocol: 'sqs', Endpoint: q.arn,
-    Attributes: { FilterPolicy: JSON.stringify({ owner: ['team-payments'], severity: ['CRITICAL', 'HIGH'] }), RawMessageDelivery: 'true' },
+    TopicArn: topicArn, Protocol: 'sqs', Endpoint: q.arn, Attributes: { FilterPolicy: JSON.stringify(policy), RawMessageDelivery: 'true' },
   }));
-  await notify(notifyInput('fixed', { owner: 'team-payments', channel: '#team-payments' }), { topicArn, sns: snsClient });
-  await notify(notifyInput('fixed'), { topicArn, sns: snsClient }); // owner payments: not this subscriber's
-  const { owner: _o, ...unowned } = notifyInput('fixed', { channel: '#security-alerts' });
+  const team = { owner: 'team-payments', channel: '#team-payments' };
+  await notify(notifyInput('fixed', team), { topicArn, sns: snsClient }); // fixed: not wanted
+  await notify(notifyInput('failed', team), { topicArn, sns: snsClient }); // the one
+  await notify(notifyInput('failed'), { topicArn, sns: snsClient }); // owner payments: another team's
+  const { owner: _o, ...unowned } = notifyInput('failed', { channel: '#security-alerts' });
   await notify(unowned, { topicArn, sns: snsClient }); // no owner attribute at all
-  const bodies = await receive(moto.url, q.url, 3, 3);
-  expect(bodies.map((b) => (JSON.parse(b) as { owner?: string }).owner)).toEqual(['team-payments']);
-  expect(await receive(moto.url, queueUrl, 3)).toHaveLength(3);
+  const bodies = await receive(moto.url, q.url, 4, 3);
+  expect(bodies.map((b) => JSON.parse(b) as { owner?: string; outcome: string }).map((m) => [m.owner, m.outcome])).toEqual([['team-payments', 'failed']]);
+  expect(await receive(moto.url, queueUrl, 4)).toHaveLength(4);
 });
 
 test("Slack's rate limit past the wait budget: Warden.Throttled before SNS is published (the retry sends each once)", async () => {
