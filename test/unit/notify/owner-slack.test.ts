@@ -148,3 +148,17 @@ test('Notify giving up after every retry on the rate limit: the audit record say
   expect(toRecord({ ...state, notified: { result: [{ channel: 'sns', delivered: true }] } }).notifications).toEqual([{ channel: 'sns', delivered: true }]);
   expect(toRecord(state).notifications).toBeUndefined();
 });
+
+test("a burst on one channel: the runs Slack refuses throw, their retries post them; each message lands once", async () => {
+  const runs = [1, 2, 3, 4, 5].map((n) => notifyInput('fixed', { id: `run-${n}`, owner: 'team-payments', channel: '#team-payments' }));
+  const deps = { slackBotToken: async () => TOKEN, slackApi: { apiUrl: slack.apiUrl, ...clock }, fallbackChannel: '#security-alerts' };
+  slack.rateLimit(3, 30, '#team-payments'); // three of the five are refused, for longer than one attempt may wait
+  const first = await Promise.allSettled(runs.map((r) => notify(r, deps)));
+  const refused = runs.filter((_, i) => first[i]!.status === 'rejected');
+  expect(refused).toHaveLength(3);
+  expect(first.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.name)).toEqual(['Warden.Throttled', 'Warden.Throttled', 'Warden.Throttled']);
+  // The state machine's Retry, later: every refused run posts now.
+  for (const r of refused) expect(await notify(r, deps)).toEqual([{ channel: 'slack', delivered: true, via: 'api', to: '#team-payments' }]);
+  const ids = [...slack.messages.values()].map((m) => /Execution: (run-\d)/.exec(JSON.stringify(m.blocks))![1]).sort();
+  expect(ids).toEqual(['run-1', 'run-2', 'run-3', 'run-4', 'run-5']);
+});
