@@ -3,7 +3,8 @@
  * `usergroups.users.list`), incoming webhooks (`<url>/hooks/...`) and interaction response URLs
  * (`<url>/response/...`). It listens on a free 127.0.0.1 port, records every request and answers like Slack:
  * HTTP 200 with `{ ok, error }` for the Web API.
- * Like Slack, chat.update accepts only a channel ID (a name gets `channel_not_found`).
+ * Like Slack, chat.update accepts only a channel ID (a name gets `channel_not_found`). It can also refuse one channel
+ * (`not_in_channel`, `is_archived`, …) and rate-limit the Web API as Slack does: HTTP 429 with a Retry-After header.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,6 +30,13 @@ export interface FakeSlack {
   messages: Map<string, { channel: string; text?: string; blocks?: unknown[] }>;
   /** Make a Web API method answer `{ ok: false, error }` (undefined: back to normal). */
   failMethod(method: string, error: string | undefined): void;
+  /** Make chat.postMessage to one channel (as posted: name or ID) answer `{ ok: false, error }` (undefined: back to normal). */
+  failChannel(channel: string, error: string | undefined): void;
+  /**
+   * Rate-limit the Web API: the next `times` calls (to `channel` only, if given) answer HTTP 429 `ratelimited` with
+   * `Retry-After: retryAfterSeconds` (default 1), then Slack answers normally again.
+   */
+  rateLimit(times: number, retryAfterSeconds?: number, channel?: string): void;
   /** Answer every request with this HTTP status and a plain-text body (undefined: back to normal). */
   setStatus(code: number | undefined): void;
   /** Never answer (timeouts). */
@@ -58,6 +66,8 @@ export function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeSlack> 
   const received: FakeSlackRequest[] = [];
   const messages: FakeSlack['messages'] = new Map();
   const failures = new Map<string, string>();
+  const channelFailures = new Map<string, string>();
+  let limited = { times: 0, retryAfter: 1, channel: undefined as string | undefined };
   let status: number | undefined;
   let hang = false;
   let seq = 100;
@@ -75,6 +85,13 @@ export function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeSlack> 
     const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
     if (!token) return json(res, { ok: false, error: 'not_authed' });
     if (opts.token ? token !== opts.token : !token.startsWith('xoxb-')) return json(res, { ok: false, error: 'invalid_auth' });
+    if (limited.times > 0 && (limited.channel === undefined || limited.channel === req.json?.channel)) {
+      limited.times--;
+      const text = JSON.stringify({ ok: false, error: 'ratelimited' });
+      res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(limited.retryAfter), 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+      return;
+    }
     const failure = failures.get(method);
     if (failure) return json(res, { ok: false, error: failure });
     if (method === 'usergroups.users.list') {
@@ -89,6 +106,8 @@ export function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeSlack> 
     if (args.text === undefined && args.blocks === undefined) return json(res, { ok: false, error: 'no_text' });
     const content = { ...(typeof args.text === 'string' ? { text: args.text } : {}), ...(Array.isArray(args.blocks) ? { blocks: args.blocks } : {}) };
     if (method === 'chat.postMessage') {
+      const refused = channelFailures.get(channel);
+      if (refused) return json(res, { ok: false, error: refused });
       const id = channelId(channel);
       const ts = `1763632800.${String(seq++).padStart(6, '0')}`;
       messages.set(ts, { channel: id, ...content });
@@ -152,6 +171,13 @@ export function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeSlack> 
           if (error === undefined) failures.delete(method);
           else failures.set(method, error);
         },
+        failChannel: (channel, error) => {
+          if (error === undefined) channelFailures.delete(channel);
+          else channelFailures.set(channel, error);
+        },
+        rateLimit: (times, retryAfter = 1, channel) => {
+          limited = { times, retryAfter, channel };
+        },
         setStatus: (code) => {
           status = code;
         },
@@ -164,6 +190,8 @@ export function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeSlack> 
         reset: () => {
           received.length = 0;
           failures.clear();
+          channelFailures.clear();
+          limited = { times: 0, retryAfter: 1, channel: undefined };
           status = undefined;
           hang = false;
         },

@@ -3,7 +3,7 @@ import type { RemediationState } from '../domain/state';
 import { logger } from '../runtime/logger';
 import { decidedMessage } from './messages';
 import type { ApprovalRecord } from './model';
-import { updateMessage, type SlackDeps } from './slack';
+import { updateMessage, type SlackDeps } from '../notify/slack-api';
 import { decide } from './store';
 
 /**

@@ -7,7 +7,7 @@ import { approversFor } from './approvers';
 import { markExpired } from './expire';
 import { approvalRequestMessage, executionConsoleUrl } from './messages';
 import type { ApprovalRecord } from './model';
-import { postMessage, postWebhook, type SlackDeps } from './slack';
+import { postMessage, postWebhook, type SlackDeps } from '../notify/slack-api';
 import { createApproval, setMessageTs } from './store';
 
 /**

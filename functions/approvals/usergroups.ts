@@ -1,4 +1,4 @@
-import { slackApiUrl } from './slack';
+import { slackApiUrl } from '../notify/slack-api';
 
 /**
  * Slack user-group members through the Web API method `usergroups.users.list` (bot scope `usergroups:read`),

@@ -80,6 +80,20 @@ export interface RunbookRun {
   results?: Record<string, unknown>;
 }
 
+/**
+ * One notification's delivery, as Notify returns it and the audit record keeps it. Slack through the Web API (the bot
+ * token) says which channel got it (`to`: the owner's, or the policy's fallback when the owner's refused, and why);
+ * through the incoming webhook (no bot token) it went to the webhook's own channel and carries neither.
+ */
+export interface Delivery {
+  channel: 'slack' | 'sns';
+  delivered: boolean;
+  error?: string;
+  via?: 'api';
+  to?: string;
+  fallbackFrom?: { channel: string; error: string };
+}
+
 /** The audit entry written once per run, and the detail of the "Warden Remediation *" event. */
 export interface RemediationRecord extends RemediationContext {
   mode: Mode;
@@ -99,7 +113,7 @@ export interface RemediationRecord extends RemediationContext {
   verified?: boolean;
   owner?: string;
   channel: string;
-  notifications?: { channel: 'slack' | 'sns'; delivered: boolean; error?: string }[];
+  notifications?: Delivery[];
   error?: { error: string; cause: string };
   /** The approval, when the run waited for one. */
   approval?: {

@@ -105,6 +105,8 @@ export function toRecord(state: RemediationState, now = new Date()): Remediation
   if (state.applied) record.applied = state.applied.result.applied;
   if (state.verified) record.verified = state.verified.result.verified;
   if (state.notified?.result) record.notifications = state.notified.result;
+  // Notify gave up after its retries on Slack's rate limit: the record says the owner was not told.
+  else if (state.notifyError?.Error === 'Warden.Throttled') record.notifications = [{ channel: 'slack', delivered: false, error: `Warden.Throttled: Slack kept rate-limiting through every retry` }];
   if (state.runbook) record.runbook = state.runbook;
   if (state.securityHubNotified?.result) record.securityHubUpdates = [state.securityHubNotified.result];
   if (state.error) record.error = { error: state.error.Error ?? 'Error', cause: state.error.Cause ?? '' };

@@ -5,7 +5,7 @@ import { decidedMessage } from '../approvals/messages';
 import { dynamoApprovalStore, sfnTaskCallbacks } from '../approvals/ports';
 import { replayGuard } from '../approvals/replay';
 import { secretString } from '../approvals/secret';
-import { updateViaResponseUrl } from '../approvals/slack';
+import { updateViaResponseUrl } from '../notify/slack-api';
 import { slackGroupMembers } from '../approvals/usergroups';
 import { dynamodb } from '../aws/clients/dynamodb';
 import { secrets } from '../aws/clients/secrets';

@@ -1,27 +1,34 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { secrets } from '../aws/clients/secrets';
+import { botTokenFromEnv, webhookUrlFromEnv } from '../approvals/slack-deps';
 import { sns } from '../aws/clients/sns';
-import type { RemediationRecord } from '../domain/remediation';
-import { notify, notifyTrip } from '../notify/send';
-import { slackWebhookUrl } from '../notify/webhook-secret';
+import type { Delivery } from '../domain/remediation';
+import { notify, notifyTrip, type NotifyDeps } from '../notify/send';
 import { lambda } from '../runtime/lambda';
 import { toRecord, type RemediationState } from '../domain/state';
 
-type Delivery = NonNullable<RemediationRecord['notifications']>;
+type Deps = { sns: () => SNSClient; webhookUrl: () => Promise<string | undefined>; topicArn?: string } & Pick<NotifyDeps, 'slackBotToken' | 'slackApi'>;
 
 /**
- * Tell the owning team. Channel failures come back as delivered:false and are recorded, never thrown. A held run
+ * Tell the owning team: Slack in the run's channel (the owner's, from the Owner tag and the policy) with the bot
+ * token, else the incoming webhook; and SNS. Channel failures come back as delivered:false and are recorded, never
+ * thrown; Slack's rate limit outlasting one attempt throws Warden.Throttled (Notify's Retry backs off). A held run
  * tells nobody, except the one that tripped its count in a window: it sends the trip's one summary.
+ * Env: SLACK_BOT_TOKEN_SECRET_ARN, SLACK_WEBHOOK_SECRET_ARN, SLACK_API_URL (optional), NOTIFY_TOPIC_ARN.
  */
 export async function notifyOwner(
   state: RemediationState,
-  deps: { sns: () => SNSClient; webhookUrl: () => Promise<string | undefined>; topicArn?: string } = {
-    sns, webhookUrl: () => slackWebhookUrl(process.env.SLACK_WEBHOOK_SECRET_ARN, { client: secrets() }),
+  deps: Deps = {
+    sns, webhookUrl: webhookUrlFromEnv, slackBotToken: botTokenFromEnv,
     ...(process.env.NOTIFY_TOPIC_ARN ? { topicArn: process.env.NOTIFY_TOPIC_ARN } : {}),
   },
-): Promise<Delivery> {
+): Promise<Delivery[]> {
   const { notifications: _n, finishedAt: _f, durationMs: _d, ...input } = toRecord(state);
-  const channels = { slackWebhookUrl: deps.webhookUrl, sns: deps.sns(), ...(deps.topicArn ? { topicArn: deps.topicArn } : {}) };
+  const channels: NotifyDeps = {
+    slackWebhookUrl: deps.webhookUrl, sns: deps.sns(), fallbackChannel: state.policy.owners.fallback,
+    ...(deps.slackBotToken ? { slackBotToken: deps.slackBotToken } : {}),
+    ...(deps.slackApi ? { slackApi: deps.slackApi } : {}),
+    ...(deps.topicArn ? { topicArn: deps.topicArn } : {}),
+  };
   if (input.outcome === 'held') return input.held?.firstOfTrip ? notifyTrip(input, channels) : [];
   return notify(input, channels);
 }

@@ -1,12 +1,25 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { isThrottling, rethrowThrottling } from '../aws/errors';
+import type { Delivery } from '../domain/remediation';
 import type { NotifyInput } from './message';
+import { postToOwner, type OwnerSlackDeps } from './owner-slack';
+import type { SlackDeps } from './slack-api';
 import { slackMessage, type SlackMessage } from './slack-message';
 import { snsMessage, type SnsMessage } from './sns-message';
 import { tripSlackMessage, tripSnsMessage } from './trip-message';
 
-export type Delivery = { channel: 'slack' | 'sns'; delivered: boolean; error?: string };
+export type { Delivery };
 
 export interface NotifyDeps {
+  /**
+   * Resolves the Slack bot token (approvals/bot-token.ts); with one, Slack messages go to the run's channel through
+   * chat.postMessage. Undefined (or no token): the incoming webhook below, exactly as before there was a bot.
+   */
+  slackBotToken?: () => Promise<string | undefined>;
+  /** Where a message goes when the owner's channel refuses the bot: the policy's owners.fallback. */
+  fallbackChannel?: string;
+  /** The Web API: base URL (default env SLACK_API_URL), fetch, timeout; and the rate-limit wait (clock, budget). */
+  slackApi?: SlackDeps & Pick<OwnerSlackDeps, 'now' | 'sleep' | 'waitBudgetMs'>;
   /** Resolves the Slack incoming-webhook URL (see webhook-secret.ts); undefined = Slack not configured. */
   slackWebhookUrl?: () => Promise<string | undefined>;
   /** SNS topic; empty/unset = SNS not configured. */
@@ -51,7 +64,25 @@ async function sendSlack(message: SlackMessage, url: string, deps: NotifyDeps): 
   }
 }
 
-async function slack(message: SlackMessage, deps: NotifyDeps): Promise<Delivery | undefined> {
+/**
+ * The bot token when there is one (the owner's channel, chat.postMessage), else the webhook. Failures are results;
+ * only Warden.Throttled (Slack's rate limit outlasting this attempt's wait budget) is thrown, for the state machine.
+ */
+async function slack(message: SlackMessage, channel: string, deps: NotifyDeps): Promise<Delivery | undefined> {
+  let token: string | undefined;
+  try {
+    token = await deps.slackBotToken?.();
+  } catch (err) {
+    if (isThrottling(err)) rethrowThrottling(err); // Secrets Manager throttled: retried like Slack's own limit
+    return { channel: 'slack', delivered: false, error: `Slack bot token unavailable: ${safeError(err)}` };
+  }
+  if (token) {
+    return postToOwner(channel, message, { ...deps.slackApi, token, fallback: deps.fallbackChannel ?? channel, slack: deps.slackApi ?? {} });
+  }
+  return webhook(message, deps);
+}
+
+async function webhook(message: SlackMessage, deps: NotifyDeps): Promise<Delivery | undefined> {
   let url: string | undefined;
   try {
     url = await deps.slackWebhookUrl?.();
@@ -73,7 +104,7 @@ async function sns(m: SnsMessage, deps: NotifyDeps): Promise<Delivery | undefine
         Subject: m.subject,
         Message: m.message,
         MessageAttributes: Object.fromEntries(
-          Object.entries(m.attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]),
+          Object.entries(m.attributes).flatMap(([k, v]) => (v ? [[k, { DataType: 'String', StringValue: v }]] : [])),
         ),
       }),
     );
@@ -84,13 +115,23 @@ async function sns(m: SnsMessage, deps: NotifyDeps): Promise<Delivery | undefine
 }
 
 /**
- * Send the notification to every configured channel, in parallel. Never throws because a channel failed:
- * each failure is reported as `delivered: false` with an error message (never containing the webhook URL).
- * Returns [] when no channel is configured; the caller records that.
+ * Slack first, then SNS: when Slack's rate limit outlasts this attempt (Warden.Throttled), nothing was published
+ * yet, so the state machine's retry sends each message once.
+ */
+async function send(slackMsg: SlackMessage, snsMsg: SnsMessage, channel: string, deps: NotifyDeps): Promise<Delivery[]> {
+  const toSlack = await slack(slackMsg, channel, deps);
+  const toSns = await sns(snsMsg, deps);
+  return [toSlack, toSns].filter((d): d is Delivery => d !== undefined);
+}
+
+/**
+ * Send the notification to every configured channel: Slack (the run's channel with the bot token, else the webhook)
+ * and SNS. Never throws because a channel failed: each failure is reported as `delivered: false` with an error
+ * message (never containing the webhook URL or the token); Slack's rate limit past the wait budget throws
+ * Warden.Throttled (see owner-slack.ts). Returns [] when no channel is configured; the caller records that.
  */
 export async function notify(input: NotifyInput, deps: NotifyDeps): Promise<Delivery[]> {
-  const results = await Promise.all([slack(slackMessage(input), deps), sns(snsMessage(input), deps)]);
-  return results.filter((d): d is Delivery => d !== undefined);
+  return send(slackMessage(input), snsMessage(input), input.channel, deps);
 }
 
 /**
@@ -98,6 +139,5 @@ export async function notify(input: NotifyInput, deps: NotifyDeps): Promise<Deli
  * per held run): "breaker tripped: <scope> <n>/<limit> in <window>; N waiting". Never throws, as notify.
  */
 export async function notifyTrip(input: NotifyInput, deps: NotifyDeps): Promise<Delivery[]> {
-  const results = await Promise.all([slack(tripSlackMessage(input), deps), sns(tripSnsMessage(input), deps)]);
-  return results.filter((d): d is Delivery => d !== undefined);
+  return send(tripSlackMessage(input), tripSnsMessage(input), input.channel, deps);
 }

@@ -6,8 +6,23 @@ export interface SnsMessage {
   subject: string;
   /** JSON of the essentials; subscribers parse it. */
   message: string;
-  /** String attributes subscribers can filter on with a filter policy. */
-  attributes: Record<'outcome' | 'control' | 'severity' | 'mode', string>;
+  /**
+   * String attributes subscribers can filter on with a filter policy (docs/operations.md). `owner` is absent when the
+   * resource has no owner tag (SNS refuses empty values; filter on `{"exists": false}`); `channel` is the run's Slack
+   * channel from the policy (the owner's, else the fallback).
+   */
+  attributes: SnsAttributes;
+}
+
+export type SnsAttributes = Record<'outcome' | 'control' | 'severity' | 'mode' | 'channel' | 'account', string> & { owner?: string };
+
+/** The filterable attributes of a run's message; `outcome` as given (a trip summary says `breaker-tripped`). */
+export function snsAttributes(input: NotifyInput, outcome: string = input.outcome): SnsAttributes {
+  const f = input.finding;
+  return {
+    outcome, control: f.control, severity: f.severity, mode: input.mode, channel: input.channel, account: f.resource.account,
+    ...(input.owner ? { owner: input.owner } : {}),
+  };
 }
 
 const SUBJECT_MAX = 100;
@@ -60,6 +75,6 @@ export function snsMessage(input: NotifyInput): SnsMessage {
   return {
     subject: asciiSubject(`[Warden] ${title(input)}`),
     message: JSON.stringify(body),
-    attributes: { outcome: input.outcome, control: f.control, severity: f.severity, mode: input.mode },
+    attributes: snsAttributes(input),
   };
 }

@@ -1,7 +1,7 @@
 import { TRIP_ADVICE, tripSummary } from '../domain/brakes';
 import type { NotifyInput } from './message';
 import { escapeMrkdwn, type SlackMessage } from './slack-message';
-import { asciiSubject, type SnsMessage } from './sns-message';
+import { asciiSubject, snsAttributes, type SnsMessage } from './sns-message';
 
 /** The held run's trip, as the summary line (pure). */
 const summaryOf = (input: NotifyInput): string => (input.held ? tripSummary(input.held) : 'breaker tripped');
@@ -26,6 +26,6 @@ export function tripSnsMessage(input: NotifyInput): SnsMessage {
   return {
     subject: asciiSubject(`[Warden] ${summary}`),
     message: JSON.stringify({ title: summary, summary: TRIP_ADVICE, firstHeld: input.id, scope: h?.scope, count: h?.count, limit: h?.limit, window: h?.window, waiting: h?.waiting }),
-    attributes: { outcome: 'breaker-tripped', control: input.finding.control, severity: input.finding.severity, mode: input.mode },
+    attributes: snsAttributes(input, 'breaker-tripped'),
   };
 }

@@ -1,6 +1,7 @@
 // Integration: notify() against a real moto server (SNS, SQS, Secrets Manager) and a real local HTTP sink
 // standing in for the Slack incoming webhook. No mocks. Nothing here can reach real AWS: the endpoint is
 // a moto server on 127.0.0.1 started by this file, with dummy credentials.
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateSecretCommand, DeleteSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -9,6 +10,7 @@ import type { SlackMessage } from '../../functions/notify/slack-message';
 import { notify } from '../../functions/notify/send';
 import { clearWebhookCache, webhookUrlProvider } from '../../functions/notify/webhook-secret';
 import { notifyInput } from '../unit/notify/fixture';
+import { startFakeSlack } from '../../local/fake-slack';
 
 import { freePort, startMoto as startSharedMoto, useEmulator } from '../../local/moto';
 import { createQueue, receive } from '../support/sqs';
@@ -106,6 +108,9 @@ test('SNS: published to the topic, delivered to a subscribed SQS queue in the SN
     control: { Type: 'String', Value: 'sg-world-open-ingress' },
     severity: { Type: 'String', Value: 'CRITICAL' },
     mode: { Type: 'String', Value: 'auto' },
+    owner: { Type: 'String', Value: 'payments' },
+    channel: { Type: 'String', Value: '#payments-alerts' },
+    account: { Type: 'String', Value: '111122223333' },
   });
   const msg = JSON.parse(env.Message);
   expect(msg).toMatchObject({ id: input.id, outcome: 'fixed', applied: ['sgr-0aaa'], verified: true, executionArn: input.executionArn });
@@ -125,6 +130,42 @@ test('SNS filter policy on the message attributes: a failed-only subscriber gets
   // Raw delivery: the body is our JSON message itself, no envelope.
   expect(JSON.parse(bodies[0]!)).toMatchObject({ outcome: 'failed', error: { error: 'EC2.UnauthorizedOperation' } });
   expect(await receive(moto.url, queueUrl, 2)).toHaveLength(2);
+});
+
+test("SNS filter policy on owner, severity and outcome (docs/operations.md's example): a team's subscriber gets only its own", async () => {
+  const q = await createQueue(moto.url, 'notify-team-payments');
+  const policy = { owner: ['team-payments'], severity: ['CRITICAL', 'HIGH'], outcome: [{ 'anything-but': ['fixed', 'already-fixed'] }] };
+  expect(readFileSync('docs/operations.md', 'utf8')).toContain(JSON.stringify(JSON.stringify(policy)).slice(1, -1));
+  await snsClient.send(new SubscribeCommand({
+    TopicArn: topicArn, Protocol: 'sqs', Endpoint: q.arn, Attributes: { FilterPolicy: JSON.stringify(policy), RawMessageDelivery: 'true' },
+  }));
+  const team = { owner: 'team-payments', channel: '#team-payments' };
+  await notify(notifyInput('fixed', team), { topicArn, sns: snsClient }); // fixed: not wanted
+  await notify(notifyInput('failed', team), { topicArn, sns: snsClient }); // the one
+  await notify(notifyInput('failed'), { topicArn, sns: snsClient }); // owner payments: another team's
+  const { owner: _o, ...unowned } = notifyInput('failed', { channel: '#security-alerts' });
+  await notify(unowned, { topicArn, sns: snsClient }); // no owner attribute at all
+  const bodies = await receive(moto.url, q.url, 4, 3);
+  expect(bodies.map((b) => JSON.parse(b) as { owner?: string; outcome: string }).map((m) => [m.owner, m.outcome])).toEqual([['team-payments', 'failed']]);
+  expect(await receive(moto.url, queueUrl, 4)).toHaveLength(4);
+});
+
+test("Slack's rate limit past the wait budget: Warden.Throttled before SNS is published (the retry sends each once)", async () => {
+  const slack = await startFakeSlack();
+  try {
+    slack.rateLimit(1, 30);
+    const deps = { topicArn, sns: snsClient, slackBotToken: async () => 'xoxb-local', slackApi: { apiUrl: slack.apiUrl }, fallbackChannel: '#security-alerts' };
+    await expect(notify(notifyInput('fixed'), deps)).rejects.toMatchObject({ name: 'Warden.Throttled' });
+    expect(await receive(moto.url, queueUrl, 1, 1)).toEqual([]);
+    // The state machine's retry: Slack answers now, and each channel gets the message once.
+    expect(await notify(notifyInput('fixed'), deps)).toEqual([
+      { channel: 'slack', delivered: true, via: 'api', to: '#payments-alerts' }, { channel: 'sns', delivered: true },
+    ]);
+    expect(await receive(moto.url, queueUrl, 2, 1)).toHaveLength(1);
+    expect([...slack.messages.values()].map((m) => m.channel)).toEqual([expect.stringMatching(/^C/)]);
+  } finally {
+    await slack.close();
+  }
 });
 
 test('Slack and SNS: the webhook gets a JSON POST with blocks and text', async () => {

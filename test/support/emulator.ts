@@ -1,7 +1,8 @@
-// Jest hooks for tests that run against moto server (and a local Slack sink): each helper starts what it needs once
+// Jest hooks for tests that run against moto server (and a local Slack sink, or the fake Slack app): each helper starts what it needs once
 // per test file, registers the teardown, and returns a getter that is valid inside tests and hooks.
 import { resetClients } from '../../functions/aws/clients';
 import type { PolicyInput } from '../../functions/domain/policy';
+import { startFakeSlack, type FakeSlack } from '../../local/fake-slack';
 import { startMoto, useEmulator, type Moto } from '../../local/moto';
 import { startSink, type Sink } from '../../local/sink';
 import { startLocalWarden, type LocalWarden, type LocalWardenOptions } from '../../local/warden-local';
@@ -43,17 +44,31 @@ export function useSink(): () => Sink {
  * 10,000 times faster than real time (an hour is 0.36 s), so an unanswered approval expires within the test.
  * `fixed`: options every start of this file gets (the clients sweep items read with, a hub's member accounts).
  */
-export function useLocalWarden(fixed: Pick<LocalWardenOptions, 'sweepClients' | 'memberAccounts'> = {}): {
+export function useLocalWarden(fixed: Pick<LocalWardenOptions, 'sweepClients' | 'memberAccounts'> = {}, opts: { slackApp?: boolean } = {}): {
   moto: () => Moto; sink: () => Sink;
+  /** With `slackApp`: the fake Slack Web API the bot token posts to (the webhook stays the sink). */
+  slack: () => FakeSlack;
   /** `more`: the policy's cache period (0: every read is fresh, as a test that changes the deployed policy needs). */
   start: (policy?: PolicyInput, more?: Pick<LocalWardenOptions, 'policyMaxAgeSeconds'>) => Promise<LocalWarden>;
 } {
   const moto = useMoto({ resetEach: false });
   const sink = useSink();
+  let fake: FakeSlack | undefined;
+  if (opts.slackApp) {
+    beforeAll(async () => {
+      fake = await startFakeSlack();
+    });
+    afterAll(() => fake?.close());
+  }
+  const slack = () => started('fake Slack (useLocalWarden with slackApp)', fake);
   const start = async (policy: PolicyInput = {}, more: Pick<LocalWardenOptions, 'policyMaxAgeSeconds'> = {}): Promise<LocalWarden> => {
     await moto().reset();
     sink().clear();
-    return startLocalWarden({ slackWebhookUrl: `${sink().url}/slack`, policy, msPerTimeoutSecond: 0.1, ...fixed, ...more });
+    fake?.reset();
+    fake?.messages.clear();
+    return startLocalWarden({
+      slackWebhookUrl: `${sink().url}/slack`, ...(fake ? { slackApiUrl: fake.apiUrl } : {}), policy, msPerTimeoutSecond: 0.1, ...fixed, ...more,
+    });
   };
-  return { moto, sink, start };
+  return { moto, sink, slack, start };
 }

@@ -67,7 +67,7 @@ const EXTRA_ENV: Record<string, Record<string, Json>> = {
   // The brakes: the policy (paused, limits) and the breaker's counts (functions/aws/brakes-table.ts).
   ApplyRemediationFunction: { BRAKES_TABLE: ref('BrakesTable'), ...POLICY_ENV },
   VerifyRemediationFunction: {},
-  NotifyFunction: { SLACK_WEBHOOK_SECRET_ARN: ref('SlackWebhookSecretArn'), NOTIFY_TOPIC_ARN: ref('NotifyTopic') },
+  NotifyFunction: { SLACK_BOT_TOKEN_SECRET_ARN: ref('SlackBotTokenSecretArn'), SLACK_WEBHOOK_SECRET_ARN: ref('SlackWebhookSecretArn'), NOTIFY_TOPIC_ARN: ref('NotifyTopic') },
   RecordAuditFunction: {
     AUDIT_TABLE: ref('AuditTable'), EVENT_BUS_NAME: ref('WardenEventBus'), BRAKES_TABLE: ref('BrakesTable'),
     POWERTOOLS_METRICS_NAMESPACE: { 'Fn::Sub': 'Warden/${AWS::StackName}' }, FINDINGS_TABLE: ref('FindingsTable'),

@@ -151,7 +151,9 @@ test('scoped resources', () => {
     { resource: { 'Fn::GetAtt': ['AuditTable', 'Arn'] } }, { resource: { 'Fn::GetAtt': ['FindingsTable', 'Arn'] } },
     { resource: { 'Fn::GetAtt': ['FindingsTable', 'Arn'] } }, { resource: { 'Fn::GetAtt': ['FindingsTable', 'Arn'] } },
   ]);
+  // The bot token (owner channels, chat.postMessage) and the webhook (the fallback without a bot), each only when set.
   expect(resourcesFor('NotifyFunction', 'secretsmanager:GetSecretValue')).toEqual([
+    { resource: { Ref: 'SlackBotTokenSecretArn' }, when: 'HasSlackBotToken' },
     { resource: { Ref: 'SlackWebhookSecretArn' }, when: 'HasSlackWebhookSecret' },
   ]);
   expect(resourcesFor('NotifyFunction', 'sns:Publish')).toEqual([{ resource: { Ref: 'NotifyTopic' } }]);

@@ -13,6 +13,11 @@ const LAMBDA_ERRORS = ['Lambda.TooManyRequestsException', 'Lambda.ServiceExcepti
 export const RETRY = {
   /** AWS throttling (`Warden.Throttled`) and transient Lambda errors: every Task whose function calls AWS. */
   throttling: { ErrorEquals: ['Warden.Throttled', ...LAMBDA_ERRORS], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 5, MaxDelaySeconds: 30, JitterStrategy: 'FULL' },
+  /**
+   * Notify: Slack's rate limit outlasting one attempt's wait (Warden.Throttled, nothing posted yet). Patient, with full
+   * jitter, so runs that hit one channel at once spread out (up to about 5 minutes of backoff in all) instead of dropping messages.
+   */
+  slackThrottled: { ErrorEquals: ['Warden.Throttled'], IntervalSeconds: 5, BackoffRate: 2, MaxAttempts: 6, MaxDelaySeconds: 120, JitterStrategy: 'FULL' },
   /** Transient Lambda errors only: Notify, whose channel failures are results, never errors. */
   lambda: { ErrorEquals: LAMBDA_ERRORS, IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 3 },
   /** A change that is not visible yet to the re-read (stopping tasks, restored rules). */

@@ -128,8 +128,8 @@ export function remediateAsl(entry: 'triage' | 'hand' = 'triage'): Record<string
     }),
     MarkFixed: mark('fixed', 'Notify'),
     Notify: lambdaTask({
-      fn: 'Notify', comment: 'Tell the owning team (Slack webhook and/or SNS); a held run only the summary of the trip it started. Channel failures are reported, never thrown.',
-      resultPath: '$.notified', timeoutSeconds: SHARED_TASK_TIMEOUT_SECONDS, retry: ['lambda'], catch: [catchAll('Record', '$.notifyError')], next: 'Record',
+      fn: 'Notify', comment: "Tell the owning team (Slack in the owner's channel, or the webhook; SNS); a held run only the summary of the trip it started. Channel failures are reported, never thrown; Slack's rate limit is retried.",
+      resultPath: '$.notified', timeoutSeconds: SHARED_TASK_TIMEOUT_SECONDS, retry: ['slackThrottled', 'lambda'], catch: [catchAll('Record', '$.notifyError')], next: 'Record',
     }),
     Record: lambdaTask({
       fn: 'RecordAudit', comment: "Tell the run's Security Hub finding how it ended (never fails the run), write the audit item (DynamoDB, idempotent) and emit 'Warden Remediation Completed'.",
@@ -140,7 +140,7 @@ export function remediateAsl(entry: 'triage' | 'hand' = 'triage'): Record<string
     MarkNotFound: mark('not-found', 'Notify'),
     NotifyFailure: lambdaTask({
       fn: 'Notify', comment: 'Failure path: tell the owner what failed, then record it. The execution still ends Failed.',
-      resultPath: '$.notified', timeoutSeconds: SHARED_TASK_TIMEOUT_SECONDS, retry: ['lambda'], catch: [catchAll('RecordFailure', '$.notifyError')], next: 'RecordFailure',
+      resultPath: '$.notified', timeoutSeconds: SHARED_TASK_TIMEOUT_SECONDS, retry: ['slackThrottled', 'lambda'], catch: [catchAll('RecordFailure', '$.notifyError')], next: 'RecordFailure',
     }),
     RecordFailure: lambdaTask({
       fn: 'RecordAudit', comment: "Write the failed run's audit item and emit 'Warden Remediation Failed'.",

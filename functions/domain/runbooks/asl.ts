@@ -68,7 +68,7 @@ function tail(): Record<string, State> {
     }),
     Notify: lambdaTask({
       fn: 'Notify', comment: 'Tell the owning team, with the timeline. Channel failures are recorded, never thrown.',
-      resultPath: '$.notified', timeoutSeconds: SHARED_TASK_TIMEOUT_SECONDS, retry: ['lambda'], catch: [catchAll('Record', '$.notifyError')], next: 'Record',
+      resultPath: '$.notified', timeoutSeconds: SHARED_TASK_TIMEOUT_SECONDS, retry: ['slackThrottled', 'lambda'], catch: [catchAll('Record', '$.notifyError')], next: 'Record',
     }),
     Record: lambdaTask({
       fn: 'RecordAudit', comment: "Write the final audit record (over the run's progress item) and emit 'Warden Remediation Completed|Failed'.",

@@ -1,7 +1,7 @@
 // slack.ts and bot-token.ts against a local fake Slack (local/fake-slack.ts): real HTTP on 127.0.0.1,
 // no mocks, nothing leaves the machine.
 import { clearBotTokenCache, parseBotToken } from '../../../functions/approvals/bot-token';
-import { postMessage, postWebhook, slackApiUrl, updateMessage, updateViaResponseUrl } from '../../../functions/approvals/slack';
+import { postMessage, postWebhook, slackApiUrl, updateMessage, updateViaResponseUrl } from '../../../functions/notify/slack-api';
 import { startFakeSlack, type FakeSlack } from '../../../local/fake-slack';
 
 const TOKEN = 'xoxb-1111-2222-SeCrEtBoTtOkEn';
@@ -47,8 +47,12 @@ describe('postMessage', () => {
   });
 
   test('HTTP 429, HTTP 500 and a refused connection: errors without the token', async () => {
-    slack.setStatus(429);
-    expect(await postMessage({ token: TOKEN, channel: '#x', text: 't', blocks }, deps())).toEqual({ ok: false, error: 'ratelimited (retry after ? s)' });
+    slack.setStatus(429); // no Retry-After header: Slack's pace, 1 s
+    expect(await postMessage({ token: TOKEN, channel: '#x', text: 't', blocks }, deps())).toEqual({ ok: false, error: 'ratelimited (retry after 1 s)', retryAfterSeconds: 1 });
+    slack.setStatus(undefined);
+    slack.rateLimit(1, 7);
+    expect(await postMessage({ token: TOKEN, channel: '#x', text: 't', blocks }, deps())).toEqual({ ok: false, error: 'ratelimited (retry after 7 s)', retryAfterSeconds: 7 });
+    expect((await postMessage({ token: TOKEN, channel: '#x', text: 't', blocks }, deps())).ok).toBe(true);
     slack.setStatus(500);
     const five = await postMessage({ token: TOKEN, channel: '#x', text: 't', blocks }, deps());
     expect(five).toEqual({ ok: false, error: 'HTTP 500: not a Slack API answer: fake slack status 500' });

@@ -99,3 +99,13 @@ test('each hand start names a control and an action that exist, and a target pat
     expect(runbooks.map((r) => r.name)).not.toContain(h.name);
   }
 });
+
+test("every Notify (remediate, its failure path, each runbook) retries Slack's rate limit (Warden.Throttled) with jittered backoff, and gives up within 15 minutes", () => {
+  const notifies = [states.Notify!, states.NotifyFailure!, ...runbooks.map((r) => (runbookAsl(r) as typeof asl).States.Notify!)];
+  for (const n of notifies) expect(n.Retry).toEqual([RETRY.slackThrottled, RETRY.lambda]);
+  const r = RETRY.slackThrottled;
+  expect(r).toMatchObject({ ErrorEquals: ['Warden.Throttled'], JitterStrategy: 'FULL' });
+  let worst = 0;
+  for (let i = 0; i < r.MaxAttempts; i++) worst += Math.min(r.IntervalSeconds * r.BackoffRate ** i, r.MaxDelaySeconds) + 40; // + the Task's timeout
+  expect(worst).toBeLessThan(15 * 60);
+});

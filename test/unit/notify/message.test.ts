@@ -4,6 +4,7 @@ import { plainText, title } from '../../../functions/notify/message';
 import type { SlackBlock } from '../../../functions/notify/slack-message';
 import { escapeMrkdwn, slackMessage } from '../../../functions/notify/slack-message';
 import { asciiSubject, snsMessage } from '../../../functions/notify/sns-message';
+import { tripSnsMessage } from '../../../functions/notify/trip-message';
 import { OUTCOMES, notifyInput } from './fixture';
 
 const WEBHOOK = 'https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX';
@@ -59,7 +60,10 @@ describe.each(OUTCOMES)('outcome %s', (outcome) => {
     const body = JSON.parse(m.message);
     expect(body).toMatchObject({ id: input.id, outcome, control: 'sg-world-open-ingress', severity: 'CRITICAL', channel: '#payments-alerts' });
     expect(body.steps).toEqual(outcome === 'already-fixed' ? [] : [STEP]);
-    expect(m.attributes).toEqual({ outcome, control: 'sg-world-open-ingress', severity: 'CRITICAL', mode: input.mode });
+    expect(m.attributes).toEqual({
+      outcome, control: 'sg-world-open-ingress', severity: 'CRITICAL', mode: input.mode,
+      owner: 'payments', channel: '#payments-alerts', account: '111122223333',
+    });
   });
 
   test('never contains a webhook URL or secret', () => {
@@ -120,6 +124,14 @@ test('long inputs stay within Block Kit and SNS limits', () => {
   expect(sns.subject.length).toBeLessThanOrEqual(100);
   expect(sns.subject.endsWith('...')).toBe(true);
   expect(JSON.parse(sns.message).steps).toHaveLength(101);
+});
+
+test('sns attributes: no owner tag, no owner attribute (SNS refuses empty values); the channel is the fallback', () => {
+  const { owner: _o, ...unowned } = notifyInput('fixed', { channel: '#security-alerts' });
+  expect(snsMessage(unowned).attributes).toEqual({
+    outcome: 'fixed', control: 'sg-world-open-ingress', severity: 'CRITICAL', mode: 'auto', channel: '#security-alerts', account: '111122223333',
+  });
+  expect(tripSnsMessage(notifyInput('held')).attributes).toMatchObject({ outcome: 'breaker-tripped', owner: 'payments', channel: '#payments-alerts', mode: 'auto' });
 });
 
 test('asciiSubject strips non-ASCII and control characters', () => {

@@ -1,7 +1,8 @@
 /**
  * A tiny Slack Web API client: chat.postMessage and chat.update with a bot token, and message updates through an
- * interaction's response_url. Plain fetch with a timeout and no retries (Step Functions owns retries).
- * Never throws for Slack or network failures: each call answers `{ ok: false, error }`. Errors never contain the
+ * interaction's response_url. Plain fetch with a timeout and no retries (callers decide: approvals leave them to
+ * Step Functions, notifications wait out an HTTP 429's Retry-After, which comes back as `retryAfterSeconds`).
+ * Used by the approvals and by Notify (owner-slack.ts). Never throws for Slack or network failures: each call answers `{ ok: false, error }`. Errors never contain the
  * bot token or a response_url (both are credentials).
  */
 
@@ -16,7 +17,14 @@ export interface SlackDeps {
   timeoutMs?: number;
 }
 
-export type SlackResult = { ok: boolean; ts?: string; channel?: string; error?: string };
+/** `retryAfterSeconds`: Slack answered HTTP 429 (rate limited) and asked to wait that long (its Retry-After). */
+export type SlackResult = { ok: boolean; ts?: string; channel?: string; error?: string; retryAfterSeconds?: number };
+
+/** Retry-After in seconds (Slack sends whole seconds); missing or unreadable: 1 s, Slack's per-channel pace. */
+export function retryAfterSeconds(header: string | null): number {
+  const n = Number(header?.trim());
+  return Number.isFinite(n) && n > 0 ? Math.ceil(n) : 1;
+}
 
 /** The base URL to call: https, or plain http to 127.0.0.1 / localhost only (a bot token never travels in clear). */
 export function slackApiUrl(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -67,7 +75,10 @@ async function callApi(method: string, token: string, body: Record<string, unkno
   }
   try {
     const { res, text } = await postJson(`${base}/${method}`, body, deps, timeoutMs, { authorization: `Bearer ${token}` });
-    if (res.status === 429) return { ok: false, error: `ratelimited (retry after ${res.headers.get('retry-after') ?? '?'} s)` };
+    if (res.status === 429) {
+      const wait = retryAfterSeconds(res.headers.get('retry-after'));
+      return { ok: false, error: `ratelimited (retry after ${wait} s)`, retryAfterSeconds: wait };
+    }
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -87,7 +98,7 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v 
 
 /** The ts and channel of a chat.* answer. */
 function slackResult(out: Record<string, unknown> & SlackResult): SlackResult {
-  if (!out.ok) return { ok: false, ...(out.error ? { error: out.error } : {}) };
+  if (!out.ok) return { ok: false, ...(out.error ? { error: out.error } : {}), ...(out.retryAfterSeconds ? { retryAfterSeconds: out.retryAfterSeconds } : {}) };
   const ts = str(out.ts);
   const channel = str(out.channel);
   return { ok: true, ...(ts ? { ts } : {}), ...(channel ? { channel } : {}) };
