@@ -35,6 +35,8 @@ const getAtt = (id: string, attr: string): Json => ({ 'Fn::GetAtt': [id, attr] }
 /** Every function: the values the runtime config (functions/runtime/config.ts) reads. */
 const COMMON_ENV: Record<string, Json> = {
   POWERTOOLS_SERVICE_NAME: 'warden',
+  // Every metric's namespace (functions/runtime/metric-catalog.ts): the dashboard and the alarms read the same.
+  POWERTOOLS_METRICS_NAMESPACE: { 'Fn::Sub': 'Warden/${AWS::StackName}' },
   NODE_OPTIONS: '--enable-source-maps',
   WARDEN_DEFAULT_MODE: ref('DefaultMode'),
   // The deployment's accounts (functions/runtime/accounts.ts).
@@ -69,8 +71,7 @@ const EXTRA_ENV: Record<string, Record<string, Json>> = {
   VerifyRemediationFunction: {},
   NotifyFunction: { SLACK_WEBHOOK_SECRET_ARN: ref('SlackWebhookSecretArn'), NOTIFY_TOPIC_ARN: ref('NotifyTopic') },
   RecordAuditFunction: {
-    AUDIT_TABLE: ref('AuditTable'), EVENT_BUS_NAME: ref('WardenEventBus'), BRAKES_TABLE: ref('BrakesTable'),
-    POWERTOOLS_METRICS_NAMESPACE: { 'Fn::Sub': 'Warden/${AWS::StackName}' }, FINDINGS_TABLE: ref('FindingsTable'),
+    AUDIT_TABLE: ref('AuditTable'), EVENT_BUS_NAME: ref('WardenEventBus'), BRAKES_TABLE: ref('BrakesTable'), FINDINGS_TABLE: ref('FindingsTable'),
   },
   RequestApprovalFunction: {
     APPROVALS_TABLE: ref('ApprovalsTable'), SLACK_BOT_TOKEN_SECRET_ARN: ref('SlackBotTokenSecretArn'),
