@@ -3,7 +3,7 @@ import type { Held } from '../domain/brakes';
 import { ignoredClass } from '../domain/ignored';
 import type { Finding } from '../domain/model';
 import type { RemediationRecord } from '../domain/remediation';
-import { METRICS, METRICS_NAMESPACE, point, type MetricPoint } from './metric-catalog';
+import { METRICS, METRICS_NAMESPACE, SERVICE, point, type MetricPoint } from './metric-catalog';
 
 export { METRICS_NAMESPACE } from './metric-catalog';
 
@@ -59,13 +59,16 @@ let metricsModule: Promise<typeof import('@aws-lambda-powertools/metrics')> | un
 
 /**
  * The points as CloudWatch metrics in the embedded metric format (Powertools Metrics: one JSON log line per set of
- * dimensions, no API call), published at once. The namespace is POWERTOOLS_METRICS_NAMESPACE, else `Warden`.
+ * dimensions, no API call), published at once. The namespace is POWERTOOLS_METRICS_NAMESPACE, else `Warden`; the
+ * service dimension POWERTOOLS_SERVICE_NAME, else `warden`.
  * Powertools loads on the first call, not at init; POWERTOOLS_METRICS_DISABLED is read on every call.
  */
 export async function emit(points: MetricPoint[], given?: Metrics): Promise<void> {
   if (points.length === 0) return;
   const m = given ?? new (await (metricsModule ??= import('@aws-lambda-powertools/metrics'))).Metrics({
     namespace: process.env.POWERTOOLS_METRICS_NAMESPACE?.trim() || METRICS_NAMESPACE,
+    // The dimension the dashboard and the alarms name: `warden` unless the template says otherwise.
+    serviceName: process.env.POWERTOOLS_SERVICE_NAME?.trim() || SERVICE,
   });
   const groups = new Map<string, MetricPoint[]>();
   for (const p of points) {
