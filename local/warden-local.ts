@@ -21,6 +21,7 @@ import { handler as restoreRule } from '../functions/handlers/restore-rule';
 import { handler as runbookStep } from '../functions/handlers/runbook-step';
 import { handler as sweepStep } from '../functions/handlers/sweep';
 import { createSweepItem, sweepAccounts } from '../functions/handlers/sweep-item';
+import { emit } from '../functions/runtime/metrics';
 import type { ActionClients } from '../functions/aws/action-clients';
 import { regionClients } from '../functions/aws/region-clients';
 import { getSweepSummary } from '../functions/audit/sweep';
@@ -197,7 +198,7 @@ export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<L
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     APPROVALS_TABLE: approvalsTable, SLACK_BOT_TOKEN_SECRET_ARN: botTokenArn ?? '', SLACK_SIGNING_SECRET_ARN: signingArn ?? '',
     SLACK_API_URL: opts.slackApiUrl ?? '', FINDINGS_TABLE: findingsTable, BRAKES_TABLE: brakesTable,
-    // Held runs' metrics (EMF log lines) would only clutter a local run's output.
+    // Metrics (EMF log lines, as on Lambda) would only clutter a local run's output; a test that reads them unsets it.
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     // The local Slack stand-in's response URLs are on its own origin, allowed beside Slack's.
     SLACK_RESPONSE_URL_ORIGINS: [SLACK_RESPONSE_URL_ORIGINS[0], ...[opts.slackApiUrl, opts.slackWebhookUrl].flatMap((u) => (u ? [new URL(u).origin] : []))].join(','),
@@ -249,7 +250,7 @@ export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<L
   const memory = dynamoFindingMemory({ dynamodb: clients.dynamodb, tableName: findingsTable });
   // Decisions that stick and resource locks, shared by triage and the sweep as deployed.
   const stores = findingsStores(() => findingsTable);
-  const triageHandler = lambda(createTriage({ policy: () => deployedPolicy().current(), live: awsLiveState(clients), accounts: deployedAccounts, starter, memory, sightings: auditSightings(), ...stores }));
+  const triageHandler = lambda(createTriage({ policy: () => deployedPolicy().current(), live: awsLiveState(clients), accounts: deployedAccounts, starter, memory, sightings: auditSightings(), ...stores, metrics: emit }));
   // The sweep: its own steps as deployed; its items with the local starter, so their runs run here too.
   const sweepStarted: string[] = [];
   const sweepStarter: ExecutionStarter = {
@@ -261,7 +262,7 @@ export async function startLocalWarden(opts: LocalWardenOptions = {}): Promise<L
   };
   const sweepItem = lambda(createSweepItem({
     policy: () => deployedPolicy().current(), clientsFor: opts.sweepClients ?? regionClients, starter: sweepStarter, ...stores,
-    sightings: auditSightings(), now: () => new Date(), ownRegion: () => process.env.AWS_REGION ?? 'us-east-1', ...sweepAccounts(),
+    sightings: auditSightings(), now: () => new Date(), ownRegion: () => process.env.AWS_REGION ?? 'us-east-1', ...sweepAccounts(), metrics: emit,
   }));
   const sweepMachine = localStateMachine(join(root, 'statemachines', 'sweep.asl.json'), {
     SweepFunctionArn: sweepStep as LambdaHandler, SweepItemFunctionArn: sweepItem as LambdaHandler,

@@ -1,4 +1,5 @@
-// Writes the generated sections of template.yaml: the EventBridge rules that feed the triage queue (and the lists of
+// Writes the generated sections of template.yaml: the dashboard and the failed-execution alarms (scripts/dashboard.ts),
+// the EventBridge rules that feed the triage queue (and the lists of
 // their ARNs in the queue policies), from functions/domain/triage-rules.ts, and the IAM statements of the remediation and runbook functions and of triage's
 // live reads, from the actions', runbook steps' and readers' declarations (scripts/iam-policies.ts).
 // Run: npm run gen:template.
@@ -8,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Document, isScalar, isSeq, visit } from 'yaml';
 import { triageRules } from '../functions/domain/triage-rules';
 import { SPOKE_ROLES, type SpokeRole } from '../functions/domain/accounts';
+import { dashboardYaml, executionAlarmsYaml } from './dashboard';
 import { GENERATED_POLICIES, SPOKE_ACCESS, spokeGrants, statementsOf, statementsYaml, wrap } from './iam-policies';
 
 /** A rule's logical id: `TriageRule` + its id (e.g. TriageRuleSgIngressApiCall). */
@@ -134,7 +136,8 @@ export const hubRoleParametersYaml = (indent: string): string =>
 export const spokeParametersYaml = (indent: string): string =>
   `${indent}Value: !Sub '${(Object.entries(SPOKE_ROLES) as [SpokeRole, string][]).map(([role, fn]) => `${hubRoleParameter(role)}=\${${fn}Role.Arn}`).join(' ')}'`;
 
-type Section = { name: string; body: (indent: string) => string };
+/** A section's body, at the BEGIN marker's indent; `text` is the whole file (for sections made from its resources). */
+type Section = { name: string; body: (indent: string, text: string) => string };
 
 /** Each generated section of template.yaml: its marker name and its body, indented as the BEGIN marker is. */
 const SECTIONS: Section[] = [
@@ -148,6 +151,8 @@ const SECTIONS: Section[] = [
   })),
   { name: 'spoke-access', body: spokeAccessYaml },
   { name: 'spoke-parameters', body: spokeParametersYaml },
+  { name: 'execution-alarms', body: executionAlarmsYaml },
+  { name: 'dashboard', body: dashboardYaml },
 ];
 
 /** Each generated section of infra/spoke.yaml. */
@@ -167,7 +172,7 @@ function rewrite(text: string, sections: Section[], file: string): string {
     const stop = out.indexOf(end, start);
     if (start < 0 || stop < start) throw new Error(`${file}: markers "${begin}" … "${end.trim()}" not found`);
     const indent = out.slice(out.lastIndexOf('\n', start) + 1, start);
-    out = `${out.slice(0, start)}${begin}\n${body(indent)}\n${indent}${out.slice(stop)}`;
+    out = `${out.slice(0, start)}${begin}\n${body(indent, text)}\n${indent}${out.slice(stop)}`;
   }
   return out;
 }

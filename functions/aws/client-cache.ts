@@ -20,10 +20,14 @@ export function lazy<T>(name: string, make: () => T): () => T {
   return get;
 }
 
-/** The client with every plugin added so far (clients built outside this cache: other Regions and accounts). */
+/** How every client built from now on is captured for X-Ray (runtime/tracer.ts sets it on Lambda). */
+let capture: (<T>(client: T) => T) | undefined;
+export const captureClients = (fn: <T>(client: T) => T): void => void (capture = fn);
+
+/** The client with every plugin added so far, traced when tracing is on (clients built outside this cache too: other Regions and accounts). */
 export function withPlugins<T>(client: T): T {
   for (const p of plugins) (client as { middlewareStack?: { use(p: ClientPlugin): void } }).middlewareStack?.use(p);
-  return client;
+  return capture ? capture(client) : client;
 }
 
 /**

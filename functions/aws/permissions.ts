@@ -49,6 +49,8 @@ export const WITHOUT_RESOURCE_LEVEL = [
   // Step Functions log deliveries (the state machines' roles).
   'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery',
   'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
+  // X-Ray traces of the state machines' executions (their roles).
+  'xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets',
   // The organization's accounts (a hub deployment whose members are the whole organization).
   'organizations:ListAccounts',
   // Task-token callbacks name no resource (to our knowledge; the IAM reference lists no resource type for them).

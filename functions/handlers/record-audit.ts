@@ -11,7 +11,7 @@ import { requireEnv } from '../runtime/env';
 import { findingsStores } from '../runtime/findings-stores';
 import { lambda } from '../runtime/lambda';
 import { logger } from '../runtime/logger';
-import type { HeldSignal } from '../runtime/metrics';
+import { emit, recordPoints, type MetricSink } from '../runtime/metrics';
 import { toRecord, type RemediationState } from '../domain/state';
 import { stickyDecisionOf, type DecisionMemory } from '../domain/decisions';
 import type { ResourceLocks } from '../domain/locks';
@@ -23,8 +23,8 @@ export interface RecordDeps {
   busName: string;
   /** Where a held run is listed for `warden breaker status` and release (the brakes table). */
   listHeld: (entry: Omit<HeldEntry, 'status'>) => Promise<void>;
-  /** A held run's metrics (RunsHeld, BreakerTripped). */
-  signal: (held: Parameters<HeldSignal>[0]) => void | Promise<void>;
+  /** The run's metrics (runtime/metrics.ts recordPoints: outcome, time to fix, approval, hold), once per run. */
+  metrics: MetricSink;
   /** Where a decision that sticks is remembered, and where the run's resource lock is given back (the findings table). */
   findings?: () => Promise<{ decisions: Pick<DecisionMemory, 'remember'>; locks: Pick<ResourceLocks, 'release'> }>;
   /** The Security Hub client, for a run that writes back to a finding (loaded on first use). */
@@ -50,7 +50,7 @@ export function heldEntry(record: RemediationRecord): Omit<HeldEntry, 'status'> 
 
 /**
  * Write the audit item and emit "Warden Remediation Completed|Failed". Idempotent: a retry finds the item there. A
- * held run is also listed in the brakes table (a retry lists it again, the same), and its metrics are emitted once,
+ * held run is also listed in the brakes table (a retry lists it again, the same). The run's metrics are emitted once,
  * by the call that stored its record. Then a denial (or an accepted risk) is remembered so that it sticks, and only
  * then the run's resource lock is given back: an event arriving after the release already sees the decision.
  */
@@ -58,8 +58,8 @@ export async function recordRemediation(
   state: RemediationState,
   deps: RecordDeps = {
     dynamodb, events, tableName: requireEnv('AUDIT_TABLE'), busName: requireEnv('EVENT_BUS_NAME'),
-    // Both load on a held run's first Record only: the brakes table's client, and the metrics utility.
-    listHeld: async (e) => (await brakesTableOfEnv()).putHeld(e), signal: async (h) => (await import('../runtime/metrics')).emitHeld(h),
+    // The brakes table's client loads on a held run's first Record only (Powertools Metrics: on the first emit).
+    listHeld: async (e) => (await brakesTableOfEnv()).putHeld(e), metrics: emit,
     ...(process.env.FINDINGS_TABLE ? { findings: findingsOfEnv } : {}),
     securityhub: securityhubClient,
   },
@@ -71,10 +71,8 @@ export async function recordRemediation(
   if (told) record.securityHubUpdates = [...(record.securityHubUpdates ?? []), told];
   const result = await recordAudit(record, { dynamodb: deps.dynamodb(), events: deps.events(), tableName: deps.tableName, busName: deps.busName });
   const held = heldEntry(record);
-  if (held) {
-    await deps.listHeld(held);
-    if (result.stored && record.held) await deps.signal(record.held);
-  }
+  if (held) await deps.listHeld(held);
+  if (result.stored) await deps.metrics(recordPoints(record));
   const sticky = stickyDecisionOf(record, state.policy);
   if ((sticky || record.lock) && deps.findings) {
     const stores = await deps.findings();

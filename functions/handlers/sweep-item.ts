@@ -17,6 +17,8 @@ import { lambda } from '../runtime/lambda';
 import { logger } from '../runtime/logger';
 import { auditSightings } from '../runtime/sightings';
 import { findingsStores } from '../runtime/findings-stores';
+import { emit, findingPoints, type MetricSink } from '../runtime/metrics';
+import type { MetricPoint } from '../runtime/metric-catalog';
 
 /** The input's schema: zod loads on the first invocation, not at init. */
 const inputSchema = async () => {
@@ -42,6 +44,8 @@ export interface SweepItemDeps {
   ownRegion: () => string;
   /** A hub deployment: its member accounts, read through their scan role (aws/account-clients.ts). */
   accounts?: { scope: AccountScope; clientsIn: (where: Where, sweepId: string) => Promise<ActionClients> };
+  /** Where the item's metrics go (the findings whose runs it started): runtime/metrics.ts `emit`. */
+  metrics?: MetricSink;
 }
 
 /** Why this deployment cannot sweep the item's account and Region, or undefined. */
@@ -102,6 +106,7 @@ export function createSweepItem(deps: SweepItemDeps) {
       ...(deps.decisions ? { decisions: deps.decisions } : {}), ...(deps.locks ? { locks: deps.locks } : {}),
     };
     const counts = { ...NO_COUNTS, resources: read.resources.length };
+    const points: MetricPoint[] = [];
     for (const v of decided.violations) {
       counts.findings += v.findings.length;
       for (const fix of fixesOf(v.findings)) {
@@ -111,6 +116,7 @@ export function createSweepItem(deps: SweepItemDeps) {
           const about = { sweepId, name: done.name, control: f.control, resource: f.resource.id, targets: f.remediation.targets };
           if (done.kind === 'started') {
             counts[done.duplicate ? 'duplicates' : 'runsStarted']++;
+            if (!done.duplicate) points.push(...findingPoints(f, 'sweep'));
             logger.info('remediation started', { ...about, mode: f.remediation.mode, duplicate: done.duplicate });
           } else {
             // A sweep is never deferred: what a lock holds now, the next sweep looks at again.
@@ -122,6 +128,7 @@ export function createSweepItem(deps: SweepItemDeps) {
         }
       }
     }
+    await deps.metrics?.(points);
     return result(counts);
   };
 }
@@ -153,4 +160,5 @@ export const handler = lambda(createSweepItem({
   sightings: auditSightings(),
   now: () => new Date(),
   ownRegion: () => requireEnv('AWS_REGION'),
+  metrics: emit,
 }));

@@ -2,12 +2,16 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { errorName } from '../aws/errors';
 import { logger } from '../runtime/logger';
+import { point } from '../runtime/metric-catalog';
+import type { MetricSink } from '../runtime/metrics';
 
 /** What the queue's batch handler needs: triage for one EventBridge event, and where invalid events go. */
 export interface TriageBatchDeps {
   triage: (event: unknown) => Promise<unknown>;
   /** Keep an event that can never be handled, with the reason (the dead-letter queue). */
   deadLetter: (body: string, reason: string) => Promise<void>;
+  /** Counts the invalid events (InvalidEvents). */
+  metrics?: MetricSink;
 }
 
 /**
@@ -37,6 +41,7 @@ export function createTriageBatch(deps: TriageBatchDeps) {
   };
   const deadLetter = async (r: SQSRecord, reason: string): Promise<void> => {
     await deps.deadLetter(r.body, reason);
+    await deps.metrics?.([point('InvalidEvents', {})]);
     logger.error('invalid event sent to the dead-letter queue', { messageId: r.messageId, reason });
   };
   return (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>

@@ -20,6 +20,8 @@ import { createTriageBatch } from './triage-batch';
 import { auditSightings } from '../runtime/sightings';
 import { findingsStores } from '../runtime/findings-stores';
 import { logger } from '../runtime/logger';
+import { emit, findingPoints, ignoredPoints, type MetricSink } from '../runtime/metrics';
+import type { MetricPoint } from '../runtime/metric-catalog';
 
 export type { ExecutionStarter } from '../aws/executions';
 
@@ -53,6 +55,8 @@ export function createTriage(deps: {
   locks?: ResourceLocks;
   /** The deployment's accounts, and live state per account and Region (evaluate's `accounts` and `liveIn`), per event. */
   accounts?: () => Pick<EvaluateOptions, 'accounts' | 'liveIn'>;
+  /** Where the event's metrics go (findings started, ignored by class): runtime/metrics.ts `emit`. */
+  metrics?: MetricSink;
 }) {
   return async (event: unknown): Promise<TriageResult> => {
     const { policy, version: policyVersion } = await deps.policy();
@@ -67,6 +71,7 @@ export function createTriage(deps: {
     }
     if (decision.status !== 'violation') {
       logger.info('no action', { status: decision.status, reason: decision.reason, eventId: decision.observation?.eventId });
+      await deps.metrics?.(ignoredPoints(decision.status, decision.reason));
       return { status: decision.status, ...(decision.reason ? { reason: decision.reason } : {}), executions: [] };
     }
     const { observation: o } = decision;
@@ -79,6 +84,7 @@ export function createTriage(deps: {
       const seen = repeatDecision(await memory.recall(guardduty.id), guardduty);
       if (seen.kind === 'repeat') {
         logger.info('no action', { status: 'ignored', reason: seen.reason, eventId: o.eventId, findingId: guardduty.id });
+        await deps.metrics?.(ignoredPoints('ignored', seen.reason));
         return { status: 'ignored', reason: seen.reason, executions: [] };
       }
       if (seen.kind === 'escalated') {
@@ -96,6 +102,7 @@ export function createTriage(deps: {
     };
     const result: Required<Pick<TriageResult, 'executions' | 'suppressed' | 'locked'>> = { executions: [], suppressed: [], locked: [] };
     const deferred: string[] = [];
+    const points: MetricPoint[] = [];
     for (const [i, fix] of fixesOf(findings).entries()) {
       // A Security Hub finding is written back by the event's first run only: runs split from it must not overwrite
       // each other's workflow status.
@@ -105,6 +112,7 @@ export function createTriage(deps: {
       const about = { name: done.name, control: finding.control, resource: finding.resource.id };
       if (done.kind === 'started') {
         result.executions.push({ name: done.name, control: finding.control, ...(done.executionArn ? { executionArn: done.executionArn } : {}), duplicate: done.duplicate });
+        if (!done.duplicate) points.push(...findingPoints(finding, 'event'));
         logger.info('remediation started', { name: done.name, control: finding.control, resource: finding.resource.id, mode: finding.remediation.mode, targets: finding.remediation.targets, duplicate: done.duplicate });
       } else if (done.kind === 'suppressed') {
         result.suppressed.push({ ...about, why: done.why });
@@ -116,6 +124,7 @@ export function createTriage(deps: {
         deferred.push(`${finding.control} on ${finding.resource.id}: ${done.why}`);
       }
     }
+    await deps.metrics?.(points);
     if (deferred.length) {
       // Its other fixes started (a later delivery finds them by name); these wait for the lock to go.
       throw new WardenError('Warden.ResourceLocked', `not started yet, the event will be delivered again: ${deferred.join('; ')}`);
@@ -193,7 +202,8 @@ const triage = createTriage({
   starter,
   ...(findingsTable ? { memory: findingMemory(findingsTable), ...findingsStores(() => findingsTable) } : {}),
   sightings: auditSightings(),
+  metrics: emit,
 });
 
 /** TriageQueue's event source: each record one EventBridge event (handlers/triage-batch.ts). */
-export const handler = lambda(createTriageBatch({ triage, deadLetter }));
+export const handler = lambda(createTriageBatch({ triage, deadLetter, metrics: emit }));

@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import { asWardenThrottled } from '../aws/errors';
 import { logger } from './logger';
+import { tracing } from './tracing';
 
 /**
  * AWS throttling that escaped a handler (any call, any service) leaves as Warden.Throttled, so the state machines'
@@ -14,6 +15,9 @@ const throttlingAsWardenError = (): middy.MiddlewareObj => ({
   },
 });
 
-/** Every Warden Lambda: middy with the Powertools logger context. Handlers stay thin: parse, call, return. */
+/**
+ * Every Warden Lambda: middy with the X-Ray handler subsegment (on Lambda, runtime/tracing.ts) and the Powertools
+ * logger context. Handlers stay thin: parse, call, return.
+ */
 export const lambda = <I, O>(fn: (input: I, context: Context) => Promise<O>) =>
-  middy(fn).use(injectLambdaContext(logger, { resetKeys: true })).use(throttlingAsWardenError());
+  middy(fn).use(tracing()).use(injectLambdaContext(logger, { resetKeys: true })).use(throttlingAsWardenError());

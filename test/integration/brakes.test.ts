@@ -8,10 +8,11 @@ import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
 import { brakesTable, KEYS, type BrakesTable } from '../../functions/aws/brakes-table';
 import { clients } from '../../functions/aws/clients';
 import { checkBeforeChange, holdAtModeStep, type GateDeps } from '../../functions/brakes/gate';
-import { limitHold, limitsFor, windowAt, type Held } from '../../functions/domain/brakes';
+import { limitHold, limitsFor, windowAt } from '../../functions/domain/brakes';
 import { recordRemediation } from '../../functions/handlers/record-audit';
 import { defaultPolicy, type PolicyInput } from '../../functions/domain/policy';
 import type { RemediationState } from '../../functions/domain/state';
+import type { MetricPoint } from '../../functions/runtime/metric-catalog';
 import { useMoto } from '../support/emulator';
 
 useMoto();
@@ -189,8 +190,8 @@ test('Record: a held run is listed once its record is written, and its metrics a
     AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
   }));
   await clients.events().send(new CreateEventBusCommand({ Name: 'bus' }));
-  const signals: Held[] = [];
-  const deps = { dynamodb: clients.dynamodb, events: clients.events, tableName: 'audit', busName: 'bus', listHeld: table.putHeld.bind(table), signal: (h: Held) => void signals.push(h) };
+  const emitted: MetricPoint[][] = [];
+  const deps = { dynamodb: clients.dynamodb, events: clients.events, tableName: 'audit', busName: 'bus', listHeld: table.putHeld.bind(table), metrics: (p: MetricPoint[]) => void emitted.push(p) };
   const held = limitHold(T0, { scope: 'total', count: 1, limit: 1, window: windowAt(T0, 15), firstOfTrip: true, waiting: 1 });
   const state: RemediationState = {
     context: {
@@ -201,12 +202,15 @@ test('Record: a held run is listed once its record is written, and its metrics a
   };
   expect(await recordRemediation(state, deps)).toMatchObject({ outcome: 'held', stored: true });
   expect(await recordRemediation(state, deps)).toMatchObject({ outcome: 'held', stored: false, duplicate: true });
-  expect(signals).toEqual([held]);
+  expect(emitted).toEqual([[
+    { name: 'Remediations', dimensions: { outcome: 'held', workflow: 'remediate' }, value: 1 },
+    { name: 'RunsHeld', dimensions: {}, value: 1 }, { name: 'BreakerTripped', dimensions: {}, value: 1 },
+  ]]);
   expect(await table.heldRuns()).toEqual([{
     runId: 'held-run', reason: 'limit', why: 'breaker: total 1/1 in 15 min from 10:00Z', heldAt: T0.toISOString(), workflow: 'remediate', control: 'sg-world-open-ingress',
     resource: 'AWS::EC2::SecurityGroup sg-1', account: '111122223333', scope: 'total', windowStart: '2031-01-01T10:00:00.000Z', status: 'held',
   }]);
   await recordRemediation({ ...state, context: { ...state.context, id: 'fixed-run' }, outcome: 'fixed', applied: { result: { applied: ['sgr-1'], alreadyGone: [] } } }, deps);
   expect((await table.heldRuns()).map((h) => h.runId)).toEqual(['held-run']);
-  expect(signals).toHaveLength(1);
+  expect(emitted.map((points) => points.map((p) => p.name))).toEqual([['Remediations', 'RunsHeld', 'BreakerTripped'], ['Remediations', 'TimeToFix']]);
 });

@@ -35,6 +35,10 @@ const getAtt = (id: string, attr: string): Json => ({ 'Fn::GetAtt': [id, attr] }
 /** Every function: the values the runtime config (functions/runtime/config.ts) reads. */
 const COMMON_ENV: Record<string, Json> = {
   POWERTOOLS_SERVICE_NAME: 'warden',
+  // The Tracer loads on Lambda only, and only with the Tracing parameter Active (functions/runtime/tracing.ts).
+  POWERTOOLS_TRACE_ENABLED: { 'Fn::If': ['TracingOn', 'true', 'false'] },
+  // Every metric's namespace (functions/runtime/metric-catalog.ts): the dashboard and the alarms read the same.
+  POWERTOOLS_METRICS_NAMESPACE: { 'Fn::Sub': 'Warden/${AWS::StackName}' },
   NODE_OPTIONS: '--enable-source-maps',
   WARDEN_DEFAULT_MODE: ref('DefaultMode'),
   // The deployment's accounts (functions/runtime/accounts.ts).
@@ -69,8 +73,7 @@ const EXTRA_ENV: Record<string, Record<string, Json>> = {
   VerifyRemediationFunction: {},
   NotifyFunction: { SLACK_BOT_TOKEN_SECRET_ARN: ref('SlackBotTokenSecretArn'), SLACK_WEBHOOK_SECRET_ARN: ref('SlackWebhookSecretArn'), NOTIFY_TOPIC_ARN: ref('NotifyTopic') },
   RecordAuditFunction: {
-    AUDIT_TABLE: ref('AuditTable'), EVENT_BUS_NAME: ref('WardenEventBus'), BRAKES_TABLE: ref('BrakesTable'),
-    POWERTOOLS_METRICS_NAMESPACE: { 'Fn::Sub': 'Warden/${AWS::StackName}' }, FINDINGS_TABLE: ref('FindingsTable'),
+    AUDIT_TABLE: ref('AuditTable'), EVENT_BUS_NAME: ref('WardenEventBus'), BRAKES_TABLE: ref('BrakesTable'), FINDINGS_TABLE: ref('FindingsTable'),
   },
   RequestApprovalFunction: {
     APPROVALS_TABLE: ref('ApprovalsTable'), SLACK_BOT_TOKEN_SECRET_ARN: ref('SlackBotTokenSecretArn'),
@@ -117,6 +120,8 @@ describe.each(Object.keys(EXPECTED_FUNCTIONS))('%s', (id) => {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
       MemorySize: 256,
+      // X-Ray, from the Tracing parameter (SAM gives the role its managed write policy).
+      Tracing: { 'Fn::If': ['TracingOn', 'Active', 'PassThrough'] },
       // Slack expects an answer within 3 s: its endpoint gets a short timeout of its own. Runbook steps may snapshot
       // several volumes or page through container instances.
       // A sweep item reads a Region's whole inventory of one type (SWEEP_ITEM_FUNCTION_TIMEOUT_SECONDS).

@@ -24,11 +24,12 @@ const LOAD_BALANCER_READS = [
   'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetHealth',
 ];
 
-/** Every state machine: invoke its Tasks' functions, deliver its execution logs. */
+/** Every state machine: invoke its Tasks' functions, deliver its execution logs, write its X-Ray traces. */
 const STATE_MACHINE = [
   'lambda:InvokeFunction',
   'logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:DescribeLogGroups', 'logs:DescribeResourcePolicies',
   'logs:GetLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:UpdateLogDelivery',
+  'xray:GetSamplingRules', 'xray:GetSamplingTargets', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments',
 ];
 
 const EXPECTED_ACTIONS: Record<string, string[]> = {

@@ -115,4 +115,17 @@ describe.each(sms.map((s) => [s.logicalId, s] as const))('%s', (_id, s) => {
       expect(actions).toContain(a);
     }
   });
+
+  test('X-Ray tracing follows the Tracing parameter, with the trace-writing permissions on its role', () => {
+    expect(t.Resources[s.logicalId]!.Properties!.Tracing).toEqual({ Enabled: { 'Fn::If': ['TracingOn', true, false] } });
+    const xray = s.statements.filter((st) => st.Action.some((a) => a.startsWith('xray:')));
+    expect(xray.map((st) => ({ actions: [...st.Action].sort(), resource: st.Resource }))).toEqual([{
+      actions: ['xray:GetSamplingRules', 'xray:GetSamplingTargets', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'], resource: ['*'],
+    }]);
+  });
+});
+
+test('the Tracing parameter: Active by default, and its condition', () => {
+  expect(t.Parameters!.Tracing).toMatchObject({ Default: 'Active', AllowedValues: ['Active', 'Disabled'] });
+  expect(t.Conditions!.TracingOn).toEqual({ 'Fn::Equals': [{ Ref: 'Tracing' }, 'Active'] });
 });
