@@ -6,6 +6,8 @@ import { startSecurityHubStandIn } from '../../local/securityhub-standin';
 import { eventRules, loadTemplate } from '../../local/template';
 import { startLocalWarden } from '../../local/warden-local';
 import { plainSlackText } from '../slack-text';
+import { renderTable } from '../table';
+import { captureMetrics, metricLines } from './metrics';
 import { out, play } from './scene';
 import { containerScenes } from './containers';
 import { incidentScenes } from './incidents';
@@ -13,6 +15,7 @@ import { securityGroupScenes } from './security-groups';
 import { scanAndSweepScenes } from './sweep';
 
 async function main(): Promise<number> {
+  const metrics = process.env.WARDEN_DEMO_LOGS ? undefined : captureMetrics();
   out('Warden demo: an emulated AWS account (moto server on loopback), the real handlers and state machine.\n');
   const moto = await startMoto();
   useEmulator(moto.endpoint);
@@ -54,10 +57,23 @@ async function main(): Promise<number> {
       } catch {
         text = r.path.includes('interactions') ? 'interaction' : text;
       }
-      out(`  - ${r.path.padEnd(22)} ${text}`);
+      let channel = '';
+      try {
+        channel = r.path.includes('chat.') ? ` ${(JSON.parse(r.body) as { channel?: string }).channel ?? ''}` : '';
+      } catch { /* not JSON */ }
+      out(`  - ${r.path.padEnd(22)}${channel.padEnd(18)} ${text}`);
+    }
+
+    if (metrics) {
+      metrics.restore();
+      const rows = metricLines(metrics.sums);
+      out(`\nMetrics Warden emitted (CloudWatch embedded metric format, namespace ${process.env.POWERTOOLS_METRICS_NAMESPACE || 'Warden'}; on AWS the dashboard shows them):`);
+      for (const line of renderTable(['METRIC', 'DIMENSIONS', 'SUM'], rows)) out(`  ${line}`);
+      out("  (TimeToFix counts from each event's own time: the demo's sample events keep the dates of the AWS documentation they come from.)");
     }
 
     const problems = (await Promise.all(parts.map((p) => p.check()))).flat();
+    if (metrics && ![...metrics.sums.values()].some((s) => s.name === 'Remediations' && s.sum > 0)) problems.push('no Remediations metric was emitted');
     out(problems.length ? `\nDEMO FAILED: ${problems.join('; ')}` : '\nResult: every exposure fixed or planned as expected; compliant resources untouched; the old exposures no event announced found by the scan and fixed by the sweep; the incident contained and the restore exact.');
     return problems.length ? 1 : 0;
   } finally {
