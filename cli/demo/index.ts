@@ -19,7 +19,8 @@ async function main(): Promise<number> {
   out('Warden demo: an emulated AWS account (moto server on loopback), the real handlers and state machine.\n');
   const moto = await startMoto();
   useEmulator(moto.endpoint);
-  // A local Slack: the Web API (approval requests), incoming webhook (notifications) and response_url (updates).
+  // A local Slack: the Web API (approval requests and notifications, in each owner's channel), the incoming webhook
+  // (the fallback without a bot token) and response_url (updates).
   const slack = await startFakeSlack();
   const signingSecret = 'demo-signing-secret-not-a-real-one';
   // Security Hub's BatchUpdateFindings (moto has none): a local stand-in that records what Warden wrote back.

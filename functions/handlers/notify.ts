@@ -12,7 +12,8 @@ type Deps = { sns: () => SNSClient; webhookUrl: () => Promise<string | undefined
  * Tell the owning team: Slack in the run's channel (the owner's, from the Owner tag and the policy) with the bot
  * token, else the incoming webhook; and SNS. Channel failures come back as delivered:false and are recorded, never
  * thrown; Slack's rate limit outlasting one attempt throws Warden.Throttled (Notify's Retry backs off). A held run
- * tells nobody, except the one that tripped its count in a window: it sends the trip's one summary.
+ * tells nobody, except the one that tripped its count in a window: it sends the trip's one summary, to the
+ * policy's fallback (security) channel.
  * Env: SLACK_BOT_TOKEN_SECRET_ARN, SLACK_WEBHOOK_SECRET_ARN, SLACK_API_URL (optional), NOTIFY_TOPIC_ARN.
  */
 export async function notifyOwner(
@@ -29,7 +30,9 @@ export async function notifyOwner(
     ...(deps.slackApi ? { slackApi: deps.slackApi } : {}),
     ...(deps.topicArn ? { topicArn: deps.topicArn } : {}),
   };
-  if (input.outcome === 'held') return input.held?.firstOfTrip ? notifyTrip(input, channels) : [];
+  // A trip concerns the breaker's whole scope (a control, an account, everything), not one owner: the security
+  // channel hears it.
+  if (input.outcome === 'held') return input.held?.firstOfTrip ? notifyTrip({ ...input, channel: state.policy.owners.fallback }, channels) : [];
   return notify(input, channels);
 }
 
