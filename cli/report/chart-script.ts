@@ -3,6 +3,13 @@
 export const CHART_SCRIPT = `(function () {
   'use strict';
   var data = JSON.parse(document.getElementById('report-data').textContent);
+  if (typeof uPlot !== 'function') {
+    // uPlot could not start here (an old browser, a locale Intl refuses): the tables hold the same numbers.
+    Array.prototype.forEach.call(document.querySelectorAll('.chart'), function (el) {
+      el.textContent = 'The chart could not be drawn in this browser; the table below has the same numbers.';
+    });
+    return;
+  }
   function width(el) { return Math.max(360, Math.min(1150, el.clientWidth || 900)); }
   function dur(ms) {
     if (ms == null) return '';
