@@ -88,6 +88,14 @@ export function readScanFindings(text: string, file: string): ScanFinding[] {
   });
 }
 
+const hostOf = (endpoint: string): string => {
+  try {
+    return new URL(endpoint).host;
+  } catch {
+    return endpoint.replace(/^[a-z]+:\/\//i, '');
+  }
+};
+
 const notFound = (e: unknown) => (e as Error).name === 'ResourceNotFoundException';
 
 /** `warden report …`; args start after `report`. */
@@ -143,7 +151,8 @@ async function report(args: string[], deps: ReportDeps): Promise<number> {
     }
   }
   const data: ReportData = {
-    records: audit.records, sightings: audit.sightings, source: `the audit table ${table}${endpoint ? ` at ${endpoint}` : ''}`,
+    // The emulator by its host only: the page holds no URL.
+    records: audit.records, sightings: audit.sightings, source: `the audit table ${table}${endpoint ? ` on the emulator at ${hostOf(endpoint)}` : ''}`,
     ...(approvals ? { approvals } : {}), ...(approvalsNote ? { approvalsNote } : {}), ...(scan ? { scan } : {}),
   };
   const html = reportHtml(data, { now, days, maxDays }, (deps.assets ?? uplotAssets)());
