@@ -25,7 +25,7 @@ export const CHART_SCRIPT = `(function () {
   if (days && data.perDay.series.length) {
     var xs = data.perDay.days.map(function (d) { return Date.parse(d + 'T00:00:00Z') / 1000; });
     new uPlot({
-      width: width(days), height: 260,
+      width: width(days), height: 260, legend: { live: false },
       tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'); },
       scales: { x: { time: true }, y: { range: fromZero } },
       axes: [{}, { label: 'runs', values: function (u, splits) { return splits.map(function (v) { return v % 1 ? '' : String(v); }); } }],
@@ -39,7 +39,7 @@ export const CHART_SCRIPT = `(function () {
   function bars(el, labels, series, axisLabel, fmt) {
     var xs = labels.map(function (_, i) { return i; });
     new uPlot({
-      width: width(el), height: 300,
+      width: width(el), height: 300, legend: { live: false },
       scales: { x: { time: false, range: function () { return [-0.5, labels.length - 0.5]; } }, y: { range: fromZero } },
       axes: [
         { splits: function () { return xs; }, values: function (u, splits) { return splits.map(function (i) { return labels[i] || ''; }); }, rotate: -15, size: 80, grid: { show: false } },

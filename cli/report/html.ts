@@ -149,7 +149,7 @@ function chartData(m: Report) {
 
 const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:1.5em 2em;color:#222;max-width:1200px}
 h1{margin-bottom:.2em}h2{margin-top:1.6em;border-bottom:1px solid #ddd;padding-bottom:.2em}
-table{border-collapse:collapse;margin:.6em 0 1em}th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}
+table{border-collapse:collapse;margin:.6em 0 1em;max-width:100%}td{overflow-wrap:anywhere}th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}
 th{background:#f0f0f0}table.narrow{min-width:240px}td ul{margin:0;padding-left:1.2em}
 .meta{color:#555}.empty{color:#666;font-style:italic}.warn{color:#c62828}.chart{margin:.5em 0}
 .outcome{font-weight:600}.o-fixed{color:#2e7d32}.o-failed{color:#c62828}.o-held{color:#f57c00}
