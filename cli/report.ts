@@ -1,11 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { resetClients } from '../functions/aws/client-cache';
 import { dynamodb } from '../functions/aws/clients/dynamodb';
 import { useEmulator } from '../local/moto';
 import { LOCAL_AUDIT_TABLE, auditTableName, type Writer } from './audit';
-import { UsageError } from './evaluate';
+import { Command } from 'commander';
+import { act, exitCodesHelp, runProgram, UsageError } from './program';
 import { uplotAssets } from './report/assets';
 import { loadAudit, loadPendingApprovals } from './report/data';
 import { reportHtml, type ReportAssets } from './report/html';
@@ -13,24 +13,6 @@ import type { PendingApproval, ReportData, ScanFinding } from './report/stats';
 
 /** The approvals table locally (startLocalWarden's default prefix). */
 export const LOCAL_APPROVALS_TABLE = 'warden-approvals';
-
-export const REPORT_USAGE = `usage: warden report [--out FILE] [--since DAYS] [--table NAME] [--approvals-table NAME] [--endpoint URL]
-                    [--scan FILE] [--max-days N]
-
-  report   write one self-contained HTML page (charts inlined, nothing fetched when it is opened) from the audit
-           table: fixes per day by outcome, time to fix by control (median, p95), open approvals, exemptions
-           ending within 14 days, the slowest and the failed runs with their timelines
-    --out              the page to write (default warden-report.html)
-    --since            the runs that finished in the last DAYS days (default 30)
-    --table            the audit table (default: env AUDIT_TABLE, the stack's AuditTableName output)
-    --approvals-table  the approvals table, for the open approvals (default: env APPROVALS_TABLE; without one the
-                       page says it was not read)
-    --endpoint         read from an emulator such as moto server (default tables there: ${LOCAL_AUDIT_TABLE},
-                       ${LOCAL_APPROVALS_TABLE})
-    --scan             also show a scan's findings by control and severity (the output of warden scan --json)
-    --max-days         the policy's exemptions.maxDays, for exemptions seen without a run since (default 90)
-
-exit codes: 0 written, 1 failed (a table or the scan file could not be read, the page not written), 2 usage error`;
 
 export interface ReportDeps {
   out: Writer;
@@ -49,20 +31,6 @@ const awsDynamodb = (endpoint?: string): DynamoDBClient => {
   }
   return dynamodb();
 };
-
-function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args, allowPositionals: false,
-      options: {
-        out: { type: 'string' }, since: { type: 'string' }, table: { type: 'string' }, 'approvals-table': { type: 'string' },
-        endpoint: { type: 'string' }, scan: { type: 'string' }, 'max-days': { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-}
 
 const wholeDays = (flag: string, text: string | undefined, fallback: number): number => {
   if (text === undefined) return fallback;
@@ -98,33 +66,44 @@ const hostOf = (endpoint: string): string => {
 
 const notFound = (e: unknown) => (e as Error).name === 'ResourceNotFoundException';
 
-/** `warden report …`; args start after `report`. */
-export async function reportCommand(args: string[], deps: ReportDeps): Promise<number> {
-  try {
-    return await report(args, deps);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      deps.err.write(`warden: ${e.message}\n\n${REPORT_USAGE}\n`);
-      return 2;
-    }
-    deps.err.write(`warden: report failed: ${((e as Error).message ?? String(e)).split('\n')[0]}\n`);
-    return 1;
-  }
+export interface ReportOptions {
+  out?: string; since?: string; table?: string; approvalsTable?: string; endpoint?: string; scan?: string; maxDays?: string;
 }
 
-async function report(args: string[], deps: ReportDeps): Promise<number> {
-  const v = parse(args);
-  if (v.help) {
-    deps.out.write(`${REPORT_USAGE}\n`);
-    return 0;
-  }
+/** `warden report`. */
+export function makeReportCommand(deps: ReportDeps): Command {
+  const cmd = new Command('report')
+    .description('write one self-contained HTML page (charts inlined, nothing fetched when it is opened) from the audit table: fixes per day by outcome, time to fix by control (median, p95), open approvals, exemptions ending within 14 days, the slowest and the failed runs with their timelines')
+    .option('--out <file>', 'the page to write (default warden-report.html)')
+    .option('--since <days>', 'the runs that finished in the last DAYS days (default 30)')
+    .option('--table <name>', "the audit table (default: env AUDIT_TABLE, the stack's AuditTableName output)")
+    .option('--approvals-table <name>', 'the approvals table, for the open approvals (default: env APPROVALS_TABLE; without one the page says it was not read)')
+    .option('--endpoint <url>', `read from an emulator such as moto server (default tables there: ${LOCAL_AUDIT_TABLE}, ${LOCAL_APPROVALS_TABLE})`)
+    .option('--scan <file>', 'also show a scan\'s findings by control and severity (the output of warden scan --json)')
+    .option('--max-days <n>', "the policy's exemptions.maxDays, for exemptions seen without a run since (default 90)")
+    .addHelpText('after', exitCodesHelp('0 written, 1 failed (a table or the scan file could not be read, the page not written), 2 usage error'));
+  return act(cmd, async (o: ReportOptions) => {
+    try {
+      return await report(o, deps);
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      deps.err.write(`warden: report failed: ${((e as Error).message ?? String(e)).split('\n')[0]}\n`);
+      return 1;
+    }
+  });
+}
+
+/** `warden report …` alone (tests): args start after `report`. */
+export const reportCommand = (args: string[], deps: ReportDeps): Promise<number> => runProgram(makeReportCommand(deps), args, deps);
+
+async function report(v: ReportOptions, deps: ReportDeps): Promise<number> {
   const env = deps.env ?? process.env;
   const days = wholeDays('--since', v.since, 30);
-  const maxDays = wholeDays('--max-days', v['max-days'], 90);
+  const maxDays = wholeDays('--max-days', v.maxDays, 90);
   const out = v.out?.trim() || 'warden-report.html';
   const endpoint = v.endpoint?.trim() || undefined;
   const table = auditTableName({ ...(v.table ? { table: v.table } : {}), ...(endpoint ? { endpoint } : {}) }, env);
-  const approvalsTable = v['approvals-table']?.trim() || env.APPROVALS_TABLE?.trim() || (endpoint ? LOCAL_APPROVALS_TABLE : '');
+  const approvalsTable = v.approvalsTable?.trim() || env.APPROVALS_TABLE?.trim() || (endpoint ? LOCAL_APPROVALS_TABLE : '');
   // The scan first: a wrong file fails before any table is read.
   const scan = v.scan ? { file: v.scan, findings: readScanFindings(readFileSync(v.scan, 'utf8'), v.scan) } : undefined;
 

@@ -13,6 +13,7 @@ import { makePolicyCommand, ssmPolicyStore } from './policy';
 import { loadPolicy } from './policy-file';
 import { runProgram, type Io } from './program';
 import { awsRunbookPorts, localRunbookPorts, makeRunbookCommand } from './runbook';
+import { makeReportCommand } from './report';
 import { makeSandboxCommand } from './sandbox';
 import { makeScanCommand } from './scan';
 
@@ -36,6 +37,7 @@ export function program(io: Io): Command {
     makePolicyCommand({ store: ssmPolicyStore, out, err }),
     makeBreakerCommand({ ports: (o) => (o.endpoint ? localBreakerPorts(o, io) : awsBreakerPorts(o)), out, err }),
     ...makePauseCommands({ store: ssmPolicyStore, out, err }),
+    makeReportCommand({ out, err }),
     makeSandboxCommand(io),
   ];
   for (const cmd of commands) root.addCommand(cmd);

@@ -6,6 +6,8 @@ import { startSecurityHubStandIn } from '../../local/securityhub-standin';
 import { eventRules, loadTemplate } from '../../local/template';
 import { startLocalWarden } from '../../local/warden-local';
 import { plainSlackText } from '../slack-text';
+import { existsSync } from 'node:fs';
+import { reportCommand } from '../report';
 import { renderTable } from '../table';
 import { captureMetrics, metricLines } from './metrics';
 import { out, play } from './scene';
@@ -13,6 +15,9 @@ import { containerScenes } from './containers';
 import { incidentScenes } from './incidents';
 import { securityGroupScenes } from './security-groups';
 import { scanAndSweepScenes } from './sweep';
+
+/** Where the demo writes its report (git ignores it). */
+const DEMO_REPORT = 'demo-report.html';
 
 async function main(): Promise<number> {
   const metrics = process.env.WARDEN_DEMO_LOGS ? undefined : captureMetrics();
@@ -73,7 +78,13 @@ async function main(): Promise<number> {
       out("  (TimeToFix counts from each event's own time: the demo's sample events keep the dates of the AWS documentation they come from.)");
     }
 
+    // The report a team would read the next morning, from this run's own audit table (warden report --endpoint).
+    let reported = '';
+    const reportCode = await reportCommand(['--endpoint', moto.endpoint, '--out', DEMO_REPORT], { out: { write: (t: string) => (reported += t) }, err: process.stderr });
+    out(`\n${reportCode === 0 ? `warden report: ${reported.trim()} (open it in a browser: it fetches nothing)` : 'warden report failed'}`);
+
     const problems = (await Promise.all(parts.map((p) => p.check()))).flat();
+    if (reportCode !== 0 || !existsSync(DEMO_REPORT)) problems.push('warden report wrote no page');
     if (metrics && ![...metrics.sums.values()].some((s) => s.name === 'Remediations' && s.sum > 0)) problems.push('no Remediations metric was emitted');
     out(problems.length ? `\nDEMO FAILED: ${problems.join('; ')}` : '\nResult: every exposure fixed or planned as expected; compliant resources untouched; the old exposures no event announced found by the scan and fixed by the sweep; the incident contained and the restore exact.');
     return problems.length ? 1 : 0;

@@ -18,11 +18,11 @@ const paths = (cmd: Command, prefix: string[] = []): string[][] =>
 const all = paths(program({ out: { write: () => true }, err: { write: () => true } }));
 const leaves = all.filter((p) => !all.some((q) => q.length > p.length && p.every((w, i) => q[i] === w)));
 
-test('the commands are the ones the CLI has always had, and sandbox', () => {
+test('the commands are the ones the CLI has always had, and report and sandbox', () => {
   expect(all.map((p) => p.join(' '))).toEqual([
     'evaluate', 'scan', 'approve', 'deny', 'runbook', 'runbook list', 'runbook run', 'audit', 'audit show',
     'exemptions', 'exemptions list', 'policy', 'policy validate', 'policy schema', 'policy show', 'policy push',
-    'breaker', 'breaker status', 'breaker release', 'breaker reset', 'pause', 'resume', 'sandbox',
+    'breaker', 'breaker status', 'breaker release', 'breaker reset', 'pause', 'resume', 'report', 'sandbox',
   ]);
 });
 

@@ -175,7 +175,7 @@ describe('reportCommand', () => {
     for (const args of [['--since', '0'], ['--since', 'x'], ['--bogus'], ['extra'], []]) {
       const t = io();
       expect(await reportCommand(args, { ...t.deps, dynamodb: noClient })).toBe(2);
-      expect(t.err.join('')).toContain('usage: warden report');
+      expect(t.err.join('')).toMatch(/^warden: .*\n\nUsage: report /);
     }
   });
 
