@@ -5,6 +5,7 @@ import { dynamodb } from '../functions/aws/clients/dynamodb';
 import { versionText, type PolicyVersion } from '../functions/domain/policy/version';
 import type { RemediationRecord } from '../functions/domain/remediation';
 import { timelineLines } from '../functions/domain/runbooks/timeline';
+import { actorText } from '../functions/notify/message';
 import { useEmulator } from '../local/moto';
 import { act, exitCodesHelp, parseCommand, UsageError, type Writer } from './program';
 
@@ -49,7 +50,6 @@ function policyLine(v: PolicyVersion): string {
   return `${versionText(v)}${v.status === 'last-good' ? `, the last good version (${v.problem ?? 'the latest was refused'})` : ''}`;
 }
 
-const actorOf = (r: RemediationRecord): string => r.actor?.arn ?? r.actor?.roleArn ?? r.actor?.invokedBy ?? 'unknown';
 
 /** A record for a terminal: a header, then the timeline (runbook) or plan / applied / verified (remediation). */
 export function formatRecord(r: RemediationRecord): string {
@@ -67,7 +67,7 @@ export function formatRecord(r: RemediationRecord): string {
     ...(r.policyVersion ? [['policy', policyLine(r.policyVersion)] as [string, string]] : []),
     r.runbook
       ? ['started by', `${r.runbook.startedBy}${r.runbook.reason ? `: ${r.runbook.reason}` : ''}`]
-      : ['actor', `${actorOf(r)}  (${r.source} ${r.eventName} at ${r.eventTime})`],
+      : ['actor', `${actorText(r)}  (${r.source} ${r.eventName} at ${r.eventTime})`],
     ['requested', r.requestedAt],
     ['finished', inProgress ? '-' : `${r.finishedAt}  (${seconds(r.durationMs)})`],
     ['approval', approvalLine(r.approval)],

@@ -95,8 +95,9 @@ export function stepsHeading(outcome: Outcome): string {
   return headings[outcome];
 }
 
-export const actorText = (input: NotifyInput): string =>
-  input.actor?.arn ?? input.actor?.roleArn ?? input.actor?.invokedBy ?? 'unknown';
+/** Who made the change the run is about; a sweep's finding has none: it is what the account already held. */
+export const actorText = (input: Pick<NotifyInput, 'actor' | 'source'>): string =>
+  input.actor?.arn ?? input.actor?.roleArn ?? input.actor?.invokedBy ?? (input.source === 'sweep' ? 'none: found by the scheduled sweep' : 'unknown');
 
 export const resourceText = (input: NotifyInput): string => {
   const r = input.finding.resource;

@@ -1,6 +1,6 @@
 // Pure message builders: no AWS, no network, no mocks.
 import type { Outcome } from '../../../functions/domain/remediation';
-import { plainText, title } from '../../../functions/notify/message';
+import { actorText, plainText, title } from '../../../functions/notify/message';
 import type { SlackBlock } from '../../../functions/notify/slack-message';
 import { escapeMrkdwn, slackMessage } from '../../../functions/notify/slack-message';
 import { asciiSubject, snsMessage } from '../../../functions/notify/sns-message';
@@ -137,4 +137,11 @@ test('sns attributes: no owner tag, no owner attribute (SNS refuses empty values
 test('asciiSubject strips non-ASCII and control characters', () => {
   expect(asciiSubject('Fixed: café — sg-1\nnext…')).toBe('Fixed: cafe - sg-1 next...');
   expect(asciiSubject('日本')).toBe('Warden notification');
+});
+
+test("a sweep's finding has no actor: the message says the sweep found it, not 'unknown'", () => {
+  const { actor: _a, ...rest } = notifyInput('fixed');
+  expect(actorText({ ...rest, source: 'sweep' })).toBe('none: found by the scheduled sweep');
+  expect(actorText({ ...rest, source: 'cloudtrail' })).toBe('unknown');
+  expect(actorText(notifyInput('fixed'))).toBe('arn:aws:sts::111122223333:assumed-role/dev/alice');
 });
