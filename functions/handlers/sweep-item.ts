@@ -53,8 +53,9 @@ function outOfReach(item: Where, own: string, deps: SweepItemDeps): string | und
   if (item.account === own && item.region === deps.ownRegion()) return undefined;
   const scope = deps.accounts?.scope;
   // The organization's accounts were listed by the plan; the spoke role's trust is the organization's own check.
-  if (scope && item.account !== scope.hub && scope.members === 'organization') return undefined;
-  return (scope && refusal(scope, item)) ?? (scope ? undefined : `this deployment sweeps account ${own} in ${deps.ownRegion()} only`);
+  if (!scope) return `this deployment sweeps account ${own} in ${deps.ownRegion()} only`;
+  if (item.account !== scope.hub && scope.members === 'organization') return undefined;
+  return refusal(scope, item);
 }
 
 /** The account of the function's own ARN. */
