@@ -7,7 +7,7 @@
  * (`not_in_channel`, `is_archived`, …) and rate-limit the Web API as Slack does: HTTP 429 with a Retry-After header.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback';
 
 export interface FakeSlackRequest {
   method: string;
@@ -152,55 +152,41 @@ export function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeSlack> 
     });
   });
 
-  return new Promise((ok, fail) => {
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', fail);
-      server.unref();
-      const { port } = server.address() as AddressInfo;
-      const url = `http://127.0.0.1:${port}`;
-      let closing: Promise<void> | undefined;
-      ok({
-        url,
-        apiUrl: `${url}/api`,
-        webhookUrl: `${url}/hooks/T000/B000/fakewebhooksecret`,
-        responseUrl: `${url}/response/T000/1234/fakeresponsesecret`,
-        received,
-        messages,
-        failMethod: (method, error) => {
-          if (error === undefined) failures.delete(method);
-          else failures.set(method, error);
-        },
-        failChannel: (channel, error) => {
-          if (error === undefined) channelFailures.delete(channel);
-          else channelFailures.set(channel, error);
-        },
-        rateLimit: (times, retryAfter = 1, channel) => {
-          limited = { times, retryAfter, channel };
-        },
-        setStatus: (code) => {
-          status = code;
-        },
-        setHang: (h) => {
-          hang = h;
-        },
-        clear: () => {
-          received.length = 0;
-        },
-        reset: () => {
-          received.length = 0;
-          failures.clear();
-          channelFailures.clear();
-          limited = { times: 0, retryAfter: 1, channel: undefined };
-          status = undefined;
-          hang = false;
-        },
-        close: () =>
-          (closing ??= new Promise<void>((done) => {
-            server.close(() => done());
-            server.closeAllConnections();
-          })),
-      });
-    });
-  });
+  return listenOnLoopback(server).then(({ url, close }) => ({
+    url,
+    apiUrl: `${url}/api`,
+    webhookUrl: `${url}/hooks/T000/B000/fakewebhooksecret`,
+    responseUrl: `${url}/response/T000/1234/fakeresponsesecret`,
+    received,
+    messages,
+    failMethod: (method, error) => {
+      if (error === undefined) failures.delete(method);
+      else failures.set(method, error);
+    },
+    failChannel: (channel, error) => {
+      if (error === undefined) channelFailures.delete(channel);
+      else channelFailures.set(channel, error);
+    },
+    rateLimit: (times, retryAfter = 1, channel) => {
+      limited = { times, retryAfter, channel };
+    },
+    setStatus: (code) => {
+      status = code;
+    },
+    setHang: (h) => {
+      hang = h;
+    },
+    clear: () => {
+      received.length = 0;
+    },
+    reset: () => {
+      received.length = 0;
+      failures.clear();
+      channelFailures.clear();
+      limited = { times: 0, retryAfter: 1, channel: undefined };
+      status = undefined;
+      hang = false;
+    },
+    close,
+  }));
 }

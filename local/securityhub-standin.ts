@@ -6,7 +6,7 @@
  */
 import type { BatchUpdateFindingsCommandInput } from '@aws-sdk/client-securityhub';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback';
 
 export interface SecurityHubStandIn {
   url: string;
@@ -35,13 +35,5 @@ export function startSecurityHubStandIn(): Promise<SecurityHubStandIn> {
       answer(200, { ProcessedFindings: input.FindingIdentifiers ?? [], UnprocessedFindings: [] });
     });
   });
-  return new Promise((ok, fail) => {
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', fail);
-      server.unref();
-      const { port } = server.address() as AddressInfo;
-      ok({ url: `http://127.0.0.1:${port}`, updates, close: () => new Promise<void>((done) => server.close(() => done())) });
-    });
-  });
+  return listenOnLoopback(server).then(({ url, close }) => ({ url, updates, close }));
 }

@@ -3,7 +3,7 @@
  * 127.0.0.1 port, records every request and answers a configurable status (default 200, body "ok").
  */
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback';
 
 export interface SinkRequest {
   method: string;
@@ -58,30 +58,15 @@ export function startSink(opts: { status?: number } = {}): Promise<Sink> {
     });
   });
 
-  return new Promise((ok, fail) => {
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', fail);
-      server.unref(); // never keep a test runner or CLI alive on its own
-      const { port } = server.address() as AddressInfo;
-      let closing: Promise<void> | undefined;
-      ok({
-        url: `http://127.0.0.1:${port}`,
-        received,
-        setStatus(code: number) {
-          status = code;
-        },
-        clear() {
-          received.length = 0;
-        },
-        close() {
-          closing ??= new Promise<void>((done) => {
-            server.close(() => done());
-            server.closeAllConnections();
-          });
-          return closing;
-        },
-      });
-    });
-  });
+  return listenOnLoopback(server).then(({ url, close }) => ({
+    url,
+    received,
+    setStatus(code: number) {
+      status = code;
+    },
+    clear() {
+      received.length = 0;
+    },
+    close,
+  }));
 }
