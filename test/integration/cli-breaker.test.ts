@@ -5,7 +5,7 @@
 import { userInfo } from 'node:os';
 import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { main } from '../../cli/warden';
+import { runWarden } from '../support/cli';
 import { getAuditRecord } from '../../functions/audit/get';
 import { clients } from '../../functions/aws/clients';
 import { defaultPolicy } from '../../functions/domain/policy';
@@ -20,12 +20,7 @@ const T0 = new Date('2031-01-01T10:01:00Z');
 useFixedDate(T0);
 const ME = `local:${userInfo().username}`;
 
-async function warden(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { write: (s: string) => ((stdout += s), true) } as never, { write: (s: string) => ((stderr += s), true) } as never);
-  return { code, stdout, stderr };
-}
+const warden = (...args: string[]) => runWarden(args);
 const breaker = (...args: string[]) => warden('breaker', ...args, '--endpoint', moto().endpoint);
 
 /** Three world-open groups fixed automatically under a control limit of 1: one fixed, two held. */

@@ -7,7 +7,7 @@ import { userInfo } from 'node:os';
 import { DescribeTasksCommand } from '@aws-sdk/client-ecs';
 import { CreateStateMachineCommand, DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { clients } from '../../functions/aws/clients';
-import { main } from '../../cli/warden';
+import { runWarden } from '../support/cli';
 import type { RemediationRecord } from '../../functions/domain/remediation';
 import { useMoto } from '../support/emulator';
 import { runningTask } from '../../local/sandbox';
@@ -18,12 +18,7 @@ const moto = useMoto();
 const desired = async (task: string) =>
   (await clients.ecs().send(new DescribeTasksCommand({ cluster: 'payments', tasks: [task] }))).tasks![0]!.desiredStatus;
 
-async function warden(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { write: (s: string) => ((stdout += s), true) } as never, { write: (s: string) => ((stderr += s), true) } as never);
-  return { code, stdout, stderr };
-}
+const warden = (...args: string[]) => runWarden(args);
 
 const runbook = (target: string, ...more: string[]) => warden('runbook', 'run', 'contain-ecs-task', '--target', target, '--endpoint', moto().endpoint, ...more);
 const auditId = (stdout: string) => /^ {2}audit id {3}(\S+)$/m.exec(stdout)?.[1] ?? '';

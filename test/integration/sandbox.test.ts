@@ -2,7 +2,7 @@
 // CLI (`warden runbook run … --endpoint`: a local Warden on the emulator, the real handlers). Nothing is mocked.
 import { DescribeSecurityGroupRulesCommand } from '@aws-sdk/client-ec2';
 import { DescribeTasksCommand } from '@aws-sdk/client-ecs';
-import { main } from '../../cli/warden';
+import { runWarden } from '../support/cli';
 import { sandboxCommand, startSandbox, type Sandbox } from '../../cli/sandbox';
 import { clients } from '../../functions/aws/clients';
 import { startables } from '../../functions/domain/runbooks/catalog';
@@ -13,12 +13,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => sandbox?.stop());
 
-async function warden(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { write: (s: string) => ((stdout += s), true) } as never, { write: (s: string) => ((stderr += s), true) } as never);
-  return { code, stdout, stderr };
-}
+const warden = (...args: string[]) => runWarden(args);
 const run = (name: string, target: string, ...more: string[]) => warden('runbook', 'run', name, '--target', target, '--endpoint', sandbox.endpoint, ...more);
 const auditId = (stdout: string) => /^ {2}audit id {3}(\S+)$/m.exec(stdout)?.[1] ?? '';
 const openRules = async (group: string) =>

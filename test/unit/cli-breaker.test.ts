@@ -7,22 +7,12 @@ import { join } from 'node:path';
 import { breakerCommand, releaseTarget, type BreakerDeps, type BreakerPorts } from '../../cli/breaker';
 import { pauseCommand } from '../../cli/pause';
 import { policyCommand, type PolicyStore } from '../../cli/policy';
-import { main } from '../../cli/warden';
+import { runWarden, writer } from '../support/cli';
 import type { HeldEntry } from '../../functions/aws/brakes-table';
 import { defaultPolicy, type Policy } from '../../functions/domain/policy';
 import type { ReleaseStart } from '../../functions/runbooks/start';
 
-function writer() {
-  let text = '';
-  return { write: (s: string) => ((text += s), true), text: () => text };
-}
-
-async function run(args: string[]) {
-  const out = writer();
-  const err = writer();
-  const code = await main(args, out as never, err as never);
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+const run = runWarden;
 
 const held = (runId: string, workflow = 'remediate', status: HeldEntry['status'] = 'held'): HeldEntry => ({
   runId, reason: 'limit', why: 'breaker: total 1/1 in 15 min from 10:00Z', heldAt: '2031-01-01T10:01:00.000Z', workflow, control: 'c', resource: 'r', account: '1', status,

@@ -2,15 +2,11 @@
 // usage and exit codes; an unknown option or a missing argument is a usage error, exit 2, with that command's help.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { main, program } from '../../cli/warden';
+import { program } from '../../cli/warden';
+import { runWarden } from '../support/cli';
 import { EXIT } from '../../cli/program';
 
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { write: (s: string) => ((stdout += s), true) } as never, { write: (s: string) => ((stderr += s), true) } as never);
-  return { code, stdout, stderr };
-}
+const run = runWarden;
 
 /** Every command path under `warden`: ['evaluate'], ['policy'], ['policy', 'validate'], … (not commander's `help`). */
 const paths = (cmd: Command, prefix: string[] = []): string[][] =>

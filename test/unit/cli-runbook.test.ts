@@ -3,7 +3,7 @@
 import { formatRecord, auditCommand, type AuditReader } from '../../cli/audit';
 import { UsageError } from '../../cli/evaluate';
 import { executionName, runbookCommand, stateMachineArn, type AwsRunbookPorts, type LocalRunbookPorts, type RunbookDeps } from '../../cli/runbook';
-import { main } from '../../cli/warden';
+import { runWarden, writer } from '../support/cli';
 import type { RemediationRecord } from '../../functions/domain/remediation';
 import { startables } from '../../functions/domain/runbooks/catalog';
 import { timelineLines } from '../../functions/domain/runbooks/timeline';
@@ -14,17 +14,7 @@ const CALLER = 'arn:aws-us-gov:sts::210987654321:assumed-role/Responder/alice';
 const NOW = new Date('2031-02-03T04:05:06.789Z');
 const TASK = 'arn:aws:ecs:us-east-1:123456789012:task/payments/0123456789abcdef';
 
-function writer() {
-  let text = '';
-  return { write: (s: string) => ((text += s), true), text: () => text };
-}
-
-async function run(args: string[]) {
-  const out = writer();
-  const err = writer();
-  const code = await main(args, out as never, err as never);
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+const run = runWarden;
 
 const runbookRecord = (over: Partial<RemediationRecord> = {}): RemediationRecord => ({
   id: 'contain-ecs-task-20310203T040506-a1b2c3', eventId: 'contain-ecs-task-20310203T040506-a1b2c3', source: 'manual', eventName: 'StartRunbook',
