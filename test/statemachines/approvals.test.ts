@@ -3,8 +3,6 @@
 // task-token broker (standing in for SendTaskSuccess/SendTaskFailure); the fix lands in moto server. Slack is a local
 // stand-in (local/fake-slack.ts). No mocks.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { approvalIdsOfRun } from '../../functions/approvals/expire';
-import { getApproval } from '../../functions/approvals/store';
 import { getAuditRecord } from '../../functions/audit/get';
 import { clients } from '../../functions/aws/clients';
 import type { Finding } from '../../functions/domain/model';
@@ -15,6 +13,7 @@ import { signedClick } from '../../local/slack-click';
 import { startLocalWarden, type LocalWarden } from '../../local/warden-local';
 import { useMoto } from '../support/emulator';
 import { allow, createGroup, createVpc, ingressRuleIds, tcp } from '../../local/sandbox';
+import { postedApproval } from '../support/approvals';
 
 const moto = useMoto({ resetEach: true });
 const SECRET = 'test-signing-secret';
@@ -48,16 +47,7 @@ async function pausedRun(policy: PolicyInput, severity: 'HIGH' | 'CRITICAL' = 'C
   return { warden, groupId, openRule, id, run };
 }
 
-async function approvalOf(w: LocalWarden, run: string) {
-  const store = { dynamodb: clients.dynamodb(), tableName: w.resources.approvalsTable };
-  for (let i = 0; i < 200; i++) {
-    const [id] = await approvalIdsOfRun(run, store);
-    const record = id ? await getApproval(id, store) : undefined;
-    if (record?.messageTs) return record;
-    await sleep(20);
-  }
-  throw new Error('no approval request was posted');
-}
+const approvalOf = postedApproval;
 
 const click = (w: LocalWarden, approvalId: string, decision: 'approve' | 'deny', userId = 'U0LEAD', secret = SECRET) =>
   w.interactions(signedClick({ approvalId, decision, userId, signingSecret: secret, responseUrl: slack.responseUrl }));

@@ -2,10 +2,8 @@
 // the real handlers, EC2/ECS/DynamoDB in moto server (its DynamoDB operations serialized, as DynamoDB's are atomic:
 // local/moto.ts), Slack a local sink. The clock is fixed (jest fakes Date only; timers stay real), so a run never
 // straddles two windows. No mocks.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DescribeTasksCommand } from '@aws-sdk/client-ecs';
 import { readFileSync } from 'node:fs';
-import { approvalIdsOfRun } from '../../functions/approvals/expire';
 import { getAuditRecord } from '../../functions/audit/get';
 import { brakesTable } from '../../functions/aws/brakes-table';
 import { clients } from '../../functions/aws/clients';
@@ -17,6 +15,7 @@ import type { LocalWarden } from '../../local/warden-local';
 import { allow, createGroup, createVpc, ingressRuleIds, runningTask, tcp } from '../../local/sandbox';
 import { useLocalWarden } from '../support/emulator';
 import { useFixedDate } from '../support/clock';
+import { pendingApproval } from '../support/approvals';
 
 const { start, sink } = useLocalWarden();
 const T0 = new Date('2031-01-01T10:01:00Z');
@@ -50,16 +49,6 @@ function stateFor(policy: PolicyInput, groupId: string, rule: string, tags: Reco
   };
 }
 
-/** The run's approval request, once it is posted and its Task waits. */
-async function pendingApproval(w: LocalWarden, run: string): Promise<string> {
-  const store = { dynamodb: clients.dynamodb(), tableName: w.resources.approvalsTable };
-  for (let i = 0; i < 300; i++) {
-    const [id] = await approvalIdsOfRun(run, store);
-    if (id && w.tokens.waiting().length) return id;
-    await sleep(20);
-  }
-  throw new Error(`no approval request for ${run}`);
-}
 
 const approve = async (w: LocalWarden, run: string) => {
   const approvalId = await pendingApproval(w, run);

@@ -2,8 +2,6 @@
 // generated state machines run locally (aws-local-stepfunctions) with every Task bound to the real handlers,
 // EC2/DynamoDB in moto server, Slack a local sink. Approvals wait on a local task token that the test answers as the
 // interactions handler would. No mocks.
-import { setTimeout as sleep } from 'node:timers/promises';
-import { approvalIdsOfRun } from '../../functions/approvals/expire';
 import { getAuditRecord } from '../../functions/audit/get';
 import { clients } from '../../functions/aws/clients';
 import { describeRules } from '../../functions/aws/security-groups';
@@ -12,6 +10,7 @@ import type { PolicyInput } from '../../functions/domain/policy';
 import type { LocalWarden } from '../../local/warden-local';
 import { useLocalWarden } from '../support/emulator';
 import { allow, createGroup, createVpc, ingressRuleIds, tcp } from '../../local/sandbox';
+import { pendingApproval } from '../support/approvals';
 
 const { start: warden, sink } = useLocalWarden();
 const RESPONDER = 'arn:aws:iam::123456789012:user/responder';
@@ -32,16 +31,6 @@ async function frontEnd(tags: Record<string, string> = { 'warden:public': 'true'
   return { groupId, ssh, https, admin, original: await shapes(groupId) };
 }
 
-/** The id of the run's approval, once its request was posted and its Task waits. */
-async function pendingApproval(w: LocalWarden, run: string): Promise<string> {
-  const store = { dynamodb: clients.dynamodb(), tableName: w.resources.approvalsTable };
-  for (let i = 0; i < 300; i++) {
-    const [id] = await approvalIdsOfRun(run, store);
-    if (id && w.tokens.waiting().length) return id;
-    await sleep(20);
-  }
-  throw new Error(`no approval request for ${run}`);
-}
 
 test('auto: the world-open rule is revoked; the allowed 443 and the private rule stay; the record is a remediation started by hand', async () => {
   const w = await warden();

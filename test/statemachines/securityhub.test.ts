@@ -4,14 +4,11 @@
 // aws-sdk-client-mock is used for BatchUpdateFindings only: moto 5.2.5 does not implement it (its Security Hub answers
 // no PATCH /findings/batchupdate). BatchImportFindings and GetFindings go to moto through a real client.
 import { readFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BatchImportFindingsCommand, BatchUpdateFindingsCommand, GetFindingsCommand, SecurityHubClient, type BatchUpdateFindingsCommandInput,
 } from '@aws-sdk/client-securityhub';
 import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { approvalIdsOfRun } from '../../functions/approvals/expire';
-import { getApproval } from '../../functions/approvals/store';
 import { getAuditRecord } from '../../functions/audit/get';
 import { clients } from '../../functions/aws/clients';
 import type { PolicyInput } from '../../functions/domain/policy';
@@ -20,6 +17,7 @@ import { signedClick } from '../../local/slack-click';
 import { startLocalWarden, type LocalWarden } from '../../local/warden-local';
 import { allow, createGroup, createVpc, ingressRuleIds, tcp } from '../../local/sandbox';
 import { useMoto } from '../support/emulator';
+import { postedApproval } from '../support/approvals';
 
 useMoto({ resetEach: true });
 const SECRET = 'test-signing-secret';
@@ -72,16 +70,7 @@ async function scene(policy: PolicyInput = {}, refuse?: Error): Promise<Scene> {
 const securityHubEvent = (s: Scene) => sample('securityhub/finding-ec2-13-failed.json', { 'sg-0a11c0ffee0000001': s.groupId });
 const audit = (s: Scene, id: string) => getAuditRecord(id, { dynamodb: clients.dynamodb(), tableName: s.warden.resources.tableName });
 
-async function approvalOf(w: LocalWarden, run: string) {
-  const store = { dynamodb: clients.dynamodb(), tableName: w.resources.approvalsTable };
-  for (let i = 0; i < 200; i++) {
-    const [id] = await approvalIdsOfRun(run, store);
-    const record = id ? await getApproval(id, store) : undefined;
-    if (record?.messageTs) return record;
-    await sleep(20);
-  }
-  throw new Error('no approval request was posted');
-}
+const approvalOf = postedApproval;
 
 /** The run the Security Hub event starts, answered by a signed Slack click. */
 async function decided(s: Scene, decision: 'approve' | 'deny') {
