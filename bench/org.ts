@@ -6,14 +6,12 @@
 // 2. One sweep of the organization: in each account and Region a group no event announced; the sweep's items, the
 //    runs it started, its AWS calls and wall time.
 // Alone: `npm run bench:org [accounts] [groups per account and Region]` (default 20 and 2).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { onEveryClient, type ClientPlugin } from '../functions/aws/client-cache';
 import type { PolicyInput } from '../functions/domain/policy';
 import { ec2InAccount, openSsh } from '../local/accounts';
-import { repoRoot } from '../local/template';
 import { HUB_ACCOUNT, startLocalWarden, type LocalWarden } from '../local/warden-local';
 import { deliver, eachAtOnce, withEmulator } from './kit';
+import { sampleEvent } from '../local/samples';
 
 export const REGIONS = ['us-east-1', 'eu-west-1'] as const;
 
@@ -50,10 +48,10 @@ const byService = (calls: Map<string, number>): Record<string, number> => {
 const total = (calls: Map<string, number>) => [...calls.values()].reduce((a, b) => a + b, 0);
 
 function sshEvent(account: string, region: string, group: string, rule: string, id: string): unknown {
-  const text = readFileSync(join(repoRoot, 'events', 'cloudtrail', 'authorize-ssh-world.json'), 'utf8')
-    .split('111122223333').join(account).split('sg-0a11c0ffee0000001').join(group).split('sgr-0a11c0ffee00000a1').join(rule)
-    .split('"us-east-1"').join(`"${region}"`);
-  return { ...(JSON.parse(text) as object), id };
+  const event = sampleEvent<object>('cloudtrail/authorize-ssh-world.json', {
+    '111122223333': account, 'sg-0a11c0ffee0000001': group, 'sgr-0a11c0ffee00000a1': rule, '"us-east-1"': `"${region}"`,
+  });
+  return { ...event, id };
 }
 
 const fixedRuns = (w: LocalWarden, names: readonly string[]) => names.filter((n) => w.runs.get(n)?.path.includes('MarkFixed')).length;

@@ -27,3 +27,13 @@ export function sampleEntries(): SampleEntry[] {
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as SampleEntry[];
   return [...manifest, ...controlExamples()];
 }
+
+/**
+ * A sample from events/ as an event for a test or the bench: its text with each `replace` key replaced by its value,
+ * in order (e.g. the documentation's account and resource ids by the emulator's), then parsed.
+ */
+export function sampleEvent<T = unknown>(file: string, replace: Record<string, string> = {}): T {
+  let text = readFileSync(join(repoRoot, 'events', file), 'utf8');
+  for (const [from, to] of Object.entries(replace)) text = text.split(from).join(to);
+  return JSON.parse(text) as T;
+}

@@ -22,11 +22,11 @@ import type { Decision, Finding, Observation } from '../../functions/domain/mode
 import { defaultPolicy } from '../../functions/domain/policy';
 import { decideScanned, scanObservation, type ScannedResource } from '../../functions/domain/scan';
 import { scanCommand } from '../../cli/scan';
-import { repoRoot } from '../../local/template';
 import { allow, createGroup, createVpc, ecsNetwork, runningTask, tcp } from '../../local/sandbox';
 import { useMoto } from '../support/emulator';
 import { expectDeclaredCalls, tracedClients } from '../support/permissions';
 import { sarifErrors } from '../support/sarif';
+import { sampleEvent } from '../../local/samples';
 
 useMoto({ resetEach: false });
 const NOW = new Date('2026-12-03T00:00:00Z');
@@ -55,11 +55,7 @@ async function scan(args: string[], clientsFor = (region: string) => tracedClien
 }
 
 /** A CloudTrail sample from events/, moved into moto's account, with `replace` applied to its text. */
-function sample(file: string, replace: Record<string, string> = {}): unknown {
-  let text = readFileSync(join(repoRoot, 'events', 'cloudtrail', file), 'utf8').split('111122223333').join(ACCOUNT);
-  for (const [from, to] of Object.entries(replace)) text = text.split(from).join(to);
-  return JSON.parse(text);
-}
+const sample = (file: string, replace: Record<string, string> = {}): unknown => sampleEvent(`cloudtrail/${file}`, { '111122223333': ACCOUNT, ...replace });
 
 beforeAll(async () => {
   scene.vpc = await createVpc();

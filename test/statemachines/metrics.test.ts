@@ -1,21 +1,17 @@
 // Metrics end to end: events through the local triage and the remediate state machine (real handlers, moto), with
 // EMF on (POWERTOOLS_METRICS_DISABLED unset while they run): the lines Powertools writes carry the names and
 // dimensions functions/runtime/metric-catalog.ts declares. No clock involved: each triage returns once its runs ended.
-import { readFileSync } from 'node:fs';
 import { ignoredClass } from '../../functions/domain/ignored';
 import type { TriageResult } from '../../functions/handlers/triage';
 import { METRICS, METRICS_NAMESPACE, SERVICE_DIMENSION, type MetricName } from '../../functions/runtime/metric-catalog';
 import { allow, createGroup, createVpc, ingressRuleIds, tcp } from '../../local/sandbox';
 import { captureEmf, type Emf } from '../support/emf';
 import { useLocalWarden } from '../support/emulator';
+import { sampleEvent } from '../../local/samples';
 
 const { start } = useLocalWarden();
 const ACCOUNT = '123456789012';
-const sample = (file: string, ids: Record<string, string> = {}): unknown => {
-  let text = readFileSync(`events/${file}`, 'utf8').split('111122223333').join(ACCOUNT);
-  for (const [a, b] of Object.entries(ids)) text = text.split(a).join(b);
-  return JSON.parse(text) as unknown;
-};
+const sample = (file: string, ids: Record<string, string> = {}): unknown => sampleEvent(file, { '111122223333': ACCOUNT, ...ids });
 
 /** Each metric of each line, with the line's namespace, dimension names and values. */
 const points = (lines: Emf[]) => lines.flatMap((l) => {

@@ -5,8 +5,6 @@
 // - it does not require the role to exist or trust the caller: the missing spoke role's AccessDenied is injected with
 //   aws-sdk-client-mock on the hub's STS client (the only mock here), every other AssumeRole goes to moto;
 // - it does not enforce the hub bus's organization policy: triage checks the account itself (tested below).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { DescribeSecurityGroupRulesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -15,9 +13,9 @@ import { clients } from '../../functions/aws/clients';
 import { sts } from '../../functions/aws/clients/sts';
 import type { PolicyInput } from '../../functions/domain/policy';
 import { ec2InAccount, openSsh } from '../../local/accounts';
-import { repoRoot } from '../../local/template';
 import { HUB_ACCOUNT, type LocalWarden } from '../../local/warden-local';
 import { useLocalWarden } from '../support/emulator';
+import { sampleEvent } from '../../local/samples';
 
 const B = '222233334444';
 const C = '555566667777';
@@ -39,9 +37,9 @@ const ingress = async (ec2: EC2Client, group: string) =>
 
 /** The CloudTrail sample of a world-open SSH rule, as account `account` records it, made by `actorRole`. */
 function sshEvent(account: string, { group, rule }: { group: string; rule: string }, id: string, actorRole?: string): unknown {
-  const text = readFileSync(join(repoRoot, 'events', 'cloudtrail', 'authorize-ssh-world.json'), 'utf8')
-    .split('111122223333').join(account).split('sg-0a11c0ffee0000001').join(group).split('sgr-0a11c0ffee00000a1').join(rule);
-  const event = JSON.parse(text) as { id: string; detail: { userIdentity: { arn: string; sessionContext: { sessionIssuer: { arn: string } } } } };
+  const event = sampleEvent<{ id: string; detail: { userIdentity: { arn: string; sessionContext: { sessionIssuer: { arn: string } } } } }>(
+    'cloudtrail/authorize-ssh-world.json', { '111122223333': account, 'sg-0a11c0ffee0000001': group, 'sgr-0a11c0ffee00000a1': rule },
+  );
   event.id = id;
   if (actorRole) {
     event.detail.userIdentity.sessionContext.sessionIssuer.arn = actorRole;

@@ -5,21 +5,17 @@
 // loses the answer.
 import { DescribeTasksCommand } from '@aws-sdk/client-ecs';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { readFileSync } from 'node:fs';
 import { clients } from '../../functions/aws/clients';
 import { deliver } from '../../bench/kit';
 import { injectFaults, type FaultLog } from '../../local/faults';
 import type { LocalWarden } from '../../local/warden-local';
 import { allow, createGroup, createVpc, ingressRuleIds, runningTask, tcp } from '../../local/sandbox';
 import { useLocalWarden } from '../support/emulator';
+import { sampleEvent } from '../../local/samples';
 
 const { sink, start: warden } = useLocalWarden();
 const ACCOUNT = '123456789012';
-const sample = (file: string, ids: Record<string, string>): unknown => {
-  let text = readFileSync(`events/${file}`, 'utf8').split('111122223333').join(ACCOUNT);
-  for (const [a, b] of Object.entries(ids)) text = text.split(a).join(b);
-  return JSON.parse(text) as unknown;
-};
+const sample = (file: string, ids: Record<string, string>): unknown => sampleEvent(file, { '111122223333': ACCOUNT, ...ids });
 
 /** Every audit record of the run (exemption sightings are other items of the same table). */
 async function auditRecords(w: LocalWarden): Promise<{ id: string; outcome: string }[]> {

@@ -3,7 +3,6 @@
 // the run tells the finding how it went. Slack is a local stand-in (local/fake-slack.ts).
 // aws-sdk-client-mock is used for BatchUpdateFindings only: moto 5.2.5 does not implement it (its Security Hub answers
 // no PATCH /findings/batchupdate). BatchImportFindings and GetFindings go to moto through a real client.
-import { readFileSync } from 'node:fs';
 import {
   BatchImportFindingsCommand, BatchUpdateFindingsCommand, GetFindingsCommand, SecurityHubClient, type BatchUpdateFindingsCommandInput,
 } from '@aws-sdk/client-securityhub';
@@ -18,6 +17,7 @@ import { startLocalWarden, type LocalWarden } from '../../local/warden-local';
 import { allow, createGroup, createVpc, ingressRuleIds, tcp } from '../../local/sandbox';
 import { useMoto } from '../support/emulator';
 import { postedApproval } from '../support/approvals';
+import { sampleEvent } from '../../local/samples';
 
 useMoto({ resetEach: true });
 const SECRET = 'test-signing-secret';
@@ -32,11 +32,7 @@ afterAll(() => slack?.close());
 afterEach(() => mocked?.restore());
 
 /** A sample event with the sample account and ids replaced by the emulator's. */
-const sample = (file: string, ids: Record<string, string>): Record<string, any> => {
-  let text = readFileSync(`events/${file}`, 'utf8').split('111122223333').join(ACCOUNT);
-  for (const [a, b] of Object.entries(ids)) text = text.split(a).join(b);
-  return JSON.parse(text) as Record<string, any>;
-};
+const sample = (file: string, ids: Record<string, string>): Record<string, any> => sampleEvent(file, { '111122223333': ACCOUNT, ...ids });
 
 const FINDING_ID = `arn:aws:securityhub:us-east-1:${ACCOUNT}:security-control/EC2.13/finding/365b26a2-85f1-41d6-a09a-aff4982d0647`;
 const PRODUCT_ARN = 'arn:aws:securityhub:us-east-1::product/aws/securityhub';
