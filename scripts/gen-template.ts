@@ -22,8 +22,13 @@ function yamlLines(body: unknown): string[] {
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false }).trimEnd().split('\n');
 }
 
-/** The short-form intrinsics yaml writes as quoted strings: `'!GetAtt X.Arn'` back to `!GetAtt X.Arn`. */
-const intrinsics = (line: string): string => line.replace(/(['"])(!(?:GetAtt|Ref) [A-Za-z0-9.]+)\1/g, '$2');
+/**
+ * The short-form intrinsics yaml writes as quoted strings: `'!GetAtt X.Arn'` back to `!GetAtt X.Arn`, and
+ * `'!Sub arn:…'` to `!Sub 'arn:…'`.
+ */
+const intrinsics = (line: string): string => line
+  .replace(/(['"])(!(?:GetAtt|Ref) [A-Za-z0-9.]+)\1/g, '$2')
+  .replace(/(['"])!Sub ([^'"]+)\1/g, "!Sub '$2'");
 
 /**
  * The EventBridge rules that feed triage, as top-level resources: each sends its events to TriageQueue (the triage
@@ -90,7 +95,7 @@ export function forwardRulesYaml(indent: string): string {
           State: 'ENABLED',
           EventPattern: rule.pattern,
           Targets: [{
-            Id: 'warden-hub', Arn: '!Ref HubEventBusArn', RoleArn: "!Sub 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${SpokeRolePrefix}-forward'",
+            Id: 'warden-hub', Arn: '!Ref HubEventBusArn', RoleArn: '!Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${SpokeRolePrefix}-forward',
             RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 3600 },
             DeadLetterConfig: { Arn: '!GetAtt ForwardDeadLetterQueue.Arn' },
           }],
@@ -99,7 +104,7 @@ export function forwardRulesYaml(indent: string): string {
     };
     lines.push(...yamlLines(body));
   }
-  return lines.map((l) => intrinsics(`${indent}${l}`.trimEnd()).replace(/'!Sub '(.*)''$/, "!Sub '$1'").replace(/"!Sub '(.*)'"$/, "!Sub '$1'")).join('\n');
+  return lines.map((l) => intrinsics(`${indent}${l}`.trimEnd())).join('\n');
 }
 
 /** infra/spoke.yaml: the ARNs of the forwarding rules (the dead-letter queue's policy). */
