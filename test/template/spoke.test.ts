@@ -18,7 +18,8 @@ const hubFns = new Map(functions(hub).map((f) => [f.logicalId, f]));
 type Resource = { Type: string; Condition?: string; Properties: Record<string, Json> };
 const resources = (t: { Resources: object }) => Object.entries(t.Resources) as [string, Resource][];
 const spokeRoles = resources(spoke).filter(([id, r]) => r.Type === 'AWS::IAM::Role' && id !== 'ForwardRole');
-const roleOf = (role: SpokeRole) => spokeRoles.find(([, r]) => JSON.stringify(r.Properties.RoleName).includes(`-${role}'`) || JSON.stringify(r.Properties.RoleName).endsWith(`-${role}"}`))!;
+const roleOf = (role: SpokeRole) =>
+  spokeRoles.find(([, r]) => (r.Properties.RoleName as { 'Fn::Sub'?: string })['Fn::Sub'] === `\${SpokeRolePrefix}-${role}`)!;
 const actionsOf = (r: Resource): string[] =>
   [...new Set((r.Properties.Policies as Json[]).flatMap((p) => policyStatements([(p as { PolicyDocument: Json }).PolicyDocument]).statements.flatMap((s) => s.Action)))].sort();
 
